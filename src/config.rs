@@ -1,0 +1,233 @@
+//! Settings, layered with the `config` crate: built-in defaults, then
+//! `config/default.toml`, then `config/local.toml` (git-ignored), then an
+//! optional `--config FILE`, then `CHIPBOT_*` environment variables with
+//! `__` for nesting (`CHIPBOT_INDEX__DATA_DIR=/srv/chipbot`).
+//!
+//! Raw sections deny unknown fields and are validated once into [`Settings`].
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::error::{Error, Result};
+
+/// Directory holding `default.toml` and `local.toml`, relative to the working directory.
+pub const CONFIG_DIR: &str = "config";
+
+/// Validated settings for the whole process.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Settings {
+    pub index: IndexSettings,
+    pub answer: AnswerSettings,
+    pub figures: FigureSettings,
+    pub chart: ChartSettings,
+}
+
+/// Where reports are read from and where generated state lives.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct IndexSettings {
+    /// Folder of curated reports (`.md`, `.txt`, `.html`, `.pdf`).
+    pub reports_dir: PathBuf,
+    /// Folder for the built index and the bot's state (git-ignored).
+    pub data_dir: PathBuf,
+    /// Paragraphs per passage window.
+    pub passage_paragraphs: usize,
+}
+
+impl Default for IndexSettings {
+    fn default() -> Self {
+        IndexSettings {
+            reports_dir: PathBuf::from("index/reports"),
+            data_dir: PathBuf::from("index/data"),
+            passage_paragraphs: 1,
+        }
+    }
+}
+
+/// How answers are composed.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct AnswerSettings {
+    /// Number of cited passages in an answer.
+    pub top: usize,
+    /// Passages cited from one report at most.
+    pub max_per_report: usize,
+    /// Longest accepted question, in characters.
+    pub max_query_chars: usize,
+    /// How strongly newer reports are preferred when relevance is close (0 = not at all).
+    pub recency_weight: f32,
+    /// Longest snippet, in characters.
+    pub snippet_chars: usize,
+}
+
+impl Default for AnswerSettings {
+    fn default() -> Self {
+        AnswerSettings {
+            top: 5,
+            max_per_report: 2,
+            max_query_chars: 500,
+            recency_weight: 0.15,
+            snippet_chars: 320,
+        }
+    }
+}
+
+/// Figure extraction settings.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct FigureSettings {
+    /// Gazetteer of companies, products and aliases used to name figure subjects.
+    pub gazetteer: PathBuf,
+}
+
+impl Default for FigureSettings {
+    fn default() -> Self {
+        FigureSettings {
+            gazetteer: PathBuf::from("config/gazetteer.toml"),
+        }
+    }
+}
+
+/// Chart rendering settings.
+#[derive(Debug, Clone, PartialEq, Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct ChartSettings {
+    /// A TrueType font for chart labels. When unset, common system fonts are tried.
+    pub font: Option<PathBuf>,
+}
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+struct RawSettings {
+    index: IndexSettings,
+    answer: AnswerSettings,
+    figures: FigureSettings,
+    chart: ChartSettings,
+}
+
+impl Settings {
+    /// Loads the layered configuration from the working directory, plus `extra` on top.
+    pub fn load(extra: Option<&Path>) -> Result<Settings> {
+        Self::load_from(Path::new(CONFIG_DIR), extra)
+    }
+
+    /// Like [`Settings::load`], with an explicit config directory (used by tests).
+    pub fn load_from(config_dir: &Path, extra: Option<&Path>) -> Result<Settings> {
+        use config::{Config, Environment, File};
+        let mut builder = Config::builder()
+            .add_source(File::from(config_dir.join("default.toml")).required(false))
+            .add_source(File::from(config_dir.join("local.toml")).required(false));
+        if let Some(path) = extra {
+            if !path.is_file() {
+                return Err(Error::Config(format!("config file {} not found", path.display())));
+            }
+            builder = builder.add_source(File::from(path).required(true));
+        }
+        let raw: RawSettings = builder
+            .add_source(
+                Environment::with_prefix("CHIPBOT")
+                    .prefix_separator("_")
+                    .separator("__")
+                    .try_parsing(true),
+            )
+            .build()
+            .and_then(Config::try_deserialize)
+            .map_err(|e| Error::Config(e.to_string()))?;
+        raw.validate()
+    }
+}
+
+impl RawSettings {
+    fn validate(self) -> Result<Settings> {
+        let a = &self.answer;
+        let problems: Vec<String> = [
+            (a.top == 0 || a.top > 20, "answer.top must be between 1 and 20"),
+            (a.max_per_report == 0, "answer.max_per_report must be at least 1"),
+            (a.max_query_chars < 10, "answer.max_query_chars must be at least 10"),
+            (
+                !(0.0..=1.0).contains(&a.recency_weight),
+                "answer.recency_weight must be between 0 and 1",
+            ),
+            (a.snippet_chars < 80, "answer.snippet_chars must be at least 80"),
+            (
+                self.index.passage_paragraphs == 0 || self.index.passage_paragraphs > 10,
+                "index.passage_paragraphs must be between 1 and 10",
+            ),
+            (
+                self.index.reports_dir.as_os_str().is_empty(),
+                "index.reports_dir must not be empty",
+            ),
+            (self.index.data_dir.as_os_str().is_empty(), "index.data_dir must not be empty"),
+        ]
+        .into_iter()
+        .filter(|(bad, _)| *bad)
+        .map(|(_, msg)| msg.to_string())
+        .collect();
+        if !problems.is_empty() {
+            return Err(Error::Config(problems.join("; ")));
+        }
+        Ok(Settings {
+            index: self.index,
+            answer: self.answer,
+            figures: self.figures,
+            chart: self.chart,
+        })
+    }
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        RawSettings::default()
+            .validate()
+            .expect("built-in defaults are valid")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(dir: &Path, name: &str, body: &str) {
+        std::fs::write(dir.join(name), body).expect("write config");
+    }
+
+    #[test]
+    fn layers_apply_in_order() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        write(dir.path(), "default.toml", "[answer]\ntop = 3\nmax_per_report = 1\n");
+        write(dir.path(), "local.toml", "[answer]\ntop = 4\n");
+        let extra = dir.path().join("extra.toml");
+        std::fs::write(&extra, "[index]\nreports_dir = \"elsewhere\"\n").expect("write");
+        let s = Settings::load_from(dir.path(), Some(&extra)).expect("load");
+        assert_eq!(s.answer.top, 4);
+        assert_eq!(s.answer.max_per_report, 1);
+        assert_eq!(s.index.reports_dir, PathBuf::from("elsewhere"));
+        assert_eq!(s.index.data_dir, PathBuf::from("index/data"));
+    }
+
+    #[test]
+    fn unknown_fields_are_rejected() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        write(dir.path(), "default.toml", "[answer]\ntopp = 3\n");
+        let err = Settings::load_from(dir.path(), None).expect_err("typo must fail");
+        assert!(err.to_string().contains("topp"), "{err}");
+    }
+
+    #[test]
+    fn invalid_values_are_reported_together() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        write(dir.path(), "default.toml", "[answer]\ntop = 0\nrecency_weight = 3.0\n");
+        let err = Settings::load_from(dir.path(), None).expect_err("invalid");
+        let text = err.to_string();
+        assert!(text.contains("answer.top") && text.contains("recency_weight"), "{text}");
+    }
+
+    #[test]
+    fn missing_extra_file_is_an_error() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let err = Settings::load_from(dir.path(), Some(&dir.path().join("nope.toml")))
+            .expect_err("missing");
+        assert!(err.to_string().contains("nope.toml"));
+    }
+}

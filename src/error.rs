@@ -1,0 +1,121 @@
+//! The library's error type. Every variant carries enough context for a log
+//! line, and [`Error::user_message`] gives the short text a chat user sees.
+
+use std::path::PathBuf;
+
+/// Result alias used throughout the library.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Everything that can go wrong inside chipbot.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The configuration could not be loaded or failed validation.
+    #[error("configuration error: {0}")]
+    Config(String),
+
+    /// A file or directory could not be read or written.
+    #[error("{}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+
+    /// A report file exists but could not be understood.
+    #[error("{}:{line}: {reason}", path.display())]
+    Report {
+        path: PathBuf,
+        line: usize,
+        reason: String,
+    },
+
+    /// Two report files declare the same `id`.
+    #[error("duplicate report id `{id}` in {} (already used by {})", second.display(), first.display())]
+    DuplicateId {
+        id: String,
+        first: PathBuf,
+        second: PathBuf,
+    },
+
+    /// The reports directory yielded nothing that could be indexed.
+    #[error("no reports could be loaded from {}", dir.display())]
+    NoReports { dir: PathBuf },
+
+    /// The search index failed in a way a rebuild could not fix.
+    #[error("search index error: {0}")]
+    Index(String),
+
+    /// The user sent an empty question.
+    #[error("empty query")]
+    EmptyQuery,
+
+    /// The user sent a question longer than the configured maximum.
+    #[error("query of {len} characters exceeds the limit of {max}")]
+    QueryTooLong { len: usize, max: usize },
+
+    /// The gazetteer of companies and products could not be loaded.
+    #[error("gazetteer: {0}")]
+    Gazetteer(#[from] crate::figures::GazetteerError),
+
+    /// A chart could not be drawn.
+    #[error("chart: {0}")]
+    Chart(String),
+
+    /// A blocking task panicked or was cancelled.
+    #[error("background task failed: {0}")]
+    Task(String),
+}
+
+impl Error {
+    /// Builds an [`Error::Io`] for `path`.
+    pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        Error::Io {
+            path: path.into(),
+            source,
+        }
+    }
+
+    /// A short, friendly message suitable for a chat reply. Internal details
+    /// (paths, error chains) stay in the logs.
+    pub fn user_message(&self) -> String {
+        match self {
+            Error::Config(_) => "The bot is misconfigured; an operator has to fix its settings.".into(),
+            Error::Io { .. } | Error::Index(_) | Error::Task(_) => {
+                "Something went wrong while searching the reports. Please try again shortly.".into()
+            }
+            Error::Report { path, line, reason } => format!(
+                "The report {} could not be read (line {line}: {reason}).",
+                path.display()
+            ),
+            Error::DuplicateId { id, .. } => format!("Two reports use the same id `{id}`."),
+            Error::NoReports { .. } => "No reports are available to search yet.".into(),
+            Error::EmptyQuery => {
+                "Please ask a question, for example: `ask What share of China's AI chip market will Huawei hold?`"
+                    .into()
+            }
+            Error::QueryTooLong { len, max } => format!(
+                "That question is {len} characters long; the limit is {max}. Please shorten it."
+            ),
+            Error::Gazetteer(_) => "The list of known companies could not be loaded.".into(),
+            Error::Chart(reason) => format!("The chart could not be drawn: {reason}."),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn user_messages_hide_internal_paths_for_io_errors() {
+        let err = Error::io("/secret/place", std::io::Error::other("boom"));
+        assert!(!err.user_message().contains("/secret"));
+        assert!(err.to_string().contains("/secret/place"));
+    }
+
+    #[test]
+    fn too_long_message_names_both_numbers() {
+        let msg = Error::QueryTooLong { len: 612, max: 500 }.user_message();
+        assert!(msg.contains("612") && msg.contains("500"));
+    }
+}

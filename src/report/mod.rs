@@ -1,0 +1,120 @@
+//! Curated reports: the metadata every citation needs, the body text, and
+//! loaders for Markdown (TOML front matter), plain text, HTML and PDF files.
+//!
+//! A report's identity is its `id`; its source file and content hash let the
+//! index notice when it changed.
+
+mod html;
+mod loader;
+mod markdown;
+mod pdf;
+mod plain;
+mod sidecar;
+
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+pub use loader::{is_report_file, load_dir, load_file, scan_dir, LoadOutcome, SourceFile};
+
+/// Metadata shown in citations and used by filters.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct ReportMeta {
+    pub id: String,
+    pub title: String,
+    pub publisher: String,
+    pub url: Option<String>,
+    pub published: Option<NaiveDate>,
+    pub authors: Vec<String>,
+    pub companies: Vec<String>,
+    pub topics: Vec<String>,
+    pub region: Option<String>,
+    pub language: Option<String>,
+}
+
+/// One loaded report.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Report {
+    pub meta: ReportMeta,
+    /// Body text with paragraphs separated by blank lines.
+    pub body: String,
+    /// Path relative to the reports directory, with `/` separators.
+    pub source: String,
+    /// Hex SHA-256 of the file (and its sidecar, if any).
+    pub hash: String,
+}
+
+/// Turns a file stem into a report id: lowercase ASCII letters, digits and dashes.
+pub fn slug(text: &str) -> String {
+    let mut out = String::new();
+    for ch in text.chars() {
+        if ch.is_ascii_alphanumeric() {
+            out.push(ch.to_ascii_lowercase());
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    out.trim_end_matches('-').to_string()
+}
+
+/// Whether `id` is a valid report id.
+pub fn is_valid_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= 120
+        && id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '-' | '_' | '.'))
+}
+
+/// Normalises extracted text: unifies line endings, trims lines, and collapses
+/// runs of blank lines so paragraphs are separated by exactly one blank line.
+pub fn normalize_body(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut blank_run = true;
+    for line in text.replace("\r\n", "\n").replace('\r', "\n").lines() {
+        let line = line.split_whitespace().collect::<Vec<_>>().join(" ");
+        if line.is_empty() {
+            if !blank_run {
+                out.push_str("\n\n");
+            }
+            blank_run = true;
+        } else {
+            if !blank_run {
+                out.push(' ');
+            }
+            out.push_str(&line);
+            blank_run = false;
+        }
+    }
+    out.trim_end().to_string()
+}
+
+/// The path a report error should name: where the report lives.
+pub(crate) fn display_path(dir: &std::path::Path, rel: &str) -> PathBuf {
+    dir.join(rel)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slug_keeps_ascii_words() {
+        assert_eq!(slug("SMIC Q3 2024 — Results!"), "smic-q3-2024-results");
+        assert_eq!(slug("__x__"), "x");
+    }
+
+    #[test]
+    fn ids_are_checked() {
+        assert!(is_valid_id("2025-12-bernstein"));
+        assert!(!is_valid_id("Bad Id"));
+        assert!(!is_valid_id(""));
+    }
+
+    #[test]
+    fn normalize_joins_wrapped_lines_and_keeps_paragraphs() {
+        let text = "First line\r\nwrapped  here.\n\n\n\nSecond   para.\n";
+        assert_eq!(normalize_body(text), "First line wrapped here.\n\nSecond para.");
+    }
+}

@@ -1,0 +1,80 @@
+//! The analyzer the index uses, exposed to the core without tantivy types, so
+//! that snippets highlight exactly the words the index matched.
+
+use std::ops::Range;
+
+use tantivy::tokenizer::TextAnalyzer;
+
+use super::schema;
+
+/// One analyzed word: where it sits in the original text and its index form.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AnalyzedToken {
+    pub range: Range<usize>,
+    pub term: String,
+}
+
+/// Stemming analyzer shared by indexing, querying and highlighting.
+#[derive(Clone)]
+pub struct Analyzer {
+    english: TextAnalyzer,
+    keyword: TextAnalyzer,
+}
+
+impl Default for Analyzer {
+    fn default() -> Self {
+        Analyzer {
+            english: schema::english_analyzer(),
+            keyword: schema::keyword_analyzer(),
+        }
+    }
+}
+
+impl std::fmt::Debug for Analyzer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Analyzer(chip_en)")
+    }
+}
+
+impl Analyzer {
+    /// Index terms of `text` (stemmed, stop words removed), in order.
+    pub fn terms(&self, text: &str) -> Vec<String> {
+        self.tokens(text).into_iter().map(|t| t.term).collect()
+    }
+
+    /// Index terms of `text` with their byte ranges in `text`.
+    pub fn tokens(&self, text: &str) -> Vec<AnalyzedToken> {
+        collect(&mut self.english.clone(), text)
+    }
+
+    /// Lowercased, folded words without stemming (filters, vocabulary).
+    pub fn keywords(&self, text: &str) -> Vec<String> {
+        collect(&mut self.keyword.clone(), text).into_iter().map(|t| t.term).collect()
+    }
+}
+
+fn collect(analyzer: &mut TextAnalyzer, text: &str) -> Vec<AnalyzedToken> {
+    let mut stream = analyzer.token_stream(text);
+    let mut out = Vec::new();
+    while let Some(token) = stream.next() {
+        out.push(AnalyzedToken {
+            range: token.offset_from..token.offset_to,
+            term: token.text.clone(),
+        });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_point_back_into_the_text() {
+        let text = "Huawei's Ascend chips shipped";
+        let tokens = Analyzer::default().tokens(text);
+        let words: Vec<&str> = tokens.iter().map(|t| &text[t.range.clone()]).collect();
+        assert_eq!(words, vec!["Huawei", "s", "Ascend", "chips", "shipped"]);
+        assert_eq!(tokens[3].term, "chip");
+    }
+}

@@ -1,0 +1,228 @@
+//! The search index: the only module that imports tantivy.
+//!
+//! [`SearchIndex::open`] opens the index under `data_dir/index`, rebuilding
+//! it when it is missing, corrupt or from another format version, and then
+//! brings it up to date with the reports directory. One [`IndexReader`] lives
+//! for the whole process; every search takes a fresh searcher from it.
+
+mod analyze;
+mod meta;
+mod plan;
+mod schema;
+mod suggest;
+mod update;
+
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, RwLock};
+use std::time::Instant;
+
+use tantivy::collector::TopDocs;
+use tantivy::schema::{TantivyDocument, Value};
+use tantivy::{DocAddress, Index, IndexReader, Order, ReloadPolicy, Searcher};
+
+pub use analyze::{AnalyzedToken, Analyzer};
+pub use meta::{FileEntry, IndexMeta};
+pub use update::{Source, UpdateReport};
+
+use crate::error::{Error, Result};
+use crate::figures::Figure;
+use crate::query::ParsedQuery;
+use crate::report::ReportMeta;
+use schema::Fields;
+
+/// Memory budget of the index writer.
+const WRITER_MEMORY: usize = 64 * 1024 * 1024;
+
+/// One matching passage, with everything a citation needs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PassageHit {
+    /// BM25 relevance (0 for filter-only queries).
+    pub score: f32,
+    pub report: ReportMeta,
+    /// Position of the passage within its report.
+    pub passage: usize,
+    pub text: String,
+    /// Figures extracted from this passage at index time.
+    pub figures: Vec<Figure>,
+}
+
+/// The open index and its process-wide reader.
+pub struct SearchIndex {
+    index: Index,
+    reader: IndexReader,
+    fields: Fields,
+    analyzer: Analyzer,
+    dir: PathBuf,
+    meta: RwLock<IndexMeta>,
+    writer_lock: Mutex<()>,
+}
+
+impl std::fmt::Debug for SearchIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SearchIndex").field("dir", &self.dir).finish_non_exhaustive()
+    }
+}
+
+impl SearchIndex {
+    /// Opens (or creates) the index in `data_dir/index` for the given
+    /// gazetteer and passage settings. A corrupt or outdated index is
+    /// discarded and recreated empty; the reason is returned.
+    pub fn open(data_dir: &Path, gazetteer_hash: &str, window: usize) -> Result<(SearchIndex, Option<String>)> {
+        let dir = data_dir.join("index");
+        let expected = IndexMeta {
+            format_version: schema::FORMAT_VERSION,
+            gazetteer_hash: gazetteer_hash.to_string(),
+            passage_paragraphs: window,
+            ..IndexMeta::default()
+        };
+        let (schema, fields) = schema::build();
+        let existing = IndexMeta::read(&dir, &expected).map_err(|s| s.to_string()).and_then(|meta| {
+            let index = Index::open_in_dir(&dir).map_err(|e| format!("index files are unreadable ({e})"))?;
+            if index.schema() != schema {
+                return Err("index schema differs from this build".to_string());
+            }
+            Ok((index, meta))
+        });
+        let (index, meta, rebuilt) = match existing {
+            Ok((index, meta)) => (index, meta, None),
+            Err(reason) => {
+                if dir.exists() {
+                    tracing::warn!(dir = %dir.display(), %reason, "discarding the existing index");
+                    std::fs::remove_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
+                }
+                std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
+                let index = Index::create_in_dir(&dir, schema).map_err(index_err)?;
+                expected.write(&dir)?;
+                (index, expected, Some(reason))
+            }
+        };
+        schema::register(&index);
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()
+            .map_err(index_err)?;
+        let search_index = SearchIndex {
+            index,
+            reader,
+            fields,
+            analyzer: Analyzer::default(),
+            dir,
+            meta: RwLock::new(meta),
+            writer_lock: Mutex::new(()),
+        };
+        Ok((search_index, rebuilt))
+    }
+
+    /// Brings the index up to date with `source`. With `full`, every file is
+    /// re-read and re-indexed. The change lands in one atomic commit; an
+    /// update that would leave the index with no reports is refused.
+    pub fn update(&self, source: &Source<'_>, full: bool) -> Result<UpdateReport> {
+        let _guard = self.writer_lock.lock().map_err(|_| Error::Index("writer lock poisoned".into()))?;
+        let started = Instant::now();
+        let previous = self.meta.read().map_err(|_| Error::Index("meta lock poisoned".into()))?.clone();
+        let plan = update::plan(source.reports_dir, &previous, full)?;
+        let mut report = UpdateReport::default();
+        if plan.load.is_empty() && plan.removed.is_empty() {
+            report.unchanged = plan.keep.len();
+            report.elapsed_ms = started.elapsed().as_millis();
+            return Ok(report);
+        }
+        let mut writer: tantivy::IndexWriter = self.index.writer(WRITER_MEMORY).map_err(index_err)?;
+        if full {
+            writer.delete_all_documents().map_err(index_err)?;
+        }
+        let files = update::apply(&mut writer, &self.fields, source, plan, &previous, &mut report)?;
+        if files.is_empty() {
+            writer.rollback().map_err(index_err)?;
+            return Err(Error::NoReports { dir: source.reports_dir.to_path_buf() });
+        }
+        if full {
+            report.rebuilt = Some("full rebuild requested".into());
+        }
+        writer.commit().map_err(index_err)?;
+        writer.wait_merging_threads().map_err(index_err)?;
+        let new_meta = IndexMeta { files, ..previous };
+        new_meta.write(&self.dir)?;
+        self.reader.reload().map_err(index_err)?;
+        *self.meta.write().map_err(|_| Error::Index("meta lock poisoned".into()))? = new_meta;
+        report.elapsed_ms = started.elapsed().as_millis();
+        Ok(report)
+    }
+
+    /// The analyzer used for indexing, for highlighting.
+    pub fn analyzer(&self) -> &Analyzer {
+        &self.analyzer
+    }
+
+    /// A snapshot of what is indexed.
+    pub fn meta(&self) -> IndexMeta {
+        self.meta.read().map(|m| m.clone()).unwrap_or_default()
+    }
+
+    /// Number of indexed passages.
+    pub fn passage_count(&self) -> u64 {
+        self.reader.searcher().num_docs()
+    }
+
+    /// Runs `query`, returning up to `limit` passages, best first. Filter-only
+    /// queries return the newest passages first.
+    pub fn search(&self, query: &ParsedQuery, limit: usize) -> Result<Vec<PassageHit>> {
+        let searcher = self.reader.searcher();
+        let planned = plan::plan(query, &self.fields, &self.analyzer);
+        let limit = limit.max(1);
+        let addresses: Vec<(f32, DocAddress)> = if planned.has_text {
+            searcher
+                .search(&planned.query, &TopDocs::with_limit(limit).order_by_score())
+                .map_err(index_err)?
+        } else {
+            let by_date = TopDocs::with_limit(limit).order_by_fast_field::<u64>("published", Order::Desc);
+            searcher
+                .search(&planned.query, &by_date)
+                .map_err(index_err)?
+                .into_iter()
+                .map(|(_, address)| (0.0, address))
+                .collect()
+        };
+        addresses.into_iter().map(|(score, address)| self.hit(&searcher, score, address)).collect()
+    }
+
+    /// Close index words for a query that found nothing ("did you mean").
+    pub fn suggest(&self, words: &[String], max: usize) -> Vec<String> {
+        suggest::suggest(&self.reader.searcher(), self.fields.vocab, &self.analyzer, words, max)
+    }
+
+    fn hit(&self, searcher: &Searcher, score: f32, address: DocAddress) -> Result<PassageHit> {
+        let doc: TantivyDocument = searcher.doc(address).map_err(index_err)?;
+        let f = &self.fields;
+        let text = |field| doc.get_first(field).and_then(|v| v.as_str()).map(str::to_string);
+        let all = |field| doc.get_all(field).filter_map(|v| v.as_str().map(str::to_string)).collect::<Vec<_>>();
+        let report = ReportMeta {
+            id: text(f.report_id).unwrap_or_default(),
+            title: text(f.title).unwrap_or_default(),
+            publisher: text(f.publisher).unwrap_or_default(),
+            url: text(f.url),
+            published: doc.get_first(f.published).and_then(|v| v.as_u64()).and_then(schema::date_from_key),
+            authors: all(f.authors),
+            companies: all(f.companies),
+            topics: all(f.topics),
+            region: text(f.region),
+            language: text(f.language),
+        };
+        let figures = match text(f.figures) {
+            Some(json) => serde_json::from_str(&json).map_err(|e| Error::Index(format!("stored figures: {e}")))?,
+            None => Vec::new(),
+        };
+        Ok(PassageHit {
+            score,
+            report,
+            passage: doc.get_first(f.passage).and_then(|v| v.as_u64()).unwrap_or(0) as usize,
+            text: text(f.body).unwrap_or_default(),
+            figures,
+        })
+    }
+}
+
+fn index_err(e: impl std::fmt::Display) -> Error {
+    Error::Index(e.to_string())
+}

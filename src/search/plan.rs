@@ -1,0 +1,113 @@
+//! Turns a parsed [`ParsedQuery`] into a tantivy query: each free word is a
+//! disjunction-max over title and passage, phrases must match the passage,
+//! and filters restrict without adding to the score.
+
+use std::ops::Bound;
+
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, Occur, PhraseQuery,
+    Query, RangeQuery, TermQuery,
+};
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::Term;
+
+use super::analyze::Analyzer;
+use super::schema::{date_key, Fields};
+use crate::query::ParsedQuery;
+
+/// Weight of a title match relative to a passage match.
+const TITLE_BOOST: f32 = 1.6;
+/// Dismax tie-breaker: how much the weaker field still counts.
+const TIE_BREAKER: f32 = 0.3;
+
+/// A query ready to run, and whether it ranks by text relevance.
+pub(super) struct Planned {
+    pub query: Box<dyn Query>,
+    pub has_text: bool,
+}
+
+/// Builds the tantivy query for `parsed`.
+pub(super) fn plan(parsed: &ParsedQuery, fields: &Fields, analyzer: &Analyzer) -> Planned {
+    let mut must: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    let words: Vec<Box<dyn Query>> = parsed
+        .terms
+        .iter()
+        .flat_map(|t| analyzer.terms(t))
+        .filter(|term| seen.insert(term.clone()))
+        .map(|term| word_query(fields, &term))
+        .collect();
+    let has_words = !words.is_empty();
+    if has_words {
+        let any_word = BooleanQuery::new(words.into_iter().map(|q| (Occur::Should, q)).collect());
+        must.push((Occur::Must, Box::new(any_word)));
+    }
+    let mut has_phrase = false;
+    for phrase in &parsed.phrases {
+        if let Some(q) = phrase_query(fields.body, &analyzer.terms(phrase)) {
+            must.push((Occur::Must, q));
+            has_phrase = true;
+        }
+    }
+    for filter in filter_queries(parsed, fields, analyzer) {
+        must.push((Occur::Must, Box::new(ConstScoreQuery::new(filter, 0.0))));
+    }
+    if must.is_empty() {
+        return Planned { query: Box::new(AllQuery), has_text: false };
+    }
+    let has_text = has_words || has_phrase;
+    if !has_text {
+        must.push((Occur::Must, Box::new(ConstScoreQuery::new(Box::new(AllQuery), 0.0))));
+    }
+    Planned { query: Box::new(BooleanQuery::new(must)), has_text }
+}
+
+fn word_query(fields: &Fields, term: &str) -> Box<dyn Query> {
+    let in_title = TermQuery::new(
+        Term::from_field_text(fields.title, term),
+        IndexRecordOption::WithFreqs,
+    );
+    let in_body = TermQuery::new(
+        Term::from_field_text(fields.body, term),
+        IndexRecordOption::WithFreqs,
+    );
+    Box::new(DisjunctionMaxQuery::with_tie_breaker(
+        vec![Box::new(BoostQuery::new(Box::new(in_title), TITLE_BOOST)), Box::new(in_body)],
+        TIE_BREAKER,
+    ))
+}
+
+fn phrase_query(field: Field, terms: &[String]) -> Option<Box<dyn Query>> {
+    let terms: Vec<Term> = terms.iter().map(|t| Term::from_field_text(field, t)).collect();
+    match terms.len() {
+        0 => None,
+        1 => Some(Box::new(TermQuery::new(terms[0].clone(), IndexRecordOption::WithFreqs))),
+        _ => Some(Box::new(PhraseQuery::new(terms))),
+    }
+}
+
+fn filter_queries(parsed: &ParsedQuery, fields: &Fields, analyzer: &Analyzer) -> Vec<Box<dyn Query>> {
+    let f = &parsed.filters;
+    let mut out = Vec::new();
+    for (field, values) in [
+        (fields.companies, &f.companies),
+        (fields.topics, &f.topics),
+        (fields.publisher, &f.publishers),
+        (fields.region, &f.regions),
+        (fields.language, &f.languages),
+    ] {
+        for value in values {
+            let words = analyzer.keywords(value);
+            // A value with no words (only punctuation) matches nothing.
+            out.push(phrase_query(field, &words).unwrap_or_else(|| Box::new(BooleanQuery::new(vec![]))));
+        }
+    }
+    if f.after.is_some() || f.before.is_some() {
+        let bound = |d: Option<chrono::NaiveDate>| match d {
+            Some(d) => Bound::Included(Term::from_field_u64(fields.published, date_key(d))),
+            None => Bound::Unbounded,
+        };
+        out.push(Box::new(RangeQuery::new(bound(f.after), bound(f.before))));
+    }
+    out
+}

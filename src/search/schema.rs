@@ -1,0 +1,146 @@
+//! The index schema and its analyzers. One tantivy document is one passage
+//! of a report; it carries a copy of the report's metadata so that a hit is
+//! a complete citation.
+
+use tantivy::schema::{
+    Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing, TextOptions, STORED,
+    STRING,
+};
+use tantivy::tokenizer::{
+    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer,
+    StopWordFilter, TextAnalyzer,
+};
+use tantivy::Index;
+
+/// Stemmed English analyzer for titles and passages.
+pub const ENGLISH: &str = "chip_en";
+/// Lowercased, ASCII-folded words: filters and did-you-mean vocabulary.
+pub const KEYWORD: &str = "chip_kw";
+
+/// Bumped whenever the schema, analyzers or stored layout change; an index
+/// with another version is rebuilt.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// Handles to every field.
+#[derive(Clone, Debug)]
+pub struct Fields {
+    pub report_id: Field,
+    pub source: Field,
+    pub passage: Field,
+    pub title: Field,
+    pub body: Field,
+    pub vocab: Field,
+    pub publisher: Field,
+    pub companies: Field,
+    pub topics: Field,
+    pub region: Field,
+    pub language: Field,
+    pub published: Field,
+    pub url: Field,
+    pub authors: Field,
+    pub figures: Field,
+}
+
+/// Builds the schema and returns it with its field handles.
+pub fn build() -> (Schema, Fields) {
+    let mut b = Schema::builder();
+    let english = |stored: bool| {
+        let indexing = TextFieldIndexing::default()
+            .set_tokenizer(ENGLISH)
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions);
+        let opts = TextOptions::default().set_indexing_options(indexing);
+        if stored { opts.set_stored() } else { opts }
+    };
+    let keyword = |stored: bool, record: IndexRecordOption| {
+        let indexing = TextFieldIndexing::default().set_tokenizer(KEYWORD).set_index_option(record);
+        let opts = TextOptions::default().set_indexing_options(indexing);
+        if stored { opts.set_stored() } else { opts }
+    };
+    let filter = || keyword(true, IndexRecordOption::WithFreqsAndPositions);
+    let fields = Fields {
+        report_id: b.add_text_field("report_id", STRING | STORED),
+        source: b.add_text_field("source", STRING | STORED),
+        passage: b.add_u64_field("passage", STORED),
+        title: b.add_text_field("title", english(true)),
+        body: b.add_text_field("body", english(true)),
+        vocab: b.add_text_field("vocab", keyword(false, IndexRecordOption::Basic)),
+        publisher: b.add_text_field("publisher", filter()),
+        companies: b.add_text_field("companies", filter()),
+        topics: b.add_text_field("topics", filter()),
+        region: b.add_text_field("region", filter()),
+        language: b.add_text_field("language", filter()),
+        published: b.add_u64_field(
+            "published",
+            NumericOptions::default().set_indexed().set_stored().set_fast(),
+        ),
+        url: b.add_text_field("url", STORED),
+        authors: b.add_text_field("authors", STORED),
+        figures: b.add_text_field("figures", STORED),
+    };
+    (b.build(), fields)
+}
+
+/// The stemmed English analyzer: words, lowercase, ASCII folding, English
+/// stop words, Snowball English stemmer.
+pub fn english_analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(40))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .filter(StopWordFilter::new(Language::English).unwrap_or_else(|| {
+            StopWordFilter::remove(Vec::<String>::new())
+        }))
+        .filter(Stemmer::new(Language::English))
+        .build()
+}
+
+/// Lowercased, ASCII-folded words without stemming.
+pub fn keyword_analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(40))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .build()
+}
+
+/// Registers both analyzers on `index`.
+pub fn register(index: &Index) {
+    index.tokenizers().register(ENGLISH, english_analyzer());
+    index.tokenizers().register(KEYWORD, keyword_analyzer());
+}
+
+/// Encodes a date as the sortable integer `YYYYMMDD`.
+pub fn date_key(date: chrono::NaiveDate) -> u64 {
+    use chrono::Datelike;
+    (date.year().max(0) as u64) * 10_000 + u64::from(date.month()) * 100 + u64::from(date.day())
+}
+
+/// Decodes a `YYYYMMDD` integer.
+pub fn date_from_key(key: u64) -> Option<chrono::NaiveDate> {
+    let year = i32::try_from(key / 10_000).ok()?;
+    chrono::NaiveDate::from_ymd_opt(year, ((key / 100) % 100) as u32, (key % 100) as u32)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn date_keys_round_trip_and_sort() {
+        let a = chrono::NaiveDate::from_ymd_opt(2024, 12, 31).expect("date");
+        let b = chrono::NaiveDate::from_ymd_opt(2025, 1, 1).expect("date");
+        assert!(date_key(a) < date_key(b));
+        assert_eq!(date_from_key(date_key(a)), Some(a));
+    }
+
+    #[test]
+    fn english_analyzer_stems_folds_and_drops_stop_words() {
+        let mut analyzer = english_analyzer();
+        let mut stream = analyzer.token_stream("The Exporting of Chips to Zürich");
+        let mut words = Vec::new();
+        while let Some(token) = stream.next() {
+            words.push(token.text.clone());
+        }
+        assert_eq!(words, vec!["export", "chip", "zurich"]);
+    }
+}

@@ -1,0 +1,201 @@
+//! Bringing the index up to date with the reports directory: decide which
+//! files were added, changed or removed (size and mtime first, then content
+//! hash), load only those, and apply the change in one commit. Readers keep
+//! seeing the previous commit until this one lands.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+use tantivy::schema::TantivyDocument;
+use tantivy::{IndexWriter, Term};
+
+use super::meta::{modified_ns, FileEntry, IndexMeta};
+use super::schema::{date_key, Fields};
+use crate::error::{Error, Result};
+use crate::figures::{self, Gazetteer};
+use crate::report::{self, Report};
+use crate::text;
+
+/// What an index update did.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct UpdateReport {
+    pub added: Vec<String>,
+    pub updated: Vec<String>,
+    pub removed: Vec<String>,
+    /// Files that could not be indexed: (path, reason).
+    pub failed: Vec<(String, String)>,
+    pub unchanged: usize,
+    /// Set when the whole index was rebuilt, with the reason.
+    pub rebuilt: Option<String>,
+    pub elapsed_ms: u128,
+}
+
+impl UpdateReport {
+    /// Whether the index content changed.
+    pub fn changed(&self) -> bool {
+        !(self.added.is_empty() && self.updated.is_empty() && self.removed.is_empty())
+    }
+}
+
+/// The work an update has to do.
+pub(super) struct Plan {
+    pub load: Vec<report::SourceFile>,
+    pub removed: Vec<String>,
+    /// Unchanged files whose entries are carried over (possibly with a new mtime).
+    pub keep: BTreeMap<String, FileEntry>,
+    /// Re-index loaded files even when their content hash is unchanged.
+    pub force: bool,
+}
+
+/// Compares the files on disk with the metadata of the current index.
+pub(super) fn plan(reports_dir: &Path, meta: &IndexMeta, full: bool) -> Result<Plan> {
+    let files = report::scan_dir(reports_dir)?;
+    let mut keep = BTreeMap::new();
+    let mut load = Vec::new();
+    for file in &files {
+        match meta.files.get(&file.rel) {
+            Some(entry) if !full && entry.size == file.size && entry.modified_ns == modified_ns(file.modified) => {
+                keep.insert(file.rel.clone(), entry.clone());
+            }
+            _ => load.push(file.clone()),
+        }
+    }
+    let present: std::collections::HashSet<&str> = files.iter().map(|f| f.rel.as_str()).collect();
+    let removed = meta.files.keys().filter(|k| !present.contains(k.as_str())).cloned().collect();
+    Ok(Plan { load, removed, keep, force: full })
+}
+
+/// Where reports come from and how they are cut and annotated.
+pub struct Source<'a> {
+    pub reports_dir: &'a Path,
+    pub gazetteer: &'a Gazetteer,
+    /// Paragraphs per passage.
+    pub window: usize,
+}
+
+/// Loads the planned files, writes their passages, and returns the new file
+/// table. Nothing is committed here.
+pub(super) fn apply(
+    writer: &mut IndexWriter,
+    fields: &Fields,
+    source: &Source<'_>,
+    plan: Plan,
+    previous: &IndexMeta,
+    report_out: &mut UpdateReport,
+) -> Result<BTreeMap<String, FileEntry>> {
+    let reports_dir = source.reports_dir;
+    let mut table = plan.keep;
+    report_out.unchanged += table.len();
+    let mut ids: HashMap<String, String> =
+        table.iter().map(|(rel, e)| (e.report.id.clone(), rel.clone())).collect();
+    for rel in &plan.removed {
+        writer.delete_term(Term::from_field_text(fields.source, rel));
+        report_out.removed.push(rel.clone());
+    }
+    let force = plan.force;
+    for file in plan.load {
+        let previous_entry = previous.files.get(&file.rel);
+        let loaded = report::load_file(reports_dir, &file.rel);
+        let report = match loaded {
+            Ok(r) => r,
+            Err(e) => {
+                if previous_entry.is_some() {
+                    writer.delete_term(Term::from_field_text(fields.source, &file.rel));
+                    report_out.removed.push(file.rel.clone());
+                }
+                report_out.failed.push((file.rel.clone(), e.to_string()));
+                continue;
+            }
+        };
+        if let Some(other) = ids.get(&report.meta.id).filter(|other| **other != file.rel) {
+            let err = Error::DuplicateId {
+                id: report.meta.id.clone(),
+                first: reports_dir.join(other),
+                second: reports_dir.join(&file.rel),
+            };
+            report_out.failed.push((file.rel.clone(), err.to_string()));
+            continue;
+        }
+        let unchanged_content = !force && previous_entry.is_some_and(|e| e.hash == report.hash);
+        let mut entry = FileEntry {
+            hash: report.hash.clone(),
+            size: file.size,
+            modified_ns: modified_ns(file.modified),
+            passages: previous_entry.map_or(0, |e| e.passages),
+            report: report.meta.clone(),
+        };
+        if unchanged_content {
+            report_out.unchanged += 1;
+        } else {
+            writer.delete_term(Term::from_field_text(fields.source, &file.rel));
+            entry.passages = add_report(writer, fields, &report, source.gazetteer, source.window)?;
+            if previous_entry.is_some() {
+                report_out.updated.push(file.rel.clone());
+            } else {
+                report_out.added.push(file.rel.clone());
+            }
+        }
+        ids.insert(report.meta.id.clone(), file.rel.clone());
+        table.insert(file.rel, entry);
+    }
+    Ok(table)
+}
+
+/// Adds one document per passage of `report`; returns the passage count.
+pub(super) fn add_report(
+    writer: &IndexWriter,
+    fields: &Fields,
+    report: &Report,
+    gazetteer: &Gazetteer,
+    window: usize,
+) -> Result<usize> {
+    let passages = text::passages(&report.body, window);
+    for (number, passage) in passages.iter().enumerate() {
+        let doc = passage_document(fields, report, number, passage, gazetteer)?;
+        writer.add_document(doc).map_err(|e| Error::Index(e.to_string()))?;
+    }
+    Ok(passages.len())
+}
+
+fn passage_document(
+    fields: &Fields,
+    report: &Report,
+    number: usize,
+    passage: &str,
+    gazetteer: &Gazetteer,
+) -> Result<TantivyDocument> {
+    let meta = &report.meta;
+    let mut doc = TantivyDocument::default();
+    doc.add_text(fields.report_id, &meta.id);
+    doc.add_text(fields.source, &report.source);
+    doc.add_u64(fields.passage, number as u64);
+    doc.add_text(fields.title, &meta.title);
+    doc.add_text(fields.body, passage);
+    doc.add_text(fields.vocab, format!("{}\n{}", meta.title, passage));
+    doc.add_text(fields.publisher, &meta.publisher);
+    for company in &meta.companies {
+        doc.add_text(fields.companies, company);
+    }
+    for topic in &meta.topics {
+        doc.add_text(fields.topics, topic);
+    }
+    if let Some(region) = &meta.region {
+        doc.add_text(fields.region, region);
+    }
+    if let Some(language) = &meta.language {
+        doc.add_text(fields.language, language);
+    }
+    if let Some(date) = meta.published {
+        doc.add_u64(fields.published, date_key(date));
+    }
+    if let Some(url) = &meta.url {
+        doc.add_text(fields.url, url);
+    }
+    for author in &meta.authors {
+        doc.add_text(fields.authors, author);
+    }
+    let found = figures::extract(passage, gazetteer);
+    let json = serde_json::to_string(&found).map_err(|e| Error::Index(e.to_string()))?;
+    doc.add_text(fields.figures, json);
+    Ok(doc)
+}
