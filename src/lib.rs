@@ -1,8 +1,23 @@
+//! chipbot answers chip-industry questions from curated reports, with cited
+//! snippets and summary figures.
+//!
+//! Data flows one way: entry points (CLI, chat adapters) parse a
+//! [`command::Command`], the [`engine::Engine`] answers it with a
+//! platform-neutral [`reply::Reply`], and only [`search`] touches tantivy.
+
+pub mod answer;
+pub mod chart;
+pub mod cli;
+pub mod command;
 pub mod config;
+pub mod engine;
 pub mod error;
 pub mod figures;
 pub mod query;
+pub mod render;
+pub mod reply;
 pub mod report;
 pub mod search;
 pub mod text;
+
 pub use error::{Error, Result};

@@ -140,12 +140,20 @@ impl SearchIndex {
         if full {
             report.rebuilt = Some("full rebuild requested".into());
         }
-        writer.commit().map_err(index_err)?;
-        writer.wait_merging_threads().map_err(index_err)?;
-        let new_meta = IndexMeta { files, ..previous };
-        new_meta.write(&self.dir)?;
-        self.reader.reload().map_err(index_err)?;
-        *self.meta.write().map_err(|_| Error::Index("meta lock poisoned".into()))? = new_meta;
+        if report.changed() {
+            writer.commit().map_err(index_err)?;
+            writer.wait_merging_threads().map_err(index_err)?;
+        } else {
+            writer.rollback().map_err(index_err)?;
+        }
+        if files != previous.files {
+            let new_meta = IndexMeta { files, ..previous };
+            new_meta.write(&self.dir)?;
+            *self.meta.write().map_err(|_| Error::Index("meta lock poisoned".into()))? = new_meta;
+        }
+        if report.changed() {
+            self.reader.reload().map_err(index_err)?;
+        }
         report.elapsed_ms = started.elapsed().as_millis();
         Ok(report)
     }

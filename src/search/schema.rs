@@ -17,9 +17,21 @@ pub const ENGLISH: &str = "chip_en";
 /// Lowercased, ASCII-folded words: filters and did-you-mean vocabulary.
 pub const KEYWORD: &str = "chip_kw";
 
+/// English function words and question words that carry no topic. Kept
+/// short on purpose: "us", "it" or "can" may matter in this domain ("US
+/// export controls"), so only words that never do are listed.
+const STOP_WORDS: [&str; 64] = [
+    "a", "an", "and", "are", "as", "at", "be", "been", "but", "by", "did", "do", "does", "for",
+    "from", "had", "has", "have", "how", "i", "if", "in", "into", "is", "its", "me", "my", "of",
+    "on", "or", "s", "so", "such", "t", "than", "that", "the", "their", "them", "then", "there",
+    "these", "they", "this", "those", "to", "was", "we", "were", "what", "when", "where",
+    "which", "who", "whom", "why", "will", "with", "would", "you", "your", "about", "tell",
+    "should",
+];
+
 /// Bumped whenever the schema, analyzers or stored layout change; an index
 /// with another version is rebuilt.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 
 /// Handles to every field.
 #[derive(Clone, Debug)]
@@ -87,9 +99,7 @@ pub fn english_analyzer() -> TextAnalyzer {
         .filter(RemoveLongFilter::limit(40))
         .filter(LowerCaser)
         .filter(AsciiFoldingFilter)
-        .filter(StopWordFilter::new(Language::English).unwrap_or_else(|| {
-            StopWordFilter::remove(Vec::<String>::new())
-        }))
+        .filter(StopWordFilter::remove(STOP_WORDS.iter().map(|w| w.to_string())))
         .filter(Stemmer::new(Language::English))
         .build()
 }

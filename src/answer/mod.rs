@@ -1,0 +1,195 @@
+//! Answer composition: rank candidate passages (relevance, then a bonus for
+//! newer reports), keep at most a few per report and no near-duplicates,
+//! number the citations, build highlighted snippets, and list the figures of
+//! the cited passages that match the question.
+
+mod figures;
+mod snippet;
+
+use std::collections::HashSet;
+
+use crate::config::AnswerSettings;
+use crate::figures::{FigureKind, Gazetteer};
+use crate::query::ParsedQuery;
+use crate::reply::{Answer, Citation, CitedFigure};
+use crate::search::{Analyzer, PassageHit};
+
+pub use figures::{disagreements, metric_of, Interest};
+
+/// Passages whose word sets overlap at least this much count as duplicates.
+const DUPLICATE_OVERLAP: f32 = 0.7;
+/// Most figures listed in one answer.
+const MAX_FIGURES: usize = 16;
+
+/// Everything composition needs besides the hits.
+pub struct Composer<'a> {
+    pub settings: &'a AnswerSettings,
+    pub analyzer: &'a Analyzer,
+    pub gazetteer: &'a Gazetteer,
+}
+
+/// Which figures of the cited passages to list.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum FigureScope {
+    /// Only figures that match the question.
+    Matching,
+    /// Every figure except bare years (the `figures` command).
+    All,
+}
+
+impl Composer<'_> {
+    /// Builds the answer to `query` from candidate `hits` (best first).
+    pub fn compose(&self, query: &ParsedQuery, hits: Vec<PassageHit>, top: usize, scope: FigureScope) -> Answer {
+        let wanted: HashSet<String> =
+            query.text_terms().iter().flat_map(|t| self.analyzer.terms(t)).collect();
+        let ranked = rerank(hits, self.recency_weight(query));
+        let chosen = self.select(ranked, top);
+        let citations: Vec<Citation> = chosen
+            .iter()
+            .enumerate()
+            .map(|(i, hit)| Citation {
+                n: i + 1,
+                report_id: hit.report.id.clone(),
+                title: hit.report.title.clone(),
+                publisher: hit.report.publisher.clone(),
+                published: hit.report.published,
+                url: hit.report.url.clone(),
+                snippet: snippet::build(&hit.text, &wanted, self.analyzer, self.settings.snippet_chars),
+                passage: hit.text.clone(),
+            })
+            .collect();
+        let interest = Interest::of(&query.raw, wanted, self.gazetteer);
+        let figures = self.pick_figures(&chosen, &interest, scope);
+        let disagreements = disagreements(&figures, |n| citations[n - 1].report_id.clone());
+        Answer {
+            query: query.raw.clone(),
+            citations,
+            figures,
+            disagreements,
+            suggestions: Vec::new(),
+            notices: query.notices.clone(),
+        }
+    }
+
+    fn recency_weight(&self, query: &ParsedQuery) -> f32 {
+        if query.prefers_recent {
+            self.settings.recency_weight.max(0.6)
+        } else {
+            self.settings.recency_weight
+        }
+    }
+
+    /// At most `max_per_report` passages per report, no near-duplicates.
+    fn select(&self, ranked: Vec<PassageHit>, top: usize) -> Vec<PassageHit> {
+        let mut chosen: Vec<PassageHit> = Vec::new();
+        let mut chosen_terms: Vec<HashSet<String>> = Vec::new();
+        for hit in ranked {
+            if chosen.len() == top {
+                break;
+            }
+            let from_report = chosen.iter().filter(|c| c.report.id == hit.report.id).count();
+            if from_report >= self.settings.max_per_report {
+                continue;
+            }
+            let terms: HashSet<String> = self.analyzer.terms(&hit.text).into_iter().collect();
+            if chosen_terms.iter().any(|seen| overlap(seen, &terms) >= DUPLICATE_OVERLAP) {
+                continue;
+            }
+            chosen_terms.push(terms);
+            chosen.push(hit);
+        }
+        chosen
+    }
+
+    fn pick_figures(&self, chosen: &[PassageHit], interest: &Interest, scope: FigureScope) -> Vec<CitedFigure> {
+        let mut out: Vec<CitedFigure> = Vec::new();
+        for (i, hit) in chosen.iter().enumerate() {
+            for figure in &hit.figures {
+                let wanted = match scope {
+                    FigureScope::Matching => interest.matches(figure, self.analyzer),
+                    FigureScope::All => figure.kind != FigureKind::Year,
+                };
+                let repeated = out.iter().any(|f| f.citation == i + 1 && f.figure.text == figure.text && f.figure.sentence == figure.sentence);
+                if wanted && !repeated && out.len() < MAX_FIGURES {
+                    out.push(CitedFigure { metric: metric_of(figure), figure: figure.clone(), citation: i + 1 });
+                }
+            }
+        }
+        out
+    }
+}
+
+/// Multiplies relevance by a bonus that halves for every year a report is
+/// older than the newest candidate, then sorts best first.
+fn rerank(mut hits: Vec<PassageHit>, weight: f32) -> Vec<PassageHit> {
+    let newest = hits.iter().filter_map(|h| h.report.published).max();
+    if let Some(newest) = newest {
+        for hit in &mut hits {
+            let age_days = hit.report.published.map_or(3650, |d| (newest - d).num_days().max(0));
+            let freshness = 0.5f32.powf(age_days as f32 / 365.0);
+            hit.score *= 1.0 + weight * freshness;
+        }
+    }
+    hits.sort_by(|a, b| b.score.total_cmp(&a.score));
+    hits
+}
+
+fn overlap(a: &HashSet<String>, b: &HashSet<String>) -> f32 {
+    let smaller = a.len().min(b.len());
+    if smaller == 0 {
+        return 0.0;
+    }
+    a.intersection(b).count() as f32 / smaller as f32
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::ReportMeta;
+
+    fn hit(id: &str, date: &str, score: f32, text: &str) -> PassageHit {
+        PassageHit {
+            score,
+            report: ReportMeta {
+                id: id.into(),
+                title: format!("Title {id}"),
+                publisher: "P".into(),
+                published: chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d").ok(),
+                ..ReportMeta::default()
+            },
+            passage: 0,
+            text: text.into(),
+            figures: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn newer_report_wins_when_relevance_is_close() {
+        let hits = vec![hit("old", "2022-01-01", 10.0, "a"), hit("new", "2025-01-01", 9.5, "b")];
+        let ranked = rerank(hits, 0.15);
+        assert_eq!(ranked[0].report.id, "new");
+    }
+
+    #[test]
+    fn much_more_relevant_old_report_still_wins() {
+        let hits = vec![hit("old", "2022-01-01", 10.0, "a"), hit("new", "2025-01-01", 5.0, "b")];
+        assert_eq!(rerank(hits, 0.15)[0].report.id, "old");
+    }
+
+    #[test]
+    fn selection_caps_per_report_and_drops_duplicates() {
+        let settings = AnswerSettings::default();
+        let analyzer = Analyzer::default();
+        let gazetteer = Gazetteer::empty();
+        let composer = Composer { settings: &settings, analyzer: &analyzer, gazetteer: &gazetteer };
+        let ranked = vec![
+            hit("a", "2025-01-01", 9.0, "HBM supply is tight this year"),
+            hit("a", "2025-01-01", 8.0, "SK hynix leads HBM"),
+            hit("a", "2025-01-01", 7.0, "Micron expands capacity"),
+            hit("b", "2025-01-01", 6.0, "HBM supply is tight this year"),
+            hit("c", "2025-01-01", 5.0, "Samsung qualifies HBM3E"),
+        ];
+        let ids: Vec<String> = composer.select(ranked, 5).into_iter().map(|h| h.report.id).collect();
+        assert_eq!(ids, vec!["a", "a", "c"]);
+    }
+}

@@ -1,0 +1,171 @@
+//! The command line: clap arguments mapped onto [`Command`], run through the
+//! same [`Engine`] the chat adapters use, rendered as text or `--json`.
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::command::Command;
+use crate::config::Settings;
+use crate::engine::Engine;
+use crate::error::Error;
+use crate::render::{json, text};
+use crate::reply::Reply;
+
+/// Answers chip-industry questions from curated reports, with citations.
+#[derive(Debug, Parser)]
+#[command(name = "chipbot", version, about)]
+pub struct Cli {
+    /// Extra config file, applied on top of config/default.toml and config/local.toml.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Machine-readable JSON output (see README for the shapes).
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// More logging (-v: timings, -vv: debug). RUST_LOG overrides.
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+    #[command(subcommand)]
+    pub command: CliCommand,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum CliCommand {
+    /// Answer a question with cited snippets and figures.
+    Ask {
+        /// The question (quote it, or pass it as several words).
+        #[arg(required = true, num_args = 1.., allow_hyphen_values = true)]
+        question: Vec<String>,
+        /// Number of cited passages.
+        #[arg(long)]
+        top: Option<usize>,
+        /// Answer this many times and log each timing (for measuring; use with -v).
+        #[arg(long, default_value_t = 1, hide = true)]
+        repeat: u32,
+    },
+    /// List the figures for a query as a table.
+    Figures {
+        #[arg(required = true, num_args = 1.., allow_hyphen_values = true)]
+        query: Vec<String>,
+        /// Also draw a PNG chart of comparable figures into FILE.
+        #[arg(long, value_name = "FILE")]
+        chart: Option<PathBuf>,
+    },
+    /// Summarise what is indexed.
+    Sources,
+    /// Bring the index up to date and report what changed.
+    Index {
+        /// Re-read and re-index every report.
+        #[arg(long)]
+        full: bool,
+    },
+    /// List the figures found in one report file.
+    Extract { file: PathBuf },
+}
+
+/// Parses arguments, runs the command and prints the reply.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_logging(cli.verbose);
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    runtime.block_on(run(cli))
+}
+
+fn init_logging(verbose: u8) {
+    let default = match verbose {
+        0 => "warn",
+        1 => "chipbot=info,warn",
+        _ => "chipbot=debug,info",
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+}
+
+async fn run(cli: Cli) -> ExitCode {
+    let settings = match Settings::load(cli.config.as_deref()) {
+        Ok(s) => s,
+        Err(e) => return fail(&cli, &e),
+    };
+    let started = std::time::Instant::now();
+    let opened = tokio::task::spawn_blocking(move || Engine::open(settings)).await;
+    let engine = match opened.map_err(|e| Error::Task(e.to_string())).and_then(|r| r) {
+        Ok(engine) => engine,
+        Err(e) => return fail(&cli, &e),
+    };
+    tracing::info!(elapsed_ms = started.elapsed().as_millis() as u64, "index ready");
+    let (command, repeat, chart_path) = to_command(&cli.command);
+    for _ in 1..repeat {
+        let _ = engine.execute(command.clone()).await;
+    }
+    let reply = match engine.execute(command).await {
+        Ok(reply) => reply,
+        Err(e) => return fail(&cli, &e),
+    };
+    if let (Some(path), Reply::Figures { chart_png, .. }) = (chart_path, &reply) {
+        match chart_png {
+            Some(png) => {
+                if let Err(e) = std::fs::write(&path, png) {
+                    return fail(&cli, &Error::io(&path, e));
+                }
+                eprintln!("chart written to {}", path.display());
+            }
+            None => {
+                print(&cli, &reply);
+                eprintln!("error: no chart was drawn (see the notes above)");
+                return ExitCode::FAILURE;
+            }
+        }
+    }
+    print(&cli, &reply);
+    ExitCode::SUCCESS
+}
+
+fn to_command(command: &CliCommand) -> (Command, u32, Option<PathBuf>) {
+    match command {
+        CliCommand::Ask { question, top, repeat } => {
+            (Command::Ask { question: question.join(" "), top: *top }, (*repeat).max(1), None)
+        }
+        CliCommand::Figures { query, chart } => {
+            (Command::Figures { query: query.join(" "), chart: chart.is_some() }, 1, chart.clone())
+        }
+        CliCommand::Sources => (Command::Sources, 1, None),
+        CliCommand::Index { full } => (Command::Index { full: *full }, 1, None),
+        CliCommand::Extract { file } => (Command::Extract { path: file.clone() }, 1, None),
+    }
+}
+
+fn print(cli: &Cli, reply: &Reply) {
+    let out = if cli.json {
+        format!("{:#}\n", json::render(reply))
+    } else {
+        let style = if std::io::stdout().is_terminal() { text::Highlight::Ansi } else { text::Highlight::Stars };
+        text::render(reply, style)
+    };
+    let _ = std::io::stdout().write_all(out.as_bytes());
+}
+
+fn fail(cli: &Cli, error: &Error) -> ExitCode {
+    tracing::error!(error = %error, "command failed");
+    let message = match error {
+        Error::Config(_) | Error::Io { .. } | Error::Report { .. } | Error::NoReports { .. } | Error::Gazetteer(_) => {
+            error.to_string()
+        }
+        _ => error.user_message(),
+    };
+    if cli.json {
+        println!("{:#}", json::render(&Reply::Error { message }));
+    } else {
+        eprintln!("error: {message}");
+    }
+    ExitCode::FAILURE
+}

@@ -1,0 +1,114 @@
+//! The closed set of commands every front end speaks. Chat adapters parse a
+//! message with [`Command::from_chat`]; the CLI builds the same variants from
+//! its arguments.
+
+use std::path::PathBuf;
+
+/// Something a user asked chipbot to do.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Command {
+    /// Answer a question with cited snippets and figures.
+    Ask { question: String, top: Option<usize> },
+    /// List the figures for a query, optionally with a chart.
+    Figures { query: String, chart: bool },
+    /// Summarise what is indexed.
+    Sources,
+    /// Show the commands and query syntax.
+    Help,
+    /// Bring the index up to date (`full` re-reads every file).
+    Index { full: bool },
+    /// List the figures found in one report file (CLI only).
+    Extract { path: PathBuf },
+}
+
+/// A chat message that starts with the prefix but names no known command.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnknownCommand(pub String);
+
+impl Command {
+    /// Parses a chat message. Returns `None` when the message is not addressed
+    /// to the bot (no prefix), and an error for an unknown command word.
+    pub fn from_chat(message: &str, prefix: &str) -> Option<Result<Command, UnknownCommand>> {
+        let rest = message.trim_start().strip_prefix(prefix)?;
+        let (word, argument) = match rest.find(char::is_whitespace) {
+            Some(at) => (&rest[..at], rest[at..].trim()),
+            None => (rest, ""),
+        };
+        let command = match word.to_ascii_lowercase().as_str() {
+            "ask" | "a" => Command::Ask { question: argument.to_string(), top: None },
+            "figures" | "figs" => Command::Figures { query: argument.to_string(), chart: true },
+            "sources" => Command::Sources,
+            "help" => Command::Help,
+            "" => return None,
+            other => return Some(Err(UnknownCommand(other.chars().take(40).collect()))),
+        };
+        Some(Ok(command))
+    }
+}
+
+/// The help text, with chat commands written with `prefix`.
+pub fn help_text(prefix: &str) -> String {
+    format!(
+        "chipbot answers questions from curated chip-industry reports, citing its sources.\n\n\
+         Commands:\n\
+         {prefix}ask <question>: cited snippets and the figures they give\n\
+         {prefix}figures <query>: a table of figures (with a chart when they compare)\n\
+         {prefix}sources: what is indexed\n\
+         {prefix}help: this text\n\n\
+         Query syntax:\n\
+         free words: Huawei AI chip market share\n\
+         \"exact phrase\": \"CoWoS capacity\"\n\
+         filters: company:huawei topic:hbm publisher:trendforce region:china\n\
+         dates: after:2025-01-01 before:2026-06-30 year:2024\n\
+         words like latest or recent favour newer reports"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_chat_commands() {
+        assert_eq!(
+            Command::from_chat("!ask  What is HBM? ", "!"),
+            Some(Ok(Command::Ask { question: "What is HBM?".into(), top: None }))
+        );
+        assert_eq!(
+            Command::from_chat("!FIGURES cowos", "!"),
+            Some(Ok(Command::Figures { query: "cowos".into(), chart: true }))
+        );
+        assert_eq!(Command::from_chat("!sources", "!"), Some(Ok(Command::Sources)));
+        assert_eq!(Command::from_chat("!help", "!"), Some(Ok(Command::Help)));
+    }
+
+    #[test]
+    fn ignores_messages_without_prefix() {
+        assert_eq!(Command::from_chat("ask something", "!"), None);
+        assert_eq!(Command::from_chat("!", "!"), None);
+    }
+
+    #[test]
+    fn unknown_words_are_errors() {
+        assert_eq!(
+            Command::from_chat("!explode now", "!"),
+            Some(Err(UnknownCommand("explode".into())))
+        );
+    }
+
+    #[test]
+    fn empty_ask_still_parses_so_the_engine_can_explain_usage() {
+        assert_eq!(
+            Command::from_chat("!ask", "!"),
+            Some(Ok(Command::Ask { question: String::new(), top: None }))
+        );
+    }
+
+    #[test]
+    fn help_mentions_every_filter() {
+        let text = help_text("!");
+        for word in ["company:", "topic:", "publisher:", "after:", "before:", "!ask"] {
+            assert!(text.contains(word), "{word}");
+        }
+    }
+}

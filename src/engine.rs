@@ -1,0 +1,272 @@
+//! The core: owns the settings, the gazetteer and the search index, and turns
+//! a [`Command`] into a platform-neutral [`Reply`]. Blocking work (tantivy
+//! searches and commits, file reads) runs on tokio's blocking pool.
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use chrono::Datelike;
+use sha2::{Digest, Sha256};
+
+use crate::answer::{Composer, FigureScope};
+use crate::command::{help_text, Command};
+use crate::config::Settings;
+use crate::error::{Error, Result};
+use crate::figures::{self, Gazetteer};
+use crate::query::{self, ParsedQuery};
+use crate::reply::{Answer, IndexSummary, Reply, SourceLine, SourcesSummary};
+use crate::search::{SearchIndex, Source, UpdateReport};
+
+/// Candidate passages fetched per requested citation before re-ranking.
+const CANDIDATES_PER_CITATION: usize = 10;
+/// Citations shown by the `figures` command.
+const FIGURE_PASSAGES: usize = 10;
+
+/// The answer engine; cheap to clone and safe to share between tasks.
+#[derive(Clone)]
+pub struct Engine {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    settings: Settings,
+    gazetteer: Gazetteer,
+    index: SearchIndex,
+    /// Notices from start-up (index rebuilt, files skipped), shown once.
+    startup_notices: Mutex<Vec<String>>,
+}
+
+impl std::fmt::Debug for Engine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Engine").field("index", &self.inner.index).finish_non_exhaustive()
+    }
+}
+
+impl Engine {
+    /// Loads the gazetteer, opens the index and brings it up to date. Blocking.
+    pub fn open(settings: Settings) -> Result<Engine> {
+        let gazetteer_text = std::fs::read_to_string(&settings.figures.gazetteer)
+            .map_err(|e| Error::io(&settings.figures.gazetteer, e))?;
+        let gazetteer_hash = format!("{:x}", Sha256::digest(gazetteer_text.as_bytes()));
+        let gazetteer = Gazetteer::load(&settings.figures.gazetteer)?;
+        let window = settings.index.passage_paragraphs;
+        let (index, rebuilt) = SearchIndex::open(&settings.index.data_dir, &gazetteer_hash, window)?;
+        let mut notices = Vec::new();
+        let first_build = index.meta().files.is_empty();
+        if let Some(reason) = rebuilt.filter(|r| r != "no index yet") {
+            notices.push(format!("Rebuilt the search index: {reason}."));
+        }
+        let source = Source { reports_dir: &settings.index.reports_dir, gazetteer: &gazetteer, window };
+        match index.update(&source, false) {
+            Ok(report) => notices.extend(update_notices(&report, first_build)),
+            Err(e) if !index.meta().files.is_empty() => {
+                tracing::warn!(error = %e, "could not refresh the index; serving the existing one");
+                notices.push(format!("Could not refresh the index ({e}); answering from the existing index."));
+            }
+            Err(e) => return Err(e),
+        }
+        let inner = Inner { settings, gazetteer, index, startup_notices: Mutex::new(notices) };
+        Ok(Engine { inner: Arc::new(inner) })
+    }
+
+    /// The settings the engine runs with.
+    pub fn settings(&self) -> &Settings {
+        &self.inner.settings
+    }
+
+    /// Runs `command` on the blocking pool.
+    pub async fn execute(&self, command: Command) -> Result<Reply> {
+        let engine = self.clone();
+        tokio::task::spawn_blocking(move || engine.execute_blocking(command))
+            .await
+            .map_err(|e| Error::Task(e.to_string()))?
+    }
+
+    /// Runs `command` on the current thread.
+    pub fn execute_blocking(&self, command: Command) -> Result<Reply> {
+        let started = Instant::now();
+        let kind = command_name(&command);
+        let reply = match command {
+            Command::Ask { question, top } => self.ask(&question, top).map(Reply::Answer),
+            Command::Figures { query, chart } => self.figures(&query, chart),
+            Command::Sources => Ok(Reply::Sources(self.sources())),
+            Command::Help => Ok(Reply::Help { text: help_text("") }),
+            Command::Index { full } => self.reindex(full).map(Reply::Indexed),
+            Command::Extract { path } => self.extract(&path),
+        };
+        let elapsed_us = started.elapsed().as_micros() as u64;
+        match &reply {
+            Ok(_) => tracing::info!(command = kind, elapsed_us, "command answered"),
+            Err(e) => tracing::warn!(command = kind, elapsed_us, error = %e, "command failed"),
+        }
+        reply
+    }
+
+    /// Answers a question with up to `top` citations.
+    pub fn ask(&self, question: &str, top: Option<usize>) -> Result<Answer> {
+        let top = top.unwrap_or(self.settings().answer.top).clamp(1, 20);
+        self.answer(question, top, FigureScope::Matching)
+    }
+
+    fn answer(&self, question: &str, top: usize, scope: FigureScope) -> Result<Answer> {
+        let parsed = self.parse(question)?;
+        let index = &self.inner.index;
+        let hits = index.search(&parsed, top * CANDIDATES_PER_CITATION)?;
+        let mut answer = if hits.is_empty() {
+            self.no_hits(&parsed)
+        } else {
+            let composer = Composer {
+                settings: &self.inner.settings.answer,
+                analyzer: index.analyzer(),
+                gazetteer: &self.inner.gazetteer,
+            };
+            composer.compose(&parsed, hits, top, scope)
+        };
+        answer.notices.splice(0..0, self.take_startup_notices());
+        Ok(answer)
+    }
+
+    fn parse(&self, question: &str) -> Result<ParsedQuery> {
+        let mut parsed = query::parse(question, self.settings().answer.max_query_chars)?;
+        let gazetteer = &self.inner.gazetteer;
+        for company in &mut parsed.filters.companies {
+            if let Some(canonical) = gazetteer.canonical(company) {
+                *company = canonical.to_string();
+            }
+        }
+        Ok(parsed)
+    }
+
+    fn no_hits(&self, parsed: &ParsedQuery) -> Answer {
+        let suggestions = self.inner.index.suggest(&parsed.text_terms(), 5);
+        let mut notices = parsed.notices.clone();
+        let mut message = format!("No report matches \"{}\".", parsed.raw);
+        if !parsed.filters.is_empty() {
+            message.push_str(" Try removing a filter.");
+        }
+        notices.push(message);
+        Answer { query: parsed.raw.clone(), suggestions, notices, ..Answer::default() }
+    }
+
+    fn figures(&self, query: &str, chart: bool) -> Result<Reply> {
+        let mut answer = self.answer(query, FIGURE_PASSAGES, FigureScope::All)?;
+        let chart_png = if chart && !answer.figures.is_empty() {
+            match crate::chart::render_png(&answer, self.settings().chart.font.as_deref()) {
+                Ok(png) => Some(png),
+                Err(e) => {
+                    answer.notices.push(e.user_message());
+                    None
+                }
+            }
+        } else {
+            None
+        };
+        Ok(Reply::Figures { answer, chart_png })
+    }
+
+    fn sources(&self) -> SourcesSummary {
+        let meta = self.inner.index.meta();
+        let mut by_publisher: BTreeMap<String, usize> = BTreeMap::new();
+        let mut by_year: BTreeMap<i32, usize> = BTreeMap::new();
+        for entry in meta.files.values() {
+            *by_publisher.entry(entry.report.publisher.clone()).or_default() += 1;
+            if let Some(date) = entry.report.published {
+                *by_year.entry(date.year()).or_default() += 1;
+            }
+        }
+        let mut by_publisher: Vec<(String, usize)> = by_publisher.into_iter().collect();
+        by_publisher.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        let mut newest: Vec<SourceLine> = meta
+            .files
+            .values()
+            .map(|e| SourceLine {
+                report_id: e.report.id.clone(),
+                title: e.report.title.clone(),
+                publisher: e.report.publisher.clone(),
+                published: e.report.published,
+                url: e.report.url.clone(),
+            })
+            .collect();
+        newest.sort_by(|a, b| b.published.cmp(&a.published).then(a.report_id.cmp(&b.report_id)));
+        newest.truncate(5);
+        SourcesSummary {
+            reports: meta.report_count(),
+            passages: self.inner.index.passage_count(),
+            by_publisher,
+            by_year: by_year.into_iter().rev().collect(),
+            newest,
+        }
+    }
+
+    /// Brings the index up to date with the reports directory.
+    pub fn reindex(&self, full: bool) -> Result<IndexSummary> {
+        let settings = &self.inner.settings;
+        let source = Source {
+            reports_dir: &settings.index.reports_dir,
+            gazetteer: &self.inner.gazetteer,
+            window: settings.index.passage_paragraphs,
+        };
+        let report = self.inner.index.update(&source, full)?;
+        Ok(IndexSummary {
+            added: report.added,
+            updated: report.updated,
+            removed: report.removed,
+            unchanged: report.unchanged,
+            failed: report.failed,
+            rebuilt: report.rebuilt,
+            elapsed_ms: report.elapsed_ms,
+        })
+    }
+
+    fn extract(&self, path: &std::path::Path) -> Result<Reply> {
+        let dir = path.parent().unwrap_or(std::path::Path::new("."));
+        let name = path.file_name().and_then(|n| n.to_str()).ok_or_else(|| {
+            Error::io(path, std::io::Error::new(std::io::ErrorKind::InvalidInput, "not a file name"))
+        })?;
+        let report = crate::report::load_file(dir, name)?;
+        let figures = figures::extract(&report.body, &self.inner.gazetteer);
+        Ok(Reply::Extracted { figures })
+    }
+
+    fn take_startup_notices(&self) -> Vec<String> {
+        self.inner.startup_notices.lock().map(|mut n| std::mem::take(&mut *n)).unwrap_or_default()
+    }
+}
+
+fn update_notices(report: &UpdateReport, first_build: bool) -> Vec<String> {
+    let mut notices = Vec::new();
+    if first_build && report.changed() {
+        notices.push(format!("Built the search index from {} reports.", report.added.len()));
+    } else if report.changed() {
+        notices.push(format!(
+            "Updated the index: {} added, {} updated, {} removed.",
+            report.added.len(),
+            report.updated.len(),
+            report.removed.len()
+        ));
+    }
+    if !report.failed.is_empty() {
+        let names: Vec<&str> = report.failed.iter().map(|(f, _)| f.as_str()).take(3).collect();
+        notices.push(format!(
+            "{} report file(s) could not be indexed ({}); run `chipbot index` for the reasons.",
+            report.failed.len(),
+            names.join(", ")
+        ));
+        for (file, reason) in &report.failed {
+            tracing::warn!(file = %file, %reason, "report skipped");
+        }
+    }
+    notices
+}
+
+fn command_name(command: &Command) -> &'static str {
+    match command {
+        Command::Ask { .. } => "ask",
+        Command::Figures { .. } => "figures",
+        Command::Sources => "sources",
+        Command::Help => "help",
+        Command::Index { .. } => "index",
+        Command::Extract { .. } => "extract",
+    }
+}

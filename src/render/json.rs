@@ -1,0 +1,106 @@
+//! The `--json` output: a stable contract for scripts. Keys are only ever
+//! added, never renamed or removed. Shapes are documented in README.md.
+
+use serde_json::{json, Map, Value};
+
+use crate::figures::Figure;
+use crate::reply::{Answer, Reply};
+
+/// Renders any reply as a JSON value.
+pub fn render(reply: &Reply) -> Value {
+    match reply {
+        Reply::Answer(answer) | Reply::Figures { answer, .. } => answer_json(answer),
+        Reply::Sources(summary) => json!({
+            "reports": summary.reports,
+            "passages": summary.passages,
+            "by_publisher": summary.by_publisher.iter().map(|(p, n)| json!({"publisher": p, "reports": n})).collect::<Vec<_>>(),
+            "by_year": summary.by_year.iter().map(|(y, n)| json!({"year": y, "reports": n})).collect::<Vec<_>>(),
+            "newest": summary.newest,
+        }),
+        Reply::Help { text } => json!({ "help": text }),
+        Reply::Indexed(s) => json!({
+            "added": s.added,
+            "updated": s.updated,
+            "removed": s.removed,
+            "unchanged": s.unchanged,
+            "failed": s.failed.iter().map(|(file, reason)| json!({"file": file, "reason": reason})).collect::<Vec<_>>(),
+            "rebuilt": s.rebuilt,
+            "elapsed_ms": s.elapsed_ms,
+        }),
+        Reply::Extracted { figures } => json!({
+            "figures": figures.iter().map(|f| {
+                let mut obj = figure_fields(f);
+                obj.insert("sentence".into(), json!(f.sentence));
+                Value::Object(obj)
+            }).collect::<Vec<_>>()
+        }),
+        Reply::Error { message } => json!({ "error": message }),
+    }
+}
+
+/// The `ask --json` shape.
+pub fn answer_json(answer: &Answer) -> Value {
+    let citations: Vec<Value> = answer
+        .citations
+        .iter()
+        .map(|c| {
+            json!({
+                "n": c.n,
+                "report_id": c.report_id,
+                "title": c.title,
+                "publisher": c.publisher,
+                "published": c.published.map(|d| d.to_string()),
+                "url": c.url,
+                "snippet": c.snippet.text,
+                "highlights": c.snippet.highlights.iter().map(|r| [r.start, r.end]).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    let figures: Vec<Value> = answer
+        .figures
+        .iter()
+        .map(|cf| {
+            let mut obj = figure_fields(&cf.figure);
+            obj.insert("citation".into(), json!(cf.citation));
+            if let Some(metric) = &cf.metric {
+                obj.insert("metric".into(), json!(metric));
+            }
+            Value::Object(obj)
+        })
+        .collect();
+    let disagreements: Vec<Value> = answer
+        .disagreements
+        .iter()
+        .map(|d| json!({"subject": d.subject, "metric": d.metric, "year": d.year, "figures": d.figures}))
+        .collect();
+    json!({
+        "query": answer.query,
+        "citations": citations,
+        "figures": figures,
+        "disagreements": disagreements,
+        "suggestions": answer.suggestions,
+        "notices": answer.notices,
+    })
+}
+
+fn figure_fields(f: &Figure) -> Map<String, Value> {
+    let mut obj = Map::new();
+    obj.insert("value".into(), json!(f.value));
+    obj.insert("unit".into(), json!(f.unit));
+    if let Some(low) = f.low {
+        obj.insert("low".into(), json!(low));
+    }
+    if let Some(high) = f.high {
+        obj.insert("high".into(), json!(high));
+    }
+    if let Some(year) = f.year {
+        obj.insert("year".into(), json!(year));
+    }
+    obj.insert("forecast".into(), json!(f.forecast));
+    if let Some(subject) = &f.subject {
+        obj.insert("subject".into(), json!(subject));
+    }
+    obj.insert("kind".into(), serde_json::to_value(f.kind).unwrap_or(Value::Null));
+    obj.insert("text".into(), json!(f.text));
+    obj
+}

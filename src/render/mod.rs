@@ -1,0 +1,77 @@
+//! Renderers turn a platform-neutral [`crate::reply::Reply`] into text for a
+//! front end. The CLI uses [`text`] and [`json`]; chat adapters add their own
+//! renderers next to their platform code, reusing the helpers here.
+
+pub mod json;
+pub mod text;
+
+use crate::figures::{Figure, FigureKind};
+use crate::reply::{Citation, Snippet};
+
+/// Wraps every highlighted range of `snippet` with `open`/`close`, passing
+/// all text (including the marks' surroundings) through `escape`.
+pub fn mark_snippet(snippet: &Snippet, open: &str, close: &str, escape: impl Fn(&str) -> String) -> String {
+    let mut out = String::with_capacity(snippet.text.len() + 16);
+    let mut at = 0;
+    for range in &snippet.highlights {
+        if range.start < at || range.end > snippet.text.len() {
+            continue;
+        }
+        out.push_str(&escape(&snippet.text[at..range.start]));
+        out.push_str(open);
+        out.push_str(&escape(&snippet.text[range.clone()]));
+        out.push_str(close);
+        at = range.end;
+    }
+    out.push_str(&escape(&snippet.text[at..]));
+    out
+}
+
+/// "Publisher, 2025-12-04" (or without date).
+pub fn source_line(citation: &Citation) -> String {
+    match citation.published {
+        Some(date) => format!("{}, {}", citation.publisher, date),
+        None => citation.publisher.clone(),
+    }
+}
+
+/// The period and status of a figure: "2026, forecast" / "actual".
+pub fn period_label(figure: &Figure) -> String {
+    let status = if figure.forecast { "forecast" } else { "actual" };
+    match figure.year {
+        Some(year) if figure.kind != FigureKind::Year => format!("{year}, {status}"),
+        _ => status.to_string(),
+    }
+}
+
+/// A short name for a figure's kind.
+pub fn kind_label(kind: FigureKind) -> &'static str {
+    match kind {
+        FigureKind::Percent => "percent",
+        FigureKind::Money => "money",
+        FigureKind::Count => "count",
+        FigureKind::Node => "node",
+        FigureKind::Memory => "memory",
+        FigureKind::Bandwidth => "bandwidth",
+        FigureKind::Compute => "compute",
+        FigureKind::Year => "year",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn marks_and_escapes() {
+        let snippet = Snippet { text: "a <b> HBM c".into(), highlights: vec![6..9] };
+        let out = mark_snippet(&snippet, "[", "]", |s| s.replace('<', "&lt;").replace('>', "&gt;"));
+        assert_eq!(out, "a &lt;b&gt; [HBM] c");
+    }
+
+    #[test]
+    fn bad_ranges_are_skipped() {
+        let snippet = Snippet { text: "abc".into(), highlights: vec![1..2, 0..1, 2..9] };
+        assert_eq!(mark_snippet(&snippet, "*", "*", str::to_string), "a*b*c");
+    }
+}

@@ -1,0 +1,167 @@
+//! Plain-text rendering for the terminal. Highlights are `**bold**` markers
+//! (or ANSI bold on a terminal), and citations are numbered `[n]` lines.
+
+use std::fmt::Write;
+
+use super::{kind_label, mark_snippet, period_label, source_line};
+use crate::reply::{Answer, IndexSummary, Reply, SourcesSummary};
+
+/// How highlighted words are marked.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Highlight {
+    /// `**word**`
+    Stars,
+    /// ANSI bold, for terminals.
+    Ansi,
+}
+
+impl Highlight {
+    fn marks(self) -> (&'static str, &'static str) {
+        match self {
+            Highlight::Stars => ("**", "**"),
+            Highlight::Ansi => ("\x1b[1m", "\x1b[0m"),
+        }
+    }
+}
+
+/// Renders any reply as text.
+pub fn render(reply: &Reply, style: Highlight) -> String {
+    match reply {
+        Reply::Answer(answer) => answer_text(answer, style),
+        Reply::Figures { answer, .. } => figures_text(answer),
+        Reply::Sources(summary) => sources_text(summary),
+        Reply::Help { text } => format!("{text}\n"),
+        Reply::Indexed(summary) => index_text(summary),
+        Reply::Extracted { figures } => {
+            let mut out = String::new();
+            for f in figures {
+                let _ = writeln!(out, "{:<18} {:<10} {:<16} {}", f.text, kind_label(f.kind), period_label(f), f.subject.as_deref().unwrap_or("-"));
+            }
+            out
+        }
+        Reply::Error { message } => format!("{message}\n"),
+    }
+}
+
+/// An answer: notices, numbered snippets with their sources, then figures.
+pub fn answer_text(answer: &Answer, style: Highlight) -> String {
+    let (open, close) = style.marks();
+    let mut out = String::new();
+    for notice in &answer.notices {
+        let _ = writeln!(out, "note: {notice}");
+    }
+    if !answer.notices.is_empty() {
+        out.push('\n');
+    }
+    if answer.citations.is_empty() {
+        if !answer.suggestions.is_empty() {
+            let _ = writeln!(out, "Did you mean: {}?", answer.suggestions.join(", "));
+        }
+        return out;
+    }
+    for c in &answer.citations {
+        let _ = writeln!(out, "[{}] {}", c.n, mark_snippet(&c.snippet, open, close, str::to_string));
+        let _ = writeln!(out, "    {} ({})", c.title, source_line(c));
+        if let Some(url) = &c.url {
+            let _ = writeln!(out, "    {url}");
+        }
+        out.push('\n');
+    }
+    if !answer.figures.is_empty() {
+        out.push_str("Figures\n");
+        out.push_str(&figure_rows(answer));
+    }
+    out.push_str(&disagreement_text(answer));
+    out
+}
+
+fn figure_rows(answer: &Answer) -> String {
+    let mut out = String::new();
+    for cf in &answer.figures {
+        let f = &cf.figure;
+        let what = match (&f.subject, &cf.metric) {
+            (Some(s), Some(m)) => format!("{s} {m}"),
+            (Some(s), None) => s.clone(),
+            (None, Some(m)) => m.clone(),
+            (None, None) => "-".into(),
+        };
+        let _ = writeln!(out, "  {:<22} {:<26} {:<16} [{}]", f.text, what, period_label(f), cf.citation);
+    }
+    out
+}
+
+fn disagreement_text(answer: &Answer) -> String {
+    let mut out = String::new();
+    for d in &answer.disagreements {
+        let values: Vec<String> = d
+            .figures
+            .iter()
+            .filter_map(|&i| answer.figures.get(i))
+            .map(|cf| format!("{} [{}]", cf.figure.text, cf.citation))
+            .collect();
+        let period = d.year.map(|y| format!(" ({y})")).unwrap_or_default();
+        let _ = writeln!(out, "Sources disagree on {} {}{}: {}", d.subject, d.metric, period, values.join(" vs "));
+    }
+    out
+}
+
+/// The figures command: a table of figures, then the sources.
+pub fn figures_text(answer: &Answer) -> String {
+    let mut out = String::new();
+    for notice in &answer.notices {
+        let _ = writeln!(out, "note: {notice}");
+    }
+    if answer.figures.is_empty() {
+        out.push_str(if answer.citations.is_empty() { "No matching reports.\n" } else { "No figures in the matching passages.\n" });
+        if !answer.suggestions.is_empty() {
+            let _ = writeln!(out, "Did you mean: {}?", answer.suggestions.join(", "));
+        }
+        return out;
+    }
+    let _ = writeln!(out, "  {:<22} {:<26} {:<16} src", "figure", "subject / metric", "period");
+    out.push_str(&figure_rows(answer));
+    out.push_str(&disagreement_text(answer));
+    out.push_str("\nSources\n");
+    for c in answer.citations.iter().filter(|c| answer.figures.iter().any(|f| f.citation == c.n)) {
+        let _ = writeln!(out, "  [{}] {} ({}) {}", c.n, c.title, source_line(c), c.url.as_deref().unwrap_or(""));
+    }
+    out
+}
+
+fn sources_text(s: &SourcesSummary) -> String {
+    let mut out = format!("{} reports, {} passages indexed.\n\nBy publisher:\n", s.reports, s.passages);
+    for (publisher, count) in &s.by_publisher {
+        let _ = writeln!(out, "  {count:>3}  {publisher}");
+    }
+    out.push_str("\nBy year:\n");
+    for (year, count) in &s.by_year {
+        let _ = writeln!(out, "  {count:>3}  {year}");
+    }
+    out.push_str("\nNewest:\n");
+    for r in &s.newest {
+        let date = r.published.map(|d| d.to_string()).unwrap_or_else(|| "undated".into());
+        let _ = writeln!(out, "  {date}  {} ({})", r.title, r.publisher);
+    }
+    out
+}
+
+fn index_text(s: &IndexSummary) -> String {
+    let mut out = String::new();
+    if let Some(reason) = &s.rebuilt {
+        let _ = writeln!(out, "Rebuilt: {reason}");
+    }
+    let _ = writeln!(
+        out,
+        "added {}, updated {}, removed {}, unchanged {}, failed {} ({} ms)",
+        s.added.len(),
+        s.updated.len(),
+        s.removed.len(),
+        s.unchanged,
+        s.failed.len(),
+        s.elapsed_ms
+    );
+    for (file, reason) in &s.failed {
+        let _ = writeln!(out, "  failed: {file}: {reason}");
+    }
+    out
+}
