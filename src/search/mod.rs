@@ -123,6 +123,9 @@ impl SearchIndex {
         let previous = self.meta.read().map_err(|_| Error::Index("meta lock poisoned".into()))?.clone();
         let plan = update::plan(source.reports_dir, &previous, full)?;
         let mut report = UpdateReport::default();
+        if plan.load.is_empty() && plan.keep.is_empty() {
+            return Err(Error::NoReports { dir: source.reports_dir.to_path_buf() });
+        }
         if plan.load.is_empty() && plan.removed.is_empty() {
             report.unchanged = plan.keep.len();
             report.elapsed_ms = started.elapsed().as_millis();

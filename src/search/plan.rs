@@ -53,7 +53,11 @@ pub(super) fn plan(parsed: &ParsedQuery, fields: &Fields, analyzer: &Analyzer) -
         must.push((Occur::Must, Box::new(ConstScoreQuery::new(filter, 0.0))));
     }
     if must.is_empty() {
-        return Planned { query: Box::new(AllQuery), has_text: false };
+        // Words were given but all of them are stop words: nothing can match.
+        let nothing_searchable = !parsed.terms.is_empty() || !parsed.phrases.is_empty();
+        let query: Box<dyn Query> =
+            if nothing_searchable { Box::new(BooleanQuery::new(Vec::new())) } else { Box::new(AllQuery) };
+        return Planned { query, has_text: nothing_searchable };
     }
     let has_text = has_words || has_phrase;
     if !has_text {

@@ -1,0 +1,64 @@
+//! Helpers shared by the integration tests: engines over fixture folders or
+//! the bundled corpus, each with its own temporary data directory.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use chipbot::config::Settings;
+use chipbot::engine::Engine;
+
+/// The crate root.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Settings that read `reports` and keep the index in `data`.
+pub fn settings(reports: &Path, data: &Path) -> Settings {
+    let mut s = Settings::default();
+    s.index.reports_dir = reports.to_path_buf();
+    s.index.data_dir = data.to_path_buf();
+    s.figures.gazetteer = root().join("config/gazetteer.toml");
+    s
+}
+
+/// Copies the fixture folder `name` into a fresh temporary directory.
+pub fn copy_fixture(name: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let from = root().join("tests/fixtures").join(name);
+    for entry in std::fs::read_dir(&from).expect("fixture exists") {
+        let entry = entry.expect("entry");
+        std::fs::copy(entry.path(), dir.path().join(entry.file_name())).expect("copy");
+    }
+    dir
+}
+
+/// An engine over a private copy of fixture `name`; keep the guards alive.
+pub fn fixture_engine(name: &str) -> (Engine, tempfile::TempDir, tempfile::TempDir) {
+    let reports = copy_fixture(name);
+    let data = tempfile::tempdir().expect("tempdir");
+    let engine = Engine::open(settings(reports.path(), data.path())).expect("engine opens");
+    (engine, reports, data)
+}
+
+/// Asserts the citation contract of an answer: citations are numbered 1..=n,
+/// every figure points at an existing citation whose passage states it, and
+/// every `[n]` in the rendered text names an existing citation.
+pub fn assert_citations_consistent(answer: &chipbot::reply::Answer) {
+    for (i, c) in answer.citations.iter().enumerate() {
+        assert_eq!(c.n, i + 1, "citations must be numbered in order");
+        assert!(c.passage.contains(c.snippet.text.trim_start_matches("… ").trim_end_matches(" …")),
+            "snippet must come from its passage: {}", c.snippet.text);
+    }
+    for f in &answer.figures {
+        assert!(f.citation >= 1 && f.citation <= answer.citations.len(), "dangling citation {}", f.citation);
+        let passage = &answer.citations[f.citation - 1].passage;
+        assert!(passage.contains(&f.figure.text), "figure `{}` not in passage [{}]", f.figure.text, f.citation);
+    }
+    let rendered = chipbot::render::text::answer_text(answer, chipbot::render::text::Highlight::Stars);
+    let marker = regex::Regex::new(r"\[(\d+)\]").expect("regex");
+    for cap in marker.captures_iter(&rendered) {
+        let n: usize = cap[1].parse().expect("number");
+        assert!(n >= 1 && n <= answer.citations.len(), "rendered [{n}] has no citation");
+    }
+}

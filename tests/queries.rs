@@ -1,0 +1,65 @@
+//! Bad and unusual queries: each gets a clear message, never a failure of
+//! the whole request.
+
+mod common;
+
+use chipbot::error::Error;
+
+#[test]
+fn empty_query_gets_usage() {
+    let (engine, _r, _d) = common::fixture_engine("mini");
+    let err = engine.ask("   ", None).expect_err("empty");
+    assert!(matches!(err, Error::EmptyQuery));
+    assert!(err.user_message().contains("ask"));
+}
+
+#[test]
+fn oversized_query_is_refused_clearly() {
+    let (engine, _r, _d) = common::fixture_engine("mini");
+    let err = engine.ask(&"hbm ".repeat(200), None).expect_err("too long");
+    assert!(err.user_message().contains("limit is 500"), "{}", err.user_message());
+}
+
+#[test]
+fn malformed_parts_are_reported_and_the_rest_answered() {
+    let (engine, _r, _d) = common::fixture_engine("mini");
+    let answer = engine.ask(r#"HBM "market share colour:red after:2025-02-30"#, None).expect("answer");
+    assert!(!answer.citations.is_empty());
+    assert!(answer.notices.iter().any(|n| n.contains("Unbalanced quote")), "{:?}", answer.notices);
+    let answer = engine.ask("HBM colour:red after:2025-02-30", None).expect("answer");
+    assert!(answer.notices.iter().any(|n| n.contains("Unknown filter `colour:`")), "{:?}", answer.notices);
+    assert!(answer.notices.iter().any(|n| n.contains("after:2025-02-30")), "{:?}", answer.notices);
+}
+
+#[test]
+fn no_hits_suggests_close_words() {
+    let (engine, _r, _d) = common::fixture_engine("mini");
+    let answer = engine.ask("Huawie Acsend", None).expect("answer");
+    assert!(answer.citations.is_empty());
+    assert!(answer.notices.iter().any(|n| n.contains("No report matches")));
+    assert!(answer.suggestions.contains(&"huawei".to_string()), "{:?}", answer.suggestions);
+    assert!(answer.suggestions.contains(&"ascend".to_string()), "{:?}", answer.suggestions);
+}
+
+#[test]
+fn only_stop_words_is_treated_as_no_match() {
+    let (engine, _r, _d) = common::fixture_engine("mini");
+    let answer = engine.ask("what is the", None).expect("answer");
+    assert!(answer.notices.iter().any(|n| n.contains("No report matches")), "{:?}", answer.notices);
+}
+
+#[test]
+fn phrase_must_match_exactly() {
+    let (engine, _r, _d) = common::fixture_engine("mini");
+    let answer = engine.ask("\"wafers per month\"", None).expect("answer");
+    assert_eq!(answer.citations[0].report_id, "fixture-foundry-capacity");
+    let answer = engine.ask("\"month per wafers\"", None).expect("answer");
+    assert!(answer.citations.is_empty());
+}
+
+#[test]
+fn markup_and_mentions_in_queries_are_harmless() {
+    let (engine, _r, _d) = common::fixture_engine("mini");
+    let answer = engine.ask("<script>alert(1)</script> @everyone HBM", None).expect("answer");
+    assert!(!answer.citations.is_empty());
+}
