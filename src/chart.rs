@@ -164,7 +164,7 @@ fn draw_bars(root: &DrawingArea<BitMapBackend<'_>, plotters::coord::Shift>, titl
         Rectangle::new([(i as f64 - 0.35, 0.0), (i as f64 + 0.35, p.value)], color)
     })).map_err(chart_err)?;
     chart.draw_series(points.iter().enumerate().map(|(i, p)| {
-        Text::new(trim_value(p.value), (i as f64 - 0.2, p.value), (FONT_FAMILY, 14))
+        EmptyElement::at((i as f64, p.value)) + Text::new(trim_value(p.value), (-12, -20), (FONT_FAMILY, 15))
     })).map_err(chart_err)?;
     Ok(())
 }

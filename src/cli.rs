@@ -37,7 +37,7 @@ pub enum CliCommand {
     /// Answer a question with cited snippets and figures.
     Ask {
         /// The question (quote it, or pass it as several words).
-        #[arg(required = true, num_args = 1.., allow_hyphen_values = true)]
+        #[arg(required = true, num_args = 1..)]
         question: Vec<String>,
         /// Number of cited passages.
         #[arg(long)]
@@ -48,7 +48,7 @@ pub enum CliCommand {
     },
     /// List the figures for a query as a table.
     Figures {
-        #[arg(required = true, num_args = 1.., allow_hyphen_values = true)]
+        #[arg(required = true, num_args = 1..)]
         query: Vec<String>,
         /// Also draw a PNG chart of comparable figures into FILE.
         #[arg(long, value_name = "FILE")]

@@ -1,0 +1,143 @@
+//! The command-line contract: JSON shapes, configuration layering through
+//! flags and environment variables, exit codes and messages.
+
+mod common;
+
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+struct Run {
+    reports: tempfile::TempDir,
+    data: tempfile::TempDir,
+}
+
+impl Run {
+    fn new() -> Run {
+        Run { reports: common::copy_fixture("mini"), data: tempfile::tempdir().expect("tempdir") }
+    }
+
+    fn command(&self, args: &[&str]) -> Command {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_chipbot"));
+        cmd.current_dir(common::root())
+            .args(args)
+            .env("CHIPBOT_INDEX__REPORTS_DIR", self.reports.path())
+            .env("CHIPBOT_INDEX__DATA_DIR", self.data.path())
+            .env_remove("RUST_LOG");
+        cmd
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        self.command(args).output().expect("binary runs")
+    }
+
+    fn json(&self, args: &[&str]) -> Value {
+        let out = self.run(args);
+        assert!(out.status.success(), "{args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+        serde_json::from_slice(&out.stdout).expect("valid JSON")
+    }
+}
+
+#[test]
+fn ask_json_has_the_documented_shape() {
+    let run = Run::new();
+    let v = run.json(&["ask", "--json", "SK hynix HBM market share 2023"]);
+    assert_eq!(v["query"], "SK hynix HBM market share 2023");
+    let citations = v["citations"].as_array().expect("citations");
+    assert!(!citations.is_empty());
+    for (i, c) in citations.iter().enumerate() {
+        assert_eq!(c["n"], i + 1);
+        for key in ["report_id", "title", "publisher", "url", "snippet"] {
+            assert!(c[key].is_string(), "citation lacks {key}: {c}");
+        }
+        let date = c["published"].as_str().expect("published");
+        assert!(chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d").is_ok());
+    }
+    let figures = v["figures"].as_array().expect("figures");
+    assert!(!figures.is_empty());
+    for f in figures {
+        assert!(f["value"].is_number() && f["unit"].is_string() && f["text"].is_string(), "{f}");
+        assert!(f["forecast"].is_boolean());
+        let n = f["citation"].as_u64().expect("citation") as usize;
+        assert!(n >= 1 && n <= citations.len(), "dangling citation {n}");
+    }
+    assert!(v["notices"].is_array());
+}
+
+#[test]
+fn extract_json_lists_figures_in_base_units() {
+    let run = Run::new();
+    let file = run.reports.path().join("foundry-capacity.md");
+    let v = run.json(&["extract", "--json", file.to_str().expect("utf8 path")]);
+    let figures = v["figures"].as_array().expect("figures");
+    let money = figures.iter().find(|f| f["unit"] == "USD").expect("a USD figure");
+    assert_eq!(money["value"].as_f64(), Some(7.5e9));
+    assert_eq!(money["text"], "US$7.5 billion");
+    assert!(money["sentence"].as_str().expect("sentence").contains("advanced packaging"));
+    let wafers = figures.iter().find(|f| f["unit"] == "wafers/month").expect("wafers");
+    assert_eq!(wafers["value"].as_f64(), Some(75_000.0));
+}
+
+#[test]
+fn index_json_reports_counts() {
+    let run = Run::new();
+    let v = run.json(&["index", "--json"]);
+    assert_eq!(v["added"].as_array().map(Vec::len), Some(0), "the first run built it already: {v}");
+    std::fs::write(run.reports.path().join("broken.md"), "no front matter").expect("write");
+    let v = run.json(&["index", "--json"]);
+    let failed = v["failed"].as_array().expect("failed");
+    assert_eq!(failed.len(), 1);
+    assert_eq!(failed[0]["file"], "broken.md");
+    assert!(failed[0]["reason"].as_str().expect("reason").contains("front matter"));
+    let v = run.json(&["index", "--full", "--json"]);
+    assert_eq!(v["updated"].as_array().map(Vec::len), Some(4));
+}
+
+#[test]
+fn environment_and_config_file_override_defaults() {
+    let run = Run::new();
+    let out = run.command(&["ask", "--json", "HBM"]).env("CHIPBOT_ANSWER__TOP", "1").output().expect("runs");
+    let v: Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(v["citations"].as_array().map(Vec::len), Some(1));
+    let extra = run.data.path().join("extra.toml");
+    std::fs::write(&extra, "[answer]\ntop = 2\n").expect("write");
+    let v = run.json(&["--config", extra.to_str().expect("utf8"), "ask", "--json", "HBM"]);
+    assert_eq!(v["citations"].as_array().map(Vec::len), Some(2));
+}
+
+#[test]
+fn unknown_config_keys_fail_with_a_message() {
+    let run = Run::new();
+    let out = run.command(&["ask", "HBM"]).env("CHIPBOT_ANSWER__TOPP", "3").output().expect("runs");
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("topp"), "{stderr}");
+}
+
+#[test]
+fn empty_question_exits_nonzero_with_usage() {
+    let run = Run::new();
+    let out = run.run(&["ask", ""]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("Please ask a question"));
+}
+
+#[test]
+fn figures_chart_writes_a_png() {
+    let run = Run::new();
+    let png = run.data.path().join("chart.png");
+    let out = run.run(&["figures", "HBM market share", "--chart", png.to_str().expect("utf8")]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let bytes = std::fs::read(&png).expect("chart written");
+    assert!(bytes.starts_with(b"\x89PNG\r\n\x1a\n"));
+    let table = String::from_utf8_lossy(&out.stdout);
+    assert!(table.contains("55%") && table.contains("50%"), "{table}");
+}
+
+#[test]
+fn sources_lists_counts() {
+    let run = Run::new();
+    let v = run.json(&["sources", "--json"]);
+    assert_eq!(v["reports"], 4);
+    assert_eq!(v["newest"][0]["report_id"], "fixture-hbm-supply-2025");
+}
