@@ -1,32 +1,217 @@
-//! TEMPORARY stub; replaced by the real figure extractor.
-use serde::{Deserialize, Serialize};
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+//! Figure extraction: finds the quantities quoted in report text — percentages,
+//! money, counts, process nodes, memory sizes, bandwidth, compute and years —
+//! and attaches to each one the period it refers to, whether it is a forecast,
+//! and the entity it is about.
+//!
+//! The pipeline, per sentence (see [`extract`]):
+//! 1. `sentence` splits the passage without breaking "U.S.", "e.g." or "35.1".
+//! 2. `money`, `units` and `nodes` propose candidate spans; numbers inside a
+//!    gazetteer product name ("CloudMatrix 384") are dropped, and overlapping
+//!    candidates are resolved longest-first, so "45–50%" is one range figure.
+//! 3. `years` finds year mentions ("in 2026", "FY25", "Q3 2024"); those not
+//!    inside another figure become [`FigureKind::Year`] figures and all of them
+//!    serve as periods.
+//! 4. `context` splits the sentence into clauses and chooses each figure's
+//!    period, forecast flag (`context::forecast`, a documented cue heuristic)
+//!    and subject (`context::subject`, from [`Gazetteer`] mentions loaded from
+//!    `config/gazetteer.toml`).
+//!
+//! The module is self-contained: it uses nothing else from the crate.
+
+mod context;
+mod gazetteer;
+mod money;
+mod nodes;
+mod number;
+mod sentence;
+mod units;
+mod years;
+
+#[cfg(test)]
+mod tests;
+
+use std::cmp::Reverse;
+
+pub use gazetteer::{EntityKind, Gazetteer, GazetteerError};
+
+/// What kind of quantity a figure is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
-pub enum FigureKind { Percent, Money, Count, Node, Memory, Bandwidth, Compute, Year }
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum FigureKind {
+    Percent,
+    Money,
+    Count,
+    Node,
+    Memory,
+    Bandwidth,
+    Compute,
+    Year,
+}
+
+/// One quantity found in text, normalised to base units.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Figure {
+    /// Value in base units: "$35.1 billion" -> 35_100_000_000.0; "50%" -> 50.0;
+    /// "7nm" -> 7.0; for a range the midpoint is NOT used: value = low.
     pub value: f64,
+    /// ISO 4217 code for money ("USD", "CNY", "EUR", "JPY", "KRW", "TWD", ...),
+    /// "%" for percent, else the normalised unit: "nm", "GB", "TB/s", "TFLOPS",
+    /// "wafers/month", "units", "GPUs", "chips", "layers", "year", ...
     pub unit: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")] pub low: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")] pub high: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")] pub year: Option<i32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub low: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub high: Option<f64>,
+    /// The period the figure refers to, where known; for kind Year, the year itself.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub year: Option<i32>,
     pub forecast: bool,
-    #[serde(default, skip_serializing_if = "Option::is_none")] pub subject: Option<String>,
+    /// Canonical subject name from the gazetteer, e.g. "Huawei".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subject: Option<String>,
     pub kind: FigureKind,
+    /// The exact span of the figure in the text (e.g. "US$10.4bn", "45-50%").
     pub text: String,
+    /// The whole sentence containing it (trimmed).
     pub sentence: String,
 }
-pub struct Gazetteer;
-impl Gazetteer {
-    pub fn from_toml_str(_s: &str) -> Result<Self, GazetteerError> { Ok(Gazetteer) }
-    pub fn load(_p: &std::path::Path) -> Result<Self, GazetteerError> { Ok(Gazetteer) }
-    pub fn empty() -> Self { Gazetteer }
-    pub fn mentions(&self, _t: &str) -> Vec<String> { vec![] }
-    pub fn canonical(&self, _t: &str) -> Option<&str> { None }
+
+/// A figure proposed by a matcher: a byte span of the sentence plus its value.
+#[derive(Debug, Clone, PartialEq)]
+struct Candidate {
+    start: usize,
+    end: usize,
+    kind: FigureKind,
+    unit: &'static str,
+    value: f64,
+    low: Option<f64>,
+    high: Option<f64>,
 }
-#[derive(Debug, thiserror::Error)]
-pub enum GazetteerError { #[error("x")] X }
-pub fn extract(text: &str, _g: &Gazetteer) -> Vec<Figure> {
-    let re = regex::Regex::new(r"\d+(\.\d+)?%").unwrap();
-    re.find_iter(text).map(|m| Figure{ value: m.as_str().trim_end_matches('%').parse().unwrap_or(0.0), unit: "%".into(), low: None, high: None, year: None, forecast: false, subject: None, kind: FigureKind::Percent, text: m.as_str().into(), sentence: text.into()}).collect()
+
+impl Candidate {
+    fn single(start: usize, end: usize, kind: FigureKind, unit: &'static str, value: f64) -> Self {
+        Candidate {
+            start,
+            end,
+            kind,
+            unit,
+            value,
+            low: None,
+            high: None,
+        }
+    }
+
+    fn range(
+        span: (usize, usize),
+        kind: FigureKind,
+        unit: &'static str,
+        low: f64,
+        high: f64,
+    ) -> Self {
+        let (start, end) = span;
+        Candidate {
+            start,
+            end,
+            kind,
+            unit,
+            value: low,
+            low: Some(low),
+            high: Some(high),
+        }
+    }
+}
+
+/// Extract every figure in `text` (a passage, possibly several sentences), in
+/// order of appearance.
+pub fn extract(text: &str, gazetteer: &Gazetteer) -> Vec<Figure> {
+    sentence::split(text)
+        .into_iter()
+        .flat_map(|range| extract_sentence(&text[range], gazetteer))
+        .collect()
+}
+
+/// All figures of one (trimmed) sentence.
+fn extract_sentence(sentence: &str, gazetteer: &Gazetteer) -> Vec<Figure> {
+    // Every figure, year included, contains a digit.
+    if !sentence.bytes().any(|b| b.is_ascii_digit()) {
+        return Vec::new();
+    }
+    let mut mentions = gazetteer.locate(sentence);
+    let found = candidates(sentence, &mentions);
+    // Currency words ("U.S. dollars", "US$") are not subjects.
+    let money: Vec<&Candidate> = found
+        .iter()
+        .filter(|c| c.kind == FigureKind::Money)
+        .collect();
+    mentions.retain(|m| !money.iter().any(|c| m.start < c.end && c.start < m.end));
+    let spans: Vec<(usize, usize)> = found.iter().map(|c| (c.start, c.end)).collect();
+    let overlaps = |s: usize, e: usize| {
+        spans.iter().any(|&(fs, fe)| s < fe && fs < e)
+            || mentions.iter().any(|m| s < m.end && m.start < e)
+    };
+    let years: Vec<years::YearMention> = years::find(sentence)
+        .into_iter()
+        .filter(|y| !overlaps(y.start, y.end))
+        .collect();
+    let ctx = context::Context::new(sentence, &years, spans, mentions);
+    let mut all = found;
+    all.extend(years.iter().map(years::YearMention::candidate));
+    all.sort_by_key(|c| c.start);
+    all.iter().map(|c| build(c, &ctx, sentence)).collect()
+}
+
+/// The non-year figures of a sentence, overlaps resolved. A number inside a
+/// product name ("CloudMatrix 384 system", "Gaudi 3 chips") is no figure.
+fn candidates(sentence: &str, mentions: &[gazetteer::Mention<'_>]) -> Vec<Candidate> {
+    let mut proposed = money::find(sentence);
+    proposed.extend(units::find(sentence));
+    proposed.extend(nodes::find(sentence));
+    proposed.retain(|c| {
+        !mentions
+            .iter()
+            .any(|m| m.start < c.start && c.start < m.end)
+    });
+    keep_longest(proposed, |c| (c.start, c.end))
+}
+
+/// Turn a candidate into a figure, filling in its context.
+fn build(c: &Candidate, ctx: &context::Context<'_>, sentence: &str) -> Figure {
+    let year = match c.kind {
+        FigureKind::Year => Some(c.value as i32),
+        _ => ctx.period(c.start, c.end),
+    };
+    Figure {
+        value: c.value,
+        unit: c.unit.to_string(),
+        low: c.low,
+        high: c.high,
+        year,
+        forecast: ctx.forecast(c.start, c.end),
+        subject: ctx.subject(c.start, c.end),
+        kind: c.kind,
+        text: sentence[c.start..c.end].to_string(),
+        sentence: sentence.to_string(),
+    }
+}
+
+/// Resolve overlapping spans: the longest wins (ties go to the earlier one).
+/// The survivors are returned in text order.
+fn keep_longest<T>(mut items: Vec<T>, span: impl Fn(&T) -> (usize, usize)) -> Vec<T> {
+    items.sort_by_key(|item| {
+        let (start, end) = span(item);
+        (Reverse(end - start), start)
+    });
+    let mut kept: Vec<T> = Vec::new();
+    for item in items {
+        let (start, end) = span(&item);
+        let clashes = kept.iter().any(|k| {
+            let (ks, ke) = span(k);
+            start < ke && ks < end
+        });
+        if !clashes {
+            kept.push(item);
+        }
+    }
+    kept.sort_by_key(|item| span(item).0);
+    kept
 }

@@ -1,0 +1,79 @@
+//! Process nodes written as foundry names rather than "7nm": TSMC-style
+//! "N3", "N2", "N3E", "N4P" (the number is the node in nm) and SMIC's
+//! "N+1"/"N+2" (7nm-class) and "N+3" (5nm-class). Both patterns are
+//! case-sensitive and whole-word, so "N2O" or a stray "N" never match.
+//! Plain "7nm" / "5-nanometre" are handled by `units`.
+
+use std::sync::LazyLock;
+
+use regex::{Captures, Regex};
+
+use super::number::scan;
+use super::{Candidate, FigureKind};
+
+/// TSMC-style node names: N + a known node number + optional variant letter.
+static FOUNDRY_NODE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\bN(?P<n>2|3|4|5|6|7|10|12|16|20|22|28)[EPXABC]?\b").expect("static node pattern")
+});
+
+/// SMIC's generation names.
+static SMIC_NODE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\bN\+(?P<n>[1-3])\b").expect("static SMIC node pattern"));
+
+/// Every foundry-named node in `text`.
+pub(super) fn find(text: &str) -> Vec<Candidate> {
+    let mut found = scan(&FOUNDRY_NODE, text, |caps| {
+        let nm = caps.name("n")?.as_str().parse::<f64>().ok()?;
+        node(caps, nm)
+    });
+    found.extend(scan(&SMIC_NODE, text, |caps| {
+        let nm = match caps.name("n")?.as_str() {
+            "3" => 5.0,
+            _ => 7.0,
+        };
+        node(caps, nm)
+    }));
+    found
+}
+
+fn node(caps: &Captures<'_>, nm: f64) -> Option<Candidate> {
+    let whole = caps.get(0)?;
+    Some(Candidate::single(
+        whole.start(),
+        whole.end(),
+        FigureKind::Node,
+        "nm",
+        nm,
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn nodes(text: &str) -> Vec<(String, f64)> {
+        find(text)
+            .iter()
+            .map(|c| (text[c.start..c.end].to_string(), c.value))
+            .collect()
+    }
+
+    #[test]
+    fn foundry_names() {
+        assert_eq!(
+            nodes("TSMC's N3E and N2"),
+            vec![("N3E".into(), 3.0), ("N2".into(), 2.0)]
+        );
+        assert_eq!(
+            nodes("SMIC's N+2 and N+3"),
+            vec![("N+2".into(), 7.0), ("N+3".into(), 5.0)]
+        );
+    }
+
+    #[test]
+    fn lookalikes_are_ignored() {
+        assert!(nodes("N2O emissions").is_empty());
+        assert!(nodes("N8 and N99 and n3 and N+7 and GN3").is_empty());
+        assert!(nodes("N is a letter").is_empty());
+    }
+}

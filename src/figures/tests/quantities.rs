@@ -1,0 +1,207 @@
+//! Counts, process nodes, memory, bandwidth and compute.
+
+use super::*;
+use FigureKind::{Bandwidth, Compute, Count, Memory, Node};
+
+#[test]
+fn wafers_per_month() {
+    let f = only("SMIC plans 45,000 wafers per month of 7nm capacity.", Count);
+    assert_value(&f, 45_000.0, "wafers/month", "45,000 wafers per month");
+}
+
+#[test]
+fn wafers_per_month_abbreviations() {
+    assert_value(
+        &only("about 45k wpm", Count),
+        45_000.0,
+        "wafers/month",
+        "45k wpm",
+    );
+    assert_value(
+        &only("30,000 WPM", Count),
+        30_000.0,
+        "wafers/month",
+        "30,000 WPM",
+    );
+    assert_value(
+        &only("20,000 wafers a month", Count),
+        20_000.0,
+        "wafers/month",
+        "20,000 wafers a month",
+    );
+    let f = only("adding 50,000 12-inch wafers per month", Count);
+    assert_eq!((f.value, f.unit.as_str()), (50_000.0, "wafers/month"));
+}
+
+#[test]
+fn counts_with_scale_words() {
+    assert_value(
+        &only("It sold 1 million units.", Count),
+        1e6,
+        "units",
+        "1 million units",
+    );
+    assert_value(&only("1.5m units", Count), 1.5e6, "units", "1.5m units");
+}
+
+#[test]
+fn counts_of_chips_and_gpus() {
+    assert_value(
+        &only("orders for 200,000 GPUs", Count),
+        200_000.0,
+        "GPUs",
+        "200,000 GPUs",
+    );
+    assert_value(
+        &only("a cluster of 384 chips", Count),
+        384.0,
+        "chips",
+        "384 chips",
+    );
+}
+
+#[test]
+fn counts_with_product_names_between() {
+    let f = only("CloudMatrix links 384 Ascend 910C chips.", Count);
+    assert_value(&f, 384.0, "chips", "384 Ascend 910C chips");
+    assert_eq!(f.subject.as_deref(), Some("Huawei"));
+    let f = only("ByteDance ordered 100,000 Nvidia H20 GPUs.", Count);
+    assert_eq!((f.value, f.unit.as_str()), (100_000.0, "GPUs"));
+}
+
+#[test]
+fn stack_heights_are_layers() {
+    let f = only("SK hynix ships 12-high HBM3E stacks.", Count);
+    assert_value(&f, 12.0, "layers", "12-high");
+    assert_value(&only("an 8-Hi stack", Count), 8.0, "layers", "8-Hi");
+    assert_value(&only("16-layer HBM4", Count), 16.0, "layers", "16-layer");
+}
+
+#[test]
+fn nanometre_nodes() {
+    assert_value(&only("a 7nm chip", Node), 7.0, "nm", "7nm");
+    assert_value(&only("a 7 nm chip", Node), 7.0, "nm", "7 nm");
+    assert_value(
+        &only("its 5-nanometre process", Node),
+        5.0,
+        "nm",
+        "5-nanometre",
+    );
+    assert_value(
+        &only("the 3-nanometer node", Node),
+        3.0,
+        "nm",
+        "3-nanometer",
+    );
+}
+
+#[test]
+fn foundry_node_names() {
+    assert_value(&only("TSMC's N3 is full.", Node), 3.0, "nm", "N3");
+    assert_value(&only("N2 ramps next", Node), 2.0, "nm", "N2");
+    assert_value(&only("Apple uses N3E.", Node), 3.0, "nm", "N3E");
+}
+
+#[test]
+fn smic_node_names() {
+    let f = only("The Kirin 9000S uses SMIC's N+2 process.", Node);
+    assert_value(&f, 7.0, "nm", "N+2");
+    assert_eq!(f.subject.as_deref(), Some("SMIC"));
+    assert_value(&figures("N+3 is 5nm-class")[0], 5.0, "nm", "N+3");
+}
+
+#[test]
+fn smic_node_is_not_a_count() {
+    let found = spans("SMIC makes N+2 chips.");
+    assert_eq!(found, vec![(Node, "N+2".to_string())]);
+}
+
+#[test]
+fn memory_sizes() {
+    assert_value(
+        &only("MI300X carries 192 GB.", Memory),
+        192.0,
+        "GB",
+        "192 GB",
+    );
+    assert_value(&only("a 36GB stack", Memory), 36.0, "GB", "36GB");
+    let f = only("H200 has 141 GB of HBM3E.", Memory);
+    assert_value(&f, 141.0, "GB", "141 GB");
+    assert_eq!(f.subject.as_deref(), Some("NVIDIA"));
+}
+
+#[test]
+fn bandwidths() {
+    assert_value(
+        &only("5.3 TB/s of bandwidth", Bandwidth),
+        5.3,
+        "TB/s",
+        "5.3 TB/s",
+    );
+    assert_value(
+        &only("up to 819 GB/s per stack", Bandwidth),
+        819.0,
+        "GB/s",
+        "819 GB/s",
+    );
+    assert_value(&only("reaches 1.2TB/s", Bandwidth), 1.2, "TB/s", "1.2TB/s");
+}
+
+#[test]
+fn compute_throughput() {
+    assert_value(
+        &only("4,614 TFLOPS of FP8", Compute),
+        4614.0,
+        "TFLOPS",
+        "4,614 TFLOPS",
+    );
+    assert_value(
+        &only("FP8 4.6 PFLOPS", Compute),
+        4.6,
+        "PFLOPS",
+        "4.6 PFLOPS",
+    );
+    assert_value(
+        &only("Ironwood pods deliver 42.5 exaflops.", Compute),
+        42.5,
+        "EFLOPS",
+        "42.5 exaflops",
+    );
+}
+
+#[test]
+fn bandwidth_spelled_per_second() {
+    let f = only("HBM3 can move up to 819 GB per second of data.", Bandwidth);
+    assert_value(&f, 819.0, "GB/s", "819 GB per second");
+    assert_value(&only("10 Gbps per pin", Bandwidth), 10.0, "Gb/s", "10 Gbps");
+}
+
+#[test]
+fn counts_across_model_numbers() {
+    let f = only("It puts 24 Zen 4 CPU cores in one package.", Count);
+    assert_value(&f, 24.0, "cores", "24 Zen 4 CPU cores");
+}
+
+#[test]
+fn singular_nouns_need_a_hyphen() {
+    assert!(figures("the Atlas 900 system").is_empty());
+    assert!(spans("in the 2025 accelerator market")
+        .iter()
+        .all(|(k, _)| *k != Count));
+    assert_value(&only("a 72-GPU rack", Count), 72.0, "GPUs", "72-GPU");
+    assert_value(&only("just 1 chip", Count), 1.0, "chips", "1 chip");
+}
+
+#[test]
+fn numbers_inside_product_names_are_not_counts() {
+    assert!(
+        figures("The CloudMatrix 384 system links Ascend 910 chips; Gaudi 3 chips cost less.")
+            .is_empty()
+    );
+}
+
+#[test]
+fn counts_with_noun_modifiers() {
+    let f = only("about 4 million AI accelerator cards were shipped", Count);
+    assert_value(&f, 4e6, "cards", "4 million AI accelerator cards");
+}

@@ -1,0 +1,190 @@
+//! Year mentions: plain years 1990–2039 ("in 2026"), fiscal years
+//! ("fiscal 2025", "FY2025", "FY25", "the 2024 fiscal year"), quarters and
+//! halves ("Q3 2024", "3Q24", "1H25", "H1 2025") and analyst-estimate years
+//! ("2026E", "2026F"). A year glued to money or written as a thousands group
+//! ("$2024", "2,024") is not a year.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::number::{word_before, PERIOD_WORDS};
+use super::{keep_longest, Candidate, FigureKind};
+
+/// A year mentioned in a sentence, with the cues around it.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct YearMention {
+    pub(super) start: usize,
+    pub(super) end: usize,
+    pub(super) year: i32,
+    /// Introduced by a period word ("in", "by", "for", "during", ...).
+    pub(super) introduced: bool,
+    /// A deadline: "by 2028", "by the end of 2026".
+    pub(super) deadline: bool,
+    /// Analyst-estimate notation: "2026E", "2026F".
+    pub(super) estimate: bool,
+    /// A comparison baseline: "from 2023", "since 2020", "versus 2022".
+    pub(super) baseline: bool,
+}
+
+impl YearMention {
+    /// The mention as a Year figure candidate.
+    pub(super) fn candidate(&self) -> Candidate {
+        let value = f64::from(self.year);
+        Candidate::single(self.start, self.end, FigureKind::Year, "year", value)
+    }
+}
+
+/// Periods written with a qualifier; each pattern has a `y` group.
+static QUALIFIED: LazyLock<Vec<Regex>> = LazyLock::new(|| {
+    [
+        r"(?i)\b(?:fiscal(?:\s+year)?|FY|CY)\s?'?(?P<y>[0-9]{4}|[0-9]{2})\b",
+        r"(?i)\b(?:Q[1-4]|[1-4]Q)\s?(?:FY\s?)?(?P<y>[0-9]{4})\b",
+        r"(?i)\b(?:Q[1-4]|[1-4]Q)(?:'|\s?FY)?(?P<y>[0-9]{2})\b",
+        r"\b[12]H\s?(?:FY\s?)?(?P<y>[0-9]{4})\b",
+        r"\b[12]H(?:'|\s?FY)?(?P<y>[0-9]{2})\b",
+        r"\bH[12]\s+(?P<y>[0-9]{4})\b",
+        r"\bH[12]'(?P<y>[0-9]{2})\b",
+        r"(?i)\b(?P<y>[0-9]{4})\s+fiscal\s+year\b",
+    ]
+    .iter()
+    .map(|p| Regex::new(p).expect("static period pattern"))
+    .collect()
+});
+
+static PLAIN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b(?P<y>(?:19|20)[0-9]{2})(?P<e>[EF])?\b").expect("static year pattern")
+});
+
+static DEADLINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"(?i)\bby\s+(?:the\s+)?",
+        r"(?:(?:end|middle|close|start)\s+of\s+|mid-?|late\s+|early\s+)?",
+        r"(?:fiscal\s+(?:year\s+)?)?$",
+    ))
+    .expect("static deadline pattern")
+});
+
+/// Every year mention in `text`, longest form first ("fiscal 2025" over "2025").
+pub(super) fn find(text: &str) -> Vec<YearMention> {
+    let mut found = Vec::new();
+    for re in QUALIFIED.iter() {
+        for caps in re.captures_iter(text) {
+            let (Some(whole), Some(y)) = (caps.get(0), caps.name("y")) else {
+                continue;
+            };
+            if let Some(year) = to_year(y.as_str()) {
+                found.push(mention(text, whole.start(), whole.end(), year, false));
+            }
+        }
+    }
+    for caps in PLAIN.captures_iter(text) {
+        let (Some(whole), Some(y)) = (caps.get(0), caps.name("y")) else {
+            continue;
+        };
+        let year = to_year(y.as_str());
+        if let Some(year) = year.filter(|_| standalone(text, whole.start(), whole.end())) {
+            let estimate = caps.name("e").is_some();
+            found.push(mention(text, whole.start(), whole.end(), year, estimate));
+        }
+    }
+    keep_longest(found, |m| (m.start, m.end))
+}
+
+/// Words that make the following year a comparison baseline.
+const BASELINE_WORDS: &[&str] = &["from", "since", "versus", "vs", "over", "than"];
+
+fn mention(text: &str, start: usize, end: usize, year: i32, estimate: bool) -> YearMention {
+    let before = word_before(text, start);
+    let introduced = PERIOD_WORDS.contains(&before.as_str());
+    let baseline = BASELINE_WORDS.contains(&before.as_str());
+    let deadline = DEADLINE.is_match(&text[..start]);
+    YearMention {
+        start,
+        end,
+        year,
+        introduced,
+        deadline,
+        estimate,
+        baseline,
+    }
+}
+
+/// "2025" -> 2025, "25" -> 2025, "99" -> 1999; only 1990–2039 are years.
+fn to_year(digits: &str) -> Option<i32> {
+    let n: i32 = digits.parse().ok()?;
+    let year = match digits.len() {
+        2 if n >= 90 => 1900 + n,
+        2 => 2000 + n,
+        _ => n,
+    };
+    (1990..=2039).contains(&year).then_some(year)
+}
+
+/// A plain year must not be glued to a currency symbol, a decimal or a
+/// thousands group ("$2024", "2024.5", "1,2024", "2024,000").
+fn standalone(text: &str, start: usize, end: usize) -> bool {
+    let before = text[..start].chars().next_back();
+    if before.is_some_and(|c| matches!(c, '.' | ',' | '_' | '$' | '€' | '¥' | '£' | '₩')) {
+        return false;
+    }
+    let mut after = text[end..].chars();
+    let glued =
+        matches!(after.next(), Some('.' | ',')) && after.next().is_some_and(|c| c.is_ascii_digit());
+    !glued
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn years(text: &str) -> Vec<(String, i32)> {
+        find(text)
+            .iter()
+            .map(|m| (text[m.start..m.end].to_string(), m.year))
+            .collect()
+    }
+
+    #[test]
+    fn qualified_forms() {
+        assert_eq!(years("in fiscal 2025"), vec![("fiscal 2025".into(), 2025)]);
+        assert_eq!(years("FY25 guidance"), vec![("FY25".into(), 2025)]);
+        assert_eq!(years("FY2025"), vec![("FY2025".into(), 2025)]);
+        assert_eq!(
+            years("Q3 2024 and 3Q24"),
+            vec![("Q3 2024".into(), 2024), ("3Q24".into(), 2024)]
+        );
+        assert_eq!(
+            years("the 2024 fiscal year"),
+            vec![("2024 fiscal year".into(), 2024)]
+        );
+        assert_eq!(
+            years("H1 2025, 2H25"),
+            vec![("H1 2025".into(), 2025), ("2H25".into(), 2025)]
+        );
+    }
+
+    #[test]
+    fn product_names_are_not_halves() {
+        assert!(years("H100 and H200 and H20").is_empty());
+    }
+
+    #[test]
+    fn plain_years_and_lookalikes() {
+        assert_eq!(
+            years("2023–2025"),
+            vec![("2023".into(), 2023), ("2025".into(), 2025)]
+        );
+        assert!(years("2,024 units, $2024, 2024.5, the 2020s, 1024, 2048").is_empty());
+        let found = find("revenue of 2026E");
+        assert!(found[0].estimate);
+    }
+
+    #[test]
+    fn cues() {
+        let found = find("by the end of 2026 and in 2024 and 2023");
+        assert!(found[0].deadline && found[0].introduced);
+        assert!(!found[1].deadline && found[1].introduced);
+        assert!(!found[2].introduced);
+    }
+}
