@@ -16,8 +16,8 @@ struct Case {
 }
 
 const CASES: &[Case] = &[
-    Case { question: "What share of China's AI chip market will Huawei hold in 2026?", report: "aigazine-bernstein-huawei-50-percent-2026", figure: "50%" },
-    Case { question: "When will China's domestic AI chip output exceed demand, according to Bernstein?", report: "aigazine-bernstein-huawei-50-percent-2026", figure: "91 billion" },
+    Case { question: "What share of China's AI chip market will Huawei hold in 2026?", report: "2026-01-lapaas-huawei-50-percent-china-ai-chip-market", figure: "50%" },
+    Case { question: "When will China's domestic AI chip output exceed demand, according to Bernstein?", report: "aigazine-bernstein-huawei-50-percent-2026", figure: "2028" },
     Case { question: "How much did the H20 licence requirement cost NVIDIA?", report: "2025-04-nvidia-h20-license-5-5-billion-charge", figure: "5.5 billion" },
     Case { question: "What share of China AI chip revenue do NVIDIA and AMD pay the US government?", report: "2025-08-nvidia-amd-15-percent-china-revenue-deal", figure: "15%" },
     Case { question: "Cambricon revenue first half 2025", report: "2025-08-cambricon-h1-2025-results", figure: "2.881 billion" },

@@ -9,7 +9,7 @@ use crate::reply::{CitedFigure, Disagreement};
 use crate::search::Analyzer;
 
 /// Words that name what a figure measures, with the figure kinds they fit.
-const METRICS: [(&str, &[FigureKind]); 18] = [
+const METRICS: [(&str, &[FigureKind]); 20] = [
     ("share", &[FigureKind::Percent]),
     ("revenue", &[FigureKind::Money, FigureKind::Percent]),
     ("sales", &[FigureKind::Money, FigureKind::Percent]),
@@ -18,9 +18,11 @@ const METRICS: [(&str, &[FigureKind]); 18] = [
     ("capex", &[FigureKind::Money]),
     ("investment", &[FigureKind::Money]),
     ("charge", &[FigureKind::Money]),
+    ("cost", &[FigureKind::Money]),
+    ("price", &[FigureKind::Money]),
     ("market", &[FigureKind::Money, FigureKind::Percent]),
     ("capacity", &[FigureKind::Count, FigureKind::Memory]),
-    ("output", &[FigureKind::Count]),
+    ("output", &[FigureKind::Count, FigureKind::Money]),
     ("shipments", &[FigureKind::Count, FigureKind::Percent]),
     ("growth", &[FigureKind::Percent]),
     ("yield", &[FigureKind::Percent]),
@@ -74,8 +76,10 @@ impl Interest {
         }
     }
 
-    /// Whether `figure` from a cited passage answers this question.
-    pub fn matches(&self, figure: &Figure, analyzer: &Analyzer) -> bool {
+    /// Whether `figure` from a cited passage answers this question. A figure
+    /// about another company only counts when its sentence also names one of
+    /// the question's entities.
+    pub fn matches(&self, figure: &Figure, analyzer: &Analyzer, gazetteer: &Gazetteer) -> bool {
         if figure.kind == FigureKind::Year && !self.wants_years {
             return false;
         }
@@ -83,7 +87,10 @@ impl Interest {
             return false;
         }
         let subject_ok = match &figure.subject {
-            Some(s) if !self.subjects.is_empty() => self.subjects.contains(s),
+            Some(s) if !self.subjects.is_empty() => {
+                self.subjects.contains(s)
+                    || gazetteer.mentions(&figure.sentence).iter().any(|m| self.subjects.contains(m))
+            }
             _ => true,
         };
         subject_ok && analyzer.terms(&figure.sentence).iter().any(|t| self.terms.contains(t))
@@ -102,7 +109,19 @@ pub fn metric_of(figure: &Figure) -> Option<String> {
             sentence.match_indices(stem).map(|(pos, _)| pos.abs_diff(at)).min().map(|d| (d, *word))
         })
         .min()
-        .map(|(_, word)| word.to_string())
+        .map(|(_, word)| match (word, figure.kind) {
+            // "50% of the HBM market" is a market share.
+            ("market", FigureKind::Percent) => "share".to_string(),
+            _ => word.to_string(),
+        })
+}
+
+impl Interest {
+    /// Whether `figures` include one of the kinds the question asks for.
+    pub fn answered_by(&self, figures: &[Figure]) -> bool {
+        !self.kinds.is_empty()
+            && figures.iter().any(|f| f.kind != FigureKind::Year && self.kinds.contains(&f.kind))
+    }
 }
 
 /// Groups figures that measure the same thing and lists those whose values differ.
@@ -188,7 +207,8 @@ mod tests {
         let interest = Interest { subjects: ["Huawei".to_string()].into(), kinds: [FigureKind::Percent].into(), terms, wants_years: false };
         let good = fig("50%", 50.0, "Huawei market share will be 50%.", "Huawei", 2026);
         let other_subject = fig("20%", 20.0, "Cambricon market share is 20%.", "Cambricon", 2026);
-        assert!(interest.matches(&good, &analyzer));
-        assert!(!interest.matches(&other_subject, &analyzer));
+        let gazetteer = Gazetteer::empty();
+        assert!(interest.matches(&good, &analyzer, &gazetteer));
+        assert!(!interest.matches(&other_subject, &analyzer, &gazetteer));
     }
 }

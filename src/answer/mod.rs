@@ -20,6 +20,12 @@ pub use figures::{disagreements, metric_of, Interest};
 const DUPLICATE_OVERLAP: f32 = 0.7;
 /// Most figures listed in one answer.
 const MAX_FIGURES: usize = 16;
+/// Relevance bonus for a passage that states the kind of number the
+/// question asks for ("how much" and a money figure).
+const ANSWER_TYPE_BONUS: f32 = 0.3;
+/// For "latest" questions, passages within this fraction of the best score
+/// count as relevant and are ordered newest first.
+const RELEVANT_FRACTION: f32 = 0.5;
 
 /// Everything composition needs besides the hits.
 pub struct Composer<'a> {
@@ -42,7 +48,17 @@ impl Composer<'_> {
     pub fn compose(&self, query: &ParsedQuery, hits: Vec<PassageHit>, top: usize, scope: FigureScope) -> Answer {
         let wanted: HashSet<String> =
             query.text_terms().iter().flat_map(|t| self.analyzer.terms(t)).collect();
-        let ranked = rerank(hits, self.recency_weight(query));
+        let interest = Interest::of(&query.raw, wanted.clone(), self.gazetteer);
+        let mut hits = hits;
+        for hit in &mut hits {
+            if interest.answered_by(&hit.figures) {
+                hit.score *= 1.0 + ANSWER_TYPE_BONUS;
+            }
+        }
+        let mut ranked = rerank(hits, self.settings.recency_weight);
+        if query.prefers_recent {
+            ranked = newest_first_among_relevant(ranked);
+        }
         let chosen = self.select(ranked, top);
         let citations: Vec<Citation> = chosen
             .iter()
@@ -58,7 +74,6 @@ impl Composer<'_> {
                 passage: hit.text.clone(),
             })
             .collect();
-        let interest = Interest::of(&query.raw, wanted, self.gazetteer);
         let figures = self.pick_figures(&chosen, &interest, scope);
         let disagreements = disagreements(&figures, |n| citations[n - 1].report_id.clone());
         Answer {
@@ -68,14 +83,6 @@ impl Composer<'_> {
             disagreements,
             suggestions: Vec::new(),
             notices: query.notices.clone(),
-        }
-    }
-
-    fn recency_weight(&self, query: &ParsedQuery) -> f32 {
-        if query.prefers_recent {
-            self.settings.recency_weight.max(0.6)
-        } else {
-            self.settings.recency_weight
         }
     }
 
@@ -106,7 +113,7 @@ impl Composer<'_> {
         for (i, hit) in chosen.iter().enumerate() {
             for figure in &hit.figures {
                 let wanted = match scope {
-                    FigureScope::Matching => interest.matches(figure, self.analyzer),
+                    FigureScope::Matching => interest.matches(figure, self.analyzer, self.gazetteer),
                     FigureScope::All => figure.kind != FigureKind::Year,
                 };
                 let repeated = out.iter().any(|f| f.citation == i + 1 && f.figure.text == figure.text && f.figure.sentence == figure.sentence);
@@ -132,6 +139,17 @@ fn rerank(mut hits: Vec<PassageHit>, weight: f32) -> Vec<PassageHit> {
     }
     hits.sort_by(|a, b| b.score.total_cmp(&a.score));
     hits
+}
+
+/// Orders the clearly relevant passages (within [`RELEVANT_FRACTION`] of the
+/// best score) by publication date, newest first, ahead of the rest.
+fn newest_first_among_relevant(ranked: Vec<PassageHit>) -> Vec<PassageHit> {
+    let best = ranked.first().map_or(0.0, |h| h.score);
+    let (mut relevant, rest): (Vec<_>, Vec<_>) =
+        ranked.into_iter().partition(|h| h.score >= best * RELEVANT_FRACTION);
+    relevant.sort_by(|a, b| b.report.published.cmp(&a.report.published).then(b.score.total_cmp(&a.score)));
+    relevant.extend(rest);
+    relevant
 }
 
 fn overlap(a: &HashSet<String>, b: &HashSet<String>) -> f32 {
@@ -168,6 +186,17 @@ mod tests {
         let hits = vec![hit("old", "2022-01-01", 10.0, "a"), hit("new", "2025-01-01", 9.5, "b")];
         let ranked = rerank(hits, 0.15);
         assert_eq!(ranked[0].report.id, "new");
+    }
+
+    #[test]
+    fn latest_orders_relevant_passages_by_date() {
+        let hits = vec![
+            hit("mid", "2024-01-01", 10.0, "a"),
+            hit("new", "2025-01-01", 6.0, "b"),
+            hit("irrelevant-newest", "2026-01-01", 1.0, "c"),
+        ];
+        let ids: Vec<String> = newest_first_among_relevant(hits).into_iter().map(|h| h.report.id).collect();
+        assert_eq!(ids, vec!["new", "mid", "irrelevant-newest"]);
     }
 
     #[test]

@@ -171,7 +171,32 @@ fn candidates(sentence: &str, mentions: &[gazetteer::Mention<'_>]) -> Vec<Candid
             .iter()
             .any(|m| m.start < c.start && c.start < m.end)
     });
-    keep_longest(proposed, |c| (c.start, c.end))
+    let kept = keep_longest(proposed, |c| (c.start, c.end));
+    let mut all = coordinated(sentence, &kept);
+    all.extend(kept);
+    keep_longest(all, |c| (c.start, c.end))
+}
+
+/// Bare numbers coordinated with a count share its unit: in "8,192 and
+/// 15,488 Ascend chips" both numbers count chips.
+fn coordinated(sentence: &str, found: &[Candidate]) -> Vec<Candidate> {
+    static BEFORE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(&format!(r"(?P<n>{})\s*(?:,\s*(?:and|or)?|and|or)\s*$", number::NUM))
+            .expect("static coordination pattern")
+    });
+    let mut extra = Vec::new();
+    for c in found.iter().filter(|c| c.kind == FigureKind::Count && c.low.is_none()) {
+        let mut end = c.start;
+        while let Some(n) = BEFORE.captures(&sentence[..end]).and_then(|caps| caps.name("n")) {
+            if !number::starts_cleanly(sentence, n.start()) || number::year_like(n.as_str()) {
+                break;
+            }
+            let Some(value) = number::scaled_value(n.as_str(), 0) else { break };
+            extra.push(Candidate::single(n.start(), n.end(), c.kind, c.unit, value));
+            end = n.start();
+        }
+    }
+    extra
 }
 
 /// Turn a candidate into a figure, filling in its context.

@@ -126,6 +126,8 @@ const FAMILIES: &[Family] = &[
     count("employees", r"employees?\b"),
     count("people", r"people\b|workers?\b|staff\b"),
     count("engineers", r"engineers?\b"),
+    count("entities", r"entities\b|entity\b"),
+    count("companies", r"companies\b"),
 ];
 
 /// A product-name word: capitalised ("Nvidia", "H20") or digits then letters ("12-inch").

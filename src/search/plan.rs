@@ -17,6 +17,10 @@ use crate::query::ParsedQuery;
 
 /// Weight of a title match relative to a passage match.
 const TITLE_BOOST: f32 = 1.6;
+/// Weight of a matched pair of neighbouring query words.
+const PAIR_BOOST: f32 = 0.3;
+/// Positions a matched pair may be apart (stop words leave gaps).
+const PAIR_SLOP: u32 = 2;
 /// Dismax tie-breaker: how much the weaker field still counts.
 const TIE_BREAKER: f32 = 0.3;
 
@@ -30,12 +34,11 @@ pub(super) struct Planned {
 pub(super) fn plan(parsed: &ParsedQuery, fields: &Fields, analyzer: &Analyzer) -> Planned {
     let mut must: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     let mut seen = std::collections::HashSet::new();
-    let words: Vec<Box<dyn Query>> = parsed
-        .terms
+    let sequence: Vec<String> = parsed.terms.iter().flat_map(|t| analyzer.terms(t)).collect();
+    let words: Vec<Box<dyn Query>> = sequence
         .iter()
-        .flat_map(|t| analyzer.terms(t))
-        .filter(|term| seen.insert(term.clone()))
-        .map(|term| word_query(fields, &term))
+        .filter(|term| seen.insert((*term).clone()))
+        .map(|term| word_query(fields, term))
         .collect();
     let has_words = !words.is_empty();
     if has_words {
@@ -63,7 +66,23 @@ pub(super) fn plan(parsed: &ParsedQuery, fields: &Fields, analyzer: &Analyzer) -
     if !has_text {
         must.push((Occur::Must, Box::new(ConstScoreQuery::new(Box::new(AllQuery), 0.0))));
     }
+    must.extend(proximity_boosts(fields.body, &sequence).into_iter().map(|q| (Occur::Should, q)));
     Planned { query: Box::new(BooleanQuery::new(must)), has_text }
+}
+
+/// Neighbouring query words that also appear near each other in a passage
+/// ("third quarter", "fiscal 2025") earn extra score.
+fn proximity_boosts(field: Field, sequence: &[String]) -> Vec<Box<dyn Query>> {
+    sequence
+        .windows(2)
+        .filter(|pair| pair[0] != pair[1])
+        .map(|pair| {
+            let terms = pair.iter().map(|t| Term::from_field_text(field, t)).collect();
+            let mut phrase = PhraseQuery::new(terms);
+            phrase.set_slop(PAIR_SLOP);
+            Box::new(BoostQuery::new(Box::new(phrase), PAIR_BOOST)) as Box<dyn Query>
+        })
+        .collect()
 }
 
 fn word_query(fields: &Fields, term: &str) -> Box<dyn Query> {

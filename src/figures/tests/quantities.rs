@@ -205,3 +205,25 @@ fn counts_with_noun_modifiers() {
     let f = only("about 4 million AI accelerator cards were shipped", Count);
     assert_value(&f, 4e6, "cards", "4 million AI accelerator cards");
 }
+
+#[test]
+fn coordinated_numbers_share_the_count_unit() {
+    let figures = extract(
+        "The Atlas 950 and Atlas 960 link 8,192 and 15,488 Ascend chips respectively.",
+        &Gazetteer::empty(),
+    );
+    let counts: Vec<(&str, f64, &str)> = figures
+        .iter()
+        .filter(|f| f.kind == FigureKind::Count)
+        .map(|f| (f.text.as_str(), f.value, f.unit.as_str()))
+        .collect();
+    assert_eq!(counts[0], ("8,192", 8192.0, "chips"));
+    assert_eq!(counts[1].1, 15488.0);
+}
+
+#[test]
+fn entity_list_additions_are_counts() {
+    let figures = extract("The rule added 140 entities to the Entity List.", &Gazetteer::empty());
+    assert_eq!(figures.len(), 1);
+    assert_eq!((figures[0].value, figures[0].unit.as_str()), (140.0, "entities"));
+}
