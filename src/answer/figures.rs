@@ -76,9 +76,10 @@ impl Interest {
         }
     }
 
-    /// Whether `figure` from a cited passage answers this question. A figure
-    /// about another company only counts when its sentence also names one of
-    /// the question's entities.
+    /// Whether `figure` from a cited passage answers this question. When the
+    /// question names a company, figures about other companies are left out;
+    /// when it names only regions or technologies ("China", "HBM"), a figure
+    /// counts if its sentence names one of them.
     pub fn matches(&self, figure: &Figure, analyzer: &Analyzer, gazetteer: &Gazetteer) -> bool {
         if figure.kind == FigureKind::Year && !self.wants_years {
             return false;
@@ -89,7 +90,8 @@ impl Interest {
         let subject_ok = match &figure.subject {
             Some(s) if !self.subjects.is_empty() => {
                 self.subjects.contains(s)
-                    || gazetteer.mentions(&figure.sentence).iter().any(|m| self.subjects.contains(m))
+                    || (!self.names_a_company(gazetteer)
+                        && gazetteer.mentions(&figure.sentence).iter().any(|m| self.subjects.contains(m)))
             }
             _ => true,
         };
@@ -117,6 +119,15 @@ pub fn metric_of(figure: &Figure) -> Option<String> {
 }
 
 impl Interest {
+    /// Whether the question names a company or product (not only a region or
+    /// technology such as "China" or "HBM").
+    fn names_a_company(&self, gazetteer: &Gazetteer) -> bool {
+        use crate::figures::EntityKind;
+        self.subjects
+            .iter()
+            .any(|s| matches!(gazetteer.kind(s), Some(EntityKind::Company | EntityKind::Product) | None))
+    }
+
     /// Whether `figures` include one of the kinds the question asks for.
     pub fn answered_by(&self, figures: &[Figure]) -> bool {
         !self.kinds.is_empty()
