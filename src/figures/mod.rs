@@ -4,7 +4,7 @@
 //! and the entity it is about.
 //!
 //! The pipeline, per sentence (see [`extract`]):
-//! 1. `sentence` splits the passage without breaking "U.S.", "e.g." or "35.1".
+//! 1. [`crate::text::sentence_spans`] splits the passage without breaking "U.S.", "e.g." or "35.1".
 //! 2. `money`, `units` and `nodes` propose candidate spans; numbers inside a
 //!    gazetteer product name ("CloudMatrix 384") are dropped, and overlapping
 //!    candidates are resolved longest-first, so "45–50%" is one range figure.
@@ -16,14 +16,14 @@
 //!    and subject (`context::subject`, from [`Gazetteer`] mentions loaded from
 //!    `config/gazetteer.toml`).
 //!
-//! The module is self-contained: it uses nothing else from the crate.
+//! Apart from the shared sentence splitter in [`crate::text`], the module is
+//! self-contained.
 
 mod context;
 mod gazetteer;
 mod money;
 mod nodes;
 mod number;
-mod sentence;
 mod units;
 mod years;
 
@@ -124,7 +124,7 @@ impl Candidate {
 /// Extract every figure in `text` (a passage, possibly several sentences), in
 /// order of appearance.
 pub fn extract(text: &str, gazetteer: &Gazetteer) -> Vec<Figure> {
-    sentence::split(text)
+    crate::text::sentence_spans(text)
         .into_iter()
         .flat_map(|range| extract_sentence(&text[range], gazetteer))
         .collect()

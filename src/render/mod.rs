@@ -64,7 +64,7 @@ mod tests {
 
     #[test]
     fn marks_and_escapes() {
-        let snippet = Snippet { text: "a <b> HBM c".into(), highlights: vec![6..9] };
+        let snippet = Snippet { text: "a <b> HBM c".into(), highlights: [6..9].to_vec() };
         let out = mark_snippet(&snippet, "[", "]", |s| s.replace('<', "&lt;").replace('>', "&gt;"));
         assert_eq!(out, "a &lt;b&gt; [HBM] c");
     }

@@ -3,63 +3,12 @@
 
 use std::ops::Range;
 
-/// Abbreviations after which a period does not end a sentence.
-const ABBREVIATIONS: [&str; 22] = [
-    "u.s", "u.k", "e.g", "i.e", "inc", "corp", "co", "ltd", "vs", "no", "mr", "ms", "dr", "st",
-    "jan", "feb", "mar", "apr", "aug", "sept", "oct", "nov",
-];
+mod sentence;
 
 /// Byte ranges of the sentences in `text`, trimmed of surrounding whitespace.
+/// Decimals ("35.1"), "e.g." and "U.S." inside a sentence do not end it.
 pub fn sentence_spans(text: &str) -> Vec<Range<usize>> {
-    let mut spans = Vec::new();
-    let mut start = 0;
-    let chars: Vec<(usize, char)> = text.char_indices().collect();
-    for (i, &(pos, ch)) in chars.iter().enumerate() {
-        let ends = match ch {
-            '\n' => chars.get(i + 1).is_some_and(|&(_, c)| c == '\n'),
-            '.' | '!' | '?' => is_sentence_end(text, &chars, i),
-            _ => false,
-        };
-        if ends {
-            push_trimmed(text, start..pos + ch.len_utf8(), &mut spans);
-            start = pos + ch.len_utf8();
-        }
-    }
-    push_trimmed(text, start..text.len(), &mut spans);
-    spans
-}
-
-fn is_sentence_end(text: &str, chars: &[(usize, char)], i: usize) -> bool {
-    let mut j = i + 1;
-    while chars.get(j).is_some_and(|&(_, c)| matches!(c, '"' | '\'' | ')' | '”' | '’')) {
-        j += 1;
-    }
-    let Some(&(_, next)) = chars.get(j) else { return true };
-    if !next.is_whitespace() {
-        return false;
-    }
-    let following = chars[j..].iter().map(|&(_, c)| c).find(|c| !c.is_whitespace());
-    if following.is_some_and(|c| c.is_lowercase()) {
-        return false;
-    }
-    if chars[i].1 != '.' {
-        return true;
-    }
-    let word_start = text[..chars[i].0]
-        .rfind(|c: char| c.is_whitespace() || c == '(')
-        .map_or(0, |p| p + 1);
-    let word = text[word_start..chars[i].0].to_lowercase();
-    let is_initial = word.chars().count() == 1 && word.chars().all(char::is_alphabetic);
-    !(is_initial || ABBREVIATIONS.contains(&word.as_str()))
-}
-
-fn push_trimmed(text: &str, range: Range<usize>, out: &mut Vec<Range<usize>>) {
-    let slice = &text[range.clone()];
-    let lead = slice.len() - slice.trim_start().len();
-    let trail = slice.len() - slice.trim_end().len();
-    if lead + trail < slice.len() {
-        out.push(range.start + lead..range.end - trail);
-    }
+    sentence::split(text)
 }
 
 /// Splits a body into passages of `window` paragraphs. Short paragraphs (a

@@ -27,7 +27,7 @@ const STARTERS: &[&str] = &[
 ];
 
 /// Byte ranges of the sentences of `text`, trimmed, empty ones dropped.
-pub(super) fn split(text: &str) -> Vec<Range<usize>> {
+pub fn split(text: &str) -> Vec<Range<usize>> {
     let mut sentences = Vec::new();
     let mut start = 0;
     for (i, c) in text.char_indices() {
