@@ -61,10 +61,11 @@ pub fn kind_label(kind: FigureKind) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::ops::Range;
 
     #[test]
     fn marks_and_escapes() {
-        let snippet = Snippet { text: "a <b> HBM c".into(), highlights: [6..9].to_vec() };
+        let snippet = Snippet { text: "a <b> HBM c".into(), highlights: vec![Range { start: 6, end: 9 }] };
         let out = mark_snippet(&snippet, "[", "]", |s| s.replace('<', "&lt;").replace('>', "&gt;"));
         assert_eq!(out, "a &lt;b&gt; [HBM] c");
     }
