@@ -46,10 +46,11 @@ impl std::fmt::Debug for Engine {
 impl Engine {
     /// Loads the gazetteer, opens the index and brings it up to date. Blocking.
     pub fn open(settings: Settings) -> Result<Engine> {
-        let gazetteer_text = std::fs::read_to_string(&settings.figures.gazetteer)
-            .map_err(|e| Error::io(&settings.figures.gazetteer, e))?;
+        let gazetteer_path = &settings.figures.gazetteer;
+        let gazetteer_text =
+            std::fs::read_to_string(gazetteer_path).map_err(|e| Error::io(gazetteer_path, e))?;
         let gazetteer_hash = format!("{:x}", Sha256::digest(gazetteer_text.as_bytes()));
-        let gazetteer = Gazetteer::load(&settings.figures.gazetteer)?;
+        let gazetteer = Gazetteer::from_file_text(&gazetteer_text, gazetteer_path)?;
         let window = settings.index.passage_paragraphs;
         let (index, rebuilt) = SearchIndex::open(&settings.index.data_dir, &gazetteer_hash, window)?;
         let mut notices = Vec::new();

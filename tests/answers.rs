@@ -3,7 +3,8 @@
 
 mod common;
 
-use chipbot::render::text::{answer_text, Highlight};
+use chipbot::command::Command;
+use chipbot::render::text::{answer_text, figures_text, Highlight};
 
 #[test]
 fn answer_cites_the_matching_reports_with_consistent_numbers() {
@@ -73,4 +74,24 @@ fn rendered_answer_snapshot() {
     let _ = engine.ask("warm up", None);
     let answer = engine.ask("SK hynix HBM market share 2023", Some(3)).expect("answer");
     insta::assert_snapshot!(answer_text(&answer, Highlight::Stars));
+}
+
+#[test]
+fn json_answer_snapshot() {
+    let (engine, _r, _d) = common::fixture_engine("mini");
+    let _ = engine.ask("warm up", None);
+    let answer = engine.ask("TSMC CoWoS capacity", Some(2)).expect("answer");
+    let json = chipbot::render::json::answer_json(&answer);
+    insta::assert_snapshot!(serde_json::to_string_pretty(&json).expect("json"));
+}
+
+#[test]
+fn figures_table_snapshot() {
+    let (engine, _r, _d) = common::fixture_engine("mini");
+    let _ = engine.ask("warm up", None);
+    let reply = engine.execute_blocking(Command::Figures { query: "HBM".into(), chart: false }).expect("reply");
+    let chipbot::reply::Reply::Figures { answer, chart_png } = reply else { panic!("not a figures reply") };
+    assert!(chart_png.is_none());
+    common::assert_citations_consistent(&answer);
+    insta::assert_snapshot!(figures_text(&answer));
 }

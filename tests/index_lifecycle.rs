@@ -91,6 +91,29 @@ fn corrupt_index_is_rebuilt_with_a_notice() {
 }
 
 #[test]
+fn damaged_segment_files_are_detected_and_rebuilt() {
+    let (engine, reports, data) = common::fixture_engine("mini");
+    drop(engine);
+    let index_dir = data.path().join("index");
+    let mut damaged = 0;
+    for entry in std::fs::read_dir(&index_dir).expect("index dir") {
+        let path = entry.expect("entry").path();
+        if path.extension().is_some_and(|e| e == "store") {
+            let mut bytes = std::fs::read(&path).expect("read");
+            let middle = bytes.len() / 2;
+            bytes[middle] ^= 0xff;
+            std::fs::write(&path, bytes).expect("write");
+            damaged += 1;
+        }
+    }
+    assert!(damaged > 0, "the fixture index has stored fields");
+    let engine = Engine::open(common::settings(reports.path(), data.path())).expect("recovers");
+    let answer = engine.ask("HBM market share", None).expect("answer");
+    assert!(answer.notices.iter().any(|n| n.contains("checksum")), "{:?}", answer.notices);
+    assert!(!answer.citations.is_empty());
+}
+
+#[test]
 fn outdated_metadata_triggers_a_rebuild() {
     let (engine, reports, data) = common::fixture_engine("mini");
     drop(engine);

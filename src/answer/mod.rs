@@ -59,7 +59,7 @@ impl Composer<'_> {
         if query.prefers_recent {
             ranked = newest_first_among_relevant(ranked);
         }
-        let chosen = self.select(ranked, top);
+        let chosen = self.select(ranked, top, &wanted);
         let citations: Vec<Citation> = chosen
             .iter()
             .enumerate()
@@ -86,8 +86,10 @@ impl Composer<'_> {
         }
     }
 
-    /// At most `max_per_report` passages per report, no near-duplicates.
-    fn select(&self, ranked: Vec<PassageHit>, top: usize) -> Vec<PassageHit> {
+    /// At most `max_per_report` passages per report, no near-duplicates. A
+    /// further passage of an already cited report must itself contain a
+    /// query word (a title match alone is not new evidence).
+    fn select(&self, ranked: Vec<PassageHit>, top: usize, wanted: &HashSet<String>) -> Vec<PassageHit> {
         let mut chosen: Vec<PassageHit> = Vec::new();
         let mut chosen_terms: Vec<HashSet<String>> = Vec::new();
         for hit in ranked {
@@ -99,6 +101,9 @@ impl Composer<'_> {
                 continue;
             }
             let terms: HashSet<String> = self.analyzer.terms(&hit.text).into_iter().collect();
+            if from_report > 0 && !wanted.is_empty() && terms.is_disjoint(wanted) {
+                continue;
+            }
             if chosen_terms.iter().any(|seen| overlap(seen, &terms) >= DUPLICATE_OVERLAP) {
                 continue;
             }
@@ -218,7 +223,24 @@ mod tests {
             hit("b", "2025-01-01", 6.0, "HBM supply is tight this year"),
             hit("c", "2025-01-01", 5.0, "Samsung qualifies HBM3E"),
         ];
-        let ids: Vec<String> = composer.select(ranked, 5).into_iter().map(|h| h.report.id).collect();
+        let wanted: HashSet<String> = ["hbm".to_string()].into();
+        let ids: Vec<String> = composer.select(ranked, 5, &wanted).into_iter().map(|h| h.report.id).collect();
         assert_eq!(ids, vec!["a", "a", "c"]);
+    }
+
+    #[test]
+    fn second_passage_needs_its_own_query_word() {
+        let settings = AnswerSettings::default();
+        let analyzer = Analyzer::default();
+        let gazetteer = Gazetteer::empty();
+        let composer = Composer { settings: &settings, analyzer: &analyzer, gazetteer: &gazetteer };
+        let ranked = vec![
+            hit("a", "2025-01-01", 9.0, "HBM supply is tight"),
+            hit("a", "2025-01-01", 8.0, "Only the title matched this passage"),
+            hit("b", "2025-01-01", 7.0, "Title-only match is fine for a first passage"),
+        ];
+        let wanted: HashSet<String> = ["hbm".to_string()].into();
+        let ids: Vec<String> = composer.select(ranked, 5, &wanted).into_iter().map(|h| h.report.id).collect();
+        assert_eq!(ids, vec!["a", "b"]);
     }
 }

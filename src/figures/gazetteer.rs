@@ -124,7 +124,12 @@ impl Gazetteer {
             path: path.to_path_buf(),
             source,
         })?;
-        Self::parse(&source, &path.display().to_string())
+        Self::from_file_text(&source, path)
+    }
+
+    /// Parse text already read from `path`; errors name that path.
+    pub fn from_file_text(text: &str, path: &Path) -> Result<Self, GazetteerError> {
+        Self::parse(text, &path.display().to_string())
     }
 
     /// A gazetteer that knows no entity.

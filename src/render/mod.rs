@@ -27,11 +27,11 @@ pub fn mark_snippet(snippet: &Snippet, open: &str, close: &str, escape: impl Fn(
     out
 }
 
-/// "Publisher, 2025-12-04" (or without date).
+/// "Publisher, 2025-12-04" (or "Publisher, undated").
 pub fn source_line(citation: &Citation) -> String {
     match citation.published {
         Some(date) => format!("{}, {}", citation.publisher, date),
-        None => citation.publisher.clone(),
+        None => format!("{}, undated", citation.publisher),
     }
 }
 

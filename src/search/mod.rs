@@ -81,6 +81,10 @@ impl SearchIndex {
             if index.schema() != schema {
                 return Err("index schema differs from this build".to_string());
             }
+            let damaged = index.validate_checksum().map_err(|e| format!("index files are unreadable ({e})"))?;
+            if !damaged.is_empty() {
+                return Err(format!("{} index file(s) failed their checksum", damaged.len()));
+            }
             Ok((index, meta))
         });
         let (index, meta, rebuilt) = match existing {
