@@ -9,7 +9,7 @@ use clap::{Parser, Subcommand};
 
 use crate::command::Command;
 use crate::config::Settings;
-use crate::engine::Engine;
+use crate::engine::{Engine, Refresh};
 use crate::error::Error;
 use crate::render::{json, text};
 use crate::reply::Reply;
@@ -101,7 +101,9 @@ async fn run(cli: Cli) -> ExitCode {
         Err(e) => return fail(&cli, &e),
     };
     let started = std::time::Instant::now();
-    let opened = tokio::task::spawn_blocking(move || Engine::open(settings)).await;
+    // `index` reports the update itself, so opening must not do it first.
+    let refresh = if matches!(cli.command, CliCommand::Index { .. }) { Refresh::Later } else { Refresh::OnOpen };
+    let opened = tokio::task::spawn_blocking(move || Engine::open_with(settings, refresh)).await;
     let engine = match opened.map_err(|e| Error::Task(e.to_string())).and_then(|r| r) {
         Ok(engine) => engine,
         Err(e) => return fail(&cli, &e),

@@ -33,8 +33,24 @@ struct Inner {
     settings: Settings,
     gazetteer: Gazetteer,
     index: SearchIndex,
-    /// Notices from start-up (index rebuilt, files skipped), shown once.
-    startup_notices: Mutex<Vec<String>>,
+    /// What opening the engine did, reported once: notices go into the first
+    /// answer, a rebuild reason into the first `index` summary.
+    startup: Mutex<Startup>,
+}
+
+#[derive(Default)]
+struct Startup {
+    notices: Vec<String>,
+    rebuilt: Option<String>,
+}
+
+/// Whether [`Engine::open_with`] brings the index up to date right away.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Refresh {
+    /// Update from the reports folder while opening (answering commands).
+    OnOpen,
+    /// Leave updating to an explicit [`Engine::reindex`] (the `index` command).
+    Later,
 }
 
 impl std::fmt::Debug for Engine {
@@ -46,6 +62,11 @@ impl std::fmt::Debug for Engine {
 impl Engine {
     /// Loads the gazetteer, opens the index and brings it up to date. Blocking.
     pub fn open(settings: Settings) -> Result<Engine> {
+        Self::open_with(settings, Refresh::OnOpen)
+    }
+
+    /// Like [`Engine::open`], choosing whether to update the index now.
+    pub fn open_with(settings: Settings, refresh: Refresh) -> Result<Engine> {
         let gazetteer_path = &settings.figures.gazetteer;
         let gazetteer_text =
             std::fs::read_to_string(gazetteer_path).map_err(|e| Error::io(gazetteer_path, e))?;
@@ -55,11 +76,16 @@ impl Engine {
         let (index, rebuilt) = SearchIndex::open(&settings.index.data_dir, &gazetteer_hash, window)?;
         let mut notices = Vec::new();
         let first_build = index.meta().files.is_empty();
-        if let Some(reason) = rebuilt.filter(|r| r != "no index yet") {
+        let rebuilt = rebuilt.filter(|r| r != "no index yet");
+        if let Some(reason) = &rebuilt {
             notices.push(format!("Rebuilt the search index: {reason}."));
         }
         let source = Source { reports_dir: &settings.index.reports_dir, gazetteer: &gazetteer, window };
-        match index.update(&source, false) {
+        let update = match refresh {
+            Refresh::OnOpen => index.update(&source, false),
+            Refresh::Later => Ok(UpdateReport::default()),
+        };
+        match update {
             Ok(report) => notices.extend(update_notices(&report, first_build)),
             Err(e) if !index.meta().files.is_empty() => {
                 tracing::warn!(error = %e, "could not refresh the index; serving the existing one");
@@ -67,7 +93,8 @@ impl Engine {
             }
             Err(e) => return Err(e),
         }
-        let inner = Inner { settings, gazetteer, index, startup_notices: Mutex::new(notices) };
+        let startup = Mutex::new(Startup { notices, rebuilt });
+        let inner = Inner { settings, gazetteer, index, startup };
         Ok(Engine { inner: Arc::new(inner) })
     }
 
@@ -208,7 +235,10 @@ impl Engine {
             gazetteer: &self.inner.gazetteer,
             window: settings.index.passage_paragraphs,
         };
-        let report = self.inner.index.update(&source, full)?;
+        let mut report = self.inner.index.update(&source, full)?;
+        if let Ok(mut startup) = self.inner.startup.lock() {
+            report.rebuilt = report.rebuilt.or(startup.rebuilt.take());
+        }
         Ok(IndexSummary {
             added: report.added,
             updated: report.updated,
@@ -231,7 +261,7 @@ impl Engine {
     }
 
     fn take_startup_notices(&self) -> Vec<String> {
-        self.inner.startup_notices.lock().map(|mut n| std::mem::take(&mut *n)).unwrap_or_default()
+        self.inner.startup.lock().map(|mut s| std::mem::take(&mut s.notices)).unwrap_or_default()
     }
 }
 

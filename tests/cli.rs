@@ -82,7 +82,10 @@ fn extract_json_lists_figures_in_base_units() {
 fn index_json_reports_counts() {
     let run = Run::new();
     let v = run.json(&["index", "--json"]);
-    assert_eq!(v["added"].as_array().map(Vec::len), Some(0), "the first run built it already: {v}");
+    assert_eq!(v["added"].as_array().map(Vec::len), Some(4), "the first run reports the initial build: {v}");
+    let v = run.json(&["index", "--json"]);
+    assert_eq!(v["added"].as_array().map(Vec::len), Some(0), "nothing changed since: {v}");
+    assert_eq!(v["unchanged"], 4);
     std::fs::write(run.reports.path().join("broken.md"), "no front matter").expect("write");
     let v = run.json(&["index", "--json"]);
     let failed = v["failed"].as_array().expect("failed");
