@@ -181,7 +181,15 @@ impl Engine {
         let mut answer = self.answer(query, FIGURE_PASSAGES, FigureScope::All)?;
         let chart_png = if chart && !answer.figures.is_empty() {
             match crate::chart::render_png(&answer, self.settings().chart.font.as_deref()) {
-                Ok(png) => Some(png),
+                Ok(chart) => {
+                    if !chart.labelled {
+                        answer.notices.push(
+                            "No usable font was found, so the chart has no labels; set chart.font to a .ttf file."
+                                .into(),
+                        );
+                    }
+                    Some(chart.png)
+                }
                 Err(e) => {
                     answer.notices.push(e.user_message());
                     None
