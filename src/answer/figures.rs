@@ -2,10 +2,9 @@
 //! finding where sources disagree. Disagreements are listed value by value,
 //! each with its citation; nothing is averaged.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::HashSet;
 
 use crate::figures::{Figure, FigureKind, Gazetteer};
-use crate::reply::{CitedFigure, Disagreement};
 use crate::search::Analyzer;
 
 /// Words that name what a figure measures, with the figure kinds they fit.
@@ -116,6 +115,26 @@ pub fn metric_of(figure: &Figure) -> Option<String> {
             ("market", FigureKind::Percent) => "share".to_string(),
             _ => word.to_string(),
         })
+        .map(|metric| if is_change(figure, &sentence, at) { "growth".to_string() } else { metric })
+}
+
+/// Words right around a percentage that make it a change rather than a level
+/// ("up 94%", "16% higher", "grew 25%").
+const CHANGE_CUES: [&str; 16] = [
+    "up", "down", "higher", "lower", "increase", "increased", "growth", "grew", "rose", "jump",
+    "jumped", "fell", "decline", "year on year", "year-on-year", "sequential",
+];
+
+fn is_change(figure: &Figure, sentence: &str, at: usize) -> bool {
+    if figure.kind != FigureKind::Percent {
+        return false;
+    }
+    let from = sentence[..at].char_indices().rev().nth(24).map_or(0, |(i, _)| i);
+    let end = (at + figure.text.len()).min(sentence.len());
+    let to = sentence[end..].char_indices().nth(30).map_or(sentence.len(), |(i, _)| end + i);
+    let window = &sentence[from..to];
+    let words: Vec<&str> = window.split(|c: char| !c.is_alphanumeric() && c != '-').collect();
+    CHANGE_CUES.iter().any(|cue| if cue.contains(' ') { window.contains(cue) } else { words.contains(cue) })
 }
 
 impl Interest {
@@ -133,36 +152,6 @@ impl Interest {
         !self.kinds.is_empty()
             && figures.iter().any(|f| f.kind != FigureKind::Year && self.kinds.contains(&f.kind))
     }
-}
-
-/// Groups figures that measure the same thing and lists those whose values differ.
-pub fn disagreements(figures: &[CitedFigure], report_of: impl Fn(usize) -> String) -> Vec<Disagreement> {
-    type Key = (String, String, Option<i32>, String);
-    let mut groups: BTreeMap<Key, Vec<usize>> = BTreeMap::new();
-    for (i, cited) in figures.iter().enumerate() {
-        let f = &cited.figure;
-        if let (Some(subject), Some(metric)) = (&f.subject, &cited.metric) {
-            if f.kind != FigureKind::Year {
-                groups.entry((subject.clone(), metric.clone(), f.year, f.unit.clone())).or_default().push(i);
-            }
-        }
-    }
-    let mut out = Vec::new();
-    for ((subject, metric, year, _), members) in groups {
-        let reports: HashSet<String> = members.iter().map(|&i| report_of(figures[i].citation)).collect();
-        let mut values: Vec<(String, usize)> = Vec::new();
-        for &i in &members {
-            let f = &figures[i].figure;
-            let key = format!("{:?}/{:?}/{:?}/{}", f.value, f.low, f.high, f.forecast);
-            if !values.iter().any(|(k, _)| *k == key) {
-                values.push((key, i));
-            }
-        }
-        if reports.len() >= 2 && values.len() >= 2 {
-            out.push(Disagreement { subject, metric, year, figures: values.into_iter().map(|(_, i)| i).collect() });
-        }
-    }
-    out
 }
 
 #[cfg(test)]
@@ -185,30 +174,15 @@ mod tests {
     }
 
     #[test]
+    fn percent_changes_are_growth() {
+        let f = fig("94%", 94.0, "Revenue was US$35.1 billion, up 94% from a year earlier.", "NVIDIA", 2025);
+        assert_eq!(metric_of(&f).as_deref(), Some("growth"));
+    }
+
+    #[test]
     fn metric_is_the_nearest_fitting_word() {
         let f = fig("50%", 50.0, "Huawei revenue rose while its market share reached 50% in 2026.", "Huawei", 2026);
         assert_eq!(metric_of(&f).as_deref(), Some("share"));
-    }
-
-    #[test]
-    fn different_values_from_different_reports_disagree() {
-        let a = fig("50%", 50.0, "Huawei share will be 50% in 2026.", "Huawei", 2026);
-        let b = fig("60%", 60.0, "Huawei share could hit 60% in 2026.", "Huawei", 2026);
-        let same = fig("50%", 50.0, "Huawei share of 50% in 2026.", "Huawei", 2026);
-        let cited = |f: Figure, c| CitedFigure { metric: metric_of(&f), figure: f, citation: c };
-        let figures = vec![cited(a, 1), cited(b, 2), cited(same, 3)];
-        let found = disagreements(&figures, |c| format!("r{c}"));
-        assert_eq!(found.len(), 1);
-        assert_eq!(found[0].figures, vec![0, 1]);
-        assert_eq!(found[0].metric, "share");
-    }
-
-    #[test]
-    fn agreeing_sources_are_not_a_disagreement() {
-        let a = fig("50%", 50.0, "Huawei share will be 50% in 2026.", "Huawei", 2026);
-        let cited = |f: Figure, c| CitedFigure { metric: metric_of(&f), figure: f, citation: c };
-        let figures = vec![cited(a.clone(), 1), cited(a, 2)];
-        assert!(disagreements(&figures, |c| format!("r{c}")).is_empty());
     }
 
     #[test]

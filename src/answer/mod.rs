@@ -3,6 +3,7 @@
 //! number the citations, build highlighted snippets, and list the figures of
 //! the cited passages that match the question.
 
+mod disagree;
 mod figures;
 mod snippet;
 
@@ -14,7 +15,8 @@ use crate::query::ParsedQuery;
 use crate::reply::{Answer, Citation, CitedFigure};
 use crate::search::{Analyzer, PassageHit};
 
-pub use figures::{disagreements, metric_of, Interest};
+pub use disagree::disagreements;
+pub use figures::{metric_of, Interest};
 
 /// Passages whose word sets overlap at least this much count as duplicates.
 const DUPLICATE_OVERLAP: f32 = 0.7;
