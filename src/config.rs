@@ -14,6 +14,10 @@ use crate::error::{Error, Result};
 /// Directory holding `default.toml` and `local.toml`, relative to the working directory.
 pub const CONFIG_DIR: &str = "config";
 
+/// Environment variables `CHIPBOT_<SECTION>__<KEY>` override the files. Every
+/// variable with this prefix must name a known key.
+pub const ENV_PREFIX: &str = "CHIPBOT";
+
 /// Validated settings for the whole process.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Settings {
@@ -112,8 +116,14 @@ impl Settings {
         Self::load_from(Path::new(CONFIG_DIR), extra)
     }
 
-    /// Like [`Settings::load`], with an explicit config directory (used by tests).
+    /// Like [`Settings::load`], with an explicit config directory.
     pub fn load_from(config_dir: &Path, extra: Option<&Path>) -> Result<Settings> {
+        Self::load_layers(config_dir, extra, ENV_PREFIX)
+    }
+
+    /// Loads the layers, reading environment variables that start with
+    /// `<env_prefix>_` (tests use a prefix nobody sets).
+    fn load_layers(config_dir: &Path, extra: Option<&Path>, env_prefix: &str) -> Result<Settings> {
         use config::{Config, Environment, File};
         let mut builder = Config::builder()
             .add_source(File::from(config_dir.join("default.toml")).required(false))
@@ -126,7 +136,7 @@ impl Settings {
         }
         let raw: RawSettings = builder
             .add_source(
-                Environment::with_prefix("CHIPBOT")
+                Environment::with_prefix(env_prefix)
                     .prefix_separator("_")
                     .separator("__")
                     .try_parsing(true),
@@ -188,6 +198,9 @@ impl Default for Settings {
 mod tests {
     use super::*;
 
+    /// A prefix no environment sets, so these tests ignore `CHIPBOT_*` variables.
+    const TEST_ENV: &str = "CHIPBOT_UNIT_TEST_UNSET";
+
     fn write(dir: &Path, name: &str, body: &str) {
         std::fs::write(dir.join(name), body).expect("write config");
     }
@@ -199,7 +212,7 @@ mod tests {
         write(dir.path(), "local.toml", "[answer]\ntop = 4\n");
         let extra = dir.path().join("extra.toml");
         std::fs::write(&extra, "[index]\nreports_dir = \"elsewhere\"\n").expect("write");
-        let s = Settings::load_from(dir.path(), Some(&extra)).expect("load");
+        let s = Settings::load_layers(dir.path(), Some(&extra), TEST_ENV).expect("load");
         assert_eq!(s.answer.top, 4);
         assert_eq!(s.answer.max_per_report, 1);
         assert_eq!(s.index.reports_dir, PathBuf::from("elsewhere"));
@@ -210,7 +223,7 @@ mod tests {
     fn unknown_fields_are_rejected() {
         let dir = tempfile::tempdir().expect("tempdir");
         write(dir.path(), "default.toml", "[answer]\ntopp = 3\n");
-        let err = Settings::load_from(dir.path(), None).expect_err("typo must fail");
+        let err = Settings::load_layers(dir.path(), None, TEST_ENV).expect_err("typo must fail");
         assert!(err.to_string().contains("topp"), "{err}");
     }
 
@@ -218,7 +231,7 @@ mod tests {
     fn invalid_values_are_reported_together() {
         let dir = tempfile::tempdir().expect("tempdir");
         write(dir.path(), "default.toml", "[answer]\ntop = 0\nrecency_weight = 3.0\n");
-        let err = Settings::load_from(dir.path(), None).expect_err("invalid");
+        let err = Settings::load_layers(dir.path(), None, TEST_ENV).expect_err("invalid");
         let text = err.to_string();
         assert!(text.contains("answer.top") && text.contains("recency_weight"), "{text}");
     }
@@ -226,7 +239,7 @@ mod tests {
     #[test]
     fn missing_extra_file_is_an_error() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let err = Settings::load_from(dir.path(), Some(&dir.path().join("nope.toml")))
+        let err = Settings::load_layers(dir.path(), Some(&dir.path().join("nope.toml")), TEST_ENV)
             .expect_err("missing");
         assert!(err.to_string().contains("nope.toml"));
     }

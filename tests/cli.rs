@@ -19,6 +19,10 @@ impl Run {
 
     fn command(&self, args: &[&str]) -> Command {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_chipbot"));
+        // Only the variables set below may configure the run under test.
+        for (key, _) in std::env::vars().filter(|(k, _)| k.starts_with("CHIPBOT_")) {
+            cmd.env_remove(key);
+        }
         cmd.current_dir(common::root())
             .args(args)
             .env("CHIPBOT_INDEX__REPORTS_DIR", self.reports.path())
