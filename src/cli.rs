@@ -43,7 +43,7 @@ pub enum CliCommand {
         #[arg(long)]
         top: Option<usize>,
         /// Answer this many times and log each timing (for measuring; use with -v).
-        #[arg(long, default_value_t = 1, hide = true)]
+        #[arg(long, default_value_t = 1)]
         repeat: u32,
     },
     /// List the figures for a query as a table.
