@@ -12,7 +12,7 @@ use crate::config::Settings;
 use crate::engine::{Engine, Refresh};
 use crate::error::Error;
 use crate::render::{json, text};
-use crate::reply::Reply;
+use crate::reply::{Reply, ToolOutput};
 
 /// Answers chip-industry questions from curated reports, with citations.
 #[derive(Debug, Parser)]
@@ -64,6 +64,11 @@ pub enum CliCommand {
     },
     /// List the figures found in one report file.
     Extract { file: PathBuf },
+    /// Measure ranking quality on a BEIR-format data set (nDCG@10, Recall@100, MRR@10).
+    Eval(crate::eval::EvalArgs),
+    /// Measure answer latency, build throughput and memory against raw tantivy and SQLite FTS5.
+    #[cfg(feature = "bench")]
+    Bench(crate::bench::BenchArgs),
 }
 
 /// Parses arguments, runs the command and prints the reply.
@@ -100,6 +105,16 @@ async fn run(cli: Cli) -> ExitCode {
         Ok(s) => s,
         Err(e) => return fail(&cli, &e),
     };
+    if let Some(outcome) = run_tool(&cli.command, &settings).await {
+        return match outcome {
+            Ok(output) => {
+                let text = if cli.json { format!("{:#}\n", output.json) } else { output.text };
+                let _ = std::io::stdout().write_all(text.as_bytes());
+                ExitCode::SUCCESS
+            }
+            Err(e) => fail(&cli, &e),
+        };
+    }
     let started = std::time::Instant::now();
     // `index` reports the update itself, so opening must not do it first.
     let refresh = if matches!(cli.command, CliCommand::Index { .. }) { Refresh::Later } else { Refresh::OnOpen };
@@ -136,6 +151,25 @@ async fn run(cli: Cli) -> ExitCode {
     ExitCode::SUCCESS
 }
 
+/// Runs the measuring tools, which build their own indexes; `None` for the
+/// commands that go through the engine.
+async fn run_tool(command: &CliCommand, settings: &Settings) -> Option<crate::Result<ToolOutput>> {
+    let settings = settings.clone();
+    let job: Box<dyn FnOnce() -> crate::Result<ToolOutput> + Send> = match command {
+        CliCommand::Eval(args) => {
+            let args = args.clone();
+            Box::new(move || crate::eval::run(&args, &settings))
+        }
+        #[cfg(feature = "bench")]
+        CliCommand::Bench(args) => {
+            let args = args.clone();
+            Box::new(move || crate::bench::run(&args, &settings))
+        }
+        _ => return None,
+    };
+    Some(tokio::task::spawn_blocking(job).await.map_err(|e| Error::Task(e.to_string())).and_then(|r| r))
+}
+
 fn to_command(command: &CliCommand) -> (Command, u32, Option<PathBuf>) {
     match command {
         CliCommand::Ask { question, top, repeat } => {
@@ -147,6 +181,10 @@ fn to_command(command: &CliCommand) -> (Command, u32, Option<PathBuf>) {
         CliCommand::Sources => (Command::Sources, 1, None),
         CliCommand::Index { full } => (Command::Index { full: *full }, 1, None),
         CliCommand::Extract { file } => (Command::Extract { path: file.clone() }, 1, None),
+        // Tools never reach here: `run_tool` handles them first.
+        CliCommand::Eval(_) => (Command::Help, 1, None),
+        #[cfg(feature = "bench")]
+        CliCommand::Bench(_) => (Command::Help, 1, None),
     }
 }
 
@@ -163,7 +201,12 @@ fn print(cli: &Cli, reply: &Reply) {
 fn fail(cli: &Cli, error: &Error) -> ExitCode {
     tracing::error!(error = %error, "command failed");
     let message = match error {
-        Error::Config(_) | Error::Io { .. } | Error::Report { .. } | Error::NoReports { .. } | Error::Gazetteer(_) => {
+        Error::Config(_)
+        | Error::Io { .. }
+        | Error::Report { .. }
+        | Error::NoReports { .. }
+        | Error::Gazetteer(_)
+        | Error::BelowFloor { .. } => {
             error.to_string()
         }
         _ => error.user_message(),

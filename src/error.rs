@@ -61,6 +61,10 @@ pub enum Error {
     #[error("chart: {0}")]
     Chart(String),
 
+    /// A measured quality figure fell below its required floor.
+    #[error("{metric} is {value:.4}, below the floor of {floor:.4}")]
+    BelowFloor { metric: &'static str, value: f64, floor: f64 },
+
     /// A blocking task panicked or was cancelled.
     #[error("background task failed: {0}")]
     Task(String),
@@ -98,6 +102,7 @@ impl Error {
             ),
             Error::Gazetteer(_) => "The list of known companies could not be loaded.".into(),
             Error::Chart(reason) => format!("The chart could not be drawn: {reason}."),
+            Error::BelowFloor { .. } => self.to_string(),
         }
     }
 }

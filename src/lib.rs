@@ -6,12 +6,15 @@
 //! platform-neutral [`reply::Reply`], and only [`search`] touches tantivy.
 
 pub mod answer;
+#[cfg(feature = "bench")]
+pub mod bench;
 pub mod chart;
 pub mod cli;
 pub mod command;
 pub mod config;
 pub mod engine;
 pub mod error;
+pub mod eval;
 pub mod figures;
 pub mod query;
 pub mod render;

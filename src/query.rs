@@ -60,6 +60,15 @@ impl ParsedQuery {
     }
 }
 
+/// A query made only of free words, with no syntax interpreted: quotes,
+/// colons and the rest are plain text. Used to run benchmark queries as written.
+pub fn plain_words(text: &str) -> ParsedQuery {
+    let mut query = ParsedQuery { raw: text.trim().to_string(), ..ParsedQuery::default() };
+    push_words(&mut query, text);
+    query.prefers_recent = false;
+    query
+}
+
 const KNOWN_FIELDS: &str = "company, topic, publisher, region, language, year, after, before";
 const RECENT_WORDS: [&str; 5] = ["latest", "newest", "recent", "recently", "current"];
 

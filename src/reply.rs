@@ -117,3 +117,11 @@ pub enum Reply {
     /// A user-facing error message (the details went to the log).
     Error { message: String },
 }
+
+/// The output of a measuring tool (`bench`, `eval`): a text table for people
+/// and the same figures as JSON for scripts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ToolOutput {
+    pub text: String,
+    pub json: serde_json::Value,
+}

@@ -10,8 +10,8 @@ use crate::search::Analyzer;
 /// Words that name what a figure measures, with the figure kinds they fit.
 const METRICS: [(&str, &[FigureKind]); 20] = [
     ("share", &[FigureKind::Percent]),
-    ("revenue", &[FigureKind::Money, FigureKind::Percent]),
-    ("sales", &[FigureKind::Money, FigureKind::Percent]),
+    ("revenue", &[FigureKind::Money]),
+    ("sales", &[FigureKind::Money]),
     ("profit", &[FigureKind::Money]),
     ("income", &[FigureKind::Money]),
     ("capex", &[FigureKind::Money]),
@@ -102,6 +102,9 @@ impl Interest {
 pub fn metric_of(figure: &Figure) -> Option<String> {
     let sentence = figure.sentence.to_lowercase();
     let at = sentence.find(&figure.text.to_lowercase()).unwrap_or(0);
+    if is_change(figure, &sentence, at) {
+        return Some("growth".to_string());
+    }
     METRICS
         .iter()
         .filter(|(_, kinds)| kinds.contains(&figure.kind))
@@ -115,7 +118,6 @@ pub fn metric_of(figure: &Figure) -> Option<String> {
             ("market", FigureKind::Percent) => "share".to_string(),
             _ => word.to_string(),
         })
-        .map(|metric| if is_change(figure, &sentence, at) { "growth".to_string() } else { metric })
 }
 
 /// Words right around a percentage that make it a change rather than a level

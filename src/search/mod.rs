@@ -17,6 +17,7 @@ use std::sync::{Mutex, RwLock};
 use std::time::Instant;
 
 use tantivy::collector::TopDocs;
+use tantivy::query::QueryParser;
 use tantivy::schema::{TantivyDocument, Value};
 use tantivy::{DocAddress, Index, IndexReader, Order, ReloadPolicy, Searcher};
 
@@ -165,6 +166,28 @@ impl SearchIndex {
         Ok(report)
     }
 
+    /// Replaces the whole index with `reports` held in memory, in one commit.
+    /// For measuring tools (`eval`, `bench`) that index data sets which do not
+    /// live in a reports folder; the file table stays empty.
+    pub fn replace_all<'r>(
+        &self,
+        reports: impl IntoIterator<Item = &'r crate::report::Report>,
+        gazetteer: &crate::figures::Gazetteer,
+        window: usize,
+    ) -> Result<usize> {
+        let _guard = self.writer_lock.lock().map_err(|_| Error::Index("writer lock poisoned".into()))?;
+        let mut writer: tantivy::IndexWriter = self.index.writer(WRITER_MEMORY).map_err(index_err)?;
+        writer.delete_all_documents().map_err(index_err)?;
+        let mut passages = 0;
+        for report in reports {
+            passages += update::add_report(&writer, &self.fields, report, gazetteer, window)?;
+        }
+        writer.commit().map_err(index_err)?;
+        writer.wait_merging_threads().map_err(index_err)?;
+        self.reader.reload().map_err(index_err)?;
+        Ok(passages)
+    }
+
     /// The analyzer used for indexing, for highlighting.
     pub fn analyzer(&self) -> &Analyzer {
         &self.analyzer
@@ -200,6 +223,26 @@ impl SearchIndex {
                 .collect()
         };
         addresses.into_iter().map(|(score, address)| self.hit(&searcher, score, address)).collect()
+    }
+
+    /// The raw-tantivy floor measured by `chipbot bench`: parses `query`
+    /// with tantivy's own query parser (default fields title, boosted as in
+    /// answers, and body) and fetches the stored documents of the best `k`
+    /// passages. Returns each hit's score and report id.
+    pub fn raw_top_docs(&self, query: &str, k: usize) -> Result<Vec<(f32, String)>> {
+        let mut parser = QueryParser::for_index(&self.index, vec![self.fields.title, self.fields.body]);
+        // The same title weight as answers use (search/plan.rs).
+        parser.set_field_boost(self.fields.title, 1.6);
+        let parsed = parser.parse_query(query).map_err(index_err)?;
+        let searcher = self.reader.searcher();
+        let top = searcher.search(&parsed, &TopDocs::with_limit(k.max(1)).order_by_score()).map_err(index_err)?;
+        top.into_iter()
+            .map(|(score, address)| {
+                let doc: TantivyDocument = searcher.doc(address).map_err(index_err)?;
+                let id = doc.get_first(self.fields.report_id).and_then(|v| v.as_str()).unwrap_or_default();
+                Ok((score, id.to_string()))
+            })
+            .collect()
     }
 
     /// Close index words for a query that found nothing ("did you mean").

@@ -20,9 +20,10 @@ pub const KEYWORD: &str = "chip_kw";
 /// English function words and question words that carry no topic. Kept
 /// short on purpose: "us", "it" or "can" may matter in this domain ("US
 /// export controls"), so only words that never do are listed.
-const STOP_WORDS: [&str; 64] = [
+const STOP_WORDS: [&str; 67] = [
     "a", "an", "and", "are", "as", "at", "be", "been", "but", "by", "did", "do", "does", "for",
-    "from", "had", "has", "have", "how", "i", "if", "in", "into", "is", "its", "me", "my", "of",
+    "from", "had", "has", "have", "how", "i", "if", "in", "into", "is", "it", "its", "me", "my",
+    "no", "not", "of",
     "on", "or", "s", "so", "such", "t", "than", "that", "the", "their", "them", "then", "there",
     "these", "they", "this", "those", "to", "was", "we", "were", "what", "when", "where",
     "which", "who", "whom", "why", "will", "with", "would", "you", "your", "about", "tell",
@@ -31,7 +32,7 @@ const STOP_WORDS: [&str; 64] = [
 
 /// Bumped whenever the schema, analyzers or stored layout change; an index
 /// with another version is rebuilt.
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 3;
 
 /// Handles to every field.
 #[derive(Clone, Debug)]

@@ -1,0 +1,147 @@
+//! `chipbot eval --beir DIR`: ranking quality on a BEIR-format data set.
+//!
+//! The corpus is indexed with the same analyzers, passage windows and query
+//! plan that chipbot uses for reports (title plus text; a document scores as
+//! its best passage). Each test query runs as plain words, and the ranking is
+//! scored with nDCG@10, Recall@100 and MRR@10 as trec_eval computes them.
+
+mod beir;
+mod metrics;
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::time::Instant;
+
+use serde_json::json;
+
+use crate::config::Settings;
+use crate::error::{Error, Result};
+use crate::figures::Gazetteer;
+use crate::query;
+use crate::reply::ToolOutput;
+use crate::search::SearchIndex;
+
+pub use metrics::{mrr_at, ndcg_at, recall_at};
+
+/// Documents ranked per query (enough for Recall@100).
+const DEPTH: usize = 100;
+/// Passages fetched per query before they are folded into documents.
+const PASSAGE_DEPTH: usize = 400;
+
+/// Arguments of `chipbot eval`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct EvalArgs {
+    /// A BEIR data set folder: corpus.jsonl, queries.jsonl, qrels/<split>.tsv.
+    #[arg(long, value_name = "DIR")]
+    pub beir: PathBuf,
+    /// Which qrels split to score.
+    #[arg(long, default_value = "test")]
+    pub split: String,
+    /// Exit with an error when nDCG@10 is below this value (a CI floor).
+    #[arg(long, value_name = "NDCG")]
+    pub fail_under: Option<f64>,
+}
+
+/// The scores of one evaluation run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EvalScores {
+    pub ndcg_at_10: f64,
+    pub recall_at_100: f64,
+    pub mrr_at_10: f64,
+    pub queries: usize,
+    pub documents: usize,
+    pub index_ms: u128,
+    pub search_ms: u128,
+}
+
+/// Runs the evaluation and renders it.
+pub fn run(args: &EvalArgs, settings: &Settings) -> Result<ToolOutput> {
+    let scores = evaluate(args, settings.index.passage_paragraphs)?;
+    let text = format!(
+        "BEIR {} ({} split): {} documents, {} queries\n\
+         nDCG@10    {:.4}\nRecall@100 {:.4}\nMRR@10     {:.4}\n\
+         indexing {} ms, searching {} ms\n",
+        args.beir.display(),
+        args.split,
+        scores.documents,
+        scores.queries,
+        scores.ndcg_at_10,
+        scores.recall_at_100,
+        scores.mrr_at_10,
+        scores.index_ms,
+        scores.search_ms,
+    );
+    let json = json!({
+        "ndcg@10": scores.ndcg_at_10,
+        "recall@100": scores.recall_at_100,
+        "mrr@10": scores.mrr_at_10,
+        "queries": scores.queries,
+    });
+    if let Some(floor) = args.fail_under {
+        if scores.ndcg_at_10 < floor {
+            return Err(Error::BelowFloor { metric: "nDCG@10", value: scores.ndcg_at_10, floor });
+        }
+    }
+    Ok(ToolOutput { text, json })
+}
+
+/// Indexes the corpus in a temporary directory and scores every judged query.
+pub fn evaluate(args: &EvalArgs, window: usize) -> Result<EvalScores> {
+    let data = beir::load(&args.beir, &args.split)?;
+    let scratch = tempdir()?;
+    let (index, _) = SearchIndex::open(&scratch, "beir-eval", window)?;
+    let started = Instant::now();
+    let documents = index.replace_all(&data.reports, &Gazetteer::empty(), window)?;
+    let index_ms = started.elapsed().as_millis();
+    let started = Instant::now();
+    let (mut ndcg, mut recall, mut mrr) = (0.0, 0.0, 0.0);
+    for (query_id, text) in &data.queries {
+        let judged = &data.qrels[query_id];
+        let ranking = rank(&index, text, query_id, &data.original_ids)?;
+        ndcg += ndcg_at(&ranking, judged, 10);
+        recall += recall_at(&ranking, judged, DEPTH);
+        mrr += mrr_at(&ranking, judged, 10);
+    }
+    let n = data.queries.len().max(1) as f64;
+    let scores = EvalScores {
+        ndcg_at_10: ndcg / n,
+        recall_at_100: recall / n,
+        mrr_at_10: mrr / n,
+        queries: data.queries.len(),
+        documents: documents.min(data.reports.len()),
+        index_ms,
+        search_ms: started.elapsed().as_millis(),
+    };
+    let _ = std::fs::remove_dir_all(&scratch);
+    Ok(scores)
+}
+
+/// Document ids for `text`, best first: each document scores as its best
+/// passage; the query's own id is skipped (BEIR's `ignore_identical_ids`).
+fn rank(index: &SearchIndex, text: &str, query_id: &str, original_ids: &HashMap<String, String>) -> Result<Vec<String>> {
+    let parsed = query::plain_words(text);
+    if parsed.terms.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut ranking: Vec<String> = Vec::new();
+    for hit in index.search(&parsed, PASSAGE_DEPTH)? {
+        let Some(id) = original_ids.get(&hit.report.id) else { continue };
+        if id != query_id && !ranking.contains(id) {
+            ranking.push(id.clone());
+            if ranking.len() == DEPTH {
+                break;
+            }
+        }
+    }
+    Ok(ranking)
+}
+
+fn tempdir() -> Result<PathBuf> {
+    let dir = std::env::temp_dir().join(format!("chipbot-eval-{}-{}", std::process::id(), unique()));
+    std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
+    Ok(dir)
+}
+
+fn unique() -> u128 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos())
+}
