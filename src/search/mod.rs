@@ -227,12 +227,12 @@ impl SearchIndex {
 
     /// The raw-tantivy floor measured by `chipbot bench`: parses `query`
     /// with tantivy's own query parser (default fields title, boosted as in
-    /// answers, and body) and fetches the stored documents of the best `k`
+    /// answers, and content) and fetches the stored documents of the best `k`
     /// passages. Returns each hit's score and report id.
     pub fn raw_top_docs(&self, query: &str, k: usize) -> Result<Vec<(f32, String)>> {
-        let mut parser = QueryParser::for_index(&self.index, vec![self.fields.title, self.fields.body]);
-        // The same title weight as answers use (search/plan.rs).
-        parser.set_field_boost(self.fields.title, 1.6);
+        let mut parser = QueryParser::for_index(&self.index, vec![self.fields.title, self.fields.content]);
+        // The same title weight as answers use.
+        parser.set_field_boost(self.fields.title, plan::TITLE_BOOST);
         let parsed = parser.parse_query(query).map_err(index_err)?;
         let searcher = self.reader.searcher();
         let top = searcher.search(&parsed, &TopDocs::with_limit(k.max(1)).order_by_score()).map_err(index_err)?;
