@@ -63,6 +63,12 @@ pub struct AnswerSettings {
     pub recency_weight: f32,
     /// Longest snippet, in characters.
     pub snippet_chars: usize,
+    /// Pseudo-relevance feedback: best passages read for expansion words (0 = off).
+    pub feedback_passages: usize,
+    /// Pseudo-relevance feedback: expansion words added to the second search.
+    pub feedback_terms: usize,
+    /// Pseudo-relevance feedback: weight of the strongest expansion word.
+    pub feedback_weight: f32,
 }
 
 impl Default for AnswerSettings {
@@ -73,6 +79,9 @@ impl Default for AnswerSettings {
             max_query_chars: 500,
             recency_weight: 0.15,
             snippet_chars: 320,
+            feedback_passages: 5,
+            feedback_terms: 10,
+            feedback_weight: 0.5,
         }
     }
 }
@@ -160,6 +169,12 @@ impl RawSettings {
                 "answer.recency_weight must be between 0 and 1",
             ),
             (a.snippet_chars < 80, "answer.snippet_chars must be at least 80"),
+            (a.feedback_passages > 50, "answer.feedback_passages must be at most 50"),
+            (a.feedback_terms > 50, "answer.feedback_terms must be at most 50"),
+            (
+                !(0.0..=2.0).contains(&a.feedback_weight),
+                "answer.feedback_weight must be between 0 and 2",
+            ),
             (
                 self.index.passage_paragraphs == 0 || self.index.passage_paragraphs > 10,
                 "index.passage_paragraphs must be between 1 and 10",
@@ -183,6 +198,17 @@ impl RawSettings {
             figures: self.figures,
             chart: self.chart,
         })
+    }
+}
+
+impl AnswerSettings {
+    /// The pseudo-relevance feedback these settings ask for.
+    pub fn feedback(&self) -> crate::search::Feedback {
+        crate::search::Feedback {
+            passages: self.feedback_passages,
+            terms: self.feedback_terms,
+            weight: self.feedback_weight,
+        }
     }
 }
 

@@ -74,6 +74,7 @@ impl Engine {
         let gazetteer = Gazetteer::from_file_text(&gazetteer_text, gazetteer_path)?;
         let window = settings.index.passage_paragraphs;
         let (index, rebuilt) = SearchIndex::open(&settings.index.data_dir, &gazetteer_hash, window)?;
+        let index = index.with_feedback(settings.answer.feedback());
         let mut notices = Vec::new();
         let first_build = index.meta().files.is_empty();
         let rebuilt = rebuilt.filter(|r| r != "no index yet");

@@ -56,7 +56,7 @@ pub struct EvalScores {
 
 /// Runs the evaluation and renders it.
 pub fn run(args: &EvalArgs, settings: &Settings) -> Result<ToolOutput> {
-    let scores = evaluate(args, settings.index.passage_paragraphs)?;
+    let scores = evaluate(args, settings)?;
     let text = format!(
         "BEIR {} ({} split): {} documents, {} queries\n\
          nDCG@10    {:.4}\nRecall@100 {:.4}\nMRR@10     {:.4}\n\
@@ -86,10 +86,12 @@ pub fn run(args: &EvalArgs, settings: &Settings) -> Result<ToolOutput> {
 }
 
 /// Indexes the corpus in a temporary directory and scores every judged query.
-pub fn evaluate(args: &EvalArgs, window: usize) -> Result<EvalScores> {
+pub fn evaluate(args: &EvalArgs, settings: &Settings) -> Result<EvalScores> {
+    let window = settings.index.passage_paragraphs;
     let data = beir::load(&args.beir, &args.split)?;
     let scratch = tempdir()?;
     let (index, _) = SearchIndex::open(&scratch, "beir-eval", window)?;
+    let index = index.with_feedback(settings.answer.feedback());
     let started = Instant::now();
     let documents = index.replace_all(&data.reports, &Gazetteer::empty(), window)?;
     let index_ms = started.elapsed().as_millis();

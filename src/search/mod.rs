@@ -6,6 +6,7 @@
 //! for the whole process; every search takes a fresh searcher from it.
 
 mod analyze;
+mod feedback;
 mod meta;
 mod plan;
 mod schema;
@@ -22,6 +23,7 @@ use tantivy::schema::{TantivyDocument, Value};
 use tantivy::{DocAddress, Index, IndexReader, Order, ReloadPolicy, Searcher};
 
 pub use analyze::{AnalyzedToken, Analyzer};
+pub use feedback::Feedback;
 pub use meta::{FileEntry, IndexMeta};
 pub use update::{Source, UpdateReport};
 
@@ -56,6 +58,7 @@ pub struct SearchIndex {
     dir: PathBuf,
     meta: RwLock<IndexMeta>,
     writer_lock: Mutex<()>,
+    feedback: Feedback,
 }
 
 impl std::fmt::Debug for SearchIndex {
@@ -115,8 +118,15 @@ impl SearchIndex {
             dir,
             meta: RwLock::new(meta),
             writer_lock: Mutex::new(()),
+            feedback: Feedback::OFF,
         };
         Ok((search_index, rebuilt))
+    }
+
+    /// Sets how searches use pseudo-relevance feedback.
+    pub fn with_feedback(mut self, feedback: Feedback) -> SearchIndex {
+        self.feedback = feedback;
+        self
     }
 
     /// Brings the index up to date with `source`. With `full`, every file is
@@ -210,9 +220,19 @@ impl SearchIndex {
         let planned = plan::plan(query, &self.fields, &self.analyzer);
         let limit = limit.max(1);
         let addresses: Vec<(f32, DocAddress)> = if planned.has_text {
-            searcher
+            let first = searcher
                 .search(&planned.query, &TopDocs::with_limit(limit).order_by_score())
-                .map_err(index_err)?
+                .map_err(index_err)?;
+            if self.feedback.passages == 0 || first.is_empty() {
+                first
+            } else {
+                let own: std::collections::HashSet<String> =
+                    query.text_terms().iter().flat_map(|t| self.analyzer.terms(t)).collect();
+                let expanded = feedback::expand(
+                    &searcher, &self.fields, &self.analyzer, planned.query, &first, &own, self.feedback,
+                )?;
+                searcher.search(&expanded, &TopDocs::with_limit(limit).order_by_score()).map_err(index_err)?
+            }
         } else {
             let by_date = TopDocs::with_limit(limit).order_by_fast_field::<u64>("published", Order::Desc);
             searcher

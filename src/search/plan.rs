@@ -87,7 +87,7 @@ fn proximity_boosts(field: Field, sequence: &[String]) -> Vec<Box<dyn Query>> {
         .collect()
 }
 
-fn word_query(fields: &Fields, term: &str) -> Box<dyn Query> {
+pub(super) fn word_query(fields: &Fields, term: &str) -> Box<dyn Query> {
     let in_title = TermQuery::new(
         Term::from_field_text(fields.title, term),
         IndexRecordOption::WithFreqs,
