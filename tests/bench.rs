@@ -1,0 +1,63 @@
+//! `chipbot bench` end to end through the library: a small generated corpus,
+//! every engine timed, and the JSON contract of issue 6 checked.
+
+#![cfg(feature = "bench")]
+
+use chipbot::bench::{run, BenchArgs};
+use chipbot::config::Settings;
+
+fn settings() -> Settings {
+    let mut s = Settings::default();
+    s.figures.gazetteer = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("config/gazetteer.toml");
+    s
+}
+
+#[test]
+fn bench_300_docs_reports_every_required_key() {
+    let mut args = BenchArgs::generated(300);
+    args.queries = 40;
+    args.rounds = 1;
+    let output = run(&args, &settings()).expect("bench runs");
+    let json = &output.json;
+    assert_eq!(json["docs"], 300);
+    assert!(json["passages"].as_u64().expect("passages") > 300);
+    for key in ["p50_us", "p99_us"] {
+        for engine in ["answer", "tantivy", "fts5"] {
+            let v = json[key][engine].as_f64().unwrap_or_else(|| panic!("{key}.{engine} missing"));
+            assert!(v > 0.0 && v.is_finite(), "{key}.{engine} = {v}");
+        }
+    }
+    for key in ["ratio_answer_vs_tantivy_p50", "ratio_fts5_vs_answer_p50", "ratio_fts5_vs_answer_p99"] {
+        let v = json[key].as_f64().unwrap_or_else(|| panic!("{key} missing"));
+        assert!(v > 0.0 && v.is_finite(), "{key} = {v}");
+    }
+    for engine in ["answer", "fts5"] {
+        let v = json["build_docs_per_s"][engine].as_f64().expect("build_docs_per_s");
+        assert!(v > 0.0 && v.is_finite());
+    }
+    assert!(json["rss_anon_mb"].as_f64().expect("rss_anon_mb").is_finite());
+    for mode in ["or", "and", "phrase", "filter"] {
+        assert_eq!(json["by_mode"][mode]["answer"]["count"], 10, "{mode}");
+    }
+    assert!(output.text.contains("fts5/answer p50"));
+}
+
+#[test]
+fn bench_runs_on_a_reports_folder() {
+    let mut args = BenchArgs::generated(1);
+    args.docs = None;
+    args.reports = Some(std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("index/reports"));
+    args.queries = 8;
+    args.rounds = 1;
+    let output = run(&args, &settings()).expect("bench runs");
+    assert_eq!(output.json["docs"], 55);
+}
+
+#[test]
+fn bench_refuses_missing_corpus_and_huge_without_flag() {
+    let mut args = BenchArgs::generated(1);
+    args.docs = None;
+    assert!(run(&args, &settings()).is_err());
+    let huge = BenchArgs::generated(1_000_000);
+    assert!(run(&huge, &settings()).is_err());
+}
