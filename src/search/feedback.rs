@@ -1,14 +1,15 @@
 //! Pseudo-relevance feedback (RM3-style): the best passages of a first search
-//! suggest related words, which are added with small weights to a second
-//! search. The first search's query stays required, so feedback only
-//! reorders passages that match the question; it never brings in passages
-//! that share none of its words.
+//! suggest related words, which are added with small weights to the query,
+//! and the first search's candidates are scored again with it. Only those
+//! candidates are re-scored (a seek per candidate, not a second full
+//! search), so feedback reorders what the question found and costs little
+//! on a large index.
 
 use std::collections::{HashMap, HashSet};
 
-use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query};
+use tantivy::query::{BooleanQuery, BoostQuery, EnableScoring, Occur, Query};
 use tantivy::schema::{TantivyDocument, Value};
-use tantivy::{DocAddress, Searcher};
+use tantivy::{DocAddress, DocSet, Searcher};
 
 use super::analyze::Analyzer;
 use super::plan::word_query;
@@ -31,9 +32,49 @@ impl Feedback {
     pub const OFF: Feedback = Feedback { passages: 0, terms: 0, weight: 0.0 };
 }
 
-/// Builds the second-round query: `original` required, plus the expansion
-/// words drawn from the `first` hits (best first) as optional clauses.
-pub(super) fn expand(
+/// Re-scores the `first` hits (best first) with `original` plus expansion
+/// words drawn from the best of them, and returns them best first.
+pub(super) fn rerank(
+    searcher: &Searcher,
+    fields: &Fields,
+    analyzer: &Analyzer,
+    original: Box<dyn Query>,
+    first: Vec<(f32, DocAddress)>,
+    own_terms: &HashSet<String>,
+    feedback: Feedback,
+) -> Result<Vec<(f32, DocAddress)>> {
+    let expanded = expand(searcher, fields, analyzer, original, &first, own_terms, feedback)?;
+    let weight = expanded.weight(EnableScoring::enabled_from_searcher(searcher)).map_err(index_err)?;
+    let mut by_segment: HashMap<u32, Vec<(u32, f32)>> = HashMap::new();
+    for (score, address) in &first {
+        by_segment.entry(address.segment_ord).or_default().push((address.doc_id, *score));
+    }
+    let mut rescored = Vec::with_capacity(first.len());
+    for (segment_ord, mut docs) in by_segment {
+        docs.sort_unstable_by_key(|(doc, _)| *doc);
+        let reader = searcher.segment_reader(segment_ord);
+        let mut scorer = weight.scorer(reader, 1.0).map_err(index_err)?;
+        for (doc, old_score) in docs {
+            let mut current = scorer.doc();
+            if current < doc {
+                current = scorer.seek(doc);
+            }
+            let found = current == doc;
+            let score = if found { scorer.score() } else { old_score };
+            rescored.push((score, DocAddress::new(segment_ord, doc)));
+        }
+    }
+    rescored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+    Ok(rescored)
+}
+
+fn index_err(e: impl std::fmt::Display) -> Error {
+    Error::Index(e.to_string())
+}
+
+/// Builds the feedback query: `original` required, plus the expansion words
+/// drawn from the `first` hits (best first) as optional clauses.
+fn expand(
     searcher: &Searcher,
     fields: &Fields,
     analyzer: &Analyzer,
@@ -67,7 +108,7 @@ fn expansion_words(
     let best = feedback.first().map_or(0.0, |f| f.0);
     let mut weights: HashMap<String, f32> = HashMap::new();
     for (score, address) in feedback {
-        let doc: TantivyDocument = searcher.doc(*address).map_err(|e| Error::Index(e.to_string()))?;
+        let doc: TantivyDocument = searcher.doc(*address).map_err(index_err)?;
         let text = |field| doc.get_first(field).and_then(|v| v.as_str()).unwrap_or_default().to_string();
         let terms = analyzer.terms(&format!("{}\n{}", text(fields.title), text(fields.body)));
         let share = (score - best).exp() / terms.len().max(1) as f32;

@@ -228,10 +228,7 @@ impl SearchIndex {
             } else {
                 let own: std::collections::HashSet<String> =
                     query.text_terms().iter().flat_map(|t| self.analyzer.terms(t)).collect();
-                let expanded = feedback::expand(
-                    &searcher, &self.fields, &self.analyzer, planned.query, &first, &own, self.feedback,
-                )?;
-                searcher.search(&expanded, &TopDocs::with_limit(limit).order_by_score()).map_err(index_err)?
+                feedback::rerank(&searcher, &self.fields, &self.analyzer, planned.query, first, &own, self.feedback)?
             }
         } else {
             let by_date = TopDocs::with_limit(limit).order_by_fast_field::<u64>("published", Order::Desc);
