@@ -19,7 +19,7 @@ use crate::reply::{Answer, IndexSummary, Reply, SourceLine, SourcesSummary};
 use crate::search::{SearchIndex, Source, UpdateReport};
 
 /// Candidate passages fetched per requested citation before re-ranking.
-const CANDIDATES_PER_CITATION: usize = 10;
+const CANDIDATES_PER_CITATION: usize = 4;
 /// Citations shown by the `figures` command.
 const FIGURE_PASSAGES: usize = 10;
 
