@@ -76,7 +76,7 @@ impl Engine {
         let (index, rebuilt) = SearchIndex::open(&settings.index.data_dir, &gazetteer_hash, window)?;
         let index = index.with_feedback(settings.answer.feedback());
         let mut notices = Vec::new();
-        let first_build = index.meta().files.is_empty();
+        let first_build = index.report_count() == 0;
         let rebuilt = rebuilt.filter(|r| r != "no index yet");
         if let Some(reason) = &rebuilt {
             notices.push(format!("Rebuilt the search index: {reason}."));
@@ -88,7 +88,7 @@ impl Engine {
         };
         match update {
             Ok(report) => notices.extend(update_notices(&report, first_build)),
-            Err(e) if !index.meta().files.is_empty() => {
+            Err(e) if index.report_count() > 0 => {
                 tracing::warn!(error = %e, "could not refresh the index; serving the existing one");
                 notices.push(format!("Could not refresh the index ({e}); answering from the existing index."));
             }

@@ -41,8 +41,8 @@ impl UpdateReport {
 pub(super) struct Plan {
     pub load: Vec<report::SourceFile>,
     pub removed: Vec<String>,
-    /// Unchanged files whose entries are carried over (possibly with a new mtime).
-    pub keep: BTreeMap<String, FileEntry>,
+    /// Unchanged files (same size and mtime) whose entries are carried over.
+    pub keep: Vec<String>,
     /// Re-index loaded files even when their content hash is unchanged.
     pub force: bool,
 }
@@ -50,12 +50,12 @@ pub(super) struct Plan {
 /// Compares the files on disk with the metadata of the current index.
 pub(super) fn plan(reports_dir: &Path, meta: &IndexMeta, full: bool) -> Result<Plan> {
     let files = report::scan_dir(reports_dir)?;
-    let mut keep = BTreeMap::new();
+    let mut keep = Vec::new();
     let mut load = Vec::new();
     for file in &files {
         match meta.files.get(&file.rel) {
             Some(entry) if !full && entry.size == file.size && entry.modified_ns == modified_ns(file.modified) => {
-                keep.insert(file.rel.clone(), entry.clone());
+                keep.push(file.rel.clone());
             }
             _ => load.push(file.clone()),
         }
@@ -84,7 +84,11 @@ pub(super) fn apply(
     report_out: &mut UpdateReport,
 ) -> Result<BTreeMap<String, FileEntry>> {
     let reports_dir = source.reports_dir;
-    let mut table = plan.keep;
+    let mut table: BTreeMap<String, FileEntry> = plan
+        .keep
+        .into_iter()
+        .filter_map(|rel| previous.files.get(&rel).map(|entry| (rel, entry.clone())))
+        .collect();
     report_out.unchanged += table.len();
     let mut ids: HashMap<String, String> =
         table.iter().map(|(rel, e)| (e.report.id.clone(), rel.clone())).collect();
