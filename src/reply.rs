@@ -1,5 +1,6 @@
 //! Platform-neutral replies. The engine returns these; each front end (CLI
-//! text, JSON, Discord, Matrix) renders them in its own format.
+//! text, JSON, Discord, Matrix) renders them in its own format. The JSON
+//! shapes are built in [`crate::render::json`], the one place that defines them.
 
 use std::ops::Range;
 
@@ -9,7 +10,7 @@ use serde::Serialize;
 use crate::figures::Figure;
 
 /// Text with the byte ranges of matched query words.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Snippet {
     pub text: String,
     /// Non-overlapping, sorted byte ranges into `text`.
@@ -17,7 +18,7 @@ pub struct Snippet {
 }
 
 /// One numbered source of an answer.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Citation {
     /// 1-based citation number, as written `[n]`.
     pub n: usize,
@@ -28,12 +29,11 @@ pub struct Citation {
     pub url: Option<String>,
     pub snippet: Snippet,
     /// The whole passage the snippet was taken from.
-    #[serde(skip)]
     pub passage: String,
 }
 
 /// A figure shown in a reply, with the citation it came from.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CitedFigure {
     pub figure: Figure,
     /// Number of the citation whose passage states this figure.
@@ -43,7 +43,7 @@ pub struct CitedFigure {
 }
 
 /// Sources that give different values for the same subject, metric and period.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Disagreement {
     pub subject: String,
     pub metric: String,
@@ -53,7 +53,7 @@ pub struct Disagreement {
 }
 
 /// An answer to a question.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Answer {
     pub query: String,
     pub citations: Vec<Citation>,
@@ -66,7 +66,7 @@ pub struct Answer {
 }
 
 /// Counts of what is indexed, for `sources`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SourcesSummary {
     pub reports: usize,
     pub passages: u64,
@@ -87,7 +87,7 @@ pub struct SourceLine {
 }
 
 /// The outcome of an index update.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct IndexSummary {
     pub added: Vec<String>,
     pub updated: Vec<String>,
@@ -100,15 +100,13 @@ pub struct IndexSummary {
 }
 
 /// Everything a command can answer with.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Reply {
     Answer(Answer),
     /// The figures table; `chart_png` holds a chart when one could be drawn.
     Figures {
         answer: Answer,
-        #[serde(skip)]
-        chart_png: Option<Vec<u8>>,
+            chart_png: Option<Vec<u8>>,
     },
     Sources(SourcesSummary),
     Help { text: String },

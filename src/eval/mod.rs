@@ -89,8 +89,8 @@ pub fn run(args: &EvalArgs, settings: &Settings) -> Result<ToolOutput> {
 pub fn evaluate(args: &EvalArgs, settings: &Settings) -> Result<EvalScores> {
     let window = settings.index.passage_paragraphs;
     let data = beir::load(&args.beir, &args.split)?;
-    let scratch = tempdir()?;
-    let (index, _) = SearchIndex::open(&scratch, "beir-eval", window)?;
+    let scratch = Scratch::new()?;
+    let (index, _) = SearchIndex::open(&scratch.0, "beir-eval", window)?;
     let index = index.with_feedback(settings.answer.feedback());
     let started = Instant::now();
     index.replace_all(&data.reports, &Gazetteer::empty(), window)?;
@@ -114,7 +114,6 @@ pub fn evaluate(args: &EvalArgs, settings: &Settings) -> Result<EvalScores> {
         index_ms,
         search_ms: started.elapsed().as_millis(),
     };
-    let _ = std::fs::remove_dir_all(&scratch);
     Ok(scores)
 }
 
@@ -138,10 +137,21 @@ fn rank(index: &SearchIndex, text: &str, query_id: &str, original_ids: &HashMap<
     Ok(ranking)
 }
 
-fn tempdir() -> Result<PathBuf> {
-    let dir = std::env::temp_dir().join(format!("chipbot-eval-{}-{}", std::process::id(), unique()));
-    std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
-    Ok(dir)
+/// A temporary index directory, removed when dropped (on errors too).
+struct Scratch(PathBuf);
+
+impl Scratch {
+    fn new() -> Result<Scratch> {
+        let dir = std::env::temp_dir().join(format!("chipbot-eval-{}-{}", std::process::id(), unique()));
+        std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
+        Ok(Scratch(dir))
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
 }
 
 fn unique() -> u128 {
