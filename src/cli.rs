@@ -64,6 +64,8 @@ pub enum CliCommand {
     },
     /// List the figures found in one report file.
     Extract { file: PathBuf },
+    /// Run the chat bots configured in [matrix] and [discord] until SIGINT/SIGTERM.
+    Serve,
     /// Measure ranking quality on a BEIR-format data set (nDCG@10, Recall@100, MRR@10).
     Eval(crate::eval::EvalArgs),
     /// Measure answer latency, build throughput and memory against raw tantivy and SQLite FTS5.
@@ -105,6 +107,12 @@ async fn run(cli: Cli) -> ExitCode {
         Ok(s) => s,
         Err(e) => return fail(&cli, &e),
     };
+    if matches!(cli.command, CliCommand::Serve) {
+        return match crate::serve::serve(settings).await {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => fail(&cli, &e),
+        };
+    }
     if let Some(outcome) = run_tool(&cli.command, &settings).await {
         return match outcome {
             Ok(output) => {
@@ -182,7 +190,7 @@ fn to_command(command: &CliCommand) -> (Command, u32, Option<PathBuf>) {
         CliCommand::Index { full } => (Command::Index { full: *full }, 1, None),
         CliCommand::Extract { file } => (Command::Extract { path: file.clone() }, 1, None),
         // Tools never reach here: `run_tool` handles them first.
-        CliCommand::Eval(_) => (Command::Help, 1, None),
+        CliCommand::Eval(_) | CliCommand::Serve => (Command::Help, 1, None),
         #[cfg(feature = "bench")]
         CliCommand::Bench(_) => (Command::Help, 1, None),
     }

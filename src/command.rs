@@ -39,6 +39,7 @@ impl Command {
             "figures" | "figs" => Command::Figures { query: argument.to_string(), chart: true },
             "sources" => Command::Sources,
             "help" => Command::Help,
+            "reindex" => Command::Index { full: argument.trim_start_matches('-').eq_ignore_ascii_case("full") },
             "" => return None,
             other => return Some(Err(UnknownCommand(other.chars().take(40).collect()))),
         };
@@ -54,7 +55,8 @@ pub fn help_text(prefix: &str) -> String {
          {prefix}ask <question>: cited snippets and the figures they give\n\
          {prefix}figures <query>: a table of figures (with a chart when they compare)\n\
          {prefix}sources: what is indexed\n\
-         {prefix}help: this text\n\n\
+         {prefix}help: this text\n\
+         {prefix}reindex [full]: bring the index up to date (admins only)\n\n\
          Query syntax:\n\
          free words: Huawei AI chip market share\n\
          \"exact phrase\": \"CoWoS capacity\"\n\
@@ -80,6 +82,8 @@ mod tests {
         );
         assert_eq!(Command::from_chat("!sources", "!"), Some(Ok(Command::Sources)));
         assert_eq!(Command::from_chat("!help", "!"), Some(Ok(Command::Help)));
+        assert_eq!(Command::from_chat("!reindex", "!"), Some(Ok(Command::Index { full: false })));
+        assert_eq!(Command::from_chat("!reindex --full", "!"), Some(Ok(Command::Index { full: true })));
     }
 
     #[test]

@@ -65,6 +65,10 @@ pub enum Error {
     #[error("{metric} is {value:.4}, below the floor of {floor:.4}")]
     BelowFloor { metric: &'static str, value: f64, floor: f64 },
 
+    /// A chat platform could not be reached or refused the bot.
+    #[error("{platform}: {message}")]
+    Chat { platform: &'static str, message: String },
+
     /// A blocking task panicked or was cancelled.
     #[error("background task failed: {0}")]
     Task(String),
@@ -103,6 +107,7 @@ impl Error {
             Error::Gazetteer(_) => "The list of known companies could not be loaded.".into(),
             Error::Chart(reason) => format!("The chart could not be drawn: {reason}."),
             Error::BelowFloor { .. } => self.to_string(),
+            Error::Chat { .. } => "The chat service could not be reached. Please try again shortly.".into(),
         }
     }
 }

@@ -4,8 +4,16 @@
 //! `__` for nesting (`CHIPBOT_INDEX__DATA_DIR=/srv/chipbot`).
 //!
 //! Raw sections deny unknown fields and are validated once into [`Settings`].
+//! Secrets are the exception: they are read from the environment only.
 
+mod chat;
+mod secret;
+
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+
+pub use chat::{AdminSettings, ChatSettings, DiscordSettings, MatrixSettings};
+pub use secret::{Secret, Secrets, SECRET_KEYS};
 
 use serde::Deserialize;
 
@@ -25,6 +33,12 @@ pub struct Settings {
     pub answer: AnswerSettings,
     pub figures: FigureSettings,
     pub chart: ChartSettings,
+    pub chat: ChatSettings,
+    pub matrix: MatrixSettings,
+    pub discord: DiscordSettings,
+    pub admins: AdminSettings,
+    /// Tokens and passwords, from the environment only.
+    pub secrets: Secrets,
 }
 
 /// Where reports are read from and where generated state lives.
@@ -117,6 +131,10 @@ struct RawSettings {
     answer: AnswerSettings,
     figures: FigureSettings,
     chart: ChartSettings,
+    chat: ChatSettings,
+    matrix: MatrixSettings,
+    discord: DiscordSettings,
+    admins: AdminSettings,
 }
 
 impl Settings {
@@ -143,24 +161,51 @@ impl Settings {
             }
             builder = builder.add_source(File::from(path).required(true));
         }
+        let mut env: HashMap<String, String> = std::env::vars()
+            .filter(|(key, _)| key.starts_with(&format!("{env_prefix}_")))
+            .collect();
+        let secrets = Secrets::take_from(&mut env, env_prefix);
         let raw: RawSettings = builder
             .add_source(
                 Environment::with_prefix(env_prefix)
                     .prefix_separator("_")
                     .separator("__")
-                    .try_parsing(true),
+                    .try_parsing(true)
+                    .list_separator(",")
+                    .with_list_parse_key("matrix.allowed_inviters")
+                    .with_list_parse_key("discord.allowed_guilds")
+                    .with_list_parse_key("discord.allowed_channels")
+                    .with_list_parse_key("admins.matrix_users")
+                    .with_list_parse_key("admins.discord_users")
+                    .with_list_parse_key("admins.discord_roles")
+                    .source(Some(env.into_iter().collect())),
             )
             .build()
             .and_then(Config::try_deserialize)
-            .map_err(|e| Error::Config(e.to_string()))?;
-        raw.validate()
+            .map_err(|e| Error::Config(explain_config_error(&e.to_string(), env_prefix)))?;
+        raw.validate(secrets)
     }
 }
 
+/// Adds a hint when a secret was written into a config file, where it is an
+/// unknown field on purpose.
+fn explain_config_error(message: &str, env_prefix: &str) -> String {
+    for (section, key) in SECRET_KEYS {
+        if message.contains(&format!("unknown field `{key}`")) {
+            return format!(
+                "{message}: {section}.{key} is a secret and is read only from the environment \
+                 variable {}",
+                secret::env_name(env_prefix, section, key)
+            );
+        }
+    }
+    message.to_string()
+}
+
 impl RawSettings {
-    fn validate(self) -> Result<Settings> {
+    fn validate(self, secrets: Secrets) -> Result<Settings> {
         let a = &self.answer;
-        let problems: Vec<String> = [
+        let mut problems: Vec<String> = [
             (a.top == 0 || a.top > 20, "answer.top must be between 1 and 20"),
             (a.max_per_report == 0, "answer.max_per_report must be at least 1"),
             (a.max_query_chars < 10, "answer.max_query_chars must be at least 10"),
@@ -189,6 +234,9 @@ impl RawSettings {
         .filter(|(bad, _)| *bad)
         .map(|(_, msg)| msg.to_string())
         .collect();
+        problems.extend(self.chat.problems());
+        problems.extend(self.matrix.problems());
+        problems.extend(self.discord.problems());
         if !problems.is_empty() {
             return Err(Error::Config(problems.join("; ")));
         }
@@ -197,6 +245,11 @@ impl RawSettings {
             answer: self.answer,
             figures: self.figures,
             chart: self.chart,
+            chat: self.chat,
+            matrix: self.matrix,
+            discord: self.discord,
+            admins: self.admins,
+            secrets,
         })
     }
 }
@@ -215,7 +268,7 @@ impl AnswerSettings {
 impl Default for Settings {
     fn default() -> Self {
         RawSettings::default()
-            .validate()
+            .validate(Secrets::default())
             .expect("built-in defaults are valid")
     }
 }
@@ -260,6 +313,31 @@ mod tests {
         let err = Settings::load_layers(dir.path(), None, TEST_ENV).expect_err("invalid");
         let text = err.to_string();
         assert!(text.contains("answer.top") && text.contains("recency_weight"), "{text}");
+    }
+
+    #[test]
+    fn secrets_in_files_are_refused_with_the_variable_to_use() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        write(dir.path(), "default.toml", "[discord]\ntoken = \"abc\"\n");
+        let err = Settings::load_layers(dir.path(), None, TEST_ENV).expect_err("secret in file");
+        let text = err.to_string();
+        assert!(text.contains("CHIPBOT_UNIT_TEST_UNSET_DISCORD__TOKEN"), "{text}");
+        assert!(!text.contains("abc"), "{text}");
+    }
+
+    #[test]
+    fn chat_sections_load_and_validate() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        write(
+            dir.path(),
+            "default.toml",
+            "[matrix]\nhomeserver_url = \"http://127.0.0.1:8008\"\nuser_id = \"@bot:localhost\"\n\
+             allowed_inviters = [\"@*:localhost\"]\n[admins]\ndiscord_roles = [42]\n",
+        );
+        let s = Settings::load_layers(dir.path(), None, TEST_ENV).expect("load");
+        assert!(s.matrix.is_configured());
+        assert_eq!(s.admins.discord_roles, vec![42]);
+        assert_eq!(s.chat.prefix, "!");
     }
 
     #[test]

@@ -1,0 +1,1 @@
+//! Discord adapter (in progress on its branch).

@@ -1,0 +1,1 @@
+//! Matrix adapter (in progress on this branch).

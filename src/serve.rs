@@ -1,0 +1,115 @@
+//! `chipbot serve`: opens the engine once and runs every configured chat
+//! adapter on it until SIGINT or SIGTERM, then shuts them down gracefully
+//! through one cancellation token.
+
+use std::sync::Arc;
+
+use tokio::task::JoinSet;
+use tokio_util::sync::CancellationToken;
+
+use crate::chat::ChatService;
+use crate::config::Settings;
+use crate::engine::Engine;
+use crate::error::{Error, Result};
+
+/// Runs the configured bots until a shutdown signal, or until one fails.
+pub async fn serve(settings: Settings) -> Result<()> {
+    let shutdown = CancellationToken::new();
+    tokio::spawn(cancel_on_signal(shutdown.clone()));
+    serve_until(settings, shutdown).await
+}
+
+/// Like [`serve`], stopping when `shutdown` is cancelled (tests cancel it).
+pub async fn serve_until(settings: Settings, shutdown: CancellationToken) -> Result<()> {
+    let wanted = wanted_adapters(&settings)?;
+    let engine = tokio::task::spawn_blocking(move || Engine::open(settings))
+        .await
+        .map_err(|e| Error::Task(e.to_string()))??;
+    let service = Arc::new(ChatService::new(engine));
+    let mut tasks = JoinSet::new();
+    for adapter in wanted {
+        let (service, token) = (service.clone(), shutdown.clone());
+        tracing::info!(adapter, "starting");
+        match adapter {
+            #[cfg(feature = "matrix")]
+            "matrix" => tasks.spawn(crate::adapters::matrix::run(service, token)),
+            #[cfg(feature = "discord")]
+            "discord" => tasks.spawn(crate::adapters::discord::run(service, token)),
+            _ => unreachable!("wanted_adapters only names compiled adapters"),
+        };
+    }
+    let mut outcome = Ok(());
+    while let Some(joined) = tasks.join_next().await {
+        let result = joined.map_err(|e| Error::Task(e.to_string())).and_then(|r| r);
+        if let Err(e) = result {
+            tracing::error!(error = %e, "adapter stopped; shutting down the others");
+            shutdown.cancel();
+            if outcome.is_ok() {
+                outcome = Err(e);
+            }
+        }
+    }
+    tracing::info!("all adapters stopped");
+    outcome
+}
+
+/// The adapters the settings ask for; an error when none is configured or one
+/// is configured but not compiled in.
+fn wanted_adapters(settings: &Settings) -> Result<Vec<&'static str>> {
+    let mut wanted = Vec::new();
+    let mut missing = Vec::new();
+    if settings.matrix.is_configured() {
+        if cfg!(feature = "matrix") { wanted.push("matrix") } else { missing.push("matrix") }
+    }
+    if settings.secrets.discord_token.is_some() {
+        if cfg!(feature = "discord") { wanted.push("discord") } else { missing.push("discord") }
+    }
+    if !missing.is_empty() {
+        return Err(Error::Config(format!(
+            "{} configured, but this binary was built without it; rebuild with `--features {}`",
+            missing.join(" and "),
+            missing.join(",")
+        )));
+    }
+    if wanted.is_empty() {
+        return Err(Error::Config(
+            "nothing to serve: set matrix.homeserver_url and matrix.user_id, or CHIPBOT_DISCORD__TOKEN".into(),
+        ));
+    }
+    Ok(wanted)
+}
+
+/// Cancels `token` on the first SIGINT or SIGTERM.
+async fn cancel_on_signal(token: CancellationToken) {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot listen for SIGTERM; only Ctrl-C stops the bot");
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = tokio::signal::ctrl_c().await;
+    tracing::info!("shutdown signal received");
+    token.cancel();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nothing_configured_is_a_clear_error() {
+        let err = wanted_adapters(&Settings::default()).expect_err("nothing to serve");
+        assert!(err.to_string().contains("CHIPBOT_DISCORD__TOKEN"), "{err}");
+    }
+}
