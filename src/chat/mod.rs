@@ -7,6 +7,7 @@
 
 pub mod glob;
 pub mod ratelimit;
+pub mod split;
 
 use std::fmt;
 use std::time::Duration;

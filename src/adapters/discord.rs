@@ -1,1 +1,0 @@
-//! Discord adapter (in progress on its branch).

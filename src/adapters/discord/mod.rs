@@ -1,0 +1,122 @@
+//! The Discord adapter: serenity for the gateway and REST, poise for slash and
+//! prefix commands. It turns Discord events into [`ChatService`] calls and
+//! renders the platform-neutral replies as embeds ([`render`]). This module
+//! tree is the only place that imports serenity or poise.
+//!
+//! - `commands`: the poise commands (`ask`, `figures`, `sources`, `help`,
+//!   `reindex`), each building one [`crate::command::Command`].
+//! - `errors`: the framework's error handler, which always answers, plus
+//!   mentions of the bot and unknown prefix commands.
+//! - `send`: turning rendered messages into serenity builders, every one with
+//!   empty `allowed_mentions`.
+
+mod commands;
+mod errors;
+mod inflight;
+pub mod markdown;
+pub mod policy;
+pub mod render;
+mod send;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use poise::serenity_prelude as serenity;
+use tokio_util::sync::CancellationToken;
+
+use crate::chat::ChatService;
+use crate::config::{DiscordSettings, Secret};
+use crate::error::{Error, Result};
+use inflight::InFlight;
+
+/// The real Discord API; any other `discord.api_base` is a proxy or stand-in.
+pub const DEFAULT_API_BASE: &str = "https://discord.com";
+/// How long shutdown waits for replies in progress before closing the shards.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(20);
+
+/// State shared by every handler.
+pub struct Data {
+    service: Arc<ChatService>,
+    settings: DiscordSettings,
+    inflight: InFlight,
+}
+
+/// Errors inside the adapter's handlers.
+#[derive(Debug, thiserror::Error)]
+pub enum HandlerError {
+    #[error("discord: {0}")]
+    Discord(#[from] serenity::Error),
+}
+
+type Context<'a> = poise::Context<'a, Data, HandlerError>;
+
+/// Runs the Discord bot until `shutdown` is cancelled. Replies already being
+/// worked on are finished and sent before the shards close.
+pub async fn run(service: Arc<ChatService>, shutdown: CancellationToken) -> Result<()> {
+    let settings = service.engine().settings();
+    let token = settings
+        .secrets
+        .discord_token
+        .clone()
+        .ok_or_else(|| Error::Config("CHIPBOT_DISCORD__TOKEN is not set".into()))?;
+    let discord = settings.discord.clone();
+    let inflight = InFlight::default();
+    let data = Data { service: service.clone(), settings: discord.clone(), inflight: inflight.clone() };
+    let framework = poise::Framework::builder()
+        .options(commands::framework_options(service.prefix()))
+        .setup(move |ctx, ready, framework| {
+            Box::pin(async move {
+                poise::builtins::register_globally(ctx, &framework.options().commands).await?;
+                tracing::info!(user = %ready.user.name, guilds = ready.guilds.len(), "discord bot ready; commands registered");
+                Ok(data)
+            })
+        })
+        .build();
+    let intents = serenity::GatewayIntents::GUILDS
+        | serenity::GatewayIntents::GUILD_MESSAGES
+        | serenity::GatewayIntents::DIRECT_MESSAGES
+        | serenity::GatewayIntents::MESSAGE_CONTENT;
+    let mut client = serenity::ClientBuilder::new_with_http(http_client(&token, &discord.api_base), intents)
+        .framework(framework)
+        .await
+        .map_err(|e| chat_error(format!("cannot build the client: {e}")))?;
+    let shards = client.shard_manager.clone();
+    let mut running = tokio::spawn(async move { client.start().await });
+    tracing::info!(api_base = %discord.api_base, "discord client starting");
+    tokio::select! {
+        () = shutdown.cancelled() => {
+            tracing::info!(in_flight = inflight.count(), "discord shutdown: finishing replies in progress");
+            if !inflight.wait_idle(SHUTDOWN_GRACE).await {
+                tracing::warn!(in_flight = inflight.count(), "discord shutdown: gave up waiting for replies");
+            }
+            shards.shutdown_all().await;
+            let _ = running.await;
+            tracing::info!("discord shards closed");
+            Ok(())
+        }
+        outcome = &mut running => {
+            let message = match outcome {
+                Ok(Ok(())) => "the client stopped (see the log for why)".to_string(),
+                Ok(Err(e)) => e.to_string(),
+                Err(e) => e.to_string(),
+            };
+            Err(chat_error(message))
+        }
+    }
+}
+
+/// REST client. A non-default `api_base` gets the proxy setting, which
+/// serenity applies only with its rate limiter off; the real Discord keeps
+/// serenity's rate limiter. No message may mention anyone by default.
+fn http_client(token: &Secret, api_base: &str) -> serenity::Http {
+    let mut builder = serenity::HttpBuilder::new(token.expose()).default_allowed_mentions(send::no_mentions());
+    let api_base = api_base.trim_end_matches('/');
+    if api_base != DEFAULT_API_BASE {
+        builder = builder.proxy(api_base).ratelimiter_disabled(true);
+    }
+    builder.build()
+}
+
+fn chat_error(message: String) -> Error {
+    Error::Chat { platform: "discord", message }
+}
