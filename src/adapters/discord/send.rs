@@ -66,8 +66,9 @@ pub fn channel_message(message: &Outgoing, reference: Option<&serenity::Message>
 
 /// Sends `messages` as poise replies, in order.
 pub async fn send_all(ctx: super::Context<'_>, messages: &[Outgoing], ephemeral: bool) -> Result<(), HandlerError> {
-    for message in messages {
-        ctx.send(reply(message, ephemeral)).await?;
+    for (i, message) in messages.iter().enumerate() {
+        // A prefix answer replies to the question (slash answers ignore this).
+        ctx.send(reply(message, ephemeral).reply(i == 0)).await?;
     }
     Ok(())
 }

@@ -1,0 +1,501 @@
+//! A Discord stand-in for tests: a loopback server speaking Discord's v10 REST
+//! and gateway wire format, enough to drive the real serenity/poise client.
+//! It records every request, enforces Discord's message limits and the
+//! 3-second first response to interactions, and lets a test dispatch
+//! MESSAGE_CREATE and INTERACTION_CREATE or drop the gateway connection.
+
+#![allow(dead_code)]
+
+mod gateway;
+mod limits;
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use axum::body::Bytes;
+use axum::extract::{State, WebSocketUpgrade};
+use axum::http::{HeaderMap, Method, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use serde_json::{json, Value};
+use tokio::sync::mpsc;
+
+pub use gateway::Outbound;
+
+/// The bot token the stand-in accepts.
+pub const TOKEN: &str = "stand-in-token";
+pub const BOT_ID: u64 = 900_000_000_000_001;
+pub const APP_ID: u64 = 900_000_000_000_002;
+pub const GUILD: u64 = 700_000_000_000_001;
+pub const CHANNEL: u64 = 710_000_000_000_001;
+pub const SESSION_ID: &str = "stand-in-session";
+/// Discord's limit for the first response to an interaction.
+pub const INTERACTION_DEADLINE: Duration = Duration::from_secs(3);
+
+/// One request the bot made.
+#[derive(Debug, Clone)]
+pub struct Recorded {
+    pub method: String,
+    /// Path below `/api/v10`, e.g. `/channels/1/messages`.
+    pub path: String,
+    pub body: Value,
+    /// (file name, size) of multipart attachments.
+    pub files: Vec<(String, usize)>,
+    pub at: Instant,
+    pub status: u16,
+}
+
+impl Recorded {
+    /// Whether this request posts a message a user would see.
+    pub fn is_message(&self) -> bool {
+        let m = self.method.as_str();
+        (m == "POST" && self.path.ends_with("/messages") && self.path.starts_with("/channels/"))
+            || (m == "POST" && self.path.starts_with("/webhooks/"))
+            || (m == "PATCH" && self.path.starts_with("/webhooks/"))
+            || (m == "POST" && self.path.ends_with("/callback") && self.body["type"] == 4)
+    }
+
+    /// The message body: the callback's `data` or the request body.
+    pub fn message(&self) -> &Value {
+        if self.path.ends_with("/callback") {
+            &self.body["data"]
+        } else {
+            &self.body
+        }
+    }
+
+    /// Content plus every embed text, for searching.
+    pub fn text(&self) -> String {
+        let m = self.message();
+        let mut out = m["content"].as_str().unwrap_or("").to_string();
+        for e in m["embeds"].as_array().into_iter().flatten() {
+            for key in ["title", "description"] {
+                out.push('\n');
+                out.push_str(e[key].as_str().unwrap_or(""));
+            }
+            for f in e["fields"].as_array().into_iter().flatten() {
+                out.push('\n');
+                out.push_str(f["name"].as_str().unwrap_or(""));
+                out.push('\n');
+                out.push_str(f["value"].as_str().unwrap_or(""));
+            }
+        }
+        out
+    }
+}
+
+struct Pending {
+    dispatched: Instant,
+    acknowledged: bool,
+}
+
+/// State shared by the REST handlers, the gateway and the test.
+pub struct Shared {
+    addr: SocketAddr,
+    log: Mutex<Vec<Recorded>>,
+    failures: Mutex<Vec<String>>,
+    conn: Mutex<Option<(usize, mpsc::UnboundedSender<Outbound>)>>,
+    connections: AtomicUsize,
+    seq: AtomicU64,
+    next_id: AtomicU64,
+    identifies: AtomicUsize,
+    resumes: AtomicUsize,
+    interactions: Mutex<HashMap<String, Pending>>,
+}
+
+impl Shared {
+    fn ws_url(&self) -> String {
+        format!("ws://{}/ws", self.addr)
+    }
+
+    fn fail(&self, what: String) {
+        self.failures.lock().unwrap().push(what);
+    }
+
+    fn id(&self) -> u64 {
+        1_000_000_000_000_000 + self.next_id.fetch_add(1, Ordering::SeqCst)
+    }
+}
+
+/// A running stand-in.
+pub struct StandIn {
+    pub shared: Arc<Shared>,
+    server: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for StandIn {
+    fn drop(&mut self) {
+        self.server.abort();
+    }
+}
+
+impl StandIn {
+    /// Starts the server on 127.0.0.1 with a free port.
+    pub async fn start() -> StandIn {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind loopback");
+        let addr = listener.local_addr().expect("address");
+        let shared = Arc::new(Shared {
+            addr,
+            log: Mutex::default(),
+            failures: Mutex::default(),
+            conn: Mutex::default(),
+            connections: AtomicUsize::new(0),
+            seq: AtomicU64::new(0),
+            next_id: AtomicU64::new(1),
+            identifies: AtomicUsize::new(0),
+            resumes: AtomicUsize::new(0),
+            interactions: Mutex::default(),
+        });
+        let app = Router::new()
+            .route("/ws", get(ws))
+            .fallback(rest)
+            .with_state(shared.clone());
+        let server = tokio::spawn(async move {
+            let _ = axum::serve(listener, app).await;
+        });
+        StandIn { shared, server }
+    }
+
+    /// The value for `discord.api_base`.
+    pub fn api_base(&self) -> String {
+        format!("http://{}", self.shared.addr)
+    }
+
+    /// Every request so far.
+    pub fn requests(&self) -> Vec<Recorded> {
+        self.shared.log.lock().unwrap().clone()
+    }
+
+    /// Limit violations, late or repeated interaction responses, bad tokens.
+    pub fn failures(&self) -> Vec<String> {
+        self.shared.failures.lock().unwrap().clone()
+    }
+
+    pub fn identifies(&self) -> usize {
+        self.shared.identifies.load(Ordering::SeqCst)
+    }
+
+    pub fn resumes(&self) -> usize {
+        self.shared.resumes.load(Ordering::SeqCst)
+    }
+
+    /// Polls the request log until `done` holds; panics after `limit`.
+    pub async fn wait_for(&self, limit: Duration, what: &str, done: impl Fn(&[Recorded]) -> bool) -> Vec<Recorded> {
+        let start = Instant::now();
+        loop {
+            let log = self.requests();
+            if done(&log) {
+                return log;
+            }
+            if start.elapsed() > limit {
+                let seen: Vec<String> = log.iter().map(|r| format!("{} {} {}", r.method, r.path, r.status)).collect();
+                panic!("timed out waiting for {what}; requests: {seen:#?}; failures: {:?}", self.failures());
+            }
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+    }
+
+    /// Polls `done` (not the log) until it holds; panics after `limit`.
+    pub async fn wait_until(&self, limit: Duration, what: &str, done: impl Fn(&StandIn) -> bool) {
+        let start = Instant::now();
+        while !done(self) {
+            assert!(start.elapsed() < limit, "timed out waiting for {what}; failures: {:?}", self.failures());
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+    }
+
+    /// Waits until the bot identified and registered its commands (poise's setup ran).
+    pub async fn wait_ready(&self) {
+        self.wait_for(Duration::from_secs(20), "command registration", |log| {
+            log.iter().any(|r| r.method == "PUT" && r.path.ends_with("/commands"))
+        })
+        .await;
+    }
+
+    /// Messages the bot posted after the first `since` requests.
+    pub fn messages_since(&self, since: usize) -> Vec<Recorded> {
+        self.requests().into_iter().skip(since).filter(Recorded::is_message).collect()
+    }
+
+    /// Sends a dispatch event down the live gateway connection.
+    pub fn dispatch(&self, event: &str, data: Value) {
+        let seq = self.shared.seq.fetch_add(1, Ordering::SeqCst) + 1;
+        let frame = json!({"op": 0, "t": event, "s": seq, "d": data}).to_string();
+        let conn = self.shared.conn.lock().unwrap();
+        let (_, tx) = conn.as_ref().expect("the bot is connected to the gateway");
+        tx.send(Outbound::Frame(frame)).expect("gateway connection alive");
+    }
+
+    /// Closes the gateway connection with `code` (4000 lets the client resume).
+    pub fn drop_connection(&self, code: u16) {
+        if let Some((_, tx)) = self.shared.conn.lock().unwrap().take() {
+            let _ = tx.send(Outbound::Close(code));
+        }
+    }
+
+    /// Whether a gateway connection is open.
+    pub fn connected(&self) -> bool {
+        self.shared.conn.lock().unwrap().is_some()
+    }
+
+    /// Dispatches MESSAGE_CREATE from `user` (with `roles`) in `channel` of
+    /// `guild` (`None`: a DM). Returns the message ID.
+    pub fn message(&self, guild: Option<u64>, channel: u64, user: u64, roles: &[u64], content: &str) -> u64 {
+        let id = self.shared.id();
+        let mut d = json!({
+            "id": id.to_string(), "channel_id": channel.to_string(),
+            "author": user_json(user), "content": content,
+            "timestamp": "2026-01-01T00:00:00.000000+00:00", "edited_timestamp": null,
+            "tts": false, "mention_everyone": false, "mentions": [], "mention_roles": [],
+            "attachments": [], "embeds": [], "pinned": false, "type": 0,
+        });
+        if let Some(guild) = guild {
+            d["guild_id"] = json!(guild.to_string());
+            d["member"] = json!({
+                "roles": roles.iter().map(u64::to_string).collect::<Vec<_>>(),
+                "joined_at": "2025-01-01T00:00:00.000000+00:00", "deaf": false, "mute": false, "flags": 0,
+            });
+        }
+        self.dispatch("MESSAGE_CREATE", d);
+        id
+    }
+
+    /// Dispatches INTERACTION_CREATE for slash command `name` with
+    /// `options` (`[{"name","type","value"}]`). Returns the interaction token.
+    pub fn slash(&self, channel: u64, user: u64, roles: &[u64], name: &str, options: Value) -> String {
+        let id = self.shared.id();
+        let token = format!("interaction-token-{id}");
+        self.shared
+            .interactions
+            .lock()
+            .unwrap()
+            .insert(token.clone(), Pending { dispatched: Instant::now(), acknowledged: false });
+        let d = json!({
+            "id": id.to_string(), "application_id": APP_ID.to_string(), "type": 2,
+            "token": token, "version": 1, "locale": "en-US", "guild_locale": "en-US",
+            "guild_id": GUILD.to_string(), "channel_id": channel.to_string(),
+            "channel": {"id": channel.to_string(), "type": 0},
+            "member": {
+                "user": user_json(user),
+                "roles": roles.iter().map(u64::to_string).collect::<Vec<_>>(),
+                "joined_at": "2025-01-01T00:00:00.000000+00:00",
+                "deaf": false, "mute": false, "flags": 0, "permissions": "0",
+            },
+            "app_permissions": "0", "entitlements": [], "attachment_size_limit": 8_388_608,
+            "data": {"id": command_id(name).to_string(), "name": name, "type": 1, "options": options},
+        });
+        self.dispatch("INTERACTION_CREATE", d);
+        token
+    }
+}
+
+fn user_json(id: u64) -> Value {
+    json!({"id": id.to_string(), "username": format!("user{id}"), "discriminator": "0", "avatar": null, "global_name": null})
+}
+
+/// A stable command ID per name.
+fn command_id(name: &str) -> u64 {
+    800_000_000_000_000 + name.bytes().map(u64::from).sum::<u64>()
+}
+
+async fn ws(State(shared): State<Arc<Shared>>, upgrade: WebSocketUpgrade) -> Response {
+    upgrade.on_upgrade(move |socket| gateway::session(shared, socket))
+}
+
+/// Every REST call: recorded, checked, answered like Discord.
+async fn rest(State(shared): State<Arc<Shared>>, method: Method, uri: Uri, headers: HeaderMap, body: Bytes) -> Response {
+    let path = uri.path().strip_prefix("/api/v10").unwrap_or(uri.path()).to_string();
+    let (body, files) = parse_body(&headers, &body);
+    let authorised = headers.get("authorization").and_then(|v| v.to_str().ok()) == Some(&format!("Bot {TOKEN}"));
+    let (status, answer) = if authorised {
+        route(&shared, &method, &path, &body)
+    } else {
+        shared.fail(format!("{method} {path} without the bot token"));
+        (StatusCode::UNAUTHORIZED, json!({"code": 0, "message": "401: Unauthorized"}))
+    };
+    shared.log.lock().unwrap().push(Recorded {
+        method: method.to_string(),
+        path,
+        body,
+        files,
+        at: Instant::now(),
+        status: status.as_u16(),
+    });
+    if status == StatusCode::NO_CONTENT {
+        status.into_response()
+    } else {
+        (status, Json(answer)).into_response()
+    }
+}
+
+fn route(shared: &Shared, method: &Method, path: &str, body: &Value) -> (StatusCode, Value) {
+    let parts: Vec<&str> = path.trim_matches('/').split('/').collect();
+    match (method.as_str(), parts.as_slice()) {
+        ("GET", ["gateway"]) => (StatusCode::OK, json!({"url": shared.ws_url()})),
+        ("GET", ["gateway", "bot"]) => (
+            StatusCode::OK,
+            json!({"url": shared.ws_url(), "shards": 1,
+                   "session_start_limit": {"total": 1000, "remaining": 999, "reset_after": 0, "max_concurrency": 1}}),
+        ),
+        ("GET", ["oauth2", "applications", "@me"]) => (StatusCode::OK, application()),
+        ("PUT", ["applications", _, "commands"]) => (StatusCode::OK, registered(body)),
+        ("POST", ["channels", channel, "typing"]) => {
+            let _ = channel;
+            (StatusCode::NO_CONTENT, Value::Null)
+        }
+        ("POST", ["channels", channel, "messages"]) => post_message(shared, channel, body),
+        ("POST", ["interactions", _, token, "callback"]) => callback(shared, token, body),
+        ("POST", ["webhooks", _, token]) | ("PATCH", ["webhooks", _, token, "messages", _]) => followup(shared, token, body),
+        ("GET", ["channels", _]) => (StatusCode::NOT_FOUND, json!({"code": 10003, "message": "Unknown Channel"})),
+        _ => {
+            shared.fail(format!("unexpected request {method} {path}"));
+            (StatusCode::NOT_FOUND, json!({"code": 0, "message": "404: Not Found"}))
+        }
+    }
+}
+
+fn invalid(shared: &Shared, what: &str, problems: Vec<String>) -> (StatusCode, Value) {
+    shared.fail(format!("{what} refused: {}", problems.join("; ")));
+    (StatusCode::BAD_REQUEST, json!({"code": 50035, "message": "Invalid Form Body", "errors": problems}))
+}
+
+fn post_message(shared: &Shared, channel: &str, body: &Value) -> (StatusCode, Value) {
+    let problems = limits::problems(body);
+    if !problems.is_empty() {
+        return invalid(shared, "message", problems);
+    }
+    (StatusCode::OK, message_object(shared, channel, body))
+}
+
+fn callback(shared: &Shared, token: &str, body: &Value) -> (StatusCode, Value) {
+    let mut interactions = shared.interactions.lock().unwrap();
+    let Some(pending) = interactions.get_mut(token) else {
+        shared.fail(format!("callback for unknown interaction {token}"));
+        return (StatusCode::NOT_FOUND, json!({"code": 10062, "message": "Unknown interaction"}));
+    };
+    let waited = pending.dispatched.elapsed();
+    if waited > INTERACTION_DEADLINE {
+        shared.fail(format!("first response after {} ms (limit 3000)", waited.as_millis()));
+        return (StatusCode::NOT_FOUND, json!({"code": 10062, "message": "Unknown interaction"}));
+    }
+    if pending.acknowledged {
+        shared.fail(format!("interaction {token} acknowledged twice"));
+        return (StatusCode::BAD_REQUEST, json!({"code": 40060, "message": "Interaction has already been acknowledged."}));
+    }
+    if body["type"] == 4 {
+        let problems = limits::problems(&body["data"]);
+        if !problems.is_empty() {
+            return invalid(shared, "interaction response", problems);
+        }
+    }
+    pending.acknowledged = true;
+    (StatusCode::NO_CONTENT, Value::Null)
+}
+
+fn followup(shared: &Shared, token: &str, body: &Value) -> (StatusCode, Value) {
+    let acknowledged = shared.interactions.lock().unwrap().get(token).is_some_and(|p| p.acknowledged);
+    if !acknowledged {
+        shared.fail(format!("follow-up for interaction {token} before any response"));
+        return (StatusCode::NOT_FOUND, json!({"code": 10015, "message": "Unknown Webhook"}));
+    }
+    let problems = limits::problems(body);
+    if !problems.is_empty() {
+        return invalid(shared, "follow-up", problems);
+    }
+    let mut message = message_object(shared, &CHANNEL.to_string(), body);
+    message["webhook_id"] = json!(APP_ID.to_string());
+    message["application_id"] = json!(APP_ID.to_string());
+    (StatusCode::OK, message)
+}
+
+/// A Message object as Discord returns it for a posted message.
+fn message_object(shared: &Shared, channel: &str, body: &Value) -> Value {
+    json!({
+        "id": shared.id().to_string(), "channel_id": channel,
+        "author": {"id": BOT_ID.to_string(), "username": "chipbot", "discriminator": "0", "bot": true, "avatar": null, "global_name": null},
+        "content": body["content"].as_str().unwrap_or(""),
+        "timestamp": "2026-01-01T00:00:01.000000+00:00", "edited_timestamp": null,
+        "tts": false, "mention_everyone": false, "mentions": [], "mention_roles": [],
+        "attachments": [], "embeds": [], "pinned": false, "type": 0, "flags": body["flags"].as_u64().unwrap_or(0),
+    })
+}
+
+fn application() -> Value {
+    json!({
+        "id": APP_ID.to_string(), "name": "chipbot", "icon": null, "description": "",
+        "bot_public": true, "bot_require_code_grant": false, "verify_key": "00", "flags": 0,
+        "owner": user_json(1),
+    })
+}
+
+/// The registered commands, as Discord echoes them back with IDs.
+fn registered(body: &Value) -> Value {
+    let commands = body.as_array().cloned().unwrap_or_default();
+    Value::Array(
+        commands
+            .into_iter()
+            .map(|mut c| {
+                let name = c["name"].as_str().unwrap_or("").to_string();
+                c["id"] = json!(command_id(&name).to_string());
+                c["application_id"] = json!(APP_ID.to_string());
+                c["version"] = json!("1");
+                if c.get("type").is_none() {
+                    c["type"] = json!(1);
+                }
+                c
+            })
+            .collect(),
+    )
+}
+
+/// JSON bodies as they are; multipart bodies as their `payload_json` with the
+/// files listed.
+fn parse_body(headers: &HeaderMap, body: &[u8]) -> (Value, Vec<(String, usize)>) {
+    let kind = headers.get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("");
+    if let Some(boundary) = kind.split("boundary=").nth(1) {
+        return parse_multipart(body, boundary.trim_matches('"'));
+    }
+    (serde_json::from_slice(body).unwrap_or(Value::Null), Vec::new())
+}
+
+fn parse_multipart(body: &[u8], boundary: &str) -> (Value, Vec<(String, usize)>) {
+    let marker = format!("--{boundary}");
+    let mut payload = Value::Null;
+    let mut files = Vec::new();
+    for part in split_bytes(body, marker.as_bytes()) {
+        let Some(split) = find(part, b"\r\n\r\n") else { continue };
+        let head = String::from_utf8_lossy(&part[..split]);
+        let mut content = &part[split + 4..];
+        if content.ends_with(b"\r\n") {
+            content = &content[..content.len() - 2];
+        }
+        let field = |key: &str| {
+            head.split(&format!("{key}=\"")).nth(1).and_then(|rest| rest.split('"').next()).map(str::to_string)
+        };
+        match (field("name").as_deref(), field("filename")) {
+            (Some("payload_json"), _) => payload = serde_json::from_slice(content).unwrap_or(Value::Null),
+            (Some(_), Some(filename)) => files.push((filename, content.len())),
+            _ => {}
+        }
+    }
+    (payload, files)
+}
+
+fn split_bytes<'a>(body: &'a [u8], marker: &[u8]) -> Vec<&'a [u8]> {
+    let mut parts = Vec::new();
+    let mut rest = body;
+    while let Some(at) = find(rest, marker) {
+        parts.push(&rest[..at]);
+        rest = &rest[at + marker.len()..];
+    }
+    parts.push(rest);
+    parts
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
