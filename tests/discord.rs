@@ -243,6 +243,9 @@ async fn empty_questions_get_usage_text() {
     assert!(replies[0].text().contains("Please ask a question"));
     let replies = bot.slash("ask", &[], question(""), 1).await;
     assert!(replies[0].text().contains("Please ask a question"));
+    let long = format!("!ask {}", "wafer ".repeat(120));
+    let replies = bot.say(&long, 1).await;
+    assert!(replies[0].text().contains("the limit is 500"), "{}", replies[0].text());
     let replies = bot.say("!explode now", 1).await;
     assert!(replies[0].text().contains("Unknown command `explode`. Try `!help`."));
     bot.assert_no_failures();
@@ -329,5 +332,22 @@ async fn shutdown_finishes_replies_in_progress_then_closes_the_gateway() {
     assert!(outcome.is_ok(), "{outcome:?}");
     assert_eq!(bot.discord.messages_since(since).len(), 1, "the reply in progress was sent");
     bot.discord.wait_until(WAIT, "gateway closed", |d| !d.connected()).await;
+    bot.assert_no_failures();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn when_sending_fails_the_error_handler_still_answers() {
+    let bot = Bot::start("mini", |_| {}).await;
+    bot.discord.fail_next_messages(1);
+    let replies = bot.slash("ask", &[], question("HBM market share"), 2).await;
+    assert_eq!(replies[0].status, 500, "the answer itself was refused");
+    assert_eq!(replies[1].status, 200);
+    assert!(replies[1].text().starts_with("Sorry, something went wrong"), "{}", replies[1].text());
+    assert_eq!(replies[1].body["flags"], 64, "ephemeral");
+    bot.discord.fail_next_messages(1);
+    let replies = bot.say(&format!("<@{BOT_ID}> HBM market share"), 2).await;
+    assert_eq!(replies[0].status, 500);
+    assert!(replies[1].text().starts_with("Sorry, something went wrong"), "{}", replies[1].text());
+    assert_mention_safe(&bot.discord.requests());
     bot.assert_no_failures();
 }

@@ -105,6 +105,8 @@ pub struct Shared {
     identifies: AtomicUsize,
     resumes: AtomicUsize,
     interactions: Mutex<HashMap<String, Pending>>,
+    /// Message posts still to answer with a 500, to test error handling.
+    fail_next: AtomicUsize,
 }
 
 impl Shared {
@@ -149,6 +151,7 @@ impl StandIn {
             identifies: AtomicUsize::new(0),
             resumes: AtomicUsize::new(0),
             interactions: Mutex::default(),
+            fail_next: AtomicUsize::new(0),
         });
         let app = Router::new()
             .route("/ws", get(ws))
@@ -235,6 +238,11 @@ impl StandIn {
         if let Some((_, tx)) = self.shared.conn.lock().unwrap().take() {
             let _ = tx.send(Outbound::Close(code));
         }
+    }
+
+    /// Answers the next `n` message posts (channel or webhook) with a 500.
+    pub fn fail_next_messages(&self, n: usize) {
+        self.shared.fail_next.store(n, Ordering::SeqCst);
     }
 
     /// Whether a gateway connection is open.
@@ -363,7 +371,16 @@ fn invalid(shared: &Shared, what: &str, problems: Vec<String>) -> (StatusCode, V
     (StatusCode::BAD_REQUEST, json!({"code": 50035, "message": "Invalid Form Body", "errors": problems}))
 }
 
+/// A 500 when the test asked for one.
+fn injected_fault(shared: &Shared) -> Option<(StatusCode, Value)> {
+    let take = shared.fail_next.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1)).is_ok();
+    take.then(|| (StatusCode::INTERNAL_SERVER_ERROR, json!({"code": 0, "message": "stand-in: injected fault"})))
+}
+
 fn post_message(shared: &Shared, channel: &str, body: &Value) -> (StatusCode, Value) {
+    if let Some(fault) = injected_fault(shared) {
+        return fault;
+    }
     let problems = limits::problems(body);
     if !problems.is_empty() {
         return invalid(shared, "message", problems);
@@ -401,6 +418,9 @@ fn followup(shared: &Shared, token: &str, body: &Value) -> (StatusCode, Value) {
     if !acknowledged {
         shared.fail(format!("follow-up for interaction {token} before any response"));
         return (StatusCode::NOT_FOUND, json!({"code": 10015, "message": "Unknown Webhook"}));
+    }
+    if let Some(fault) = injected_fault(shared) {
+        return fault;
     }
     let problems = limits::problems(body);
     if !problems.is_empty() {

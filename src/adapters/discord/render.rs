@@ -349,6 +349,88 @@ fn help_embed(text: &str, prefix: &str) -> Embed {
 mod tests {
     use super::*;
 
+    use crate::figures::{Figure, FigureKind};
+    use crate::reply::{Disagreement, Snippet};
+
+    /// Asserts every Discord limit on rendered messages.
+    fn assert_within_limits(messages: &[Outgoing]) {
+        for m in messages {
+            assert!(m.content.as_deref().map_or(0, chars) <= limits::CONTENT);
+            assert!(m.embeds.len() <= limits::EMBEDS_PER_MESSAGE);
+            assert!(m.embeds.iter().map(Embed::total_chars).sum::<usize>() <= limits::EMBED_TOTAL);
+            for e in &m.embeds {
+                assert!(e.title.as_deref().map_or(0, chars) <= limits::EMBED_TITLE);
+                assert!(e.description.as_deref().map_or(0, chars) <= limits::EMBED_DESCRIPTION);
+                assert!(e.footer.as_deref().map_or(0, chars) <= limits::FOOTER);
+                assert!(e.fields.len() <= limits::EMBED_FIELDS);
+                for f in &e.fields {
+                    assert!(chars(&f.name) <= limits::FIELD_NAME && chars(&f.value) <= limits::FIELD_VALUE);
+                    assert!(!f.value.is_empty());
+                }
+            }
+        }
+    }
+
+    fn huge_answer() -> Answer {
+        let citations: Vec<Citation> = (1..=20)
+            .map(|n| Citation {
+                n,
+                report_id: format!("r{n}"),
+                title: format!("Report {n} with a very long title {}", "about packaging ".repeat(25)),
+                publisher: "Publisher @everyone".into(),
+                published: None,
+                url: Some(format!("https://example.com/{n}/{}", "deep/".repeat(60))),
+                snippet: Snippet { text: format!("Sentence {n} about HBM. ").repeat(60), highlights: vec![9..12] },
+                passage: String::new(),
+            })
+            .collect();
+        let figures: Vec<CitedFigure> = (0..80)
+            .map(|i| CitedFigure {
+                figure: Figure {
+                    value: i as f64,
+                    unit: "%".into(),
+                    low: None,
+                    high: None,
+                    year: Some(2025),
+                    forecast: i % 2 == 0,
+                    subject: Some(format!("Company {i}")),
+                    kind: FigureKind::Percent,
+                    text: format!("{i}%"),
+                    sentence: String::new(),
+                },
+                citation: i % 20 + 1,
+                metric: Some("share".into()),
+            })
+            .collect();
+        let disagreements = vec![Disagreement { subject: "Company 1".into(), metric: "share".into(), year: Some(2025), figures: vec![0, 1] }];
+        Answer { query: "q ".repeat(300), citations, figures, disagreements, ..Answer::default() }
+    }
+
+    #[test]
+    fn huge_answers_stay_within_every_limit_and_keep_every_url() {
+        let answer = huge_answer();
+        for messages in [
+            render(&Reply::Answer(answer.clone()), "!"),
+            render(&Reply::Figures { answer: answer.clone(), chart_png: Some(vec![1, 2, 3]) }, "!"),
+        ] {
+            assert!(messages.len() > 1);
+            assert_within_limits(&messages);
+            let text: String = messages
+                .iter()
+                .flat_map(|m| &m.embeds)
+                .flat_map(|e| e.fields.iter().map(|f| f.value.clone()).chain(e.description.clone()))
+                .collect::<Vec<_>>()
+                .join("\n");
+            for c in &answer.citations {
+                assert!(text.contains(c.url.as_deref().expect("url")), "citation {} lost its URL", c.n);
+            }
+            assert!(!text.contains("@everyone"));
+        }
+        let figures = render(&Reply::Figures { answer, chart_png: Some(vec![1]) }, "!");
+        assert_eq!(figures[0].files.len(), 1);
+        assert_eq!(figures[0].embeds[0].image.as_deref(), Some("attachment://figures.png"));
+    }
+
     #[test]
     fn errors_are_short_plain_messages_without_mentions() {
         let out = render(&Reply::Error { message: "Nope @everyone <@12>".into() }, "!");
