@@ -87,6 +87,7 @@ fn question(text: &str) -> Value {
 
 /// Every message-creating request must carry empty allowed mentions.
 fn assert_mention_safe(requests: &[Recorded]) {
+    let mention = regex::Regex::new(r"<(@[!&]?|#)\d+>").expect("regex");
     for r in requests.iter().filter(|r| r.is_message()) {
         let allowed = &r.message()["allowed_mentions"];
         assert_eq!(allowed["parse"], json!([]), "{} {}: {allowed}", r.method, r.path);
@@ -94,7 +95,6 @@ fn assert_mention_safe(requests: &[Recorded]) {
         assert_eq!(allowed["roles"], json!([]));
         let text = r.text();
         assert!(!text.contains("@everyone") && !text.contains("@here"), "{text}");
-        let mention = regex::Regex::new(r"<(@[!&]?|#)\d+>").expect("regex");
         assert!(!mention.is_match(&text), "{text}");
     }
 }

@@ -188,8 +188,8 @@ fn protected_spans(text: &str) -> Vec<Range<usize>> {
     let bytes = text.as_bytes();
     while at < text.len() {
         let rest = &text[at..];
-        let span = if rest.starts_with("```") {
-            rest[3..].find("```").map(|end| at..at + 3 + end + 3)
+        let span = if let Some(inside) = rest.strip_prefix("```") {
+            inside.find("```").map(|end| at..at + 3 + end + 3)
         } else if bytes[at] == b'`' {
             rest[1..].find('`').map(|end| at..at + 1 + end + 1)
         } else if bytes[at] == b'[' && (at == 0 || bytes[at - 1] != b'\\') {

@@ -349,6 +349,8 @@ fn help_embed(text: &str, prefix: &str) -> Embed {
 mod tests {
     use super::*;
 
+    use std::ops::Range;
+
     use crate::figures::{Figure, FigureKind};
     use crate::reply::{Disagreement, Snippet};
 
@@ -380,7 +382,7 @@ mod tests {
                 publisher: "Publisher @everyone".into(),
                 published: None,
                 url: Some(format!("https://example.com/{n}/{}", "deep/".repeat(60))),
-                snippet: Snippet { text: format!("Sentence {n} about HBM. ").repeat(60), highlights: vec![9..12] },
+                snippet: Snippet { text: format!("Sentence {n} about HBM. ").repeat(60), highlights: vec![Range { start: 9, end: 12 }] },
                 passage: String::new(),
             })
             .collect();
