@@ -211,6 +211,13 @@ async fn channels_outside_the_allowlist_get_no_answer() {
     assert_eq!(notes[0].body["type"], 4);
     assert_eq!(notes[0].body["data"]["flags"], 64, "only the asker sees the refusal");
     assert!(notes[0].text().contains("does not answer in this channel"));
+    // A thread counts as its parent channel.
+    let thread = CHANNEL + 5;
+    let since = bot.discord.requests().len();
+    bot.discord.slash_in(thread, Some(CHANNEL), USER, &[], "ask", question("HBM market share"));
+    let answers = bot.replies(since, 1, "slash in a thread").await;
+    assert!(answers[0].path.starts_with("/webhooks/"), "answered in the thread");
+    assert!(answers[0].text().contains("[1] "));
     bot.assert_no_failures();
 }
 

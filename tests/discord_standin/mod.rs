@@ -275,6 +275,11 @@ impl StandIn {
     /// Dispatches INTERACTION_CREATE for slash command `name` with
     /// `options` (`[{"name","type","value"}]`). Returns the interaction token.
     pub fn slash(&self, channel: u64, user: u64, roles: &[u64], name: &str, options: Value) -> String {
+        self.slash_in(channel, None, user, roles, name, options)
+    }
+
+    /// Like [`StandIn::slash`], in a thread of channel `parent` when given.
+    pub fn slash_in(&self, channel: u64, parent: Option<u64>, user: u64, roles: &[u64], name: &str, options: Value) -> String {
         let id = self.shared.id();
         let token = format!("interaction-token-{id}");
         self.shared
@@ -286,7 +291,10 @@ impl StandIn {
             "id": id.to_string(), "application_id": APP_ID.to_string(), "type": 2,
             "token": token, "version": 1, "locale": "en-US", "guild_locale": "en-US",
             "guild_id": GUILD.to_string(), "channel_id": channel.to_string(),
-            "channel": {"id": channel.to_string(), "type": 0},
+            "channel": match parent {
+                Some(p) => json!({"id": channel.to_string(), "type": 11, "parent_id": p.to_string()}),
+                None => json!({"id": channel.to_string(), "type": 0}),
+            },
             "member": {
                 "user": user_json(user),
                 "roles": roles.iter().map(u64::to_string).collect::<Vec<_>>(),
