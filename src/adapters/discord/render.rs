@@ -106,7 +106,8 @@ fn answer_messages(answer: &Answer) -> Vec<Outgoing> {
         text.push_str(&suggestions(answer));
     }
     for c in &answer.citations {
-        let snippet = crate::render::mark_snippet(&c.snippet, "**", "**", escape);
+        // Adjacent highlights read better as one: "**SK hynix**", not "**SK** **hynix**".
+        let snippet = crate::render::mark_snippet(&c.snippet, "**", "**", escape).replace("** **", " ");
         let _ = write!(text, "[{}] {}\n\n", c.n, snippet.replace('\n', " "));
     }
     let mut fields = line_fields("Sources", answer.citations.iter().map(citation_line).collect());
@@ -143,7 +144,8 @@ fn figures_messages(answer: &Answer, chart: Option<&[u8]>) -> Vec<Outgoing> {
 fn figure_table(figures: &[CitedFigure]) -> String {
     let mut rows = vec![format!("{:<16} {:<26} {:<16} src", "figure", "subject / metric", "period")];
     for cf in figures {
-        let row = format!("{:<16} {:<26} {:<16} [{}]", cf.figure.text, what(cf), period_label(&cf.figure), cf.citation);
+        let what = what(cf).unwrap_or_else(|| "-".into());
+        let row = format!("{:<16} {:<26} {:<16} [{}]", cf.figure.text, what, period_label(&cf.figure), cf.citation);
         rows.push(code_block_safe(&row));
     }
     let mut out = String::new();
@@ -159,12 +161,13 @@ fn figure_table(figures: &[CitedFigure]) -> String {
     out
 }
 
-fn what(cf: &CitedFigure) -> String {
+/// "SK hynix share": the subject and metric of a figure, where known.
+fn what(cf: &CitedFigure) -> Option<String> {
     match (&cf.figure.subject, &cf.metric) {
-        (Some(s), Some(m)) => format!("{s} {m}"),
-        (Some(s), None) => s.clone(),
-        (None, Some(m)) => m.clone(),
-        (None, None) => cf.figure.unit.clone(),
+        (Some(s), Some(m)) => Some(format!("{s} {m}")),
+        (Some(s), None) => Some(s.clone()),
+        (None, Some(m)) => Some(m.clone()),
+        (None, None) => None,
     }
 }
 
@@ -182,7 +185,8 @@ fn citation_line(c: &Citation) -> String {
 
 /// "**55%** · SK hynix share · 2023, actual · [2]".
 fn figure_line(cf: &CitedFigure) -> String {
-    format!("**{}** · {} · {} · [{}]", escape(&cf.figure.text), escape(&what(cf)), period_label(&cf.figure), cf.citation)
+    let what = what(cf).map(|w| format!("{} · ", escape(&w))).unwrap_or_default();
+    format!("**{}** · {what}{} · [{}]", escape(&cf.figure.text), period_label(&cf.figure), cf.citation)
 }
 
 /// One line per disagreement, listing every value with its source.
