@@ -39,7 +39,13 @@ impl Drop for Bot {
 impl Bot {
     /// Starts the bot over fixture `fixture`, with `configure` applied to its settings.
     async fn start(fixture: &str, configure: impl FnOnce(&mut Settings)) -> Bot {
-        let discord = StandIn::start().await;
+        let bot = Bot::launch(StandIn::start().await, fixture, configure).await;
+        bot.discord.wait_ready().await;
+        bot
+    }
+
+    /// Starts the bot against `discord` without waiting for it to be ready.
+    async fn launch(discord: StandIn, fixture: &str, configure: impl FnOnce(&mut Settings)) -> Bot {
         let reports = common::copy_fixture(fixture);
         let data = tempfile::tempdir().expect("tempdir");
         let mut settings = common::settings(reports.path(), data.path());
@@ -51,7 +57,6 @@ impl Bot {
         let service = Arc::new(ChatService::new(engine));
         let shutdown = CancellationToken::new();
         let task = tokio::spawn(chipbot::adapters::discord::run(service, shutdown.clone()));
-        discord.wait_ready().await;
         Bot { discord, shutdown, task, reports, _data: data }
     }
 
@@ -357,4 +362,14 @@ async fn when_sending_fails_the_error_handler_still_answers() {
     assert!(replies[1].text().starts_with("Sorry, something went wrong"), "{}", replies[1].text());
     assert_mention_safe(&bot.discord.requests());
     bot.assert_no_failures();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failed_command_registration_stops_the_bot_with_an_error() {
+    let discord = StandIn::start().await;
+    discord.refuse_command_registration();
+    let mut bot = Bot::launch(discord, "mini", |_| {}).await;
+    let outcome = tokio::time::timeout(WAIT, &mut bot.task).await.expect("stops by itself").expect("join");
+    let err = outcome.expect_err("setup failed");
+    assert!(err.to_string().starts_with("discord:"), "{err}");
 }

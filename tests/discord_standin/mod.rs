@@ -107,6 +107,8 @@ pub struct Shared {
     interactions: Mutex<HashMap<String, Pending>>,
     /// Message posts still to answer with a 500, to test error handling.
     fail_next: AtomicUsize,
+    /// Answer command registration with a 500 (poise's setup then fails).
+    refuse_registration: std::sync::atomic::AtomicBool,
 }
 
 impl Shared {
@@ -152,6 +154,7 @@ impl StandIn {
             resumes: AtomicUsize::new(0),
             interactions: Mutex::default(),
             fail_next: AtomicUsize::new(0),
+            refuse_registration: std::sync::atomic::AtomicBool::new(false),
         });
         let app = Router::new()
             .route("/ws", get(ws))
@@ -243,6 +246,11 @@ impl StandIn {
     /// Answers the next `n` message posts (channel or webhook) with a 500.
     pub fn fail_next_messages(&self, n: usize) {
         self.shared.fail_next.store(n, Ordering::SeqCst);
+    }
+
+    /// Makes command registration fail from now on.
+    pub fn refuse_command_registration(&self) {
+        self.shared.refuse_registration.store(true, Ordering::SeqCst);
     }
 
     /// Whether a gateway connection is open.
@@ -358,6 +366,9 @@ fn route(shared: &Shared, method: &Method, path: &str, body: &Value) -> (StatusC
                    "session_start_limit": {"total": 1000, "remaining": 999, "reset_after": 0, "max_concurrency": 1}}),
         ),
         ("GET", ["oauth2", "applications", "@me"]) => (StatusCode::OK, application()),
+        ("PUT", ["applications", _, "commands"]) if shared.refuse_registration.load(Ordering::SeqCst) => {
+            (StatusCode::INTERNAL_SERVER_ERROR, json!({"code": 0, "message": "stand-in: registration refused"}))
+        }
         ("PUT", ["applications", _, "commands"]) => (StatusCode::OK, registered(body)),
         ("POST", ["channels", channel, "typing"]) => {
             let _ = channel;
