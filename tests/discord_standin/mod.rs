@@ -8,6 +8,7 @@
 
 mod gateway;
 mod limits;
+mod rest;
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -15,12 +16,10 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use axum::body::Bytes;
 use axum::extract::{State, WebSocketUpgrade};
-use axum::http::{HeaderMap, Method, StatusCode, Uri};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::get;
-use axum::{Json, Router};
+use axum::Router;
 use serde_json::{json, Value};
 use tokio::sync::mpsc;
 
@@ -88,9 +87,9 @@ impl Recorded {
     }
 }
 
-struct Pending {
-    dispatched: Instant,
-    acknowledged: bool,
+pub(crate) struct Pending {
+    pub(crate) dispatched: Instant,
+    pub(crate) acknowledged: bool,
 }
 
 /// State shared by the REST handlers, the gateway and the test.
@@ -158,7 +157,7 @@ impl StandIn {
         });
         let app = Router::new()
             .route("/ws", get(ws))
-            .fallback(rest)
+            .fallback(rest::rest)
             .with_state(shared.clone());
         let server = tokio::spawn(async move {
             let _ = axum::serve(listener, app).await;
@@ -330,211 +329,3 @@ async fn ws(State(shared): State<Arc<Shared>>, upgrade: WebSocketUpgrade) -> Res
     upgrade.on_upgrade(move |socket| gateway::session(shared, socket))
 }
 
-/// Every REST call: recorded, checked, answered like Discord.
-async fn rest(State(shared): State<Arc<Shared>>, method: Method, uri: Uri, headers: HeaderMap, body: Bytes) -> Response {
-    let path = uri.path().strip_prefix("/api/v10").unwrap_or(uri.path()).to_string();
-    let (body, files) = parse_body(&headers, &body);
-    let authorised = headers.get("authorization").and_then(|v| v.to_str().ok()) == Some(&format!("Bot {TOKEN}"));
-    let (status, answer) = if authorised {
-        route(&shared, &method, &path, &body)
-    } else {
-        shared.fail(format!("{method} {path} without the bot token"));
-        (StatusCode::UNAUTHORIZED, json!({"code": 0, "message": "401: Unauthorized"}))
-    };
-    shared.log.lock().unwrap().push(Recorded {
-        method: method.to_string(),
-        path,
-        body,
-        files,
-        at: Instant::now(),
-        status: status.as_u16(),
-    });
-    if status == StatusCode::NO_CONTENT {
-        status.into_response()
-    } else {
-        (status, Json(answer)).into_response()
-    }
-}
-
-fn route(shared: &Shared, method: &Method, path: &str, body: &Value) -> (StatusCode, Value) {
-    let parts: Vec<&str> = path.trim_matches('/').split('/').collect();
-    match (method.as_str(), parts.as_slice()) {
-        ("GET", ["gateway"]) => (StatusCode::OK, json!({"url": shared.ws_url()})),
-        ("GET", ["gateway", "bot"]) => (
-            StatusCode::OK,
-            json!({"url": shared.ws_url(), "shards": 1,
-                   "session_start_limit": {"total": 1000, "remaining": 999, "reset_after": 0, "max_concurrency": 1}}),
-        ),
-        ("GET", ["oauth2", "applications", "@me"]) => (StatusCode::OK, application()),
-        ("PUT", ["applications", _, "commands"]) if shared.refuse_registration.load(Ordering::SeqCst) => {
-            (StatusCode::INTERNAL_SERVER_ERROR, json!({"code": 0, "message": "stand-in: registration refused"}))
-        }
-        ("PUT", ["applications", _, "commands"]) => (StatusCode::OK, registered(body)),
-        ("POST", ["channels", channel, "typing"]) => {
-            let _ = channel;
-            (StatusCode::NO_CONTENT, Value::Null)
-        }
-        ("POST", ["channels", channel, "messages"]) => post_message(shared, channel, body),
-        ("POST", ["interactions", _, token, "callback"]) => callback(shared, token, body),
-        ("POST", ["webhooks", _, token]) | ("PATCH", ["webhooks", _, token, "messages", _]) => followup(shared, token, body),
-        ("GET", ["channels", _]) => (StatusCode::NOT_FOUND, json!({"code": 10003, "message": "Unknown Channel"})),
-        _ => {
-            shared.fail(format!("unexpected request {method} {path}"));
-            (StatusCode::NOT_FOUND, json!({"code": 0, "message": "404: Not Found"}))
-        }
-    }
-}
-
-fn invalid(shared: &Shared, what: &str, problems: Vec<String>) -> (StatusCode, Value) {
-    shared.fail(format!("{what} refused: {}", problems.join("; ")));
-    (StatusCode::BAD_REQUEST, json!({"code": 50035, "message": "Invalid Form Body", "errors": problems}))
-}
-
-/// A 500 when the test asked for one.
-fn injected_fault(shared: &Shared) -> Option<(StatusCode, Value)> {
-    let take = shared.fail_next.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1)).is_ok();
-    take.then(|| (StatusCode::INTERNAL_SERVER_ERROR, json!({"code": 0, "message": "stand-in: injected fault"})))
-}
-
-fn post_message(shared: &Shared, channel: &str, body: &Value) -> (StatusCode, Value) {
-    if let Some(fault) = injected_fault(shared) {
-        return fault;
-    }
-    let problems = limits::problems(body);
-    if !problems.is_empty() {
-        return invalid(shared, "message", problems);
-    }
-    (StatusCode::OK, message_object(shared, channel, body))
-}
-
-fn callback(shared: &Shared, token: &str, body: &Value) -> (StatusCode, Value) {
-    let mut interactions = shared.interactions.lock().unwrap();
-    let Some(pending) = interactions.get_mut(token) else {
-        shared.fail(format!("callback for unknown interaction {token}"));
-        return (StatusCode::NOT_FOUND, json!({"code": 10062, "message": "Unknown interaction"}));
-    };
-    let waited = pending.dispatched.elapsed();
-    if waited > INTERACTION_DEADLINE {
-        shared.fail(format!("first response after {} ms (limit 3000)", waited.as_millis()));
-        return (StatusCode::NOT_FOUND, json!({"code": 10062, "message": "Unknown interaction"}));
-    }
-    if pending.acknowledged {
-        shared.fail(format!("interaction {token} acknowledged twice"));
-        return (StatusCode::BAD_REQUEST, json!({"code": 40060, "message": "Interaction has already been acknowledged."}));
-    }
-    if body["type"] == 4 {
-        let problems = limits::problems(&body["data"]);
-        if !problems.is_empty() {
-            return invalid(shared, "interaction response", problems);
-        }
-    }
-    pending.acknowledged = true;
-    (StatusCode::NO_CONTENT, Value::Null)
-}
-
-fn followup(shared: &Shared, token: &str, body: &Value) -> (StatusCode, Value) {
-    let acknowledged = shared.interactions.lock().unwrap().get(token).is_some_and(|p| p.acknowledged);
-    if !acknowledged {
-        shared.fail(format!("follow-up for interaction {token} before any response"));
-        return (StatusCode::NOT_FOUND, json!({"code": 10015, "message": "Unknown Webhook"}));
-    }
-    if let Some(fault) = injected_fault(shared) {
-        return fault;
-    }
-    let problems = limits::problems(body);
-    if !problems.is_empty() {
-        return invalid(shared, "follow-up", problems);
-    }
-    let mut message = message_object(shared, &CHANNEL.to_string(), body);
-    message["webhook_id"] = json!(APP_ID.to_string());
-    message["application_id"] = json!(APP_ID.to_string());
-    (StatusCode::OK, message)
-}
-
-/// A Message object as Discord returns it for a posted message.
-fn message_object(shared: &Shared, channel: &str, body: &Value) -> Value {
-    json!({
-        "id": shared.id().to_string(), "channel_id": channel,
-        "author": {"id": BOT_ID.to_string(), "username": "chipbot", "discriminator": "0", "bot": true, "avatar": null, "global_name": null},
-        "content": body["content"].as_str().unwrap_or(""),
-        "timestamp": "2026-01-01T00:00:01.000000+00:00", "edited_timestamp": null,
-        "tts": false, "mention_everyone": false, "mentions": [], "mention_roles": [],
-        "attachments": [], "embeds": [], "pinned": false, "type": 0, "flags": body["flags"].as_u64().unwrap_or(0),
-    })
-}
-
-fn application() -> Value {
-    json!({
-        "id": APP_ID.to_string(), "name": "chipbot", "icon": null, "description": "",
-        "bot_public": true, "bot_require_code_grant": false, "verify_key": "00", "flags": 0,
-        "owner": user_json(1),
-    })
-}
-
-/// The registered commands, as Discord echoes them back with IDs.
-fn registered(body: &Value) -> Value {
-    let commands = body.as_array().cloned().unwrap_or_default();
-    Value::Array(
-        commands
-            .into_iter()
-            .map(|mut c| {
-                let name = c["name"].as_str().unwrap_or("").to_string();
-                c["id"] = json!(command_id(&name).to_string());
-                c["application_id"] = json!(APP_ID.to_string());
-                c["version"] = json!("1");
-                if c.get("type").is_none() {
-                    c["type"] = json!(1);
-                }
-                c
-            })
-            .collect(),
-    )
-}
-
-/// JSON bodies as they are; multipart bodies as their `payload_json` with the
-/// files listed.
-fn parse_body(headers: &HeaderMap, body: &[u8]) -> (Value, Vec<(String, usize)>) {
-    let kind = headers.get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("");
-    if let Some(boundary) = kind.split("boundary=").nth(1) {
-        return parse_multipart(body, boundary.trim_matches('"'));
-    }
-    (serde_json::from_slice(body).unwrap_or(Value::Null), Vec::new())
-}
-
-fn parse_multipart(body: &[u8], boundary: &str) -> (Value, Vec<(String, usize)>) {
-    let marker = format!("--{boundary}");
-    let mut payload = Value::Null;
-    let mut files = Vec::new();
-    for part in split_bytes(body, marker.as_bytes()) {
-        let Some(split) = find(part, b"\r\n\r\n") else { continue };
-        let head = String::from_utf8_lossy(&part[..split]);
-        let mut content = &part[split + 4..];
-        if content.ends_with(b"\r\n") {
-            content = &content[..content.len() - 2];
-        }
-        let field = |key: &str| {
-            head.split(&format!("{key}=\"")).nth(1).and_then(|rest| rest.split('"').next()).map(str::to_string)
-        };
-        match (field("name").as_deref(), field("filename")) {
-            (Some("payload_json"), _) => payload = serde_json::from_slice(content).unwrap_or(Value::Null),
-            (Some(_), Some(filename)) => files.push((filename, content.len())),
-            _ => {}
-        }
-    }
-    (payload, files)
-}
-
-fn split_bytes<'a>(body: &'a [u8], marker: &[u8]) -> Vec<&'a [u8]> {
-    let mut parts = Vec::new();
-    let mut rest = body;
-    while let Some(at) = find(rest, marker) {
-        parts.push(&rest[..at]);
-        rest = &rest[at + marker.len()..];
-    }
-    parts.push(rest);
-    parts
-}
-
-fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).position(|w| w == needle)
-}
