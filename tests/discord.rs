@@ -81,8 +81,11 @@ impl Bot {
         self.discord.messages_since(since)
     }
 
+    /// Nothing was refused by the stand-in, and every message the bot sent
+    /// during the test carried empty allowed mentions.
     fn assert_no_failures(&self) {
         assert_eq!(self.discord.failures(), Vec::<String>::new(), "the stand-in refused something");
+        assert_mention_safe(&self.discord.requests());
     }
 }
 
@@ -274,6 +277,7 @@ async fn a_dropped_gateway_is_resumed_and_the_bot_still_answers() {
     assert!(replies[0].text().contains("CoWoS"));
     let replies = bot.slash("sources", &[], json!([]), 1).await;
     assert!(replies[0].text().contains("4** reports"), "{}", replies[0].text());
+    insta::assert_snapshot!("sources_embeds", embeds_json(&replies[0]));
     bot.assert_no_failures();
 }
 
