@@ -17,12 +17,9 @@ use std::future::Future;
 use std::path::Path;
 use std::pin::Pin;
 use std::process::ExitCode;
-use std::sync::Arc;
 use std::time::Duration;
 
-use chipbot::chat::ChatService;
 use chipbot::config::{Secret, Settings};
-use chipbot::engine::Engine;
 use matrix_sdk::ruma::events::room::member::MembershipState;
 use matrix_sdk::ruma::events::room::message::MessageType;
 use matrix_sdk::ruma::{OwnedUserId, UserId};
@@ -59,6 +56,7 @@ fn main() -> ExitCode {
         ("empty_ask_gets_usage", |h| Box::pin(empty_ask_gets_usage(h))),
         ("hostile_report_text_is_escaped_and_pings_nobody", |h| Box::pin(hostile_text_is_escaped(h))),
         ("non_admin_reindex_is_refused", |h| Box::pin(non_admin_reindex_is_refused(h))),
+        ("serve_binary_answers_and_stops_on_sigterm", |h| Box::pin(serve_binary_stops_on_sigterm(h))),
         ("bot_answers_after_synapse_restart", |h| Box::pin(bot_answers_after_synapse_restart(h))),
     ];
     let selected: Vec<_> = cases.into_iter().filter(|(name, _)| filter.as_deref().is_none_or(|f| name.contains(f))).collect();
@@ -118,11 +116,10 @@ struct RunningBot {
 }
 
 impl RunningBot {
+    /// Starts the bot through the same entry point as `chipbot serve`.
     async fn start(settings: Settings) -> RunningBot {
-        let engine = tokio::task::spawn_blocking(move || Engine::open(settings)).await.expect("join").expect("engine");
-        let service = Arc::new(ChatService::new(engine));
         let stop = CancellationToken::new();
-        let task = tokio::spawn(chipbot::adapters::matrix::run(service, stop.clone()));
+        let task = tokio::spawn(chipbot::serve::serve_until(settings, stop.clone()));
         RunningBot { stop, task }
     }
 
@@ -338,4 +335,49 @@ async fn bot_answers_after_synapse_restart(h: &mut Harness) {
     let reply = alice.wait_reply(&room, &h.bot_id, &after, Duration::from_secs(120)).await;
     assert_cited_answer(&reply);
     scene.bot.stop().await;
+}
+
+async fn serve_binary_stops_on_sigterm(h: &mut Harness) {
+    let reports = common::copy_fixture("mini");
+    let data = tempfile::tempdir().expect("tempdir");
+    let root = common::root();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_chipbot"))
+        .current_dir(&root)
+        .args(["-v", "serve"])
+        .env("CHIPBOT_INDEX__REPORTS_DIR", reports.path())
+        .env("CHIPBOT_INDEX__DATA_DIR", data.path())
+        .env("CHIPBOT_MATRIX__HOMESERVER_URL", h.synapse.url())
+        .env("CHIPBOT_MATRIX__USER_ID", h.bot_id.as_str())
+        .env("CHIPBOT_MATRIX__ALLOWED_INVITERS", "@alice:localhost,@alice2:localhost")
+        .env("CHIPBOT_MATRIX__PASSWORD", PASSWORD)
+        .env("CHIPBOT_MATRIX__STORE_PASSPHRASE", "binary test passphrase")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("chipbot serve starts");
+    let alice = login(h, "alice").await;
+    let room = room_with_bot(h, &alice, false).await;
+    let q = alice.send(&room, "!ask CoWoS capacity").await;
+    let reply = alice.wait_reply(&room, &h.bot_id, &q, REPLY_WAIT).await;
+    assert_cited_answer(&reply);
+    let status = std::process::Command::new("kill").args(["-TERM", &child.id().to_string()]).status().expect("kill");
+    assert!(status.success());
+    let exit = tokio::task::block_in_place(|| {
+        let deadline = std::time::Instant::now() + Duration::from_secs(30);
+        loop {
+            if let Some(exit) = child.try_wait().expect("wait") {
+                return exit;
+            }
+            assert!(std::time::Instant::now() < deadline, "chipbot serve did not stop within 30 s of SIGTERM");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    });
+    let mut log = String::new();
+    if let Some(mut stderr) = child.stderr.take() {
+        use std::io::Read;
+        let _ = stderr.read_to_string(&mut log);
+    }
+    assert!(exit.success(), "clean exit after SIGTERM: {exit:?}\n{log}");
+    assert!(log.contains("shutdown signal received") && log.contains("Matrix bot stopped"), "{log}");
+    assert!(!log.contains(PASSWORD) && !log.contains("binary test passphrase"), "secrets never logged");
 }
