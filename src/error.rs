@@ -69,6 +69,18 @@ pub enum Error {
     #[error("{platform}: {message}")]
     Chat { platform: &'static str, message: String },
 
+    /// The state database could not be opened or used.
+    #[error("state store {}: {message}", path.display())]
+    Store { path: PathBuf, message: String },
+
+    /// A reindex was requested while another one runs.
+    #[error("a reindex is already running")]
+    ReindexRunning,
+
+    /// A digest request that cannot be served as asked (unknown name, ...).
+    #[error("digest: {0}")]
+    Digest(String),
+
     /// A blocking task panicked or was cancelled.
     #[error("background task failed: {0}")]
     Task(String),
@@ -107,6 +119,9 @@ impl Error {
             Error::Gazetteer(_) => "The list of known companies could not be loaded.".into(),
             Error::Chart(reason) => format!("The chart could not be drawn: {reason}."),
             Error::BelowFloor { .. } => self.to_string(),
+            Error::Store { .. } => "The bot's state database could not be used; an operator has to check it.".into(),
+            Error::ReindexRunning => "A reindex is already running; please wait for it to finish.".into(),
+            Error::Digest(message) => message.clone(),
             Error::Chat { .. } => "The chat service could not be reached. Please try again shortly.".into(),
         }
     }
