@@ -341,6 +341,7 @@ fn fail(cli: &Cli, error: &Error) -> ExitCode {
         | Error::Report { .. }
         | Error::NoReports { .. }
         | Error::Store { .. }
+        | Error::ReindexRefused(_)
         | Error::Gazetteer(_)
         | Error::BelowFloor { .. } => {
             error.to_string()

@@ -266,6 +266,11 @@ impl Engine {
         result
     }
 
+    /// Whether a reindex is running right now.
+    pub fn reindex_running(&self) -> bool {
+        self.inner.reindexing.load(Ordering::Acquire)
+    }
+
     /// Runs [`Engine::reindex`] and writes its audit record for `user` on
     /// `platform` (`cli`, `watch`, `matrix`, `discord`). Blocking.
     pub fn reindex_audited(&self, platform: &str, user: &str, full: bool) -> Result<IndexSummary> {
@@ -362,12 +367,22 @@ impl Engine {
 
     fn reindex_now(&self, full: bool) -> Result<IndexSummary> {
         let settings = &self.inner.settings;
+        let dir = &settings.index.reports_dir;
+        if !dir.is_dir() {
+            return Err(Error::ReindexRefused(format!("the reports directory {} is missing", dir.display())));
+        }
         let source = Source {
             reports_dir: &settings.index.reports_dir,
             gazetteer: &self.inner.gazetteer,
             window: settings.index.passage_paragraphs,
         };
-        let mut report = self.inner.index.update(&source, full)?;
+        let mut report = self.inner.index.update(&source, full).map_err(|e| match e {
+            Error::NoReports { dir } => Error::ReindexRefused(format!(
+                "no report could be loaded from {}, so the index would be empty",
+                dir.display()
+            )),
+            other => other,
+        })?;
         if let Ok(mut startup) = self.inner.startup.lock() {
             report.rebuilt = report.rebuilt.or(startup.rebuilt.take());
         }

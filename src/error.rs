@@ -77,6 +77,10 @@ pub enum Error {
     #[error("a reindex is already running")]
     ReindexRunning,
 
+    /// A reindex was refused; the current index stays in use.
+    #[error("reindex refused: {0}; the current index stays in use")]
+    ReindexRefused(String),
+
     /// A digest request that cannot be served as asked (unknown name, ...).
     #[error("digest: {0}")]
     Digest(String),
@@ -122,6 +126,9 @@ impl Error {
             Error::Store { .. } => "The bot's state database could not be used; an operator has to check it.".into(),
             Error::ReindexRunning => "A reindex is already running; please wait for it to finish.".into(),
             Error::Digest(message) => message.clone(),
+            Error::ReindexRefused(reason) => {
+                format!("Reindex refused: {reason}. Questions are still answered from the current index.")
+            }
             Error::Chat { .. } => "The chat service could not be reached. Please try again shortly.".into(),
         }
     }
