@@ -146,7 +146,7 @@ async fn run(cli: Cli) -> ExitCode {
     }
     let started = std::time::Instant::now();
     // `index` reports the update itself, so opening must not do it first.
-    let refresh = if matches!(cli.command, CliCommand::Index { .. }) { Refresh::Later } else { Refresh::OnOpen };
+    let refresh = if matches!(cli.command, CliCommand::Index { .. } | CliCommand::Audit { .. }) { Refresh::Later } else { Refresh::OnOpen };
     let opened = tokio::task::spawn_blocking(move || Engine::open_with(settings, refresh)).await;
     let engine = match opened.map_err(|e| Error::Task(e.to_string())).and_then(|r| r) {
         Ok(engine) => engine,
