@@ -31,17 +31,8 @@ pub async fn serve_until(settings: Settings, shutdown: CancellationToken) -> Res
     let service = Arc::new(ChatService::new(engine.clone()));
     let mut tasks: JoinSet<Result<()>> = JoinSet::new();
     for adapter in wanted {
-        // Unused when no chat adapter is compiled in.
-        #[allow(unused_variables)]
-        let (service, token) = (service.clone(), shutdown.clone());
         tracing::info!(adapter, "starting");
-        match adapter {
-            #[cfg(feature = "matrix")]
-            "matrix" => tasks.spawn(crate::adapters::matrix::run(service, token)),
-            #[cfg(feature = "discord")]
-            "discord" => tasks.spawn(crate::adapters::discord::run(service, token)),
-            _ => unreachable!("wanted_adapters only names compiled adapters"),
-        };
+        spawn_adapter(&mut tasks, adapter, service.clone(), shutdown.clone());
     }
     if !engine.settings().digests.is_empty() {
         let opener = engine.clone();
@@ -67,6 +58,23 @@ pub async fn serve_until(settings: Settings, shutdown: CancellationToken) -> Res
     }
     tracing::info!("all services stopped");
     outcome
+}
+
+/// Starts one compiled-in adapter.
+// Without chat features no arm uses the arguments.
+#[allow(unused_variables)]
+fn spawn_adapter(tasks: &mut JoinSet<Result<()>>, adapter: &str, service: Arc<ChatService>, token: CancellationToken) {
+    match adapter {
+        #[cfg(feature = "matrix")]
+        "matrix" => {
+            tasks.spawn(crate::adapters::matrix::run(service, token));
+        }
+        #[cfg(feature = "discord")]
+        "discord" => {
+            tasks.spawn(crate::adapters::discord::run(service, token));
+        }
+        _ => unreachable!("wanted_adapters only names compiled adapters"),
+    }
 }
 
 /// The adapters the settings ask for; an error when none is configured or one

@@ -114,3 +114,16 @@ fn rendered_digest_snapshots() {
     let json = chipbot::render::json::render(&reply);
     insta::assert_snapshot!("digest_json", serde_json::to_string_pretty(&json).expect("json"));
 }
+
+#[tokio::test]
+async fn chat_digest_command_replies_with_the_digest() {
+    let (engine, _between, _r, _d) = engine_with_late_report();
+    let service = chipbot::chat::ChatService::new(engine);
+    let sender = chipbot::chat::Sender::new(chipbot::chat::Platform::Matrix, "@ann:example.org");
+    let reply = service.handle_text(&sender, "!digest 2000-01-01").await.expect("a command");
+    let chipbot::reply::Reply::Digest(digest) = reply else { panic!("expected a digest, got {reply:?}") };
+    assert_eq!(digest.items.len(), 4, "everything indexed since 2000");
+    assert_cited(&digest);
+    let reply = service.handle_text(&sender, "!digest nope").await.expect("a command");
+    assert!(matches!(reply, chipbot::reply::Reply::Error { ref message } if message.contains("nope")), "{reply:?}");
+}

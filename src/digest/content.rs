@@ -115,7 +115,7 @@ impl Composer<'_> {
                     .iter()
                     .filter(|h| h.report.id != item.report_id && is_older(h.report.published, item.published))
                     .collect();
-                older.sort_by(|a, b| b.report.published.cmp(&a.report.published));
+                older.sort_by_key(|h| std::cmp::Reverse(h.report.published));
                 if let Some(change) = first_change(item, newer, &older, cited) {
                     out.push(change);
                 }
