@@ -261,9 +261,15 @@ impl Engine {
         if flag.compare_exchange(false, true, Ordering::AcqRel, Ordering::Acquire).is_err() {
             return Err(Error::ReindexRunning);
         }
-        let result = self.reindex_now(full);
-        flag.store(false, Ordering::Release);
-        result
+        // Cleared on every exit, including a panic.
+        struct Running<'a>(&'a AtomicBool);
+        impl Drop for Running<'_> {
+            fn drop(&mut self) {
+                self.0.store(false, Ordering::Release);
+            }
+        }
+        let _running = Running(flag);
+        self.reindex_now(full)
     }
 
     /// Whether a reindex is running right now.
@@ -274,6 +280,7 @@ impl Engine {
     /// Runs [`Engine::reindex`] and writes its audit record for `user` on
     /// `platform` (`cli`, `watch`, `matrix`, `discord`). Blocking.
     pub fn reindex_audited(&self, platform: &str, user: &str, full: bool) -> Result<IndexSummary> {
+        let requested = Utc::now();
         let result = self.reindex(full);
         let (outcome, summary) = match &result {
             Ok(summary) => (AuditOutcome::Ok, summary_text(summary)),
@@ -282,7 +289,7 @@ impl Engine {
         };
         self.audit(AuditRecord {
             id: 0,
-            at: Utc::now(),
+            at: requested,
             platform: platform.to_string(),
             user_id: user.to_string(),
             full,
@@ -377,10 +384,7 @@ impl Engine {
             window: settings.index.passage_paragraphs,
         };
         let mut report = self.inner.index.update(&source, full).map_err(|e| match e {
-            Error::NoReports { dir } => Error::ReindexRefused(format!(
-                "no report could be loaded from {}, so the index would be empty",
-                dir.display()
-            )),
+            e @ Error::NoReports { .. } => Error::ReindexRefused(format!("{e}, so the index would be empty")),
             other => other,
         })?;
         if let Ok(mut startup) = self.inner.startup.lock() {

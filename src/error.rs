@@ -38,8 +38,12 @@ pub enum Error {
     },
 
     /// The reports directory yielded nothing that could be indexed.
-    #[error("no reports could be loaded from {}", dir.display())]
-    NoReports { dir: PathBuf },
+    #[error("no reports could be loaded from {}{}", dir.display(), failure_list(failed))]
+    NoReports {
+        dir: PathBuf,
+        /// (file, reason) for files that were found but could not be loaded.
+        failed: Vec<(String, String)>,
+    },
 
     /// The search index failed in a way a rebuild could not fix.
     #[error("search index error: {0}")]
@@ -88,6 +92,16 @@ pub enum Error {
     /// A blocking task panicked or was cancelled.
     #[error("background task failed: {0}")]
     Task(String),
+}
+
+/// " (a.md: reason; b.md: reason)" for the first few failures.
+fn failure_list(failed: &[(String, String)]) -> String {
+    if failed.is_empty() {
+        return String::new();
+    }
+    let shown: Vec<String> = failed.iter().take(3).map(|(file, reason)| format!("{file}: {reason}")).collect();
+    let more = if failed.len() > 3 { format!("; and {} more", failed.len() - 3) } else { String::new() };
+    format!(" ({}{more})", shown.join("; "))
 }
 
 impl Error {

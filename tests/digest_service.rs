@@ -210,3 +210,25 @@ async fn a_post_interrupted_mid_send_is_not_sent_again() {
     assert_eq!(row.state, OutboxState::Failed);
     assert!(row.last_error.expect("reason").contains("interrupted"));
 }
+
+#[tokio::test(start_paused = true)]
+async fn waiting_for_the_adapter_to_connect_costs_no_attempt() {
+    let rig = rig("0 9 * * *", MissedSlots::CatchUpOnce);
+    let clock = Clock::starting_at(utc("2026-04-06T06:59:00Z"));
+    let poster = RecordingPoster::new(clock, Vec::new());
+    let posters = PosterRegistry::default();
+    let policy = RetryPolicy { max_attempts: 1, ..RetryPolicy::default() };
+    let service = DigestService::new(rig.engine.clone(), rig.store.clone(), posters.clone()).with_clock(clock).with_retry(policy);
+    let shutdown = CancellationToken::new();
+    let handle = tokio::spawn(service.run(shutdown.clone()));
+    tokio::time::sleep(Duration::from_secs(10 * 60)).await; // the slot passes with no adapter
+    assert!(poster.attempts().is_empty());
+    posters.register(poster.clone());
+    tokio::time::sleep(Duration::from_secs(60)).await;
+    shutdown.cancel();
+    handle.await.expect("joined").expect("service ran");
+    assert_eq!(poster.delivered().len(), 1);
+    let key = OutboxKey { digest: "daily".into(), target: "discord:42".into(), slot: utc("2026-04-06T07:00:00Z") };
+    let row = rig.store.outbox_entry(&key).expect("read").expect("row");
+    assert_eq!((row.state, row.attempts), (OutboxState::Sent, 1));
+}

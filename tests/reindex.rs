@@ -155,20 +155,25 @@ async fn a_missing_or_empty_reports_directory_is_refused_and_the_old_index_answe
         let entry = entry.expect("entry");
         std::fs::rename(entry.path(), moved.path().join(entry.file_name())).expect("move");
     }
-    // Empty directory first, then no directory at all.
-    for step in ["empty", "missing"] {
-        if step == "missing" {
-            std::fs::remove_dir(reports.path()).expect("remove dir");
+    // Empty directory, then only a broken file, then no directory at all.
+    for step in ["empty", "broken", "missing"] {
+        match step {
+            "broken" => std::fs::write(reports.path().join("broken.md"), "no front matter").expect("write"),
+            "missing" => std::fs::remove_dir_all(reports.path()).expect("remove dir"),
+            _ => {}
         }
         let reply = service.handle(&admin(), Command::Index { full: true }).await;
         let Reply::Error { message } = reply else { panic!("{step}: expected a refusal, got {reply:?}") };
         assert!(message.starts_with("Reindex refused"), "{step}: {message}");
+        if step == "broken" {
+            assert!(message.contains("broken.md: ") && message.contains("front matter"), "{message}");
+        }
         let answer = engine.ask("HBM market share", None).expect("answer");
         assert!(!answer.citations.is_empty(), "{step}: the old index must keep answering");
         assert_eq!(engine.execute(Command::Sources).await.map(|r| matches!(r, Reply::Sources(s) if s.reports == 4)).ok(), Some(true));
     }
     let log = engine.store().expect("store").audit_log(10).expect("log");
-    assert_eq!(log.len(), 2);
+    assert_eq!(log.len(), 3);
     assert!(log.iter().all(|r| r.outcome == AuditOutcome::Error && r.summary.contains("reindex refused")), "{log:?}");
 }
 

@@ -36,6 +36,9 @@ use crate::store::{OutboxEntry, OutboxKey, Store};
 const MAX_NAP: Duration = Duration::from_secs(60);
 /// A slot is "missed" (not just reached a little late) after this long.
 const LATE_AFTER: chrono::Duration = chrono::Duration::minutes(5);
+/// How often a post whose platform has no connected adapter yet is looked at
+/// again. Waiting for the adapter does not count as an attempt.
+const WAIT_FOR_POSTER: Duration = Duration::from_secs(5);
 /// Slots counted when reporting how many were missed.
 const MISSED_COUNT_CAP: usize = 10_000;
 
@@ -186,6 +189,12 @@ impl DigestService {
     /// One attempt at one outbox row.
     async fn attempt(&self, digest: &DigestSettings, row: &OutboxEntry, state: &mut RunState) -> Result<()> {
         let key = row.key.clone();
+        let platform = digest.targets.iter().find(|t| t.key() == key.target).map(|t| t.platform);
+        if let Some(platform) = platform.filter(|p| self.posters.get(*p).is_none()) {
+            tracing::debug!(digest = %key.digest, target = %key.target, %platform, "waiting for the adapter to connect");
+            state.not_before.insert(key, Instant::now() + WAIT_FOR_POSTER);
+            return Ok(());
+        }
         let now = self.clock.now();
         let begin_key = key.clone();
         if !self.store.call(move |s| s.begin_attempt(&begin_key, now)).await? {

@@ -160,7 +160,7 @@ impl SearchIndex {
         let plan = update::plan(source.reports_dir, &previous, full)?;
         let mut report = UpdateReport::default();
         if plan.load.is_empty() && plan.keep.is_empty() {
-            return Err(Error::NoReports { dir: source.reports_dir.to_path_buf() });
+            return Err(Error::NoReports { dir: source.reports_dir.to_path_buf(), failed: Vec::new() });
         }
         if plan.load.is_empty() && plan.removed.is_empty() {
             report.unchanged = plan.keep.len();
@@ -174,7 +174,7 @@ impl SearchIndex {
         let files = update::apply(&mut writer, &self.fields, source, plan, &previous, &mut report, now)?;
         if files.is_empty() {
             writer.rollback().map_err(index_err)?;
-            return Err(Error::NoReports { dir: source.reports_dir.to_path_buf() });
+            return Err(Error::NoReports { dir: source.reports_dir.to_path_buf(), failed: report.failed });
         }
         if full {
             report.rebuilt = Some("full rebuild requested".into());
