@@ -56,6 +56,7 @@ fn main() -> ExitCode {
         ("empty_ask_gets_usage", |h| Box::pin(empty_ask_gets_usage(h))),
         ("hostile_report_text_is_escaped_and_pings_nobody", |h| Box::pin(hostile_text_is_escaped(h))),
         ("non_admin_reindex_is_refused", |h| Box::pin(non_admin_reindex_is_refused(h))),
+        ("scheduled_and_on_demand_digests_are_posted", |h| Box::pin(digests_are_posted(h))),
         ("serve_binary_answers_and_stops_on_sigterm", |h| Box::pin(serve_binary_stops_on_sigterm(h))),
         ("bot_answers_after_synapse_restart", |h| Box::pin(bot_answers_after_synapse_restart(h))),
     ];
@@ -380,4 +381,46 @@ async fn serve_binary_stops_on_sigterm(h: &mut Harness) {
     assert!(exit.success(), "clean exit after SIGTERM: {exit:?}\n{log}");
     assert!(log.contains("shutdown signal received") && log.contains("Matrix bot stopped"), "{log}");
     assert!(!log.contains(PASSWORD) && !log.contains("binary test passphrase"), "secrets never logged");
+}
+
+async fn digests_are_posted(h: &mut Harness) {
+    use chipbot::chat::Platform;
+    use chipbot::config::{DigestSettings, DigestTarget, MissedSlots};
+    let alice = login(h, "alice").await;
+    // The room exists before the bot starts: it finds the invite on its first sync.
+    let room = alice.create_room(false, &[&h.bot_id]).await;
+    let digest = DigestSettings {
+        name: "e2e-minutely".into(),
+        schedule: chipbot::digest::Schedule::parse("* * * * *", "Europe/Berlin").expect("schedule"),
+        targets: vec![DigestTarget { platform: Platform::Matrix, id: room.to_string() }],
+        query: None,
+        max_items: 5,
+        post_empty: true,
+        missed: MissedSlots::CatchUpOnce,
+    };
+    let scene = scene(h, "mini", |s| s.digests = vec![digest]).await;
+    alice.wait_membership(&room, &h.bot_id, MembershipState::Join, JOIN_WAIT).await;
+
+    let on_demand = alice.send(&room, "!digest").await;
+    let reply = alice.wait_reply(&room, &h.bot_id, &on_demand, REPLY_WAIT).await;
+    assert!(body(&reply).contains("Digest"), "{}", body(&reply));
+
+    // The scheduled post: not a reply, names the digest, arrives within a minute or so.
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(90);
+    let scheduled = loop {
+        let posts: Vec<Seen> = alice
+            .messages_from(&room, &h.bot_id)
+            .into_iter()
+            .filter(|s| matrix_user::in_reply_to(&s.json).is_none() && body(s).contains("e2e-minutely"))
+            .collect();
+        if let Some(first) = posts.first() {
+            break first.clone();
+        }
+        assert!(tokio::time::Instant::now() < deadline, "no scheduled digest within 90 s");
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    };
+    assert!(matches!(scheduled.event.content.msgtype, MessageType::Notice(_)));
+    assert!(html(&scheduled).contains("<strong>Digest"), "{}", html(&scheduled));
+    assert_eq!(scheduled.json["m.mentions"], serde_json::json!({}));
+    scene.bot.stop().await;
 }

@@ -10,6 +10,7 @@
 //! its age and the answered-events ledger, so a message sent while the bot
 //! was down is answered exactly once, and an old one not at all.
 
+mod digest;
 mod handlers;
 mod ledger;
 pub mod render;
@@ -23,7 +24,7 @@ use matrix_sdk::Client;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
-use crate::chat::ChatService;
+use crate::chat::{ChatService, Platform};
 use crate::error::Result;
 use handlers::Bot;
 use session::{chat_error, StorePaths};
@@ -46,6 +47,7 @@ pub async fn run(service: Arc<ChatService>, shutdown: CancellationToken) -> Resu
     let client = connected.client;
     let own = client.user_id().ok_or_else(|| chat_error("logged in without a user ID"))?.to_owned();
     let tasks = TaskTracker::new();
+    let posters = service.digest_posters().clone();
     let bot = Arc::new(Bot::new(service, &settings.matrix, &paths, own.clone(), tasks.clone()));
     client.add_event_handler_context(bot.clone());
     client.add_event_handler(handlers::on_invite);
@@ -56,7 +58,10 @@ pub async fn run(service: Arc<ChatService>, shutdown: CancellationToken) -> Resu
     client.add_event_handler(handlers::on_message);
     client.add_event_handler(handlers::on_undecryptable);
     tracing::info!(user = %own, restored = connected.restored, "Matrix bot is listening");
+    let poster = digest::MatrixPoster { client: client.clone(), max_reply_chars: settings.matrix.max_reply_chars };
+    posters.register(Arc::new(poster));
     sync_until_cancelled(&client, &shutdown).await;
+    posters.unregister(Platform::Matrix);
     tasks.close();
     if tokio::time::timeout(DRAIN_TIMEOUT, tasks.wait()).await.is_err() {
         tracing::warn!(pending = tasks.len(), "shutdown: some Matrix replies were still being sent");

@@ -23,6 +23,7 @@ pub fn render(reply: &Reply, max_chars: usize) -> MatrixMessage {
         Reply::Figures { answer, .. } => fit_answer(answer, max_chars, |a| answer_message(a, true)),
         Reply::Help { text } => cut_text(text, max_chars, paragraphs_html),
         Reply::Error { message } => cut_text(message, max_chars, paragraphs_html),
+        Reply::Digest(digest) => super::digest::render_digest(digest, max_chars),
         other => cut_text(&text::render(other, text::Highlight::Stars), max_chars, preformatted_html),
     }
 }
