@@ -4,6 +4,8 @@
 
 use std::path::PathBuf;
 
+use chrono::NaiveDate;
+
 /// Something a user asked chipbot to do.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Command {
@@ -17,6 +19,9 @@ pub enum Command {
     Help,
     /// Bring the index up to date (`full` re-reads every file).
     Index { full: bool },
+    /// What is new in the reports: the digest `name` (or the only/default
+    /// one), covering reports indexed since `since` (or its last period).
+    Digest { name: Option<String>, since: Option<NaiveDate> },
     /// List the figures found in one report file (CLI only).
     Extract { path: PathBuf },
 }
@@ -40,11 +45,26 @@ impl Command {
             "sources" => Command::Sources,
             "help" => Command::Help,
             "reindex" => Command::Index { full: argument.trim_start_matches('-').eq_ignore_ascii_case("full") },
+            "digest" => digest_command(argument),
             "" => return None,
             other => return Some(Err(UnknownCommand(other.chars().take(40).collect()))),
         };
         Some(Ok(command))
     }
+}
+
+/// `digest [name] [YYYY-MM-DD]`: a word that is a date is the start.
+fn digest_command(argument: &str) -> Command {
+    let mut name = None;
+    let mut since = None;
+    for word in argument.split_whitespace() {
+        match NaiveDate::parse_from_str(word, "%Y-%m-%d") {
+            Ok(date) => since = Some(date),
+            Err(_) if name.is_none() => name = Some(word.chars().take(64).collect()),
+            Err(_) => {}
+        }
+    }
+    Command::Digest { name, since }
 }
 
 /// The help text, with chat commands written with `prefix`.
@@ -56,6 +76,7 @@ pub fn help_text(prefix: &str) -> String {
          {prefix}figures <query>: a table of figures (with a chart when they compare)\n\
          {prefix}sources: what is indexed\n\
          {prefix}help: this text\n\
+         {prefix}digest [name] [YYYY-MM-DD]: what is new in the reports (since a date)\n\
          {prefix}reindex [full]: bring the index up to date (admins only)\n\n\
          Query syntax:\n\
          free words: Huawei AI chip market share\n\
@@ -84,6 +105,14 @@ mod tests {
         assert_eq!(Command::from_chat("!help", "!"), Some(Ok(Command::Help)));
         assert_eq!(Command::from_chat("!reindex", "!"), Some(Ok(Command::Index { full: false })));
         assert_eq!(Command::from_chat("!reindex --full", "!"), Some(Ok(Command::Index { full: true })));
+        assert_eq!(Command::from_chat("!digest", "!"), Some(Ok(Command::Digest { name: None, since: None })));
+        assert_eq!(
+            Command::from_chat("!digest weekly 2026-03-01", "!"),
+            Some(Ok(Command::Digest {
+                name: Some("weekly".into()),
+                since: NaiveDate::from_ymd_opt(2026, 3, 1)
+            }))
+        );
     }
 
     #[test]
@@ -111,7 +140,7 @@ mod tests {
     #[test]
     fn help_mentions_every_filter() {
         let text = help_text("!");
-        for word in ["company:", "topic:", "publisher:", "after:", "before:", "!ask"] {
+        for word in ["company:", "topic:", "publisher:", "after:", "before:", "!ask", "!digest"] {
             assert!(text.contains(word), "{word}");
         }
     }

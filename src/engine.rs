@@ -3,19 +3,21 @@
 //! searches and commits, file reads) runs on tokio's blocking pool.
 
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
-use chrono::Datelike;
-use sha2::{Digest, Sha256};
+use chrono::{DateTime, Datelike, NaiveDate, TimeZone, Utc};
+use sha2::{Digest as _, Sha256};
 
 use crate::answer::{Composer, FigureScope};
 use crate::command::{help_text, Command};
-use crate::config::Settings;
+use crate::config::{DigestSettings, Settings};
 use crate::error::{Error, Result};
 use crate::figures::{self, Gazetteer};
 use crate::query::{self, ParsedQuery};
-use crate::reply::{Answer, IndexSummary, Reply, SourceLine, SourcesSummary};
+use crate::reply::{Answer, Digest, IndexSummary, Reply, SourceLine, SourcesSummary};
+use crate::store::{AuditOutcome, AuditRecord, Store};
 use crate::search::{SearchIndex, Source, UpdateReport};
 
 /// Candidate passages fetched per requested citation before re-ranking.
@@ -36,6 +38,10 @@ struct Inner {
     /// What opening the engine did, reported once: notices go into the first
     /// answer, a rebuild reason into the first `index` summary.
     startup: Mutex<Startup>,
+    /// Set while a reindex runs; a second one is refused, not queued.
+    reindexing: AtomicBool,
+    /// The state store, opened on first use.
+    store: Mutex<Option<Store>>,
 }
 
 #[derive(Default)]
@@ -95,7 +101,14 @@ impl Engine {
             Err(e) => return Err(e),
         }
         let startup = Mutex::new(Startup { notices, rebuilt });
-        let inner = Inner { settings, gazetteer, index, startup };
+        let inner = Inner {
+            settings,
+            gazetteer,
+            index,
+            startup,
+            reindexing: AtomicBool::new(false),
+            store: Mutex::new(None),
+        };
         Ok(Engine { inner: Arc::new(inner) })
     }
 
@@ -122,6 +135,7 @@ impl Engine {
             Command::Sources => Ok(Reply::Sources(self.sources())),
             Command::Help => Ok(Reply::Help { text: help_text("") }),
             Command::Index { full } => self.reindex(full).map(Reply::Indexed),
+            Command::Digest { name, since } => self.on_demand_digest(name.as_deref(), since).map(Reply::Digest),
             Command::Extract { path } => self.extract(&path),
         };
         let elapsed_us = started.elapsed().as_micros() as u64;
@@ -203,7 +217,9 @@ impl Engine {
     }
 
     fn sources(&self) -> SourcesSummary {
-        let meta = self.inner.index.meta();
+        // One generation, so the counts below describe the same index.
+        let generation = self.inner.index.current();
+        let meta = &generation.meta;
         let mut by_publisher: BTreeMap<String, usize> = BTreeMap::new();
         let mut by_year: BTreeMap<i32, usize> = BTreeMap::new();
         for entry in meta.files.values() {
@@ -229,22 +245,148 @@ impl Engine {
         newest.truncate(5);
         SourcesSummary {
             reports: meta.report_count(),
-            passages: self.inner.index.passage_count(),
+            passages: generation.passage_count(),
             by_publisher,
             by_year: by_year.into_iter().rev().collect(),
             newest,
         }
     }
 
-    /// Brings the index up to date with the reports directory.
+    /// Brings the index up to date with the reports directory. Questions
+    /// keep being answered from the current index until the new one is
+    /// committed. Only one reindex runs at a time: a second request gets
+    /// [`Error::ReindexRunning`].
     pub fn reindex(&self, full: bool) -> Result<IndexSummary> {
+        let flag = &self.inner.reindexing;
+        if flag.compare_exchange(false, true, Ordering::AcqRel, Ordering::Acquire).is_err() {
+            return Err(Error::ReindexRunning);
+        }
+        // Cleared on every exit, including a panic.
+        struct Running<'a>(&'a AtomicBool);
+        impl Drop for Running<'_> {
+            fn drop(&mut self) {
+                self.0.store(false, Ordering::Release);
+            }
+        }
+        let _running = Running(flag);
+        self.reindex_now(full)
+    }
+
+    /// Whether a reindex is running right now.
+    pub fn reindex_running(&self) -> bool {
+        self.inner.reindexing.load(Ordering::Acquire)
+    }
+
+    /// Runs [`Engine::reindex`] and writes its audit record for `user` on
+    /// `platform` (`cli`, `watch`, `matrix`, `discord`). Blocking.
+    pub fn reindex_audited(&self, platform: &str, user: &str, full: bool) -> Result<IndexSummary> {
+        let requested = Utc::now();
+        let result = self.reindex(full);
+        let (outcome, summary) = match &result {
+            Ok(summary) => (AuditOutcome::Ok, summary_text(summary)),
+            Err(Error::ReindexRunning) => (AuditOutcome::Busy, Error::ReindexRunning.to_string()),
+            Err(e) => (AuditOutcome::Error, e.to_string()),
+        };
+        self.audit(AuditRecord {
+            id: 0,
+            at: requested,
+            platform: platform.to_string(),
+            user_id: user.to_string(),
+            full,
+            outcome,
+            summary,
+        });
+        result
+    }
+
+    /// Writes an audit record; a store failure is logged, not returned, so the
+    /// request's own outcome still reaches the user.
+    pub fn audit(&self, record: AuditRecord) {
+        let written = self.store().and_then(|store| store.record_audit(&record));
+        if let Err(e) = written {
+            tracing::error!(error = %e, platform = %record.platform, user = %record.user_id, "could not write the audit record");
+        }
+    }
+
+    /// The state store in the data directory, opened on first use. Blocking.
+    pub fn store(&self) -> Result<Store> {
+        let mut slot = self.inner.store.lock().map_err(|_| Error::Task("store lock poisoned".into()))?;
+        if let Some(store) = slot.as_ref() {
+            return Ok(store.clone());
+        }
+        let store = Store::open(&self.inner.settings.index.data_dir)?;
+        *slot = Some(store.clone());
+        Ok(store)
+    }
+
+    /// The configured digest called `name`; without a name, the only one
+    /// configured, or an unfiltered default when none is.
+    pub fn digest_spec(&self, name: Option<&str>) -> Result<DigestSettings> {
+        let digests = &self.inner.settings.digests;
+        let names = || digests.iter().map(|d| d.name.as_str()).collect::<Vec<_>>().join(", ");
+        match name {
+            Some(name) => digests.iter().find(|d| d.name.eq_ignore_ascii_case(name)).cloned().ok_or_else(|| {
+                if digests.is_empty() {
+                    Error::Digest(format!("No digest named `{name}`: none is configured."))
+                } else {
+                    Error::Digest(format!("No digest named `{name}`. Configured: {}.", names()))
+                }
+            }),
+            None => match digests.as_slice() {
+                [] => Ok(DigestSettings::fallback()),
+                [only] => Ok(only.clone()),
+                _ => Err(Error::Digest(format!("Several digests are configured; name one of: {}.", names()))),
+            },
+        }
+    }
+
+    /// The digest `spec` for reports indexed in `(since, until]`, on the blocking pool.
+    pub async fn digest(&self, spec: DigestSettings, since: DateTime<Utc>, until: DateTime<Utc>) -> Result<Digest> {
+        let engine = self.clone();
+        tokio::task::spawn_blocking(move || engine.digest_blocking(&spec, since, until))
+            .await
+            .map_err(|e| Error::Task(e.to_string()))?
+    }
+
+    /// Like [`Engine::digest`], on the current thread.
+    pub fn digest_blocking(&self, spec: &DigestSettings, since: DateTime<Utc>, until: DateTime<Utc>) -> Result<Digest> {
+        let parse = |q: &str| self.parse(q);
+        let composer = crate::digest::content::Composer { index: &self.inner.index, parse: &parse };
+        composer.compose(spec, since, until)
+    }
+
+    /// Where an on-demand digest starts: midnight of `since` in the digest's
+    /// time zone, else the start of the schedule's last full period.
+    pub fn digest_start(spec: &DigestSettings, since: Option<NaiveDate>, now: DateTime<Utc>) -> DateTime<Utc> {
+        let tz = spec.schedule.timezone();
+        let from_date = since.and_then(|d| tz.from_local_datetime(&d.and_time(chrono::NaiveTime::MIN)).earliest());
+        match from_date {
+            Some(start) => start.with_timezone(&Utc),
+            None => spec.schedule.period_start_before(now).unwrap_or(now - chrono::Duration::days(7)),
+        }
+    }
+
+    fn on_demand_digest(&self, name: Option<&str>, since: Option<NaiveDate>) -> Result<Digest> {
+        let spec = self.digest_spec(name)?;
+        let now = Utc::now();
+        self.digest_blocking(&spec, Self::digest_start(&spec, since, now), now)
+    }
+
+    fn reindex_now(&self, full: bool) -> Result<IndexSummary> {
         let settings = &self.inner.settings;
+        let dir = &settings.index.reports_dir;
+        if !dir.is_dir() {
+            return Err(Error::ReindexRefused(format!("the reports directory {} is missing", dir.display())));
+        }
         let source = Source {
             reports_dir: &settings.index.reports_dir,
             gazetteer: &self.inner.gazetteer,
             window: settings.index.passage_paragraphs,
         };
-        let mut report = self.inner.index.update(&source, full)?;
+        let mut report = self.inner.index.update(&source, full).map_err(|e| match e {
+            e @ Error::NoReports { .. } => Error::ReindexRefused(format!("{e}, so the index would be empty")),
+            other => other,
+        })?;
         if let Ok(mut startup) = self.inner.startup.lock() {
             report.rebuilt = report.rebuilt.or(startup.rebuilt.take());
         }
@@ -300,6 +442,23 @@ fn update_notices(report: &UpdateReport, first_build: bool) -> Vec<String> {
     notices
 }
 
+/// The audit summary of a reindex: counts, failures and time.
+fn summary_text(s: &IndexSummary) -> String {
+    let mut text = format!(
+        "added {}, updated {}, removed {}, unchanged {}, failed {}; {} ms",
+        s.added.len(),
+        s.updated.len(),
+        s.removed.len(),
+        s.unchanged,
+        s.failed.len(),
+        s.elapsed_ms
+    );
+    for (file, reason) in &s.failed {
+        text.push_str(&format!("; {file}: {reason}"));
+    }
+    text
+}
+
 fn command_name(command: &Command) -> &'static str {
     match command {
         Command::Ask { .. } => "ask",
@@ -307,6 +466,7 @@ fn command_name(command: &Command) -> &'static str {
         Command::Sources => "sources",
         Command::Help => "help",
         Command::Index { .. } => "index",
+        Command::Digest { .. } => "digest",
         Command::Extract { .. } => "extract",
     }
 }

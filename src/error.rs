@@ -38,8 +38,12 @@ pub enum Error {
     },
 
     /// The reports directory yielded nothing that could be indexed.
-    #[error("no reports could be loaded from {}", dir.display())]
-    NoReports { dir: PathBuf },
+    #[error("no reports could be loaded from {}{}", dir.display(), failure_list(failed))]
+    NoReports {
+        dir: PathBuf,
+        /// (file, reason) for files that were found but could not be loaded.
+        failed: Vec<(String, String)>,
+    },
 
     /// The search index failed in a way a rebuild could not fix.
     #[error("search index error: {0}")]
@@ -69,9 +73,35 @@ pub enum Error {
     #[error("{platform}: {message}")]
     Chat { platform: &'static str, message: String },
 
+    /// The state database could not be opened or used.
+    #[error("state store {}: {message}", path.display())]
+    Store { path: PathBuf, message: String },
+
+    /// A reindex was requested while another one runs.
+    #[error("a reindex is already running")]
+    ReindexRunning,
+
+    /// A reindex was refused; the current index stays in use.
+    #[error("reindex refused: {0}; the current index stays in use")]
+    ReindexRefused(String),
+
+    /// A digest request that cannot be served as asked (unknown name, ...).
+    #[error("digest: {0}")]
+    Digest(String),
+
     /// A blocking task panicked or was cancelled.
     #[error("background task failed: {0}")]
     Task(String),
+}
+
+/// " (a.md: reason; b.md: reason)" for the first few failures.
+fn failure_list(failed: &[(String, String)]) -> String {
+    if failed.is_empty() {
+        return String::new();
+    }
+    let shown: Vec<String> = failed.iter().take(3).map(|(file, reason)| format!("{file}: {reason}")).collect();
+    let more = if failed.len() > 3 { format!("; and {} more", failed.len() - 3) } else { String::new() };
+    format!(" ({}{more})", shown.join("; "))
 }
 
 impl Error {
@@ -107,6 +137,12 @@ impl Error {
             Error::Gazetteer(_) => "The list of known companies could not be loaded.".into(),
             Error::Chart(reason) => format!("The chart could not be drawn: {reason}."),
             Error::BelowFloor { .. } => self.to_string(),
+            Error::Store { .. } => "The bot's state database could not be used; an operator has to check it.".into(),
+            Error::ReindexRunning => "A reindex is already running; please wait for it to finish.".into(),
+            Error::Digest(message) => message.clone(),
+            Error::ReindexRefused(reason) => {
+                format!("Reindex refused: {reason}. Questions are still answered from the current index.")
+            }
             Error::Chat { .. } => "The chat service could not be reached. Please try again shortly.".into(),
         }
     }

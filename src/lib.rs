@@ -19,6 +19,7 @@ pub mod chat;
 pub mod cli;
 pub mod command;
 pub mod config;
+pub mod digest;
 pub mod engine;
 pub mod error;
 pub mod eval;
@@ -29,6 +30,8 @@ pub mod reply;
 pub mod report;
 pub mod search;
 pub mod serve;
+pub mod store;
 pub mod text;
+pub mod watch;
 
 pub use error::{Error, Result};

@@ -4,7 +4,7 @@
 
 use std::ops::Range;
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
 use crate::figures::Figure;
@@ -99,6 +99,58 @@ pub struct IndexSummary {
     pub elapsed_ms: u128,
 }
 
+/// A digest: reports indexed in `(since, until]`, newest first, then the
+/// figures that changed. Citation numbers are shared by the whole digest, and
+/// every figure and summary is taken from a cited passage.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Digest {
+    pub name: String,
+    pub since: DateTime<Utc>,
+    pub until: DateTime<Utc>,
+    /// The digest's query filter, if any.
+    pub filter: Option<String>,
+    pub items: Vec<DigestItem>,
+    /// New reports left out because of `max_items`.
+    pub more: usize,
+    pub changes: Vec<FigureChange>,
+    pub citations: Vec<Citation>,
+    pub notices: Vec<String>,
+}
+
+impl Digest {
+    /// Whether there is nothing new to report.
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+}
+
+/// One new report in a digest.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DigestItem {
+    pub report_id: String,
+    pub title: String,
+    pub publisher: String,
+    pub published: Option<NaiveDate>,
+    pub url: Option<String>,
+    pub indexed_at: DateTime<Utc>,
+    /// One line from the report's opening passage.
+    pub summary: String,
+    /// The citation holding the passage the summary comes from.
+    pub summary_citation: usize,
+    /// Key figures, each citing the passage that states it.
+    pub figures: Vec<CitedFigure>,
+}
+
+/// A figure a newer report gives differently from an older one.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FigureChange {
+    pub subject: String,
+    pub metric: String,
+    pub year: Option<i32>,
+    pub newer: CitedFigure,
+    pub older: CitedFigure,
+}
+
 /// Everything a command can answer with.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Reply {
@@ -106,11 +158,12 @@ pub enum Reply {
     /// The figures table; `chart_png` holds a chart when one could be drawn.
     Figures {
         answer: Answer,
-            chart_png: Option<Vec<u8>>,
+        chart_png: Option<Vec<u8>>,
     },
     Sources(SourcesSummary),
     Help { text: String },
     Indexed(IndexSummary),
+    Digest(Digest),
     Extracted { figures: Vec<Figure> },
     /// A user-facing error message (the details went to the log).
     Error { message: String },

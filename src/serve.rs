@@ -1,6 +1,9 @@
 //! `chipbot serve`: opens the engine once and runs every configured chat
 //! adapter on it until SIGINT or SIGTERM, then shuts them down gracefully
-//! through one cancellation token.
+//! through one cancellation token. Next to the adapters it runs the digest
+//! service when `[[digest]]` entries exist (adapters register their posters
+//! in the shared [`crate::digest::PosterRegistry`]), and the reports watcher
+//! when `index.watch` is on.
 
 use std::sync::Arc;
 
@@ -25,32 +28,53 @@ pub async fn serve_until(settings: Settings, shutdown: CancellationToken) -> Res
     let engine = tokio::task::spawn_blocking(move || Engine::open(settings))
         .await
         .map_err(|e| Error::Task(e.to_string()))??;
-    let service = Arc::new(ChatService::new(engine));
-    let mut tasks = JoinSet::new();
+    let service = Arc::new(ChatService::new(engine.clone()));
+    let mut tasks: JoinSet<Result<()>> = JoinSet::new();
     for adapter in wanted {
-        let (service, token) = (service.clone(), shutdown.clone());
         tracing::info!(adapter, "starting");
-        match adapter {
-            #[cfg(feature = "matrix")]
-            "matrix" => tasks.spawn(crate::adapters::matrix::run(service, token)),
-            #[cfg(feature = "discord")]
-            "discord" => tasks.spawn(crate::adapters::discord::run(service, token)),
-            _ => unreachable!("wanted_adapters only names compiled adapters"),
-        };
+        spawn_adapter(&mut tasks, adapter, service.clone(), shutdown.clone());
+    }
+    if !engine.settings().digests.is_empty() {
+        let opener = engine.clone();
+        let store = tokio::task::spawn_blocking(move || opener.store()).await.map_err(|e| Error::Task(e.to_string()))??;
+        let posters = service.digest_posters().clone();
+        tracing::info!(digests = engine.settings().digests.len(), "starting the digest service");
+        tasks.spawn(crate::digest::run_scheduler(engine.clone(), store, posters, shutdown.clone()));
+    }
+    if engine.settings().index.watch {
+        tracing::info!("watching the reports directory");
+        tasks.spawn(crate::watch::run(engine.clone(), shutdown.clone()));
     }
     let mut outcome = Ok(());
     while let Some(joined) = tasks.join_next().await {
         let result = joined.map_err(|e| Error::Task(e.to_string())).and_then(|r| r);
         if let Err(e) = result {
-            tracing::error!(error = %e, "adapter stopped; shutting down the others");
+            tracing::error!(error = %e, "a service stopped with an error; shutting down the others");
             shutdown.cancel();
             if outcome.is_ok() {
                 outcome = Err(e);
             }
         }
     }
-    tracing::info!("all adapters stopped");
+    tracing::info!("all services stopped");
     outcome
+}
+
+/// Starts one compiled-in adapter.
+// Without chat features no arm uses the arguments.
+#[allow(unused_variables)]
+fn spawn_adapter(tasks: &mut JoinSet<Result<()>>, adapter: &str, service: Arc<ChatService>, token: CancellationToken) {
+    match adapter {
+        #[cfg(feature = "matrix")]
+        "matrix" => {
+            tasks.spawn(crate::adapters::matrix::run(service, token));
+        }
+        #[cfg(feature = "discord")]
+        "discord" => {
+            tasks.spawn(crate::adapters::discord::run(service, token));
+        }
+        _ => unreachable!("wanted_adapters only names compiled adapters"),
+    }
 }
 
 /// The adapters the settings ask for; an error when none is configured or one

@@ -2,8 +2,12 @@
 //! message or slash interaction into a [`Sender`] plus text or a
 //! [`Command`]; [`ChatService`] applies the rules that do not depend on the
 //! platform (prefix parsing, admin checks, per-user rate limits, turning
-//! errors into user-facing messages) and returns a platform-neutral
-//! [`Reply`] for the adapter to render. No platform type crosses this line.
+//! errors into user-facing messages, writing the reindex audit log) and
+//! returns a platform-neutral [`Reply`] for the adapter to render. No
+//! platform type crosses this line.
+//!
+//! Adapters that can post digests register a
+//! [`crate::digest::DigestPoster`] in [`ChatService::digest_posters`].
 
 pub mod glob;
 pub mod ratelimit;
@@ -14,8 +18,11 @@ use std::time::Duration;
 
 use crate::command::{help_text, Command, UnknownCommand};
 use crate::config::AdminSettings;
+use crate::digest::PosterRegistry;
 use crate::engine::Engine;
+use crate::error::Error;
 use crate::reply::Reply;
+use crate::store::{AuditOutcome, AuditRecord};
 
 pub use ratelimit::RateLimiter;
 
@@ -81,6 +88,7 @@ pub struct ChatService {
     prefix: String,
     admins: AdminSettings,
     limiter: RateLimiter,
+    posters: PosterRegistry,
 }
 
 impl ChatService {
@@ -89,7 +97,19 @@ impl ChatService {
         let settings = engine.settings();
         let chat = &settings.chat;
         let limiter = RateLimiter::new(chat.rate_limit_count, Duration::from_secs(chat.rate_limit_window_secs));
-        ChatService { prefix: chat.prefix.clone(), admins: settings.admins.clone(), engine, limiter }
+        ChatService {
+            prefix: chat.prefix.clone(),
+            admins: settings.admins.clone(),
+            engine,
+            limiter,
+            posters: PosterRegistry::default(),
+        }
+    }
+
+    /// Where adapters register their digest posters; the digest service
+    /// started by `serve` reads the same registry.
+    pub fn digest_posters(&self) -> &PosterRegistry {
+        &self.posters
     }
 
     /// The engine behind this layer.
@@ -129,7 +149,11 @@ impl ChatService {
         let name = command_word(&command);
         if requires_admin(&command) && !sender.is_admin(&self.admins) {
             tracing::warn!(platform = %sender.platform, user = %sender.user_id, command = name, "refused admin command");
-            return Reply::Error { message: format!("Sorry, only chipbot admins can run `{}{name}`.", self.prefix) };
+            let message = format!("Sorry, only chipbot admins can run `{}{name}`.", self.prefix);
+            if let Command::Index { full } = command {
+                self.audit_refusal(sender, full, &message).await;
+            }
+            return Reply::Error { message };
         }
         if command == Command::Help {
             return Reply::Help { text: help_text(&self.prefix) };
@@ -139,12 +163,43 @@ impl ChatService {
             tracing::info!(platform = %sender.platform, user = %sender.user_id, wait_s = wait.as_secs(), "rate limited");
             return Reply::Error { message: rate_limit_message(wait) };
         }
-        match self.engine.execute(command).await {
+        let result = match command {
+            Command::Index { full } => self.reindex(sender, full).await,
+            other => self.engine.execute(other).await,
+        };
+        match result {
             Ok(reply) => reply,
             Err(e) => {
                 tracing::warn!(platform = %sender.platform, user = %sender.user_id, command = name, error = ?e, "command failed");
                 Reply::Error { message: e.user_message() }
             }
+        }
+    }
+}
+
+impl ChatService {
+    /// Runs an admin's reindex on the blocking pool, writing its audit record.
+    async fn reindex(&self, sender: &Sender, full: bool) -> crate::Result<Reply> {
+        let (engine, platform, user) = (self.engine.clone(), sender.platform.to_string(), sender.user_id.clone());
+        tokio::task::spawn_blocking(move || engine.reindex_audited(&platform, &user, full).map(Reply::Indexed))
+            .await
+            .map_err(|e| Error::Task(e.to_string()))?
+    }
+
+    /// Writes the audit record of a refused (non-admin) reindex.
+    async fn audit_refusal(&self, sender: &Sender, full: bool, message: &str) {
+        let record = AuditRecord {
+            id: 0,
+            at: chrono::Utc::now(),
+            platform: sender.platform.to_string(),
+            user_id: sender.user_id.clone(),
+            full,
+            outcome: AuditOutcome::Refused,
+            summary: message.to_string(),
+        };
+        let engine = self.engine.clone();
+        if let Err(e) = tokio::task::spawn_blocking(move || engine.audit(record)).await {
+            tracing::error!(error = %e, "audit task failed");
         }
     }
 }
@@ -163,6 +218,7 @@ pub fn command_word(command: &Command) -> &'static str {
         Command::Sources => "sources",
         Command::Help => "help",
         Command::Index { .. } => "reindex",
+        Command::Digest { .. } => "digest",
         Command::Extract { .. } => "extract",
     }
 }

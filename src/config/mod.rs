@@ -7,12 +7,14 @@
 //! Secrets are the exception: they are read from the environment only.
 
 mod chat;
+mod digest;
 mod secret;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 pub use chat::{AdminSettings, ChatSettings, DiscordSettings, MatrixSettings};
+pub use digest::{DigestSettings, DigestTarget, MissedSlots};
 pub use secret::{Secret, Secrets, SECRET_KEYS};
 
 use serde::Deserialize;
@@ -37,6 +39,8 @@ pub struct Settings {
     pub matrix: MatrixSettings,
     pub discord: DiscordSettings,
     pub admins: AdminSettings,
+    /// Scheduled digests (`[[digest]]` entries).
+    pub digests: Vec<DigestSettings>,
     /// Tokens and passwords, from the environment only.
     pub secrets: Secrets,
 }
@@ -51,6 +55,10 @@ pub struct IndexSettings {
     pub data_dir: PathBuf,
     /// Paragraphs per passage window.
     pub passage_paragraphs: usize,
+    /// `chipbot serve` reindexes by itself when report files change.
+    pub watch: bool,
+    /// Quiet time after the last change before a watch-mode reindex, in seconds.
+    pub watch_debounce_secs: u64,
 }
 
 impl Default for IndexSettings {
@@ -59,6 +67,8 @@ impl Default for IndexSettings {
             reports_dir: PathBuf::from("index/reports"),
             data_dir: PathBuf::from("index/data"),
             passage_paragraphs: 1,
+            watch: false,
+            watch_debounce_secs: 10,
         }
     }
 }
@@ -135,6 +145,7 @@ struct RawSettings {
     matrix: MatrixSettings,
     discord: DiscordSettings,
     admins: AdminSettings,
+    digest: Vec<digest::RawDigest>,
 }
 
 impl Settings {
@@ -237,6 +248,13 @@ impl RawSettings {
         problems.extend(self.chat.problems());
         problems.extend(self.matrix.problems());
         problems.extend(self.discord.problems());
+        if self.index.watch && self.index.watch_debounce_secs == 0 {
+            problems.push("index.watch_debounce_secs must be at least 1".into());
+        }
+        let digests = digest::validate(self.digest, self.answer.max_query_chars).unwrap_or_else(|found| {
+            problems.extend(found);
+            Vec::new()
+        });
         if !problems.is_empty() {
             return Err(Error::Config(problems.join("; ")));
         }
@@ -249,6 +267,7 @@ impl RawSettings {
             matrix: self.matrix,
             discord: self.discord,
             admins: self.admins,
+            digests,
             secrets,
         })
     }
@@ -338,6 +357,27 @@ mod tests {
         assert!(s.matrix.is_configured());
         assert_eq!(s.admins.discord_roles, vec![42]);
         assert_eq!(s.chat.prefix, "!");
+    }
+
+    #[test]
+    fn digests_load_and_bad_ones_stop_startup_naming_the_entry() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        write(
+            dir.path(),
+            "default.toml",
+            "[[digest]]\nname = \"weekly\"\nschedule = \"0 9 * * MON\"\ntimezone = \"Europe/Berlin\"\n\
+             discord_channels = [123]\nquery = \"topic:hbm\"\n",
+        );
+        let s = Settings::load_layers(dir.path(), None, TEST_ENV).expect("load");
+        assert_eq!(s.digests.len(), 1);
+        assert_eq!(s.digests[0].schedule.expression(), "0 9 * * MON");
+        write(
+            dir.path(),
+            "local.toml",
+            "[[digest]]\nname = \"weekly\"\nschedule = \"0 9 * * MON\"\ntimezone = \"Europe/Nowhere\"\nmatrix_rooms = [\"!r:hs\"]\n",
+        );
+        let err = Settings::load_layers(dir.path(), None, TEST_ENV).expect_err("bad zone");
+        assert!(err.to_string().contains("digest \"weekly\": timezone \"Europe/Nowhere\""), "{err}");
     }
 
     #[test]

@@ -4,7 +4,7 @@
 use serde_json::{json, Map, Value};
 
 use crate::figures::Figure;
-use crate::reply::{Answer, Reply};
+use crate::reply::{Answer, CitedFigure, Digest, Reply};
 
 /// Renders any reply as a JSON value.
 pub fn render(reply: &Reply) -> Value {
@@ -27,6 +27,7 @@ pub fn render(reply: &Reply) -> Value {
             "rebuilt": s.rebuilt,
             "elapsed_ms": s.elapsed_ms,
         }),
+        Reply::Digest(digest) => digest_json(digest),
         Reply::Extracted { figures } => json!({
             "figures": figures.iter().map(|f| {
                 let mut obj = figure_fields(f);
@@ -81,6 +82,75 @@ pub fn answer_json(answer: &Answer) -> Value {
         "suggestions": answer.suggestions,
         "notices": answer.notices,
     })
+}
+
+/// The `digest --json` shape.
+pub fn digest_json(d: &Digest) -> Value {
+    let items: Vec<Value> = d
+        .items
+        .iter()
+        .map(|item| {
+            json!({
+                "report_id": item.report_id,
+                "title": item.title,
+                "publisher": item.publisher,
+                "published": item.published.map(|p| p.to_string()),
+                "url": item.url,
+                "indexed_at": item.indexed_at.to_rfc3339(),
+                "summary": item.summary,
+                "summary_citation": item.summary_citation,
+                "figures": item.figures.iter().map(cited_figure).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    let changes: Vec<Value> = d
+        .changes
+        .iter()
+        .map(|c| {
+            json!({
+                "subject": c.subject,
+                "metric": c.metric,
+                "year": c.year,
+                "newer": cited_figure(&c.newer),
+                "older": cited_figure(&c.older),
+            })
+        })
+        .collect();
+    let citations: Vec<Value> = d
+        .citations
+        .iter()
+        .map(|c| {
+            json!({
+                "n": c.n,
+                "report_id": c.report_id,
+                "title": c.title,
+                "publisher": c.publisher,
+                "published": c.published.map(|p| p.to_string()),
+                "url": c.url,
+                "snippet": c.snippet.text,
+            })
+        })
+        .collect();
+    json!({
+        "digest": d.name,
+        "since": d.since.to_rfc3339(),
+        "until": d.until.to_rfc3339(),
+        "filter": d.filter,
+        "items": items,
+        "more": d.more,
+        "changes": changes,
+        "citations": citations,
+        "notices": d.notices,
+    })
+}
+
+fn cited_figure(cf: &CitedFigure) -> Value {
+    let mut obj = figure_fields(&cf.figure);
+    obj.insert("citation".into(), json!(cf.citation));
+    if let Some(metric) = &cf.metric {
+        obj.insert("metric".into(), json!(metric));
+    }
+    Value::Object(obj)
 }
 
 fn figure_fields(f: &Figure) -> Map<String, Value> {

@@ -4,7 +4,7 @@
 use std::fmt::Write;
 
 use super::{kind_label, mark_snippet, period_label, source_line};
-use crate::reply::{Answer, IndexSummary, Reply, SourcesSummary};
+use crate::reply::{Answer, CitedFigure, Digest, IndexSummary, Reply, SourcesSummary};
 
 /// How highlighted words are marked.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -32,6 +32,7 @@ pub fn render(reply: &Reply, style: Highlight) -> String {
         Reply::Sources(summary) => sources_text(summary),
         Reply::Help { text } => format!("{text}\n"),
         Reply::Indexed(summary) => index_text(summary),
+        Reply::Digest(digest) => digest_text(digest),
         Reply::Extracted { figures } => {
             let mut out = String::new();
             for f in figures {
@@ -164,4 +165,63 @@ fn index_text(s: &IndexSummary) -> String {
         let _ = writeln!(out, "  failed: {file}: {reason}");
     }
     out
+}
+
+/// A digest: the window, the new reports with their figures, the figures
+/// that changed, then the numbered sources.
+pub fn digest_text(d: &Digest) -> String {
+    let when = |t: chrono::DateTime<chrono::Utc>| t.format("%Y-%m-%d %H:%M UTC").to_string();
+    let mut out = format!("Digest \"{}\": reports indexed {} to {}", d.name, when(d.since), when(d.until));
+    if let Some(filter) = &d.filter {
+        let _ = write!(out, " matching `{filter}`");
+    }
+    out.push('\n');
+    for notice in &d.notices {
+        let _ = writeln!(out, "note: {notice}");
+    }
+    if d.is_empty() {
+        out.push_str("\nNothing new.\n");
+        return out;
+    }
+    for (i, item) in d.items.iter().enumerate() {
+        let date = item.published.map_or_else(|| "undated".to_string(), |p| p.to_string());
+        let _ = writeln!(out, "\n{}. {} ({}, {})", i + 1, item.title, item.publisher, date);
+        let _ = writeln!(out, "   {} [{}]", item.summary, item.summary_citation);
+        for f in &item.figures {
+            let _ = writeln!(out, "   - {}", figure_line(f));
+        }
+        if let Some(url) = &item.url {
+            let _ = writeln!(out, "   {url}");
+        }
+    }
+    if d.more > 0 {
+        let _ = writeln!(out, "\n(and {} more new report(s))", d.more);
+    }
+    if !d.changes.is_empty() {
+        out.push_str("\nFigures that changed\n");
+        for c in &d.changes {
+            let period = c.year.map(|y| format!(" ({y})")).unwrap_or_default();
+            let _ = writeln!(
+                out,
+                "  {} {}{}: now {} [{}], earlier {} [{}]",
+                c.subject, c.metric, period, c.newer.figure.text, c.newer.citation, c.older.figure.text, c.older.citation
+            );
+        }
+    }
+    out.push_str("\nSources\n");
+    for c in &d.citations {
+        let _ = writeln!(out, "  [{}] {} ({}) {}", c.n, c.title, source_line(c), c.url.as_deref().unwrap_or(""));
+    }
+    out
+}
+
+fn figure_line(cf: &CitedFigure) -> String {
+    let f = &cf.figure;
+    let what = match (&f.subject, &cf.metric) {
+        (Some(s), Some(m)) => format!("{s} {m}"),
+        (Some(s), None) => s.clone(),
+        (None, Some(m)) => m.clone(),
+        (None, None) => kind_label(f.kind).to_string(),
+    };
+    format!("{}: {} ({}) [{}]", what, f.text, period_label(f), cf.citation)
 }

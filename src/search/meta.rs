@@ -34,6 +34,10 @@ pub struct FileEntry {
     pub modified_ns: Option<u128>,
     pub passages: usize,
     pub report: ReportMeta,
+    /// When this content was first indexed (unset for entries written before
+    /// this was recorded). Digests list reports by this time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub indexed_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 /// Why an existing metadata file cannot be used as is.

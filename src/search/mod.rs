@@ -3,7 +3,15 @@
 //! [`SearchIndex::open`] opens the index under `data_dir/index`, rebuilding
 //! it when it is missing, corrupt or from another format version, and then
 //! brings it up to date with the reports directory. One [`IndexReader`] lives
-//! for the whole process; every search takes a fresh searcher from it.
+//! for the whole process.
+//!
+//! Readers work on a *generation*: one tantivy searcher together with the
+//! file table it was built from. An update (incremental or full) writes and
+//! commits while every question keeps using the current generation; after the
+//! commit the reader is reloaded and the new generation replaces the old one
+//! in a single pointer swap. A question therefore sees either the old or the
+//! new index, complete, never a mix, and a refused or failed update leaves the
+//! old generation in place.
 
 mod analyze;
 mod feedback;
@@ -14,11 +22,14 @@ mod suggest;
 mod update;
 
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, RwLock};
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::Instant;
 
-use tantivy::collector::TopDocs;
-use tantivy::query::QueryParser;
+use tantivy::collector::{DocSetCollector, TopDocs};
+use tantivy::query::{BooleanQuery, Occur, Query, QueryParser, TermQuery, TermSetQuery};
+use tantivy::schema::IndexRecordOption;
+use tantivy::Term;
 use tantivy::schema::{TantivyDocument, Value};
 use tantivy::{DocAddress, Index, IndexReader, Order, ReloadPolicy, Searcher};
 
@@ -56,9 +67,15 @@ pub struct SearchIndex {
     fields: Fields,
     analyzer: Analyzer,
     dir: PathBuf,
-    meta: RwLock<IndexMeta>,
+    current: RwLock<Arc<Generation>>,
     writer_lock: Mutex<()>,
     feedback: Feedback,
+}
+
+/// A consistent view: a searcher and the file table of the same commit.
+pub struct Generation {
+    pub meta: Arc<IndexMeta>,
+    searcher: Searcher,
 }
 
 impl std::fmt::Debug for SearchIndex {
@@ -110,13 +127,14 @@ impl SearchIndex {
             .reload_policy(ReloadPolicy::Manual)
             .try_into()
             .map_err(index_err)?;
+        let first = Generation { meta: Arc::new(meta), searcher: reader.searcher() };
         let search_index = SearchIndex {
             index,
             reader,
             fields,
             analyzer: Analyzer::default(),
             dir,
-            meta: RwLock::new(meta),
+            current: RwLock::new(Arc::new(first)),
             writer_lock: Mutex::new(()),
             feedback: Feedback::OFF,
         };
@@ -135,13 +153,14 @@ impl SearchIndex {
     pub fn update(&self, source: &Source<'_>, full: bool) -> Result<UpdateReport> {
         let _guard = self.writer_lock.lock().map_err(|_| Error::Index("writer lock poisoned".into()))?;
         let started = Instant::now();
-        // Only this method changes the metadata, under `writer_lock`, so it can
-        // be read in place rather than copied (100k entries at scale).
-        let previous = self.meta.read().map_err(|_| Error::Index("meta lock poisoned".into()))?;
+        let now = chrono::Utc::now();
+        // Only this method replaces the generation, under `writer_lock`, so the
+        // current file table can be used in place (100k entries at scale).
+        let previous = self.current().meta.clone();
         let plan = update::plan(source.reports_dir, &previous, full)?;
         let mut report = UpdateReport::default();
         if plan.load.is_empty() && plan.keep.is_empty() {
-            return Err(Error::NoReports { dir: source.reports_dir.to_path_buf() });
+            return Err(Error::NoReports { dir: source.reports_dir.to_path_buf(), failed: Vec::new() });
         }
         if plan.load.is_empty() && plan.removed.is_empty() {
             report.unchanged = plan.keep.len();
@@ -152,10 +171,10 @@ impl SearchIndex {
         if full {
             writer.delete_all_documents().map_err(index_err)?;
         }
-        let files = update::apply(&mut writer, &self.fields, source, plan, &previous, &mut report)?;
+        let files = update::apply(&mut writer, &self.fields, source, plan, &previous, &mut report, now)?;
         if files.is_empty() {
             writer.rollback().map_err(index_err)?;
-            return Err(Error::NoReports { dir: source.reports_dir.to_path_buf() });
+            return Err(Error::NoReports { dir: source.reports_dir.to_path_buf(), failed: report.failed });
         }
         if full {
             report.rebuilt = Some("full rebuild requested".into());
@@ -166,23 +185,36 @@ impl SearchIndex {
         } else {
             writer.rollback().map_err(index_err)?;
         }
-        let changed_table = files != previous.files;
-        let new_meta = IndexMeta {
-            files,
-            format_version: previous.format_version,
-            gazetteer_hash: previous.gazetteer_hash.clone(),
-            passage_paragraphs: previous.passage_paragraphs,
-        };
-        drop(previous);
-        if changed_table {
+        if files != previous.files || report.changed() {
+            let new_meta = IndexMeta {
+                files,
+                format_version: previous.format_version,
+                gazetteer_hash: previous.gazetteer_hash.clone(),
+                passage_paragraphs: previous.passage_paragraphs,
+            };
             new_meta.write(&self.dir)?;
-            *self.meta.write().map_err(|_| Error::Index("meta lock poisoned".into()))? = new_meta;
-        }
-        if report.changed() {
-            self.reader.reload().map_err(index_err)?;
+            if report.changed() {
+                self.reader.reload().map_err(index_err)?;
+            }
+            self.publish(Arc::new(new_meta))?;
         }
         report.elapsed_ms = started.elapsed().as_millis();
         Ok(report)
+    }
+
+    /// The generation questions are answered from.
+    pub fn current(&self) -> Arc<Generation> {
+        match self.current.read() {
+            Ok(generation) => generation.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    /// Makes the reader's latest commit, with `meta`, the current generation.
+    fn publish(&self, meta: Arc<IndexMeta>) -> Result<()> {
+        let next = Arc::new(Generation { meta, searcher: self.reader.searcher() });
+        *self.current.write().map_err(|_| Error::Index("generation lock poisoned".into()))? = next;
+        Ok(())
     }
 
     /// Replaces the whole index with `reports` held in memory, in one commit.
@@ -204,6 +236,8 @@ impl SearchIndex {
         writer.commit().map_err(index_err)?;
         writer.wait_merging_threads().map_err(index_err)?;
         self.reader.reload().map_err(index_err)?;
+        let meta = self.current().meta.clone();
+        self.publish(meta)?;
         Ok(passages)
     }
 
@@ -214,23 +248,28 @@ impl SearchIndex {
 
     /// Number of indexed reports.
     pub fn report_count(&self) -> usize {
-        self.meta.read().map(|m| m.files.len()).unwrap_or(0)
+        self.current().meta.files.len()
     }
 
     /// A snapshot of what is indexed.
-    pub fn meta(&self) -> IndexMeta {
-        self.meta.read().map(|m| m.clone()).unwrap_or_default()
+    pub fn meta(&self) -> Arc<IndexMeta> {
+        self.current().meta.clone()
     }
 
     /// Number of indexed passages.
     pub fn passage_count(&self) -> u64 {
-        self.reader.searcher().num_docs()
+        self.current().passage_count()
     }
 
     /// Runs `query`, returning up to `limit` passages, best first. Filter-only
     /// queries return the newest passages first.
     pub fn search(&self, query: &ParsedQuery, limit: usize) -> Result<Vec<PassageHit>> {
-        let searcher = self.reader.searcher();
+        self.search_in(&self.current(), query, limit)
+    }
+
+    /// Like [`SearchIndex::search`], in the given generation.
+    pub fn search_in(&self, generation: &Generation, query: &ParsedQuery, limit: usize) -> Result<Vec<PassageHit>> {
+        let searcher = &generation.searcher;
         let planned = plan::plan(query, &self.fields, &self.analyzer);
         let limit = limit.max(1);
         let addresses: Vec<(f32, DocAddress)> = if planned.has_text {
@@ -242,7 +281,7 @@ impl SearchIndex {
             } else {
                 let own: std::collections::HashSet<String> =
                     query.text_terms().iter().flat_map(|t| self.analyzer.terms(t)).collect();
-                feedback::rerank(&searcher, &self.fields, &self.analyzer, planned.query, first, &own, self.feedback)?
+                feedback::rerank(searcher, &self.fields, &self.analyzer, planned.query, first, &own, self.feedback)?
             }
         } else {
             let by_date = TopDocs::with_limit(limit).order_by_fast_field::<u64>("published", Order::Desc);
@@ -253,7 +292,7 @@ impl SearchIndex {
                 .map(|(_, address)| (0.0, address))
                 .collect()
         };
-        addresses.into_iter().map(|(score, address)| self.hit(&searcher, score, address)).collect()
+        addresses.into_iter().map(|(score, address)| self.hit(searcher, score, address)).collect()
     }
 
     /// The raw-tantivy floor measured by `chipbot bench`: parses `query`
@@ -265,7 +304,8 @@ impl SearchIndex {
         // The same title weight as answers use.
         parser.set_field_boost(self.fields.title, plan::TITLE_BOOST);
         let parsed = parser.parse_query(query).map_err(index_err)?;
-        let searcher = self.reader.searcher();
+        let generation = self.current();
+        let searcher = &generation.searcher;
         let top = searcher.search(&parsed, &TopDocs::with_limit(k.max(1)).order_by_score()).map_err(index_err)?;
         top.into_iter()
             .map(|(score, address)| {
@@ -278,7 +318,41 @@ impl SearchIndex {
 
     /// Close index words for a query that found nothing ("did you mean").
     pub fn suggest(&self, words: &[String], max: usize) -> Vec<String> {
-        suggest::suggest(&self.reader.searcher(), self.fields.vocab, &self.analyzer, words, max)
+        suggest::suggest(&self.current().searcher, self.fields.vocab, &self.analyzer, words, max)
+    }
+
+    /// Every passage of report `report_id` in `generation`, in report order.
+    pub fn report_passages(&self, generation: &Generation, report_id: &str) -> Result<Vec<PassageHit>> {
+        let term = Term::from_field_text(self.fields.report_id, report_id);
+        let query = TermQuery::new(term, IndexRecordOption::Basic);
+        let found = generation.searcher.search(&query, &DocSetCollector).map_err(index_err)?;
+        let mut hits: Vec<PassageHit> =
+            found.into_iter().map(|a| self.hit(&generation.searcher, 0.0, a)).collect::<Result<_>>()?;
+        hits.sort_by_key(|h| h.passage);
+        Ok(hits)
+    }
+
+    /// Which of `report_ids` have a passage matching `query` (text and
+    /// filters) in `generation`.
+    pub fn reports_matching(
+        &self,
+        generation: &Generation,
+        query: &ParsedQuery,
+        report_ids: &[String],
+    ) -> Result<HashSet<String>> {
+        let planned = plan::plan(query, &self.fields, &self.analyzer);
+        let ids = report_ids.iter().map(|id| Term::from_field_text(self.fields.report_id, id));
+        let within: Box<dyn Query> = Box::new(TermSetQuery::new(ids));
+        let both = BooleanQuery::new(vec![(Occur::Must, planned.query), (Occur::Must, within)]);
+        let found = generation.searcher.search(&both, &DocSetCollector).map_err(index_err)?;
+        let mut out = HashSet::new();
+        for address in found {
+            let doc: TantivyDocument = generation.searcher.doc(address).map_err(index_err)?;
+            if let Some(id) = doc.get_first(self.fields.report_id).and_then(|v| v.as_str()) {
+                out.insert(id.to_string());
+            }
+        }
+        Ok(out)
     }
 
     fn hit(&self, searcher: &Searcher, score: f32, address: DocAddress) -> Result<PassageHit> {
@@ -309,6 +383,19 @@ impl SearchIndex {
             text: text(f.body).unwrap_or_default(),
             figures,
         })
+    }
+}
+
+impl Generation {
+    /// Number of passages in this generation.
+    pub fn passage_count(&self) -> u64 {
+        self.searcher.num_docs()
+    }
+}
+
+impl std::fmt::Debug for Generation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Generation").field("reports", &self.meta.files.len()).finish_non_exhaustive()
     }
 }
 

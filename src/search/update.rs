@@ -82,6 +82,7 @@ pub(super) fn apply(
     plan: Plan,
     previous: &IndexMeta,
     report_out: &mut UpdateReport,
+    now: chrono::DateTime<chrono::Utc>,
 ) -> Result<BTreeMap<String, FileEntry>> {
     let reports_dir = source.reports_dir;
     let mut table: BTreeMap<String, FileEntry> = plan
@@ -120,8 +121,11 @@ pub(super) fn apply(
             report_out.failed.push((file.rel.clone(), err.to_string()));
             continue;
         }
-        let unchanged_content = !force && previous_entry.is_some_and(|e| e.hash == report.hash);
+        let same_hash = previous_entry.filter(|e| e.hash == report.hash);
+        let unchanged_content = !force && same_hash.is_some();
         let mut entry = FileEntry {
+            // Re-indexing the same content (a full rebuild) keeps its time.
+            indexed_at: same_hash.map_or(Some(now), |e| e.indexed_at),
             hash: report.hash.clone(),
             size: file.size,
             modified_ns: modified_ns(file.modified),

@@ -1,1 +1,0 @@
-//! Matrix adapter (in progress on this branch).

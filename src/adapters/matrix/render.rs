@@ -1,0 +1,297 @@
+//! Renders a platform-neutral [`Reply`] as a Matrix message: `formatted_body`
+//! HTML (highlighted snippets, numbered citation links, a figures table) and
+//! a readable plain-text `body`. All user and report text is escaped, and
+//! `@room` is defused in both, so nothing a report says can inject markup or
+//! ping a room. Long replies are cut between citations, with a note.
+
+use std::fmt::Write;
+
+use crate::render::{mark_snippet, period_label, source_line, text};
+use crate::reply::{Answer, Reply};
+
+/// A rendered message: the plain `body` and the HTML `formatted_body`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MatrixMessage {
+    pub body: String,
+    pub html: String,
+}
+
+/// Renders `reply`, keeping both parts within `max_chars` characters.
+pub fn render(reply: &Reply, max_chars: usize) -> MatrixMessage {
+    match reply {
+        Reply::Answer(answer) => fit_answer(answer, max_chars, |a| answer_message(a, false)),
+        Reply::Figures { answer, .. } => fit_answer(answer, max_chars, |a| answer_message(a, true)),
+        Reply::Help { text } => cut_text(text, max_chars, paragraphs_html),
+        Reply::Error { message } => cut_text(message, max_chars, paragraphs_html),
+        Reply::Digest(digest) => super::digest::render_digest(digest, max_chars),
+        other => cut_text(&text::render(other, text::Highlight::Stars), max_chars, preformatted_html),
+    }
+}
+
+/// Escapes text for HTML element content and attribute values.
+pub fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// Puts a word joiner after the `@` of every `@room`, so that no client or
+/// push rule treats report or user text as a room-wide mention.
+pub fn defuse_mentions(text: &str) -> String {
+    let lower = text.to_ascii_lowercase();
+    if !lower.contains("@room") {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut at = 0;
+    while let Some(found) = lower[at..].find("@room") {
+        let start = at + found;
+        out.push_str(&text[at..=start]);
+        out.push('\u{2060}');
+        at = start + 1;
+    }
+    out.push_str(&text[at..]);
+    out
+}
+
+/// Escaped and defused: the only way report or user text enters the HTML.
+fn safe(text: &str) -> String {
+    escape_html(&defuse_mentions(text))
+}
+
+/// A link target is kept only when it is plain http(s).
+fn safe_url(url: &str) -> Option<String> {
+    let lower = url.trim().to_ascii_lowercase();
+    (lower.starts_with("https://") || lower.starts_with("http://")).then(|| escape_html(url.trim()))
+}
+
+fn answer_message(answer: &Answer, figures_first: bool) -> MatrixMessage {
+    let style = text::Highlight::Stars;
+    let body = if figures_first { text::figures_text(answer) } else { text::answer_text(answer, style) };
+    let mut html = String::new();
+    for notice in &answer.notices {
+        let _ = write!(html, "<p><em>Note: {}</em></p>", safe(notice));
+    }
+    if answer.citations.is_empty() {
+        html.push_str("<p>No matching reports.</p>");
+        if !answer.suggestions.is_empty() {
+            let _ = write!(html, "<p>Did you mean: {}?</p>", safe(&answer.suggestions.join(", ")));
+        }
+    } else if figures_first {
+        html.push_str(&figures_html(answer));
+        html.push_str(&sources_html(answer, false));
+    } else {
+        html.push_str(&sources_html(answer, true));
+        html.push_str(&figures_html(answer));
+    }
+    MatrixMessage { body: defuse_mentions(&body), html }
+}
+
+/// Numbered citations, each with its snippet when `snippets` is set.
+fn sources_html(answer: &Answer, snippets: bool) -> String {
+    let mut html = String::new();
+    if !snippets {
+        html.push_str("<p><strong>Sources</strong></p>");
+    }
+    for c in &answer.citations {
+        if !snippets && !answer.figures.iter().any(|f| f.citation == c.n) {
+            continue;
+        }
+        let marker = match c.url.as_deref().and_then(safe_url) {
+            Some(url) => format!("<a href=\"{url}\">[{}]</a>", c.n),
+            None => format!("[{}]", c.n),
+        };
+        html.push_str("<p>");
+        if snippets {
+            let snippet = mark_snippet(&c.snippet, "<strong>", "</strong>", safe);
+            let _ = write!(html, "{marker} {snippet}<br>");
+        } else {
+            let _ = write!(html, "{marker} ");
+        }
+        let _ = write!(html, "<em>{}</em> ({})</p>", safe(&c.title), safe(&source_line(c)));
+    }
+    html
+}
+
+fn figures_html(answer: &Answer) -> String {
+    if answer.figures.is_empty() {
+        return if answer.citations.is_empty() {
+            String::new()
+        } else {
+            "<p>No figures in the matching passages.</p>".into()
+        };
+    }
+    let mut html = String::from(
+        "<p><strong>Figures</strong></p><table><thead><tr><th>Figure</th><th>Subject / metric</th>\
+         <th>Period</th><th>Source</th></tr></thead><tbody>",
+    );
+    for cf in &answer.figures {
+        let what = [cf.figure.subject.as_deref(), cf.metric.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" ");
+        let what = if what.is_empty() { "-".to_string() } else { what };
+        let _ = write!(
+            html,
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>[{}]</td></tr>",
+            safe(&cf.figure.text),
+            safe(&what),
+            safe(&period_label(&cf.figure)),
+            cf.citation
+        );
+    }
+    html.push_str("</tbody></table>");
+    for d in &answer.disagreements {
+        let values: Vec<String> = d
+            .figures
+            .iter()
+            .filter_map(|&i| answer.figures.get(i))
+            .map(|cf| format!("{} [{}]", safe(&cf.figure.text), cf.citation))
+            .collect();
+        let period = d.year.map(|y| format!(" ({y})")).unwrap_or_default();
+        let _ = write!(
+            html,
+            "<p><strong>Sources disagree</strong> on {} {}{}: {}</p>",
+            safe(&d.subject),
+            safe(&d.metric),
+            period,
+            values.join(" vs ")
+        );
+    }
+    html
+}
+
+/// Renders `answer`, dropping citations from the end (with the figures they
+/// carry) until the message fits, and says how many were cut.
+fn fit_answer(answer: &Answer, max_chars: usize, draw: impl Fn(&Answer) -> MatrixMessage) -> MatrixMessage {
+    let mut kept = answer.clone();
+    let mut message = draw(&kept);
+    while too_long(&message, max_chars) && kept.citations.len() > 1 {
+        kept = drop_last_citation(&kept);
+        let cut = answer.citations.len() - kept.citations.len();
+        let mut noted = kept.clone();
+        noted.notices.push(format!(
+            "{cut} more source(s) were left out to fit one message; ask a narrower question to see them."
+        ));
+        message = draw(&noted);
+    }
+    if too_long(&message, max_chars) {
+        return cut_text(&message.body, max_chars, paragraphs_html);
+    }
+    message
+}
+
+fn too_long(message: &MatrixMessage, max_chars: usize) -> bool {
+    message.body.chars().count() > max_chars || message.html.chars().count() > max_chars
+}
+
+/// The answer without its last citation, the figures citing it, and the
+/// disagreements that referred to those figures.
+fn drop_last_citation(answer: &Answer) -> Answer {
+    let mut out = answer.clone();
+    let Some(last) = out.citations.pop() else { return out };
+    let mut remap = Vec::with_capacity(answer.figures.len());
+    out.figures.clear();
+    for cf in &answer.figures {
+        if cf.citation == last.n {
+            remap.push(None);
+        } else {
+            remap.push(Some(out.figures.len()));
+            out.figures.push(cf.clone());
+        }
+    }
+    out.disagreements = answer
+        .disagreements
+        .iter()
+        .filter_map(|d| {
+            let figures: Option<Vec<usize>> = d.figures.iter().map(|&i| remap.get(i).copied().flatten()).collect();
+            let figures = figures?;
+            (figures.len() >= 2).then(|| crate::reply::Disagreement { figures, ..d.clone() })
+        })
+        .collect();
+    out
+}
+
+/// Plain text cut at a line boundary to fit, with a note, drawn by `draw`.
+fn cut_text(text: &str, max_chars: usize, draw: fn(&str) -> String) -> MatrixMessage {
+    const NOTE: &str = "\n(cut to fit one message)";
+    let text = defuse_mentions(text.trim_end());
+    let fits = |t: &str| t.chars().count() <= max_chars && draw(t).chars().count() <= max_chars;
+    if fits(&text) {
+        return MatrixMessage { html: draw(&text), body: text };
+    }
+    let mut kept = String::new();
+    for line in text.lines() {
+        let candidate = format!("{kept}{line}\n");
+        if !fits(&format!("{candidate}{NOTE}")) {
+            break;
+        }
+        kept = candidate;
+    }
+    if kept.is_empty() {
+        // One enormous line: cut at a character boundary, leaving room for escaping.
+        kept = text.chars().take(max_chars / 6).collect();
+    }
+    let body = format!("{}{NOTE}", kept.trim_end());
+    MatrixMessage { html: draw(&body), body }
+}
+
+fn paragraphs_html(text: &str) -> String {
+    text.split("\n\n")
+        .map(|para| format!("<p>{}</p>", escape_html(para).replace('\n', "<br>")))
+        .collect()
+}
+
+fn preformatted_html(text: &str) -> String {
+    format!("<pre><code>{}</code></pre>", escape_html(text))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_markup_and_quotes() {
+        assert_eq!(escape_html(r#"<script>alert("x")</script> & 'y'"#),
+            "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;y&#39;");
+    }
+
+    #[test]
+    fn room_mentions_are_defused_in_any_case() {
+        let out = defuse_mentions("Hey @room and @Room, mail a@roomy.org");
+        assert!(!out.to_ascii_lowercase().contains("@room"), "{out}");
+        assert_eq!(out.replace('\u{2060}', ""), "Hey @room and @Room, mail a@roomy.org");
+        assert_eq!(defuse_mentions("no mention"), "no mention");
+    }
+
+    #[test]
+    fn only_http_links_survive() {
+        assert_eq!(safe_url("javascript:alert(1)"), None);
+        assert_eq!(safe_url("https://x.org/?a=1&b=\"2\"").as_deref(), Some("https://x.org/?a=1&amp;b=&quot;2&quot;"));
+    }
+
+    #[test]
+    fn long_text_is_cut_at_a_line_with_a_note() {
+        let text: String = (0..200).map(|i| format!("line {i}\n")).collect();
+        let message = render(&Reply::Help { text }, 600);
+        assert!(message.body.chars().count() <= 600 && message.html.chars().count() <= 600);
+        assert!(message.body.ends_with("(cut to fit one message)"));
+        assert!(message.body.contains("line 0\nline 1\n"));
+    }
+
+    #[test]
+    fn errors_are_escaped_paragraphs() {
+        let message = render(&Reply::Error { message: "bad <b>query</b> @room".into() }, 1000);
+        assert_eq!(message.html, "<p>bad &lt;b&gt;query&lt;/b&gt; @\u{2060}room</p>");
+    }
+}

@@ -1,0 +1,198 @@
+//! Admin reindex through the shared chat layer: questions keep being
+//! answered from a complete index during a full rebuild, a second request is
+//! told one is running, non-admins and reindexes that would empty the index
+//! are refused (the old index keeps answering), and every request lands in
+//! the audit log.
+
+mod common;
+
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::Arc;
+
+use chipbot::chat::{ChatService, Platform, Sender};
+use chipbot::command::Command;
+use chipbot::config::Settings;
+use chipbot::engine::Engine;
+use chipbot::reply::Reply;
+use chipbot::store::AuditOutcome;
+
+/// Reports in the generated corpus, and passages per report.
+const REPORTS: usize = 200;
+const PARAGRAPHS: usize = 4;
+
+/// Writes the generated corpus; every paragraph names the `marker` generation.
+fn write_corpus(dir: &Path, marker: &str) {
+    for i in 0..REPORTS {
+        let mut body = String::new();
+        for p in 0..PARAGRAPHS {
+            body.push_str(&format!(
+                "Paragraph {p} of synthetic report {i} belongs to generation {marker}. Wafer starts at fab {i} \
+                 reached {} wafers per month in 2025, and the yield of line {p} was {}%.\n\n",
+                1000 + i,
+                50 + (i + p) % 40
+            ));
+        }
+        let text = format!(
+            "+++\nid = \"synthetic-{i}\"\ntitle = \"Synthetic fab report {i}\"\npublisher = \"Generator\"\nurl = \"https://example.com/fab/{i}\"\n\
+             published = 2025-0{}-1{}\ntopics = [\"fabs\"]\n+++\n\n{body}",
+            1 + i % 9,
+            i % 10
+        );
+        std::fs::write(dir.join(format!("report-{i:05}.md")), text).expect("write report");
+    }
+}
+
+fn admin_settings(reports: &Path, data: &Path) -> Settings {
+    let mut settings = common::settings(reports, data);
+    settings.admins.discord_users = vec![7];
+    settings.chat.rate_limit_count = 0;
+    settings
+}
+
+fn admin() -> Sender {
+    Sender::new(Platform::Discord, "7")
+}
+
+/// Which generation an answer came from; panics on a mix.
+fn generation_of(reply: &Reply) -> &'static str {
+    let Reply::Answer(answer) = reply else { panic!("expected an answer, got {reply:?}") };
+    assert!(!answer.citations.is_empty(), "a question found nothing: {:?}", answer.notices);
+    let alpha = answer.citations.iter().filter(|c| c.passage.contains("generation alpha")).count();
+    let beta = answer.citations.iter().filter(|c| c.passage.contains("generation beta")).count();
+    assert!(alpha == 0 || beta == 0, "an answer mixed two index generations");
+    if alpha > 0 { "alpha" } else { "beta" }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn questions_are_answered_from_a_complete_index_during_a_full_reindex() {
+    let reports = tempfile::tempdir().expect("tempdir");
+    let data = tempfile::tempdir().expect("tempdir");
+    write_corpus(reports.path(), "alpha");
+    let settings = admin_settings(reports.path(), data.path());
+    let opened = std::time::Instant::now();
+    let engine = tokio::task::spawn_blocking(move || Engine::open(settings)).await.expect("join").expect("engine");
+    println!("first build of {REPORTS} reports: {} ms", opened.elapsed().as_millis());
+    let service = Arc::new(ChatService::new(engine.clone()));
+    write_corpus(reports.path(), "beta");
+
+    let done = Arc::new(AtomicBool::new(false));
+    let answered = Arc::new(AtomicUsize::new(0));
+    let mut loops = Vec::new();
+    for worker in 0..8 {
+        let (engine, done, answered) = (engine.clone(), done.clone(), answered.clone());
+        loops.push(tokio::spawn(async move {
+            let mut seen = Vec::new();
+            while !done.load(Ordering::Acquire) {
+                let question = format!("wafer starts at fab {} generation", worker * 100 + seen.len() % 50);
+                let reply = engine.execute(Command::Ask { question, top: Some(5) }).await.expect("question failed");
+                seen.push(generation_of(&reply));
+                let sources = engine.execute(Command::Sources).await.expect("sources failed");
+                let Reply::Sources(s) = sources else { panic!("expected sources") };
+                assert_eq!((s.reports, s.passages), (REPORTS, (REPORTS * PARAGRAPHS) as u64), "incomplete index seen");
+                answered.fetch_add(1, Ordering::Relaxed);
+            }
+            seen
+        }));
+    }
+    let reindex = {
+        let service = service.clone();
+        tokio::spawn(async move { service.handle(&admin(), Command::Index { full: true }).await })
+    };
+    // A second request while the first runs is told so, not queued.
+    while !engine.reindex_running() && !reindex.is_finished() {
+        tokio::task::yield_now().await;
+    }
+    let busy = match service.handle(&admin(), Command::Index { full: false }).await {
+        Reply::Error { message } => Some(message),
+        _ => None,
+    };
+    let before = answered.load(Ordering::Relaxed);
+    let reply = reindex.await.expect("join");
+    let during = answered.load(Ordering::Relaxed) - before;
+    // Let the loops run on the new index for a moment.
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    done.store(true, Ordering::Release);
+    let mut generations = Vec::new();
+    for handle in loops {
+        generations.extend(handle.await.expect("a question loop failed"));
+    }
+    let Reply::Indexed(summary) = reply else { panic!("expected the reindex summary, got {reply:?}") };
+    println!("full reindex of {REPORTS} reports: {} ms; {during} question rounds answered during it", summary.elapsed_ms);
+    assert_eq!(summary.updated.len(), REPORTS);
+    assert!(summary.elapsed_ms > 1000, "the corpus must keep the reindex busy for over a second");
+    assert!(during > 0, "questions must have been answered while the reindex ran");
+    assert_eq!(busy.as_deref(), Some("A reindex is already running; please wait for it to finish."));
+    assert_eq!(generations.first(), Some(&"alpha"));
+    assert_eq!(generations.last(), Some(&"beta"));
+    let store = engine.store().expect("store");
+    let outcomes: Vec<AuditOutcome> = store.audit_log(10).expect("log").iter().map(|r| r.outcome).collect();
+    assert!(outcomes.contains(&AuditOutcome::Ok) && outcomes.contains(&AuditOutcome::Busy), "{outcomes:?}");
+}
+
+#[tokio::test]
+async fn non_admins_are_refused_and_audited() {
+    let (engine, _reports, _data) = common::fixture_engine("mini");
+    let service = ChatService::new(engine.clone());
+    let eve = Sender::new(Platform::Matrix, "@eve:example.org");
+    let reply = service.handle_text(&eve, "!reindex full").await.expect("a command");
+    let Reply::Error { message } = reply else { panic!("expected a refusal, got {reply:?}") };
+    assert!(message.contains("only chipbot admins"), "{message}");
+    let log = engine.store().expect("store").audit_log(10).expect("log");
+    assert_eq!(log.len(), 1);
+    assert_eq!((log[0].platform.as_str(), log[0].user_id.as_str()), ("matrix", "@eve:example.org"));
+    assert_eq!((log[0].outcome, log[0].full), (AuditOutcome::Refused, true));
+}
+
+#[tokio::test]
+async fn a_missing_or_empty_reports_directory_is_refused_and_the_old_index_answers() {
+    let reports = common::copy_fixture("mini");
+    let data = tempfile::tempdir().expect("tempdir");
+    let engine = Engine::open(admin_settings(reports.path(), data.path())).expect("engine");
+    let service = ChatService::new(engine.clone());
+    let moved = tempfile::tempdir().expect("tempdir");
+    for entry in std::fs::read_dir(reports.path()).expect("list") {
+        let entry = entry.expect("entry");
+        std::fs::rename(entry.path(), moved.path().join(entry.file_name())).expect("move");
+    }
+    // Empty directory, then only a broken file, then no directory at all.
+    for step in ["empty", "broken", "missing"] {
+        match step {
+            "broken" => std::fs::write(reports.path().join("broken.md"), "no front matter").expect("write"),
+            "missing" => std::fs::remove_dir_all(reports.path()).expect("remove dir"),
+            _ => {}
+        }
+        let reply = service.handle(&admin(), Command::Index { full: true }).await;
+        let Reply::Error { message } = reply else { panic!("{step}: expected a refusal, got {reply:?}") };
+        assert!(message.starts_with("Reindex refused"), "{step}: {message}");
+        if step == "broken" {
+            assert!(message.contains("broken.md: ") && message.contains("front matter"), "{message}");
+        }
+        let answer = engine.ask("HBM market share", None).expect("answer");
+        assert!(!answer.citations.is_empty(), "{step}: the old index must keep answering");
+        assert_eq!(engine.execute(Command::Sources).await.map(|r| matches!(r, Reply::Sources(s) if s.reports == 4)).ok(), Some(true));
+    }
+    let log = engine.store().expect("store").audit_log(10).expect("log");
+    assert_eq!(log.len(), 3);
+    assert!(log.iter().all(|r| r.outcome == AuditOutcome::Error && r.summary.contains("reindex refused")), "{log:?}");
+}
+
+#[tokio::test]
+async fn the_reply_counts_changes_and_names_each_failure() {
+    let reports = common::copy_fixture("mini");
+    let data = tempfile::tempdir().expect("tempdir");
+    let engine = Engine::open(admin_settings(reports.path(), data.path())).expect("engine");
+    let service = ChatService::new(engine.clone());
+    std::fs::write(reports.path().join("broken.md"), "no front matter here").expect("write");
+    std::fs::remove_file(reports.path().join("export-rules.txt")).expect("remove");
+    let reply = service.handle_text(&admin(), "!reindex").await.expect("a command");
+    let Reply::Indexed(summary) = &reply else { panic!("expected a summary, got {reply:?}") };
+    assert_eq!(summary.removed, vec!["export-rules.txt"]);
+    assert_eq!(summary.failed.len(), 1);
+    assert_eq!(summary.failed[0].0, "broken.md");
+    let text = chipbot::render::text::render(&reply, chipbot::render::text::Highlight::Stars);
+    assert!(text.contains("removed 1") && text.contains("failed: broken.md: ") && text.contains(" ms)"), "{text}");
+    let log = engine.store().expect("store").audit_log(1).expect("log");
+    assert_eq!(log[0].outcome, AuditOutcome::Ok);
+    assert!(log[0].summary.contains("removed 1") && log[0].summary.contains("broken.md"), "{}", log[0].summary);
+}
