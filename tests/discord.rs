@@ -24,9 +24,10 @@ const ADMIN_ROLE: u64 = 600_000_000_000_001;
 /// A bot running against a stand-in; stops when dropped.
 struct Bot {
     discord: StandIn,
+    service: Arc<ChatService>,
     shutdown: CancellationToken,
     task: tokio::task::JoinHandle<chipbot::Result<()>>,
-    reports: tempfile::TempDir,
+    _reports: tempfile::TempDir,
     _data: tempfile::TempDir,
 }
 
@@ -56,8 +57,8 @@ impl Bot {
         let engine = tokio::task::spawn_blocking(move || Engine::open(settings)).await.expect("join").expect("engine");
         let service = Arc::new(ChatService::new(engine));
         let shutdown = CancellationToken::new();
-        let task = tokio::spawn(chipbot::adapters::discord::run(service, shutdown.clone()));
-        Bot { discord, shutdown, task, reports, _data: data }
+        let task = tokio::spawn(chipbot::adapters::discord::run(service.clone(), shutdown.clone()));
+        Bot { discord, service, shutdown, task, _reports: reports, _data: data }
     }
 
     /// Sends `content` from USER in the test channel and waits for `n` replies.
@@ -284,17 +285,20 @@ async fn a_dropped_gateway_is_resumed_and_the_bot_still_answers() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn engine_errors_reach_the_user_as_a_short_message() {
     let bot = Bot::start("mini", |_| {}).await;
-    // The reports folder disappears under the running bot; an admin reindex fails inside the engine.
-    std::fs::remove_dir_all(bot.reports.path()).expect("remove reports");
-    let replies = bot.slash("reindex", &[ADMIN_ROLE], json!([]), 1).await;
+    // The data folder is replaced by a file under the running bot: an admin
+    // reindex can no longer write the index or its audit record.
+    let data = bot._data.path().to_path_buf();
+    std::fs::remove_dir_all(&data).expect("remove data dir");
+    std::fs::write(&data, "not a folder").expect("file in its place");
+    let replies = bot.slash("reindex", &[ADMIN_ROLE], json!([{"name": "full", "type": 5, "value": true}]), 1).await;
     let text = replies[0].message()["content"].as_str().expect("plain message").to_string();
     assert!(!text.is_empty() && text.len() < 300, "{text}");
-    assert!(!text.contains(&bot.reports.path().display().to_string()), "no internal paths: {text}");
+    assert!(!text.contains(&data.display().to_string()), "no internal paths: {text}");
     assert!(replies[0].message()["embeds"].as_array().is_none_or(Vec::is_empty));
     insta::assert_snapshot!("engine_error_message", text);
-    // The bot keeps answering afterwards.
+    // Questions are still answered from the open index.
     let replies = bot.say("!ask HBM", 1).await;
-    assert!(!replies[0].text().is_empty());
+    assert!(replies[0].text().contains("[1] "));
     bot.assert_no_failures();
 }
 
@@ -304,7 +308,7 @@ async fn reindex_is_for_admins_and_hidden_from_other_members() {
     let registration = bot.discord.requests().into_iter().find(|r| r.method == "PUT").expect("registered");
     let commands = registration.body.as_array().expect("array");
     let names: Vec<&str> = commands.iter().filter_map(|c| c["name"].as_str()).collect();
-    assert_eq!(names, ["ask", "figures", "sources", "help", "reindex"]);
+    assert_eq!(names, ["ask", "figures", "sources", "help", "digest", "reindex"]);
     let reindex = commands.iter().find(|c| c["name"] == "reindex").expect("reindex");
     assert_eq!(reindex["default_member_permissions"], "32", "MANAGE_GUILD only");
     assert_eq!(reindex["options"][0]["name"], "full");
@@ -376,4 +380,26 @@ async fn a_failed_command_registration_stops_the_bot_with_an_error() {
     let outcome = tokio::time::timeout(WAIT, &mut bot.task).await.expect("stops by itself").expect("join");
     let err = outcome.expect_err("setup failed");
     assert!(err.to_string().starts_with("discord:"), "{err}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn digests_answer_on_demand_and_post_to_channels() {
+    let bot = Bot::start("mini", |_| {}).await;
+    let replies = bot.slash("digest", &[], json!([{"name": "since", "type": 3, "value": "2020-01-01"}]), 1).await;
+    let embed = &replies[0].message()["embeds"][0];
+    assert!(embed["title"].as_str().unwrap_or("").starts_with("Digest: "), "{embed}");
+    let text = replies[0].text();
+    assert!(text.contains("Reports indexed 2020-01-01 00:00 UTC to "), "{text}");
+    assert!(text.contains("[Fictional update: HBM market shares shift](https://example.com/updates/hbm-2025)"), "{text}");
+    assert!(text.contains("· [1]"), "figures cite their passage: {text}");
+    let poster = bot.service.digest_posters().get(chipbot::chat::Platform::Discord).expect("registered once ready");
+    let reply = chipbot::reply::Reply::Error { message: "digest @everyone".into() };
+    let since = bot.discord.requests().len();
+    poster.post(&CHANNEL.to_string(), &reply).await.expect("posted");
+    let posted = bot.discord.messages_since(since);
+    assert_eq!(posted.len(), 1);
+    assert_eq!(posted[0].path, format!("/channels/{CHANNEL}/messages"));
+    let err = poster.post("not-a-channel", &reply).await.expect_err("bad target");
+    assert!(err.permanent, "{err}");
+    bot.assert_no_failures();
 }

@@ -21,7 +21,7 @@ pub(super) enum Request {
 /// of the bot as a prefix, and an error handler that always answers.
 pub fn framework_options(prefix: &str) -> poise::FrameworkOptions<Data, HandlerError> {
     poise::FrameworkOptions {
-        commands: vec![ask(), figures(), sources(), help(), reindex()],
+        commands: vec![ask(), figures(), sources(), help(), digest(), reindex()],
         on_error: |error| Box::pin(errors::on_error(error)),
         allowed_mentions: Some(send::no_mentions()),
         initialize_owners: false,
@@ -68,6 +68,18 @@ pub async fn sources(ctx: Context<'_>) -> Result<(), HandlerError> {
 #[poise::command(slash_command, prefix_command)]
 pub async fn help(ctx: Context<'_>) -> Result<(), HandlerError> {
     respond(ctx, Request::Command(Command::Help)).await
+}
+
+/// What is new in the reports: a digest, optionally since a date
+#[poise::command(slash_command, prefix_command)]
+pub async fn digest(
+    ctx: Context<'_>,
+    #[description = "Which configured digest (default: the only or first one)"] name: Option<String>,
+    #[description = "Start date, YYYY-MM-DD (default: since the last digest)"] since: Option<String>,
+) -> Result<(), HandlerError> {
+    // The shared parser reads `digest [name] [YYYY-MM-DD]`, for both forms.
+    let text = format!("{}digest {} {}", ctx.data().service.prefix(), name.unwrap_or_default(), since.unwrap_or_default());
+    respond(ctx, Request::Text(text)).await
 }
 
 /// Bring the index up to date (chipbot admins only)

@@ -9,8 +9,10 @@
 //!   mentions of the bot and unknown prefix commands.
 //! - `send`: turning rendered messages into serenity builders, every one with
 //!   empty `allowed_mentions`.
+//! - `digest`: the poster scheduled digests use to reach Discord channels.
 
 mod commands;
+mod digest;
 mod errors;
 mod inflight;
 pub mod markdown;
@@ -62,11 +64,14 @@ pub async fn run(service: Arc<ChatService>, shutdown: CancellationToken) -> Resu
     let discord = settings.discord.clone();
     let inflight = InFlight::default();
     let data = Data { service: service.clone(), settings: discord.clone(), inflight: inflight.clone() };
+    let posters = service.digest_posters().clone();
+    let prefix = service.prefix().to_string();
     let framework = poise::Framework::builder()
         .options(commands::framework_options(service.prefix()))
         .setup(move |ctx, ready, framework| {
             Box::pin(async move {
                 poise::builtins::register_globally(ctx, &framework.options().commands).await?;
+                posters.register(Arc::new(digest::DiscordPoster { http: ctx.http.clone(), prefix }));
                 tracing::info!(user = %ready.user.name, guilds = ready.guilds.len(), "discord bot ready; commands registered");
                 Ok(data)
             })
@@ -89,12 +94,14 @@ pub async fn run(service: Arc<ChatService>, shutdown: CancellationToken) -> Resu
             if !inflight.wait_idle(SHUTDOWN_GRACE).await {
                 tracing::warn!(in_flight = inflight.count(), "discord shutdown: gave up waiting for replies");
             }
+            service.digest_posters().unregister(crate::chat::Platform::Discord);
             shards.shutdown_all().await;
             let _ = running.await;
             tracing::info!("discord shards closed");
             Ok(())
         }
         outcome = &mut running => {
+            service.digest_posters().unregister(crate::chat::Platform::Discord);
             let message = match outcome {
                 Ok(Ok(())) => "the client stopped (see the log for why)".to_string(),
                 Ok(Err(e)) => e.to_string(),

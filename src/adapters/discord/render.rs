@@ -9,7 +9,7 @@ use std::fmt::Write;
 use super::markdown::{code_block_safe, escape, link, neutralise_mentions};
 use crate::chat::split::{chars, split_text, truncate_chars};
 use crate::render::{period_label, source_line};
-use crate::reply::{Answer, Citation, CitedFigure, Reply, SourcesSummary};
+use crate::reply::{Answer, Citation, CitedFigure, Digest, Reply, SourcesSummary};
 
 /// Discord's limits, in characters.
 pub mod limits {
@@ -81,6 +81,7 @@ pub fn render(reply: &Reply, prefix: &str) -> Vec<Outgoing> {
         Reply::Figures { answer, chart_png } => figures_messages(answer, chart_png.as_deref()),
         Reply::Sources(summary) => pack(vec![sources_embed(summary)], Vec::new()),
         Reply::Help { text } => pack(vec![help_embed(text, prefix)], Vec::new()),
+        Reply::Digest(digest) => digest_messages(digest),
         Reply::Error { message } => text_messages(&neutralise_mentions(message)),
         other => {
             let text = crate::render::text::render(other, crate::render::text::Highlight::Stars);
@@ -115,6 +116,55 @@ fn answer_messages(answer: &Answer) -> Vec<Outgoing> {
     fields.extend(line_fields("Sources disagree", disagreement_lines(answer)));
     let title = format!("Q: {}", answer.query);
     pack(embeds_for(&title, &text, fields, None), Vec::new())
+}
+
+/// A digest: one entry per new report (linked title, summary with its
+/// citation, key figures), then the figures that changed and the sources.
+fn digest_messages(d: &Digest) -> Vec<Outgoing> {
+    let when = |t: chrono::DateTime<chrono::Utc>| t.format("%Y-%m-%d %H:%M UTC").to_string();
+    let mut text = format!("Reports indexed {} to {}", when(d.since), when(d.until));
+    if let Some(filter) = &d.filter {
+        let _ = write!(text, " matching {}", escape(filter));
+    }
+    text.push_str(".\n\n");
+    for notice in &d.notices {
+        let _ = write!(text, "_{}_\n\n", escape(notice));
+    }
+    if d.is_empty() {
+        text.push_str("Nothing new.");
+    }
+    for (i, item) in d.items.iter().enumerate() {
+        let date = item.published.map_or_else(|| "undated".to_string(), |p| p.to_string());
+        let _ = writeln!(text, "**{}.** {} ({}, {})", i + 1, link(&item.title, item.url.as_deref()), escape(&item.publisher), date);
+        let _ = writeln!(text, "{} [{}]", escape(&item.summary), item.summary_citation);
+        for f in &item.figures {
+            let _ = writeln!(text, "• {}", figure_line(f));
+        }
+        text.push('\n');
+    }
+    if d.more > 0 {
+        let _ = write!(text, "…and {} more new report(s).", d.more);
+    }
+    let changes = d
+        .changes
+        .iter()
+        .map(|c| {
+            let period = c.year.map(|y| format!(" ({y})")).unwrap_or_default();
+            format!(
+                "{} {}{}: now {} [{}], earlier {} [{}]",
+                escape(&c.subject),
+                escape(&c.metric),
+                period,
+                escape(&c.newer.figure.text),
+                c.newer.citation,
+                escape(&c.older.figure.text),
+                c.older.citation
+            )
+        })
+        .collect();
+    let mut fields = line_fields("Figures that changed", changes);
+    fields.extend(line_fields("Sources", d.citations.iter().map(citation_line).collect()));
+    pack(embeds_for(&format!("Digest: {}", d.name), &text, fields, None), Vec::new())
 }
 
 /// The figures table in a code block, sources and the chart attachment.
@@ -342,6 +392,7 @@ fn help_embed(text: &str, prefix: &str) -> Embed {
     let slash = "/ask question: What share of the HBM market did SK hynix hold?\n\
                  /figures query: HBM market share 2025\n\
                  /sources\n\
+                 /digest name: since: 2026-01-01\n\
                  /help\n\
                  /reindex full: (admins only)";
     embed.fields.push(Field { name: "Slash commands".into(), value: escape(slash), inline: false });
@@ -435,6 +486,44 @@ mod tests {
         let figures = render(&Reply::Figures { answer, chart_png: Some(vec![1]) }, "!");
         assert_eq!(figures[0].files.len(), 1);
         assert_eq!(figures[0].embeds[0].image.as_deref(), Some("attachment://figures.png"));
+    }
+
+    #[test]
+    fn big_digests_stay_within_every_limit() {
+        let answer = huge_answer();
+        let now = chrono::Utc::now();
+        let items = answer
+            .citations
+            .iter()
+            .map(|c| crate::reply::DigestItem {
+                report_id: c.report_id.clone(),
+                title: c.title.clone(),
+                publisher: c.publisher.clone(),
+                published: None,
+                url: c.url.clone(),
+                indexed_at: now,
+                summary: c.snippet.text.clone(),
+                summary_citation: c.n,
+                figures: answer.figures.iter().filter(|f| f.citation == c.n).cloned().collect(),
+            })
+            .collect();
+        let digest = Digest {
+            name: "weekly @here".into(),
+            since: now,
+            until: now,
+            filter: Some("topic:hbm".into()),
+            items,
+            more: 3,
+            changes: Vec::new(),
+            citations: answer.citations.clone(),
+            notices: Vec::new(),
+        };
+        let messages = render(&Reply::Digest(digest), "!");
+        assert!(messages.len() > 1);
+        assert_within_limits(&messages);
+        let all: String = messages.iter().flat_map(|m| &m.embeds).filter_map(|e| e.description.clone()).collect();
+        assert!(all.contains("…and 3 more new report(s)."));
+        assert!(!messages[0].embeds[0].title.as_deref().unwrap_or("").contains("@here"));
     }
 
     #[test]
