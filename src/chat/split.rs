@@ -308,7 +308,7 @@ mod tests {
 
     #[test]
     fn multibyte_text_is_counted_in_characters() {
-        let text = "é".repeat(50) + " " + &"ü".repeat(50);
+        let text = format!("{} {}", "é".repeat(50), "ü".repeat(50));
         let pieces = split_text(&text, 60);
         assert_eq!(pieces.len(), 2);
         assert_fits(&pieces, 60);
