@@ -122,6 +122,29 @@ impl Digest {
     pub fn is_empty(&self) -> bool {
         self.items.is_empty()
     }
+
+    /// Makes the digest shorter so it fits one message: leaves out the last
+    /// new report (counted in `more`), or, when no report is left, the
+    /// figures that changed (with a notice). Citations nobody refers to any
+    /// more go too. `false` when nothing more can be left out.
+    pub fn shrink(&mut self) -> bool {
+        if self.items.pop().is_some() {
+            self.more += 1;
+        } else if !self.changes.is_empty() {
+            self.changes.clear();
+            self.notices.push("The figures that changed were left out to fit one message.".into());
+        } else {
+            return false;
+        }
+        let mut cited: Vec<usize> = self
+            .items
+            .iter()
+            .flat_map(|item| std::iter::once(item.summary_citation).chain(item.figures.iter().map(|f| f.citation)))
+            .collect();
+        cited.extend(self.changes.iter().flat_map(|c| [c.newer.citation, c.older.citation]));
+        self.citations.retain(|c| cited.contains(&c.n));
+        true
+    }
 }
 
 /// One new report in a digest.
@@ -175,4 +198,74 @@ pub enum Reply {
 pub struct ToolOutput {
     pub text: String,
     pub json: serde_json::Value,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cited(n: usize) -> CitedFigure {
+        let figure = crate::figures::Figure {
+            value: 1.0,
+            unit: "%".into(),
+            low: None,
+            high: None,
+            year: None,
+            forecast: false,
+            subject: None,
+            kind: crate::figures::FigureKind::Percent,
+            text: "1%".into(),
+            sentence: "1%".into(),
+        };
+        CitedFigure { figure, citation: n, metric: None }
+    }
+
+    fn citation(n: usize) -> Citation {
+        Citation {
+            n,
+            report_id: format!("r{n}"),
+            title: String::new(),
+            publisher: String::new(),
+            published: None,
+            url: None,
+            snippet: Snippet { text: String::new(), highlights: Vec::new() },
+            passage: String::new(),
+        }
+    }
+
+    #[test]
+    fn shrinking_leaves_out_reports_then_changes_and_their_citations() {
+        let now = chrono::Utc::now();
+        let item = |n: usize| DigestItem {
+            report_id: format!("r{n}"),
+            title: String::new(),
+            publisher: String::new(),
+            published: None,
+            url: None,
+            indexed_at: now,
+            summary: String::new(),
+            summary_citation: n,
+            figures: vec![cited(n)],
+        };
+        let change = FigureChange { subject: "X".into(), metric: "share".into(), year: None, newer: cited(1), older: cited(3) };
+        let mut d = Digest {
+            name: "d".into(),
+            since: now,
+            until: now,
+            filter: None,
+            items: vec![item(1), item(2)],
+            more: 0,
+            changes: vec![change],
+            citations: (1..=3).map(citation).collect(),
+            notices: Vec::new(),
+        };
+        assert!(d.shrink());
+        assert_eq!((d.items.len(), d.more), (1, 1));
+        let kept: Vec<usize> = d.citations.iter().map(|c| c.n).collect();
+        assert_eq!(kept, vec![1, 3], "[2] went with its report; [3] is still cited by a change");
+        assert!(d.shrink() && d.shrink());
+        assert!(d.items.is_empty() && d.changes.is_empty() && d.citations.is_empty());
+        assert_eq!(d.notices.len(), 1);
+        assert!(!d.shrink(), "nothing left to leave out");
+    }
 }

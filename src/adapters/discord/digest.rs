@@ -31,7 +31,7 @@ impl DigestPoster for DiscordPoster {
                 .filter(|id| *id != 0)
                 .map(serenity::ChannelId::new)
                 .ok_or_else(|| PostError::permanent(format!("`{target}` is not a Discord channel ID")))?;
-            for message in render::render(reply, &self.prefix) {
+            for message in single_message(reply, &self.prefix) {
                 channel
                     .send_message(&self.http, send::channel_message(&message, None))
                     .await
@@ -39,6 +39,23 @@ impl DigestPoster for DiscordPoster {
             }
             Ok(())
         })
+    }
+}
+
+/// The messages of a scheduled post. A digest is shrunk until it fits one
+/// message: a retry after a partial failure would otherwise post the parts
+/// that did arrive a second time.
+fn single_message(reply: &Reply, prefix: &str) -> Vec<render::Outgoing> {
+    let Reply::Digest(digest) = reply else { return render::render(reply, prefix) };
+    let mut digest = digest.clone();
+    loop {
+        let messages = render::render(&Reply::Digest(digest.clone()), prefix);
+        if messages.len() <= 1 || !digest.shrink() {
+            if messages.len() > 1 {
+                tracing::warn!(parts = messages.len(), "a digest still needs several Discord messages");
+            }
+            return messages;
+        }
     }
 }
 
@@ -55,5 +72,23 @@ fn classify(error: &serenity::Error) -> PostError {
             }
         }
         _ => PostError::transient(message),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scheduled_digests_are_shrunk_to_one_message() {
+        let digest = render::tests::huge_digest();
+        let items = digest.items.len();
+        assert!(render::render(&Reply::Digest(digest.clone()), "!").len() > 1, "needs several messages unshrunk");
+        let messages = single_message(&Reply::Digest(digest), "!");
+        assert_eq!(messages.len(), 1);
+        let text: String = messages[0].embeds.iter().filter_map(|e| e.description.clone()).collect();
+        let more = regex::Regex::new(r"and (\d+) more new report").expect("regex");
+        let left_out: usize = more.captures(&text).expect("says how many were left out")[1].parse().expect("number");
+        assert!(left_out > 3 && left_out < 3 + items, "{left_out}");
     }
 }

@@ -401,7 +401,7 @@ fn help_embed(text: &str, prefix: &str) -> Embed {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
 
     use std::ops::Range;
@@ -488,8 +488,9 @@ mod tests {
         assert_eq!(figures[0].embeds[0].image.as_deref(), Some("attachment://figures.png"));
     }
 
-    #[test]
-    fn big_digests_stay_within_every_limit() {
+    /// A digest with one item per citation of [`huge_answer`]: several
+    /// Discord messages long.
+    pub(in crate::adapters::discord) fn huge_digest() -> Digest {
         let answer = huge_answer();
         let now = chrono::Utc::now();
         let items = answer
@@ -507,7 +508,7 @@ mod tests {
                 figures: answer.figures.iter().filter(|f| f.citation == c.n).cloned().collect(),
             })
             .collect();
-        let digest = Digest {
+        Digest {
             name: "weekly @here".into(),
             since: now,
             until: now,
@@ -517,7 +518,12 @@ mod tests {
             changes: Vec::new(),
             citations: answer.citations.clone(),
             notices: Vec::new(),
-        };
+        }
+    }
+
+    #[test]
+    fn big_digests_stay_within_every_limit() {
+        let digest = huge_digest();
         let messages = render(&Reply::Digest(digest), "!");
         assert!(messages.len() > 1);
         assert_within_limits(&messages);

@@ -62,31 +62,17 @@ fn classify(error: &matrix_sdk::Error) -> PostError {
     }
 }
 
-/// A digest as HTML and plain text, cut to `max_chars` by leaving out the
-/// last items (they are counted in "and N more").
+/// A digest as HTML and plain text, cut to `max_chars` with
+/// [`Digest::shrink`] (left-out reports are counted in "and N more").
 pub fn render_digest(digest: &Digest, max_chars: usize) -> MatrixMessage {
     let mut kept = digest.clone();
     loop {
         let message = MatrixMessage { body: defuse_mentions(&text::digest_text(&kept)), html: digest_html(&kept) };
         let fits = message.body.chars().count() <= max_chars && message.html.chars().count() <= max_chars;
-        if fits || kept.items.is_empty() {
+        if fits || !kept.shrink() {
             return message;
         }
-        kept.items.pop();
-        kept.more += 1;
-        kept.changes.clear();
-        keep_referenced_citations(&mut kept);
     }
-}
-
-fn keep_referenced_citations(digest: &mut Digest) {
-    let mut used: Vec<usize> = digest
-        .items
-        .iter()
-        .flat_map(|item| std::iter::once(item.summary_citation).chain(item.figures.iter().map(|f| f.citation)))
-        .collect();
-    used.extend(digest.changes.iter().flat_map(|c| [c.newer.citation, c.older.citation]));
-    digest.citations.retain(|c| used.contains(&c.n));
 }
 
 fn safe(text: &str) -> String {
