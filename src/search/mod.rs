@@ -19,6 +19,7 @@ mod meta;
 mod plan;
 mod rescore;
 mod schema;
+mod stem;
 mod suggest;
 mod update;
 
