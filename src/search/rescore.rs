@@ -57,6 +57,9 @@ pub(super) enum Clause {
     MaxOf { parts: Vec<Box<dyn Query>>, tie_breaker: Score },
 }
 
+/// A clause's part weights, and its tie-breaker when it is a disjunction-max.
+type ClauseWeights = (Vec<Box<dyn Weight>>, Option<Score>);
+
 /// What each of `clauses` adds, where it matches, to each of `hits`: the
 /// clause scores summed in clause order, as tantivy's union sums them.
 pub(super) fn added_scores(searcher: &Searcher, clauses: &[Clause], hits: &[(Score, DocAddress)]) -> Result<Vec<Score>> {
@@ -65,12 +68,14 @@ pub(super) fn added_scores(searcher: &Searcher, clauses: &[Clause], hits: &[(Sco
         return Ok(extra);
     }
     let scoring = EnableScoring::enabled_from_searcher(searcher);
-    let weight = |q: &Box<dyn Query>| q.weight(scoring).map_err(index_err);
-    let weights: Vec<(Vec<Box<dyn Weight>>, Option<Score>)> = clauses
+    let weight = |q: &dyn Query| q.weight(scoring).map_err(index_err);
+    let weights: Vec<ClauseWeights> = clauses
         .iter()
         .map(|clause| match clause {
-            Clause::Plain(q) => Ok((vec![weight(q)?], None)),
-            Clause::MaxOf { parts, tie_breaker } => Ok((parts.iter().map(weight).collect::<Result<_>>()?, Some(*tie_breaker))),
+            Clause::Plain(q) => Ok((vec![weight(q.as_ref())?], None)),
+            Clause::MaxOf { parts, tie_breaker } => {
+                Ok((parts.iter().map(|p| weight(p.as_ref())).collect::<Result<_>>()?, Some(*tie_breaker)))
+            }
         })
         .collect::<Result<_>>()?;
     let mut order: Vec<usize> = (0..hits.len()).collect();
