@@ -7,12 +7,12 @@
 
 use std::collections::{HashMap, HashSet};
 
-use tantivy::query::{BooleanQuery, BoostQuery, EnableScoring, Occur, Query};
 use tantivy::schema::{TantivyDocument, Value};
-use tantivy::{DocAddress, DocSet, Searcher};
+use tantivy::{DocAddress, Searcher};
 
 use super::analyze::Analyzer;
-use super::plan::word_query;
+use super::plan::word_clause;
+use super::rescore::{added_scores, sort_best_first, Clause};
 use super::schema::Fields;
 use crate::error::{Error, Result};
 
@@ -32,39 +32,27 @@ impl Feedback {
     pub const OFF: Feedback = Feedback { passages: 0, terms: 0, weight: 0.0 };
 }
 
-/// Re-scores the `first` hits (best first) with `original` plus expansion
-/// words drawn from the best of them, and returns them best first.
+/// Re-scores the `first` hits (best first) with the original query plus
+/// expansion words drawn from the best of them, and returns them best first.
+///
+/// The result is what the query `original AND (expansion words, optional)`
+/// would score, computed without running it: a hit's first-round score is
+/// its `original` score, and each expansion word adds its own score where
+/// it matches (see `rescore::added_scores`), seeking straight to the
+/// candidates, so the cost does not grow with the words' posting lists.
 pub(super) fn rerank(
     searcher: &Searcher,
     fields: &Fields,
     analyzer: &Analyzer,
-    original: Box<dyn Query>,
     first: Vec<(f32, DocAddress)>,
     own_terms: &HashSet<String>,
     feedback: Feedback,
 ) -> Result<Vec<(f32, DocAddress)>> {
-    let expanded = expand(searcher, fields, analyzer, original, &first, own_terms, feedback)?;
-    let weight = expanded.weight(EnableScoring::enabled_from_searcher(searcher)).map_err(index_err)?;
-    let mut by_segment: HashMap<u32, Vec<(u32, f32)>> = HashMap::new();
-    for (score, address) in &first {
-        by_segment.entry(address.segment_ord).or_default().push((address.doc_id, *score));
-    }
-    let mut rescored = Vec::with_capacity(first.len());
-    for (segment_ord, mut docs) in by_segment {
-        docs.sort_unstable_by_key(|(doc, _)| *doc);
-        let reader = searcher.segment_reader(segment_ord);
-        let mut scorer = weight.scorer(reader, 1.0).map_err(index_err)?;
-        for (doc, old_score) in docs {
-            let mut current = scorer.doc();
-            if current < doc {
-                current = scorer.seek(doc);
-            }
-            let found = current == doc;
-            let score = if found { scorer.score() } else { old_score };
-            rescored.push((score, DocAddress::new(segment_ord, doc)));
-        }
-    }
-    rescored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+    let clauses = expansion_clauses(searcher, fields, analyzer, &first, own_terms, feedback)?;
+    let extra = added_scores(searcher, &clauses, &first)?;
+    let mut rescored: Vec<(f32, DocAddress)> =
+        first.into_iter().zip(extra).map(|((score, address), add)| (score + add, address)).collect();
+    sort_best_first(&mut rescored);
     Ok(rescored)
 }
 
@@ -72,27 +60,22 @@ fn index_err(e: impl std::fmt::Display) -> Error {
     Error::Index(e.to_string())
 }
 
-/// Builds the feedback query: `original` required, plus the expansion words
-/// drawn from the `first` hits (best first) as optional clauses.
-fn expand(
+/// The expansion words drawn from the `first` hits (best first), each as a
+/// word query (`plan::word_query`) boosted by its relevance-model weight.
+fn expansion_clauses(
     searcher: &Searcher,
     fields: &Fields,
     analyzer: &Analyzer,
-    original: Box<dyn Query>,
     first: &[(f32, DocAddress)],
     own_terms: &HashSet<String>,
     feedback: Feedback,
-) -> Result<Box<dyn Query>> {
+) -> Result<Vec<Clause>> {
     let words = expansion_words(searcher, fields, analyzer, &first[..first.len().min(feedback.passages)], own_terms, feedback.terms)?;
-    let Some(strongest) = words.first().map(|(_, w)| *w) else { return Ok(original) };
-    let extra: Vec<(Occur, Box<dyn Query>)> = words
+    let Some(strongest) = words.first().map(|(_, w)| *w) else { return Ok(Vec::new()) };
+    Ok(words
         .into_iter()
-        .map(|(term, w)| {
-            let boosted: Box<dyn Query> = Box::new(BoostQuery::new(word_query(fields, &term), feedback.weight * w / strongest));
-            (Occur::Should, boosted)
-        })
-        .collect();
-    Ok(Box::new(BooleanQuery::new(vec![(Occur::Must, original), (Occur::Should, Box::new(BooleanQuery::new(extra)))])))
+        .map(|(term, w)| word_clause(fields, &term, feedback.weight * w / strongest))
+        .collect())
 }
 
 /// Relevance-model weights: each word's share of a passage's words, summed

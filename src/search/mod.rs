@@ -17,7 +17,9 @@ mod analyze;
 mod feedback;
 mod meta;
 mod plan;
+mod rescore;
 mod schema;
+mod stem;
 mod suggest;
 mod update;
 
@@ -273,15 +275,21 @@ impl SearchIndex {
         let planned = plan::plan(query, &self.fields, &self.analyzer);
         let limit = limit.max(1);
         let addresses: Vec<(f32, DocAddress)> = if planned.has_text {
-            let first = searcher
-                .search(&planned.query, &TopDocs::with_limit(limit).order_by_score())
-                .map_err(index_err)?;
+            let first = match &planned.split {
+                Some(split) => {
+                    let reach = rescore::pairs_reach(searcher, &split.pairs, split.pair_boost)?;
+                    rescore::top_k(searcher, split.base.as_ref(), &split.boosts, reach, limit)?
+                }
+                None => searcher
+                    .search(&planned.query, &TopDocs::with_limit(limit).order_by_score())
+                    .map_err(index_err)?,
+            };
             if self.feedback.passages == 0 || first.is_empty() {
                 first
             } else {
                 let own: std::collections::HashSet<String> =
                     query.text_terms().iter().flat_map(|t| self.analyzer.terms(t)).collect();
-                feedback::rerank(searcher, &self.fields, &self.analyzer, planned.query, first, &own, self.feedback)?
+                feedback::rerank(searcher, &self.fields, &self.analyzer, first, &own, self.feedback)?
             }
         } else {
             let by_date = TopDocs::with_limit(limit).order_by_fast_field::<u64>("published", Order::Desc);

@@ -30,6 +30,19 @@ const TIE_BREAKER: f32 = 0.3;
 pub(super) struct Planned {
     pub query: Box<dyn Query>,
     pub has_text: bool,
+    /// When `query` has proximity boosts: the same query as its required
+    /// part plus the boosts, so that top-k search can score the boosts only
+    /// for documents that could still reach the top (see `rescore`).
+    pub split: Option<Split>,
+}
+
+/// `query` = `base` (required) + the optional, additive `boosts`.
+pub(super) struct Split {
+    pub base: Box<dyn Query>,
+    pub boosts: Vec<super::rescore::Clause>,
+    /// The term pairs of `boosts`, in order, with the boost of each.
+    pub pairs: Vec<Vec<Term>>,
+    pub pair_boost: f32,
 }
 
 /// Builds the tantivy query for `parsed`.
@@ -62,29 +75,48 @@ pub(super) fn plan(parsed: &ParsedQuery, fields: &Fields, analyzer: &Analyzer) -
         let nothing_searchable = !parsed.terms.is_empty() || !parsed.phrases.is_empty();
         let query: Box<dyn Query> =
             if nothing_searchable { Box::new(BooleanQuery::new(Vec::new())) } else { Box::new(AllQuery) };
-        return Planned { query, has_text: nothing_searchable };
+        return Planned { query, has_text: nothing_searchable, split: None };
     }
     let has_text = has_words || has_phrase;
     if !has_text {
         must.push((Occur::Must, Box::new(ConstScoreQuery::new(Box::new(AllQuery), 0.0))));
     }
-    must.extend(proximity_boosts(fields.content, &sequence).into_iter().map(|q| (Occur::Should, q)));
-    Planned { query: Box::new(BooleanQuery::new(must)), has_text }
+    let pairs = proximity_pairs(fields.content, &sequence);
+    if pairs.is_empty() {
+        return Planned { query: Box::new(BooleanQuery::new(must)), has_text, split: None };
+    }
+    let base: Box<dyn Query> = Box::new(BooleanQuery::new(must.iter().map(|(o, q)| (*o, q.box_clone())).collect()));
+    let boosts: Vec<Box<dyn Query>> = pairs.iter().map(|terms| proximity_boost(terms.clone())).collect();
+    must.extend(boosts.iter().map(|q| (Occur::Should, q.box_clone())));
+    let boosts = boosts.into_iter().map(super::rescore::Clause::Plain).collect();
+    let split = Split { base, boosts, pairs, pair_boost: PAIR_BOOST };
+    Planned { query: Box::new(BooleanQuery::new(must)), has_text, split: Some(split) }
 }
 
 /// Neighbouring query words that also appear near each other in a passage
 /// ("third quarter", "fiscal 2025") earn extra score.
-fn proximity_boosts(field: Field, sequence: &[String]) -> Vec<Box<dyn Query>> {
+fn proximity_pairs(field: Field, sequence: &[String]) -> Vec<Vec<Term>> {
     sequence
         .windows(2)
         .filter(|pair| pair[0] != pair[1])
-        .map(|pair| {
-            let terms = pair.iter().map(|t| Term::from_field_text(field, t)).collect();
-            let mut phrase = PhraseQuery::new(terms);
-            phrase.set_slop(PAIR_SLOP);
-            Box::new(BoostQuery::new(Box::new(phrase), PAIR_BOOST)) as Box<dyn Query>
-        })
+        .map(|pair| pair.iter().map(|t| Term::from_field_text(field, t)).collect())
         .collect()
+}
+
+fn proximity_boost(terms: Vec<Term>) -> Box<dyn Query> {
+    let mut phrase = PhraseQuery::new(terms);
+    phrase.set_slop(PAIR_SLOP);
+    Box::new(BoostQuery::new(Box::new(phrase), PAIR_BOOST))
+}
+
+/// The parts of [`word_query`] with an outer `boost` carried into each, for
+/// scoring the disjunction-max part by part (`rescore::Clause::MaxOf`).
+pub(super) fn word_clause(fields: &Fields, term: &str, boost: f32) -> super::rescore::Clause {
+    let in_title = TermQuery::new(Term::from_field_text(fields.title, term), IndexRecordOption::WithFreqs);
+    let in_content = TermQuery::new(Term::from_field_text(fields.content, term), IndexRecordOption::WithFreqs);
+    let title: Box<dyn Query> = Box::new(BoostQuery::new(Box::new(BoostQuery::new(Box::new(in_title), TITLE_BOOST)), boost));
+    let content: Box<dyn Query> = Box::new(BoostQuery::new(Box::new(in_content), boost));
+    super::rescore::Clause::MaxOf { parts: vec![title, content], tie_breaker: TIE_BREAKER }
 }
 
 pub(super) fn word_query(fields: &Fields, term: &str) -> Box<dyn Query> {
