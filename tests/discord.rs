@@ -393,12 +393,16 @@ async fn digests_answer_on_demand_and_post_to_channels() {
     assert!(text.contains("[Fictional update: HBM market shares shift](https://example.com/updates/hbm-2025)"), "{text}");
     assert!(text.contains("· [1]"), "figures cite their passage: {text}");
     let poster = bot.service.digest_posters().get(chipbot::chat::Platform::Discord).expect("registered once ready");
-    let reply = chipbot::reply::Reply::Error { message: "digest @everyone".into() };
+    let since_date = chrono::NaiveDate::from_ymd_opt(2020, 1, 1);
+    let command = chipbot::command::Command::Digest { name: None, since: since_date };
+    let reply = bot.service.engine().execute(command).await.expect("digest");
     let since = bot.discord.requests().len();
     poster.post(&CHANNEL.to_string(), &reply).await.expect("posted");
     let posted = bot.discord.messages_since(since);
-    assert_eq!(posted.len(), 1);
+    assert_eq!(posted.len(), 1, "a scheduled digest is one message");
     assert_eq!(posted[0].path, format!("/channels/{CHANNEL}/messages"));
+    let title = posted[0].body["embeds"][0]["title"].as_str().unwrap_or_default().to_string();
+    assert!(title.starts_with("Digest: "), "{title}");
     let err = poster.post("not-a-channel", &reply).await.expect_err("bad target");
     assert!(err.permanent, "{err}");
     bot.assert_no_failures();
