@@ -444,15 +444,7 @@ fn update_notices(report: &UpdateReport, first_build: bool) -> Vec<String> {
 
 /// The audit summary of a reindex: counts, failures and time.
 fn summary_text(s: &IndexSummary) -> String {
-    let mut text = format!(
-        "added {}, updated {}, removed {}, unchanged {}, failed {}; {} ms",
-        s.added.len(),
-        s.updated.len(),
-        s.removed.len(),
-        s.unchanged,
-        s.failed.len(),
-        s.elapsed_ms
-    );
+    let mut text = s.counts_line();
     for (file, reason) in &s.failed {
         text.push_str(&format!("; {file}: {reason}"));
     }

@@ -174,6 +174,21 @@ pub struct FigureChange {
     pub older: CitedFigure,
 }
 
+impl IndexSummary {
+    /// "added 1, updated 0, removed 2, unchanged 40, failed 1 (35 ms)".
+    pub fn counts_line(&self) -> String {
+        format!(
+            "added {}, updated {}, removed {}, unchanged {}, failed {} ({} ms)",
+            self.added.len(),
+            self.updated.len(),
+            self.removed.len(),
+            self.unchanged,
+            self.failed.len(),
+            self.elapsed_ms
+        )
+    }
+}
+
 /// Everything a command can answer with.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Reply {

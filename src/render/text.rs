@@ -151,16 +151,7 @@ fn index_text(s: &IndexSummary) -> String {
     if let Some(reason) = &s.rebuilt {
         let _ = writeln!(out, "Rebuilt: {reason}");
     }
-    let _ = writeln!(
-        out,
-        "added {}, updated {}, removed {}, unchanged {}, failed {} ({} ms)",
-        s.added.len(),
-        s.updated.len(),
-        s.removed.len(),
-        s.unchanged,
-        s.failed.len(),
-        s.elapsed_ms
-    );
+    let _ = writeln!(out, "{}", s.counts_line());
     for (file, reason) in &s.failed {
         let _ = writeln!(out, "  failed: {file}: {reason}");
     }
