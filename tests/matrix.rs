@@ -51,6 +51,8 @@ fn main() -> ExitCode {
         ("ask_in_encrypted_room", |h| Box::pin(ask_in_encrypted_room(h))),
         ("question_in_thread_is_answered_in_thread", |h| Box::pin(question_in_thread_is_answered_in_thread(h))),
         ("restart_answers_each_question_once_and_skips_old", |h| Box::pin(restart_answers_each_question_once(h))),
+        ("figures_reply_has_a_table_and_a_chart_image", |h| Box::pin(figures_reply_has_a_chart(h))),
+        ("undecryptable_message_gets_a_visible_notice", |h| Box::pin(undecryptable_message_gets_a_notice(h))),
         ("invite_from_stranger_is_declined", |h| Box::pin(invite_from_stranger_is_declined(h))),
         ("rate_limited_user_gets_a_notice", |h| Box::pin(rate_limited_user_gets_a_notice(h))),
         ("empty_ask_gets_usage", |h| Box::pin(empty_ask_gets_usage(h))),
@@ -422,5 +424,49 @@ async fn digests_are_posted(h: &mut Harness) {
     assert!(matches!(scheduled.event.content.msgtype, MessageType::Notice(_)));
     assert!(html(&scheduled).contains("<strong>Digest"), "{}", html(&scheduled));
     assert_eq!(scheduled.json["m.mentions"], serde_json::json!({}));
+    scene.bot.stop().await;
+}
+
+async fn figures_reply_has_a_chart(h: &mut Harness) {
+    let scene = scene(h, "mini", |_| {}).await;
+    let alice = login(h, "alice").await;
+    let room = room_with_bot(h, &alice, false).await;
+    let q = alice.send(&room, "!figures HBM market share").await;
+    let table = alice.wait_reply(&room, &h.bot_id, &q, REPLY_WAIT).await;
+    assert!(html(&table).contains("<table>") && html(&table).contains("55%"), "{}", html(&table));
+    let deadline = tokio::time::Instant::now() + REPLY_WAIT;
+    let image = loop {
+        let images: Vec<Seen> = alice
+            .replies_to(&room, &h.bot_id, &q)
+            .into_iter()
+            .filter(|s| matches!(s.event.content.msgtype, MessageType::Image(_)))
+            .collect();
+        if let Some(image) = images.into_iter().next() {
+            break image;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "no chart image after the figures table");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    assert_eq!(image.json["info"]["mimetype"], "image/png", "{}", image.json);
+    assert!(image.json["url"].as_str().is_some_and(|u| u.starts_with("mxc://")), "uploaded to the media repo");
+    scene.bot.stop().await;
+}
+
+async fn undecryptable_message_gets_a_notice(h: &mut Harness) {
+    let scene = scene(h, "mini", |_| {}).await;
+    let alice = login(h, "alice").await;
+    let room = room_with_bot(h, &alice, false).await;
+    // A megolm event from a session the bot never received keys for.
+    let bogus = serde_json::json!({
+        "algorithm": "m.megolm.v1.aes-sha2",
+        "ciphertext": "AwgAEnAYs6u0bogusciphertextthatnobodycandecrypt",
+        "device_id": "NOSUCHDEVICE",
+        "sender_key": "c2VuZGVyIGtleSBvZiBhIGRldmljZSB0aGF0IGRvZXMgbm90IGV4aXN0",
+        "session_id": "c2Vzc2lvbiB0aGF0IHdhcyBuZXZlciBzaGFyZWQ"
+    });
+    let event = alice.send_raw(&room, "m.room.encrypted", bogus).await;
+    let notice = alice.wait_reply(&room, &h.bot_id, &event, REPLY_WAIT).await;
+    assert!(matches!(notice.event.content.msgtype, MessageType::Notice(_)));
+    assert!(body(&notice).contains("couldn't decrypt"), "{}", body(&notice));
     scene.bot.stop().await;
 }

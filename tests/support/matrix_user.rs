@@ -86,6 +86,11 @@ impl User {
         self.room(room_id).await.send(content).await.expect("message sent").response.event_id
     }
 
+    /// Sends an event of any type with raw JSON content.
+    pub async fn send_raw(&self, room_id: &RoomId, event_type: &str, content: serde_json::Value) -> OwnedEventId {
+        self.room(room_id).await.send_raw(event_type, content).await.expect("raw event sent").response.event_id
+    }
+
     /// Sends a text message in the thread rooted at `root`.
     pub async fn send_in_thread(&self, room_id: &RoomId, root: &OwnedEventId, text: &str) -> OwnedEventId {
         let metadata = matrix_sdk::ruma::events::room::message::ReplyMetadata::new(root, &self.user_id, None);
