@@ -55,7 +55,7 @@ fn main() -> ExitCode {
         ("undecryptable_message_gets_a_visible_notice", |h| Box::pin(undecryptable_message_gets_a_notice(h))),
         ("invite_from_stranger_is_declined", |h| Box::pin(invite_from_stranger_is_declined(h))),
         ("rate_limited_user_gets_a_notice", |h| Box::pin(rate_limited_user_gets_a_notice(h))),
-        ("empty_ask_gets_usage", |h| Box::pin(empty_ask_gets_usage(h))),
+        ("empty_ask_gets_usage_and_notices_are_ignored", |h| Box::pin(empty_ask_gets_usage(h))),
         ("hostile_report_text_is_escaped_and_pings_nobody", |h| Box::pin(hostile_text_is_escaped(h))),
         ("non_admin_reindex_is_refused", |h| Box::pin(non_admin_reindex_is_refused(h))),
         ("scheduled_and_on_demand_digests_are_posted", |h| Box::pin(digests_are_posted(h))),
@@ -289,9 +289,12 @@ async fn empty_ask_gets_usage(h: &mut Harness) {
     let scene = scene(h, "mini", |_| {}).await;
     let alice = login(h, "alice").await;
     let room = room_with_bot(h, &alice, false).await;
+    // Another bot's notice is never answered, even when it looks like a command.
+    let notice = alice.send_notice(&room, "!ask HBM market share").await;
     let q = alice.send(&room, "!ask").await;
     let reply = alice.wait_reply(&room, &h.bot_id, &q, REPLY_WAIT).await;
     assert!(body(&reply).contains("Please ask a question"), "{}", body(&reply));
+    assert!(alice.replies_to(&room, &h.bot_id, &notice).is_empty(), "notices are not answered");
     let unknown = alice.send(&room, "!frobnicate").await;
     let reply = alice.wait_reply(&room, &h.bot_id, &unknown, REPLY_WAIT).await;
     assert!(body(&reply).contains("!help"), "{}", body(&reply));

@@ -86,6 +86,12 @@ impl User {
         self.room(room_id).await.send(content).await.expect("message sent").response.event_id
     }
 
+    /// Sends an `m.notice` (what bots send) and returns its event ID.
+    pub async fn send_notice(&self, room_id: &RoomId, text: &str) -> OwnedEventId {
+        let content = RoomMessageEventContent::notice_plain(text);
+        self.room(room_id).await.send(content).await.expect("notice sent").response.event_id
+    }
+
     /// Sends an event of any type with raw JSON content.
     pub async fn send_raw(&self, room_id: &RoomId, event_type: &str, content: serde_json::Value) -> OwnedEventId {
         self.room(room_id).await.send_raw(event_type, content).await.expect("raw event sent").response.event_id
