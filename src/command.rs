@@ -26,6 +26,22 @@ pub enum Command {
     Extract { path: PathBuf },
 }
 
+impl Command {
+    /// The command's word in chat (`reindex` for [`Command::Index`]), for
+    /// messages and logs.
+    pub fn word(&self) -> &'static str {
+        match self {
+            Command::Ask { .. } => "ask",
+            Command::Figures { .. } => "figures",
+            Command::Sources => "sources",
+            Command::Help => "help",
+            Command::Index { .. } => "reindex",
+            Command::Digest { .. } => "digest",
+            Command::Extract { .. } => "extract",
+        }
+    }
+}
+
 /// A chat message that starts with the prefix but names no known command.
 #[derive(Debug, Clone, PartialEq)]
 pub struct UnknownCommand(pub String);

@@ -128,7 +128,7 @@ impl Engine {
     /// Runs `command` on the current thread.
     pub fn execute_blocking(&self, command: Command) -> Result<Reply> {
         let started = Instant::now();
-        let kind = command_name(&command);
+        let kind = command.word();
         let reply = match command {
             Command::Ask { question, top } => self.ask(&question, top).map(Reply::Answer),
             Command::Figures { query, chart } => self.figures(&query, chart),
@@ -451,14 +451,3 @@ fn summary_text(s: &IndexSummary) -> String {
     text
 }
 
-fn command_name(command: &Command) -> &'static str {
-    match command {
-        Command::Ask { .. } => "ask",
-        Command::Figures { .. } => "figures",
-        Command::Sources => "sources",
-        Command::Help => "help",
-        Command::Index { .. } => "index",
-        Command::Digest { .. } => "digest",
-        Command::Extract { .. } => "extract",
-    }
-}

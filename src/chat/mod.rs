@@ -146,7 +146,7 @@ impl ChatService {
 
     /// Runs a parsed command for `sender`: admin check, rate limit, engine.
     pub async fn handle(&self, sender: &Sender, command: Command) -> Reply {
-        let name = command_word(&command);
+        let name = command.word();
         if requires_admin(&command) && !sender.is_admin(&self.admins) {
             tracing::warn!(platform = %sender.platform, user = %sender.user_id, command = name, "refused admin command");
             let message = format!("Sorry, only chipbot admins can run `{}{name}`.", self.prefix);
@@ -210,18 +210,6 @@ pub fn rate_limit_message(wait: Duration) -> String {
     format!("You're sending commands too fast. Please try again in {secs} s.")
 }
 
-/// The chat word for a command, for messages and logs.
-pub fn command_word(command: &Command) -> &'static str {
-    match command {
-        Command::Ask { .. } => "ask",
-        Command::Figures { .. } => "figures",
-        Command::Sources => "sources",
-        Command::Help => "help",
-        Command::Index { .. } => "reindex",
-        Command::Digest { .. } => "digest",
-        Command::Extract { .. } => "extract",
-    }
-}
 
 #[cfg(test)]
 mod tests {

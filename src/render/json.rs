@@ -4,7 +4,7 @@
 use serde_json::{json, Map, Value};
 
 use crate::figures::Figure;
-use crate::reply::{Answer, CitedFigure, Digest, Reply};
+use crate::reply::{Answer, Citation, CitedFigure, Digest, Reply};
 
 /// Renders any reply as a JSON value.
 pub fn render(reply: &Reply) -> Value {
@@ -39,22 +39,28 @@ pub fn render(reply: &Reply) -> Value {
     }
 }
 
+/// A numbered citation: its source and the snippet's text.
+fn citation_json(c: &Citation) -> Value {
+    json!({
+        "n": c.n,
+        "report_id": c.report_id,
+        "title": c.title,
+        "publisher": c.publisher,
+        "published": c.published.map(|d| d.to_string()),
+        "url": c.url,
+        "snippet": c.snippet.text,
+    })
+}
+
 /// The `ask --json` shape.
 pub fn answer_json(answer: &Answer) -> Value {
     let citations: Vec<Value> = answer
         .citations
         .iter()
         .map(|c| {
-            json!({
-                "n": c.n,
-                "report_id": c.report_id,
-                "title": c.title,
-                "publisher": c.publisher,
-                "published": c.published.map(|d| d.to_string()),
-                "url": c.url,
-                "snippet": c.snippet.text,
-                "highlights": c.snippet.highlights.iter().map(|r| [r.start, r.end]).collect::<Vec<_>>(),
-            })
+            let mut value = citation_json(c);
+            value["highlights"] = json!(c.snippet.highlights.iter().map(|r| [r.start, r.end]).collect::<Vec<_>>());
+            value
         })
         .collect();
     let figures: Vec<Value> = answer
@@ -119,17 +125,7 @@ pub fn digest_json(d: &Digest) -> Value {
     let citations: Vec<Value> = d
         .citations
         .iter()
-        .map(|c| {
-            json!({
-                "n": c.n,
-                "report_id": c.report_id,
-                "title": c.title,
-                "publisher": c.publisher,
-                "published": c.published.map(|p| p.to_string()),
-                "url": c.url,
-                "snippet": c.snippet.text,
-            })
-        })
+        .map(citation_json)
         .collect();
     json!({
         "digest": d.name,
