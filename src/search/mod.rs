@@ -15,6 +15,7 @@
 
 mod analyze;
 mod feedback;
+mod maxscore;
 mod meta;
 mod plan;
 mod rescore;
@@ -275,12 +276,13 @@ impl SearchIndex {
         let planned = plan::plan(query, &self.fields, &self.analyzer);
         let limit = limit.max(1);
         let addresses: Vec<(f32, DocAddress)> = if planned.has_text {
-            let first = match &planned.split {
-                Some(split) => {
+            let first = match (&planned.words, &planned.split) {
+                (Some(words), _) => maxscore::top_k(searcher, words, limit)?,
+                (None, Some(split)) => {
                     let reach = rescore::pairs_reach(searcher, &split.pairs, split.pair_boost)?;
                     rescore::top_k(searcher, split.base.as_ref(), &split.boosts, reach, limit)?
                 }
-                None => searcher
+                (None, None) => searcher
                     .search(&planned.query, &TopDocs::with_limit(limit).order_by_score())
                     .map_err(index_err)?,
             };

@@ -13,6 +13,7 @@ use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::Term;
 
 use super::analyze::Analyzer;
+use super::maxscore::{PairBoost, WordSearch, WordTerms};
 use super::schema::{date_key, Fields};
 use crate::query::ParsedQuery;
 
@@ -34,6 +35,9 @@ pub(super) struct Planned {
     /// part plus the boosts, so that top-k search can score the boosts only
     /// for documents that could still reach the top (see `rescore`).
     pub split: Option<Split>,
+    /// The same query in the shape MaxScore runs (words, pairs and filters,
+    /// no phrases), for top-k search without scoring every match.
+    pub words: Option<WordSearch>,
 }
 
 /// `query` = `base` (required) + the optional, additive `boosts`.
@@ -50,11 +54,8 @@ pub(super) fn plan(parsed: &ParsedQuery, fields: &Fields, analyzer: &Analyzer) -
     let mut must: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     let mut seen = std::collections::HashSet::new();
     let sequence: Vec<String> = parsed.terms.iter().flat_map(|t| analyzer.terms(t)).collect();
-    let words: Vec<Box<dyn Query>> = sequence
-        .iter()
-        .filter(|term| seen.insert((*term).clone()))
-        .map(|term| word_query(fields, term))
-        .collect();
+    let distinct: Vec<&String> = sequence.iter().filter(|term| seen.insert((*term).clone())).collect();
+    let words: Vec<Box<dyn Query>> = distinct.iter().map(|term| word_query(fields, term)).collect();
     let has_words = !words.is_empty();
     if has_words {
         let any_word = BooleanQuery::new(words.into_iter().map(|q| (Occur::Should, q)).collect());
@@ -67,7 +68,21 @@ pub(super) fn plan(parsed: &ParsedQuery, fields: &Fields, analyzer: &Analyzer) -
             has_phrase = true;
         }
     }
-    for filter in filter_queries(parsed, fields, analyzer) {
+    let filters = filter_queries(parsed, fields, analyzer);
+    let mut word_search = (has_words && !has_phrase).then(|| WordSearch {
+        words: distinct
+            .iter()
+            .map(|t| WordTerms {
+                title: Term::from_field_text(fields.title, t),
+                content: Term::from_field_text(fields.content, t),
+            })
+            .collect(),
+        title_boost: TITLE_BOOST,
+        tie_breaker: TIE_BREAKER,
+        pairs: Vec::new(),
+        filters: filters.iter().map(|f| f.box_clone()).collect(),
+    });
+    for filter in filters {
         must.push((Occur::Must, Box::new(ConstScoreQuery::new(filter, 0.0))));
     }
     if must.is_empty() {
@@ -75,7 +90,7 @@ pub(super) fn plan(parsed: &ParsedQuery, fields: &Fields, analyzer: &Analyzer) -
         let nothing_searchable = !parsed.terms.is_empty() || !parsed.phrases.is_empty();
         let query: Box<dyn Query> =
             if nothing_searchable { Box::new(BooleanQuery::new(Vec::new())) } else { Box::new(AllQuery) };
-        return Planned { query, has_text: nothing_searchable, split: None };
+        return Planned { query, has_text: nothing_searchable, split: None, words: None };
     }
     let has_text = has_words || has_phrase;
     if !has_text {
@@ -83,14 +98,24 @@ pub(super) fn plan(parsed: &ParsedQuery, fields: &Fields, analyzer: &Analyzer) -
     }
     let pairs = proximity_pairs(fields.content, &sequence);
     if pairs.is_empty() {
-        return Planned { query: Box::new(BooleanQuery::new(must)), has_text, split: None };
+        return Planned { query: Box::new(BooleanQuery::new(must)), has_text, split: None, words: word_search };
+    }
+    if let Some(search) = word_search.as_mut() {
+        let index_of = |term: &str| distinct.iter().position(|d| d.as_str() == term);
+        for pair in sequence.windows(2).filter(|pair| pair[0] != pair[1]) {
+            if let (Some(a), Some(b)) = (index_of(&pair[0]), index_of(&pair[1])) {
+                let terms: Vec<Term> = pair.iter().map(|t| Term::from_field_text(fields.content, t)).collect();
+                let query = proximity_boost(terms.clone());
+                search.pairs.push(PairBoost { words: (a, b), terms, boost: PAIR_BOOST, query });
+            }
+        }
     }
     let base: Box<dyn Query> = Box::new(BooleanQuery::new(must.iter().map(|(o, q)| (*o, q.box_clone())).collect()));
     let boosts: Vec<Box<dyn Query>> = pairs.iter().map(|terms| proximity_boost(terms.clone())).collect();
     must.extend(boosts.iter().map(|q| (Occur::Should, q.box_clone())));
     let boosts = boosts.into_iter().map(super::rescore::Clause::Plain).collect();
     let split = Split { base, boosts, pairs, pair_boost: PAIR_BOOST };
-    Planned { query: Box::new(BooleanQuery::new(must)), has_text, split: Some(split) }
+    Planned { query: Box::new(BooleanQuery::new(must)), has_text, split: Some(split), words: word_search }
 }
 
 /// Neighbouring query words that also appear near each other in a passage
