@@ -25,7 +25,7 @@ use tantivy::fieldnorm::FieldNormReader;
 use tantivy::postings::{Postings, SegmentPostings};
 use tantivy::query::{Bm25Weight, EnableScoring, Query, Scorer, Weight};
 use tantivy::schema::IndexRecordOption;
-use tantivy::{DocAddress, DocId, DocSet, Score, Searcher, SegmentOrdinal, SegmentReader, Term, TERMINATED};
+use tantivy::{DocAddress, DocId, DocSet, Score, SeekDangerResult, Searcher, SegmentOrdinal, SegmentReader, Term, TERMINATED};
 
 use crate::error::{Error, Result};
 
@@ -78,7 +78,7 @@ pub(super) fn top_k(searcher: &Searcher, search: &WordSearch, k: usize) -> Resul
 struct SearchWeights {
     /// Per word: title and content weights, with their bounds.
     terms: Vec<[(Bm25Weight, Score); 2]>,
-    pairs: Vec<(Box<dyn Weight>, Score)>,
+    pairs: Vec<(Box<dyn Weight>, Bm25Weight, Score)>,
     filters: Vec<Box<dyn Weight>>,
 }
 
@@ -98,7 +98,10 @@ impl SearchWeights {
         let pairs = search
             .pairs
             .iter()
-            .map(|p| Ok((p.query.weight(scoring).map_err(index_err)?, bm25(&p.terms, p.boost)?.1)))
+            .map(|p| {
+                let (weight, bound) = bm25(&p.terms, p.boost)?;
+                Ok((p.query.weight(scoring).map_err(index_err)?, weight, bound))
+            })
             .collect::<Result<_>>()?;
         let unscored = EnableScoring::disabled_from_searcher(searcher);
         let filters = search.filters.iter().map(|f| f.weight(unscored).map_err(index_err)).collect::<Result<_>>()?;
@@ -119,9 +122,11 @@ struct TermList {
 }
 
 impl TermList {
-    fn score(&self) -> Score {
+    /// The score and term frequency at the current document.
+    fn found(&self) -> Known {
         let doc = self.postings.doc();
-        self.weight.score(self.norms.fieldnorm_id(doc), self.postings.term_freq())
+        let tf = self.postings.term_freq();
+        Known::Found(self.weight.score(self.norms.fieldnorm_id(doc), tf), tf)
     }
 
     /// Moves to the first document at or after `target`; true if it is `target`.
@@ -138,7 +143,8 @@ impl TermList {
 enum Known {
     Unknown,
     Missing,
-    Found(Score),
+    /// The list's score and term frequency there.
+    Found(Score, u32),
 }
 
 /// A proximity boost in one segment.
@@ -146,8 +152,12 @@ struct PairState {
     /// Content slots of the two words.
     slots: (usize, usize),
     bound: Score,
+    /// The phrase's BM25 weight, for a bound at one document.
+    weight: Bm25Weight,
     /// `None` when one of the words is absent from the segment.
     scorer: Option<Box<dyn Scorer>>,
+    /// No document before this one matches (from `seek_danger`).
+    none_before: DocId,
 }
 
 /// The search of one segment.
@@ -164,6 +174,8 @@ struct SegmentSearch<'a> {
     filters: Vec<Box<dyn Scorer>>,
     tie_breaker: Score,
     known: Vec<Known>,
+    /// Scratch: each pair's bound at the candidate.
+    pair_bounds: Vec<Score>,
 }
 
 impl<'a> SegmentSearch<'a> {
@@ -181,16 +193,16 @@ impl<'a> SegmentSearch<'a> {
         let mut by_bound: Vec<usize> = (0..lists.len()).filter(|&i| lists[i].is_some()).collect();
         by_bound.sort_by(|&a, &b| bound_of(&lists, a).total_cmp(&bound_of(&lists, b)));
         let mut pairs = Vec::with_capacity(search.pairs.len());
-        for (pair, (weight, bound)) in search.pairs.iter().zip(&weights.pairs) {
+        for (pair, (weight, bm25, bound)) in search.pairs.iter().zip(&weights.pairs) {
             let slots = (pair.words.0 * 2 + 1, pair.words.1 * 2 + 1);
             let present = lists[slots.0].is_some() && lists[slots.1].is_some();
             let scorer = if present { Some(weight.scorer(reader, 1.0).map_err(index_err)?) } else { None };
-            pairs.push(PairState { slots, bound: *bound, scorer });
+            pairs.push(PairState { slots, bound: *bound, weight: bm25.clone(), scorer, none_before: 0 });
         }
         let filters =
             weights.filters.iter().map(|w| w.scorer(reader, 1.0).map_err(index_err)).collect::<Result<_>>()?;
         let known = vec![Known::Unknown; lists.len()];
-        Ok(SegmentSearch { ordinal, reader, lists, by_bound, probed: 0, pairs, filters, tie_breaker: search.tie_breaker, known })
+        Ok(SegmentSearch { ordinal, reader, lists, by_bound, probed: 0, pairs, filters, tie_breaker: search.tie_breaker, known, pair_bounds: Vec::new() })
     }
 
     /// Walks the essential lists, offering every document that can still
@@ -281,7 +293,7 @@ impl<'a> SegmentSearch<'a> {
         self.known.fill(Known::Unknown);
         for &slot in &self.by_bound[self.probed..] {
             if let Some(list) = self.lists[slot].as_ref() {
-                self.known[slot] = if list.postings.doc() == doc { Known::Found(list.score()) } else { Known::Missing };
+                self.known[slot] = if list.postings.doc() == doc { list.found() } else { Known::Missing };
             }
         }
         for i in (0..self.probed).rev() {
@@ -290,14 +302,53 @@ impl<'a> SegmentSearch<'a> {
             }
             let slot = self.by_bound[i];
             if let Some(list) = self.lists[slot].as_mut() {
-                self.known[slot] = if list.reach(doc) { Known::Found(list.score()) } else { Known::Missing };
+                self.known[slot] = if list.reach(doc) { list.found() } else { Known::Missing };
             }
         }
         let base = self.words_score();
-        if base + self.pairs_bound() < threshold {
-            return None;
+        self.with_pairs(doc, base, threshold)
+    }
+
+    /// `base` plus the proximity boosts that match `doc`, summed in clause
+    /// order; `None` as soon as the boosts still possible cannot lift it
+    /// to `threshold`. A boost's phrase is checked at `doc` alone
+    /// (`seek_danger`), never by scanning ahead to its next match.
+    fn with_pairs(&mut self, doc: DocId, base: Score, threshold: Score) -> Option<Score> {
+        let mut bounds = std::mem::take(&mut self.pair_bounds);
+        bounds.clear();
+        bounds.extend(self.pairs.iter().map(|pair| self.pair_bound_at(pair, doc)));
+        let mut possible: Score = bounds.iter().sum();
+        let mut extra: Score = 0.0;
+        let mut reachable = true;
+        for (pair, &bound) in self.pairs.iter_mut().zip(&bounds) {
+            if base + extra + possible < threshold {
+                reachable = false;
+                break;
+            }
+            // A positive bound means both words are here and the phrase may be.
+            let Some(scorer) = pair.scorer.as_mut().filter(|_| bound > 0.0) else { continue };
+            possible -= bound;
+            match scorer.seek_danger(doc) {
+                SeekDangerResult::Found => extra += scorer.score(),
+                SeekDangerResult::SeekLowerBound(next) => pair.none_before = next,
+            }
         }
-        Some(base + self.pairs_score(doc))
+        self.pair_bounds = bounds;
+        reachable.then_some(base + extra)
+    }
+
+    /// What `pair` can add at `doc`, whose lists are all known: 0 unless
+    /// both words are there; else its BM25 at this passage's length with
+    /// the smaller term frequency (a pair matches at most that often).
+    fn pair_bound_at(&self, pair: &PairState, doc: DocId) -> Score {
+        let (Known::Found(_, tf_a), Known::Found(_, tf_b)) = (self.known[pair.slots.0], self.known[pair.slots.1]) else {
+            return 0.0;
+        };
+        if pair.scorer.is_none() || doc < pair.none_before {
+            return 0.0;
+        }
+        let Some(content) = self.lists[pair.slots.0].as_ref() else { return 0.0 };
+        slack(pair.weight.score(content.norms.fieldnorm_id(doc), tf_a.min(tf_b)))
     }
 
     /// Known scores plus the bounds of unknown lists and possible pairs.
@@ -307,7 +358,7 @@ impl<'a> SegmentSearch<'a> {
             .iter()
             .enumerate()
             .map(|(slot, k)| match k {
-                Known::Found(score) => *score,
+                Known::Found(score, _) => *score,
                 Known::Unknown => bound_of(&self.lists, slot),
                 Known::Missing => 0.0,
             })
@@ -330,7 +381,7 @@ impl<'a> SegmentSearch<'a> {
             let mut sum: Score = 0.0;
             let mut any = false;
             for part in parts {
-                if let Known::Found(score) = part {
+                if let Known::Found(score, _) = part {
                     max = Score::max(*score, max);
                     sum += score;
                     any = true;
@@ -343,23 +394,6 @@ impl<'a> SegmentSearch<'a> {
         total
     }
 
-    /// The proximity boosts that match `doc`, summed in clause order.
-    fn pairs_score(&mut self, doc: DocId) -> Score {
-        let mut extra = 0.0;
-        for pair in &mut self.pairs {
-            let both = matches!(self.known[pair.slots.0], Known::Found(_))
-                && matches!(self.known[pair.slots.1], Known::Found(_));
-            if let (true, Some(scorer)) = (both, pair.scorer.as_mut()) {
-                if scorer.doc() < doc {
-                    scorer.seek(doc);
-                }
-                if scorer.doc() == doc {
-                    extra += scorer.score();
-                }
-            }
-        }
-        extra
-    }
 }
 
 fn open_list(reader: &SegmentReader, term: &Term, (weight, bound): &(Bm25Weight, Score)) -> Result<Option<TermList>> {
