@@ -94,7 +94,7 @@ impl Interest {
             }
             _ => true,
         };
-        subject_ok && analyzer.terms(&figure.sentence).iter().any(|t| self.terms.contains(t))
+        subject_ok && analyzer.any_term(&figure.sentence, |t| self.terms.contains(t))
     }
 }
 

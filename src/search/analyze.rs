@@ -47,6 +47,28 @@ impl Analyzer {
         collect(&mut self.english.clone(), text)
     }
 
+    /// Calls `f` with each index term of `text`, in order, without
+    /// allocating a string per term.
+    pub fn for_each_term(&self, text: &str, mut f: impl FnMut(&str)) {
+        let mut english = self.english.clone();
+        let mut stream = english.token_stream(text);
+        while let Some(token) = stream.next() {
+            f(&token.text);
+        }
+    }
+
+    /// True if any index term of `text` satisfies `pred` (stops at the first).
+    pub fn any_term(&self, text: &str, mut pred: impl FnMut(&str) -> bool) -> bool {
+        let mut english = self.english.clone();
+        let mut stream = english.token_stream(text);
+        while let Some(token) = stream.next() {
+            if pred(&token.text) {
+                return true;
+            }
+        }
+        false
+    }
+
     /// Lowercased, folded words without stemming (filters, vocabulary).
     pub fn keywords(&self, text: &str) -> Vec<String> {
         collect(&mut self.keyword.clone(), text).into_iter().map(|t| t.term).collect()

@@ -7,14 +7,13 @@
 
 use std::collections::{HashMap, HashSet};
 
-use tantivy::schema::{TantivyDocument, Value};
 use tantivy::{DocAddress, Searcher};
 
 use super::analyze::Analyzer;
 use super::plan::word_clause;
-use super::rescore::{added_scores, sort_best_first, Clause};
+use super::rescore::{added_scores, Clause};
 use super::schema::Fields;
-use crate::error::{Error, Result};
+use crate::error::Result;
 
 /// How feedback expands a query; `passages == 0` turns it off.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -32,8 +31,10 @@ impl Feedback {
     pub const OFF: Feedback = Feedback { passages: 0, terms: 0, weight: 0.0 };
 }
 
-/// Re-scores the `first` hits (best first) with the original query plus
-/// expansion words drawn from the best of them, and returns them best first.
+/// Re-scores the `first` hits (best first; `texts` holds each one's title
+/// and passage) with the original query plus expansion words drawn from the
+/// best of them. Returns the new scores with each hit's index in `first`,
+/// best first.
 ///
 /// The result is what the query `original AND (expansion words, optional)`
 /// would score, computed without running it: a hit's first-round score is
@@ -44,67 +45,75 @@ pub(super) fn rerank(
     searcher: &Searcher,
     fields: &Fields,
     analyzer: &Analyzer,
-    first: Vec<(f32, DocAddress)>,
+    first: &[(f32, DocAddress)],
+    texts: &[(&str, &str)],
     own_terms: &HashSet<String>,
     feedback: Feedback,
-) -> Result<Vec<(f32, DocAddress)>> {
-    let clauses = expansion_clauses(searcher, fields, analyzer, &first, own_terms, feedback)?;
-    let extra = added_scores(searcher, &clauses, &first)?;
-    let mut rescored: Vec<(f32, DocAddress)> =
-        first.into_iter().zip(extra).map(|((score, address), add)| (score + add, address)).collect();
-    sort_best_first(&mut rescored);
-    Ok(rescored)
+) -> Result<Vec<(f32, usize)>> {
+    let scores: Vec<f32> = first.iter().map(|(score, _)| *score).collect();
+    let clauses = expansion_clauses(fields, analyzer, &scores, texts, own_terms, feedback);
+    let extra = added_scores(searcher, &clauses, first)?;
+    let mut rescored: Vec<(f32, DocAddress, usize)> =
+        first.iter().zip(extra).enumerate().map(|(i, (&(score, address), add))| (score + add, address, i)).collect();
+    rescored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+    Ok(rescored.into_iter().map(|(score, _, i)| (score, i)).collect())
 }
 
-fn index_err(e: impl std::fmt::Display) -> Error {
-    Error::Index(e.to_string())
-}
-
-/// The expansion words drawn from the `first` hits (best first), each as a
-/// word query (`plan::word_query`) boosted by its relevance-model weight.
+/// The expansion words drawn from the best hits, each as a word query
+/// (`plan::word_query`) boosted by its relevance-model weight.
 fn expansion_clauses(
-    searcher: &Searcher,
     fields: &Fields,
     analyzer: &Analyzer,
-    first: &[(f32, DocAddress)],
+    scores: &[f32],
+    texts: &[(&str, &str)],
     own_terms: &HashSet<String>,
     feedback: Feedback,
-) -> Result<Vec<Clause>> {
-    let words = expansion_words(searcher, fields, analyzer, &first[..first.len().min(feedback.passages)], own_terms, feedback.terms)?;
-    let Some(strongest) = words.first().map(|(_, w)| *w) else { return Ok(Vec::new()) };
-    Ok(words
-        .into_iter()
-        .map(|(term, w)| word_clause(fields, &term, feedback.weight * w / strongest))
-        .collect())
+) -> Vec<Clause> {
+    let n = scores.len().min(texts.len()).min(feedback.passages);
+    let words = expansion_words(analyzer, &scores[..n], &texts[..n], own_terms, feedback.terms);
+    let Some(strongest) = words.first().map(|(_, w)| *w) else { return Vec::new() };
+    words.into_iter().map(|(term, w)| word_clause(fields, &term, feedback.weight * w / strongest)).collect()
 }
 
 /// Relevance-model weights: each word's share of a passage's words, summed
 /// over the feedback passages weighted by exp(score - best score).
 fn expansion_words(
-    searcher: &Searcher,
-    fields: &Fields,
     analyzer: &Analyzer,
-    feedback: &[(f32, DocAddress)],
+    scores: &[f32],
+    texts: &[(&str, &str)],
     own_terms: &HashSet<String>,
     limit: usize,
-) -> Result<Vec<(String, f32)>> {
-    let best = feedback.first().map_or(0.0, |f| f.0);
+) -> Vec<(String, f32)> {
+    let best = scores.first().copied().unwrap_or(0.0);
     let mut weights: HashMap<String, f32> = HashMap::new();
-    for (score, address) in feedback {
-        let doc: TantivyDocument = searcher.doc(*address).map_err(index_err)?;
-        let text = |field| doc.get_first(field).and_then(|v| v.as_str()).unwrap_or_default().to_string();
-        let terms = analyzer.terms(&format!("{}\n{}", text(fields.title), text(fields.body)));
-        let share = (score - best).exp() / terms.len().max(1) as f32;
-        for term in terms {
-            if useful(&term, own_terms) {
-                *weights.entry(term).or_default() += share;
+    let mut counts: HashMap<String, usize> = HashMap::new();
+    for (score, (title, body)) in scores.iter().zip(texts) {
+        counts.clear();
+        let mut total = 0usize;
+        analyzer.for_each_term(&format!("{title}\n{body}"), |term| {
+            total += 1;
+            if useful(term, own_terms) {
+                match counts.get_mut(term) {
+                    Some(n) => *n += 1,
+                    None => {
+                        counts.insert(term.to_string(), 1);
+                    }
+                }
+            }
+        });
+        let share = (score - best).exp() / total.max(1) as f32;
+        for (term, n) in counts.drain() {
+            // The same sum, share added once per occurrence, as before.
+            let weight = weights.entry(term).or_default();
+            for _ in 0..n {
+                *weight += share;
             }
         }
     }
     let mut ranked: Vec<(String, f32)> = weights.into_iter().collect();
     ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     ranked.truncate(limit);
-    Ok(ranked)
+    ranked
 }
 
 /// Query words, bare numbers and very short tokens make poor expansions.

@@ -275,34 +275,34 @@ impl SearchIndex {
         let searcher = &generation.searcher;
         let planned = plan::plan(query, &self.fields, &self.analyzer);
         let limit = limit.max(1);
-        let addresses: Vec<(f32, DocAddress)> = if planned.has_text {
-            let first = match (&planned.words, &planned.split) {
-                (Some(words), _) => maxscore::top_k(searcher, words, limit)?,
-                (None, Some(split)) => {
-                    let reach = rescore::pairs_reach(searcher, &split.pairs, split.pair_boost)?;
-                    rescore::top_k(searcher, split.base.as_ref(), &split.boosts, reach, limit)?
-                }
-                (None, None) => searcher
-                    .search(&planned.query, &TopDocs::with_limit(limit).order_by_score())
-                    .map_err(index_err)?,
-            };
-            if self.feedback.passages == 0 || first.is_empty() {
-                first
-            } else {
-                let own: std::collections::HashSet<String> =
-                    query.text_terms().iter().flat_map(|t| self.analyzer.terms(t)).collect();
-                feedback::rerank(searcher, &self.fields, &self.analyzer, first, &own, self.feedback)?
-            }
-        } else {
+        if !planned.has_text {
             let by_date = TopDocs::with_limit(limit).order_by_fast_field::<u64>("published", Order::Desc);
-            searcher
-                .search(&planned.query, &by_date)
-                .map_err(index_err)?
-                .into_iter()
-                .map(|(_, address)| (0.0, address))
-                .collect()
+            let newest = searcher.search(&planned.query, &by_date).map_err(index_err)?;
+            return newest.into_iter().map(|(_, address)| self.hit(searcher, 0.0, address)).collect();
+        }
+        let first = match (&planned.words, &planned.split) {
+            (Some(words), _) => maxscore::top_k(searcher, words, limit)?,
+            (None, Some(split)) => {
+                let reach = rescore::pairs_reach(searcher, &split.pairs, split.pair_boost)?;
+                rescore::top_k(searcher, split.base.as_ref(), &split.boosts, reach, limit)?
+            }
+            (None, None) => {
+                searcher.search(&planned.query, &TopDocs::with_limit(limit).order_by_score()).map_err(index_err)?
+            }
         };
-        addresses.into_iter().map(|(score, address)| self.hit(searcher, score, address)).collect()
+        let hits: Vec<PassageHit> =
+            first.iter().map(|&(score, address)| self.hit(searcher, score, address)).collect::<Result<_>>()?;
+        if self.feedback.passages == 0 || hits.is_empty() {
+            return Ok(hits);
+        }
+        let own: HashSet<String> = query.text_terms().iter().flat_map(|t| self.analyzer.terms(t)).collect();
+        let texts: Vec<(&str, &str)> = hits.iter().map(|h| (h.report.title.as_str(), h.text.as_str())).collect();
+        let order = feedback::rerank(searcher, &self.fields, &self.analyzer, &first, &texts, &own, self.feedback)?;
+        let mut slots: Vec<Option<PassageHit>> = hits.into_iter().map(Some).collect();
+        Ok(order
+            .into_iter()
+            .filter_map(|(score, i)| slots[i].take().map(|hit| PassageHit { score, ..hit }))
+            .collect())
     }
 
     /// The raw-tantivy floor measured by `chipbot bench`: parses `query`
