@@ -148,16 +148,39 @@ pub async fn on_message(event: OriginalSyncRoomMessageEvent, room: Room, Ctx(bot
     let task_bot = bot.clone();
     bot.tasks.spawn(async move {
         let bot = task_bot;
-        let _ = room.typing_notice(true).await;
-        let reply = match addressed {
-            Addressed::Command(text) => bot.service.handle_text(&sender, &text).await,
-            Addressed::Mention(text) => Some(bot.service.handle_mention(&sender, &text).await),
+        let answer = async {
+            match addressed {
+                Addressed::Command(text) => bot.service.handle_text(&sender, &text).await,
+                Addressed::Mention(text) => Some(bot.service.handle_mention(&sender, &text).await),
+            }
         };
+        let (reply, typing) = answer_with_typing(&room, answer).await;
         if let Some(reply) = reply {
             send_reply(&bot, &room, &event, &reply).await;
         }
-        let _ = room.typing_notice(false).await;
+        if typing {
+            let _ = room.typing_notice(false).await;
+        }
     });
+}
+
+/// How long an answer may take before the bot shows that it is typing. Most
+/// answers take milliseconds; a typing notice for them would only add a
+/// request to the homeserver in front of the reply.
+const TYPING_AFTER: Duration = Duration::from_millis(300);
+
+/// Runs `answer`, showing a typing notice in `room` only if it takes longer
+/// than [`TYPING_AFTER`]. Returns the answer and whether the notice was sent.
+async fn answer_with_typing<T>(room: &Room, answer: impl std::future::Future<Output = T>) -> (T, bool) {
+    tokio::pin!(answer);
+    tokio::select! {
+        done = &mut answer => (done, false),
+        () = tokio::time::sleep(TYPING_AFTER) => {
+            // The notice goes out while the answer keeps being worked on.
+            let (_, done) = tokio::join!(room.typing_notice(true), answer);
+            (done, true)
+        }
+    }
 }
 
 /// Says so, visibly, when a message could not be decrypted.
