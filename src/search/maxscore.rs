@@ -18,15 +18,13 @@
 //! a test below compares both on a generated index with several segments
 //! and deletions.
 
-use std::cmp::Ordering;
-use std::collections::BinaryHeap;
-
 use tantivy::fieldnorm::FieldNormReader;
 use tantivy::postings::{Postings, SegmentPostings};
 use tantivy::query::{Bm25Weight, EnableScoring, Query, Scorer, Weight};
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocAddress, DocId, DocSet, Score, SeekDangerResult, Searcher, SegmentOrdinal, SegmentReader, Term, TERMINATED};
 
+use super::topk::{slack, TopK};
 use crate::error::{Error, Result};
 
 /// A question of words (each a disjunction-max over title and content),
@@ -57,10 +55,6 @@ pub(super) struct PairBoost {
     /// The boost as a query, scored where both words occur.
     pub query: Box<dyn Query>,
 }
-
-/// Relative slack added to every upper bound, so that rounding in sums
-/// taken in another order can never prune a document that qualifies.
-const BOUND_SLACK: Score = 1e-4;
 
 /// The best `k` documents for `search`, best first (equal scores: lower
 /// address first, as tantivy's `TopDocs`).
@@ -107,10 +101,6 @@ impl SearchWeights {
         let filters = search.filters.iter().map(|f| f.weight(unscored).map_err(index_err)).collect::<Result<_>>()?;
         Ok(SearchWeights { terms, pairs, filters })
     }
-}
-
-fn slack(bound: Score) -> Score {
-    bound * (1.0 + BOUND_SLACK) + BOUND_SLACK
 }
 
 /// One term's postings in one segment.
@@ -416,74 +406,8 @@ fn index_err(e: impl std::fmt::Display) -> Error {
     Error::Index(e.to_string())
 }
 
-/// The `k` best (score, address) pairs seen, visited in address order.
-struct TopK {
-    k: usize,
-    heap: BinaryHeap<Worst>,
-}
-
-/// Heap entry whose maximum is the entry to evict first: lowest score,
-/// and among equal scores the highest address.
-struct Worst(Score, DocAddress);
-
-impl PartialEq for Worst {
-    fn eq(&self, other: &Self) -> bool {
-        self.cmp(other) == Ordering::Equal
-    }
-}
-
-impl Eq for Worst {}
-
-impl PartialOrd for Worst {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl Ord for Worst {
-    fn cmp(&self, other: &Self) -> Ordering {
-        other.0.total_cmp(&self.0).then_with(|| self.1.cmp(&other.1))
-    }
-}
-
-impl TopK {
-    fn new(k: usize) -> TopK {
-        TopK { k, heap: BinaryHeap::with_capacity(k + 1) }
-    }
-
-    /// The score a new document must exceed, once `k` are held.
-    fn threshold(&self) -> Score {
-        if self.heap.len() < self.k {
-            Score::NEG_INFINITY
-        } else {
-            self.heap.peek().map_or(Score::NEG_INFINITY, |w| w.0)
-        }
-    }
-
-    /// Offers a document visited after every one offered before; true
-    /// when the threshold may have risen.
-    fn offer(&mut self, score: Score, address: DocAddress) -> bool {
-        if self.heap.len() < self.k {
-            self.heap.push(Worst(score, address));
-            return self.heap.len() == self.k;
-        }
-        if score > self.threshold() {
-            self.heap.pop();
-            self.heap.push(Worst(score, address));
-            return true;
-        }
-        false
-    }
-
-    fn into_sorted(self) -> Vec<(Score, DocAddress)> {
-        let mut hits: Vec<(Score, DocAddress)> = self.heap.into_iter().map(|w| (w.0, w.1)).collect();
-        super::rescore::sort_best_first(&mut hits);
-        hits
-    }
-}
-
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use tantivy::collector::TopDocs;
     use tantivy::indexer::NoMergePolicy;
     use tantivy::{Index, TantivyDocument};
@@ -492,10 +416,10 @@ mod tests {
     use super::*;
 
     /// A small deterministic generator (SplitMix64).
-    struct Rng(u64);
+    pub(in crate::search) struct Rng(pub u64);
 
     impl Rng {
-        fn next(&mut self) -> u64 {
+        pub fn next(&mut self) -> u64 {
             self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
             let mut z = self.0;
             z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
@@ -504,22 +428,22 @@ mod tests {
         }
 
         /// Skewed pick from `0..n`: small indexes are much more common.
-        fn skewed(&mut self, n: usize) -> usize {
+        pub fn skewed(&mut self, n: usize) -> usize {
             let a = (self.next() % n as u64) as usize;
             let b = (self.next() % (a as u64 + 1)) as usize;
             b
         }
     }
 
-    const WORDS: [&str; 24] = [
+    pub(in crate::search) const WORDS: [&str; 24] = [
         "chip", "wafer", "memory", "export", "huawei", "capacity", "yield", "foundry", "node", "market",
         "share", "revenue", "packaging", "demand", "supply", "accelerator", "bandwidth", "stack", "license",
         "rule", "forecast", "output", "tariff", "design",
     ];
-    const COMPANIES: [&str; 4] = ["Huawei", "SMIC", "TSMC", "Samsung"];
+    pub(in crate::search) const COMPANIES: [&str; 4] = ["Huawei", "SMIC", "TSMC", "Samsung"];
 
     /// An index of 3 segments (no merges) with some deleted passages.
-    fn index() -> (Index, schema::Fields) {
+    pub(in crate::search) fn index() -> (Index, schema::Fields) {
         let (schema, fields) = schema::build();
         let index = Index::create_in_ram(schema);
         schema::register(&index);

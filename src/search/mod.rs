@@ -17,11 +17,13 @@ mod analyze;
 mod feedback;
 mod maxscore;
 mod meta;
+mod phrase;
 mod plan;
 mod rescore;
 mod schema;
 mod stem;
 mod suggest;
+mod topk;
 mod update;
 
 use std::path::{Path, PathBuf};
@@ -280,15 +282,15 @@ impl SearchIndex {
             let newest = searcher.search(&planned.query, &by_date).map_err(index_err)?;
             return newest.into_iter().map(|(_, address)| self.hit(searcher, 0.0, address)).collect();
         }
-        let first = match (&planned.words, &planned.split) {
-            (Some(words), _) => maxscore::top_k(searcher, words, limit)?,
-            (None, Some(split)) => {
-                let reach = rescore::pairs_reach(searcher, &split.pairs, split.pair_boost)?;
-                rescore::top_k(searcher, split.base.as_ref(), &split.boosts, reach, limit)?
-            }
-            (None, None) => {
-                searcher.search(&planned.query, &TopDocs::with_limit(limit).order_by_score()).map_err(index_err)?
-            }
+        let first = if let Some(words) = &planned.words {
+            maxscore::top_k(searcher, words, limit)?
+        } else if let Some(phrase) = &planned.phrase {
+            phrase::top_k(searcher, phrase, limit)?
+        } else if let Some(split) = &planned.split {
+            let reach = rescore::pairs_reach(searcher, &split.pairs, split.pair_boost)?;
+            rescore::top_k(searcher, split.base.as_ref(), &split.boosts, reach, limit)?
+        } else {
+            searcher.search(&planned.query, &TopDocs::with_limit(limit).order_by_score()).map_err(index_err)?
         };
         let hits: Vec<PassageHit> =
             first.iter().map(|&(score, address)| self.hit(searcher, score, address)).collect::<Result<_>>()?;

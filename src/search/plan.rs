@@ -14,6 +14,7 @@ use tantivy::Term;
 
 use super::analyze::Analyzer;
 use super::maxscore::{PairBoost, WordSearch, WordTerms};
+use super::phrase::PhraseSearch;
 use super::schema::{date_key, Fields};
 use crate::query::ParsedQuery;
 
@@ -38,6 +39,9 @@ pub(super) struct Planned {
     /// The same query in the shape MaxScore runs (words, pairs and filters,
     /// no phrases), for top-k search without scoring every match.
     pub words: Option<WordSearch>,
+    /// The same query when it is one phrase of two or more words (plus
+    /// filters), for top-k search that reads positions only where needed.
+    pub phrase: Option<PhraseSearch>,
 }
 
 /// `query` = `base` (required) + the optional, additive `boosts`.
@@ -69,6 +73,17 @@ pub(super) fn plan(parsed: &ParsedQuery, fields: &Fields, analyzer: &Analyzer) -
         }
     }
     let filters = filter_queries(parsed, fields, analyzer);
+    let phrase_search = match parsed.phrases.as_slice() {
+        [only] if !has_words => {
+            let terms: Vec<Term> = analyzer.terms(only).iter().map(|t| Term::from_field_text(fields.content, t)).collect();
+            (terms.len() >= 2).then(|| PhraseSearch {
+                query: Box::new(PhraseQuery::new(terms.clone())),
+                terms,
+                filters: filters.iter().map(|f| f.box_clone()).collect(),
+            })
+        }
+        _ => None,
+    };
     let mut word_search = (has_words && !has_phrase).then(|| WordSearch {
         words: distinct
             .iter()
@@ -90,7 +105,7 @@ pub(super) fn plan(parsed: &ParsedQuery, fields: &Fields, analyzer: &Analyzer) -
         let nothing_searchable = !parsed.terms.is_empty() || !parsed.phrases.is_empty();
         let query: Box<dyn Query> =
             if nothing_searchable { Box::new(BooleanQuery::new(Vec::new())) } else { Box::new(AllQuery) };
-        return Planned { query, has_text: nothing_searchable, split: None, words: None };
+        return Planned { query, has_text: nothing_searchable, split: None, words: None, phrase: None };
     }
     let has_text = has_words || has_phrase;
     if !has_text {
@@ -98,7 +113,7 @@ pub(super) fn plan(parsed: &ParsedQuery, fields: &Fields, analyzer: &Analyzer) -
     }
     let pairs = proximity_pairs(fields.content, &sequence);
     if pairs.is_empty() {
-        return Planned { query: Box::new(BooleanQuery::new(must)), has_text, split: None, words: word_search };
+        return Planned { query: Box::new(BooleanQuery::new(must)), has_text, split: None, words: word_search, phrase: phrase_search };
     }
     if let Some(search) = word_search.as_mut() {
         let index_of = |term: &str| distinct.iter().position(|d| d.as_str() == term);
@@ -115,7 +130,7 @@ pub(super) fn plan(parsed: &ParsedQuery, fields: &Fields, analyzer: &Analyzer) -
     must.extend(boosts.iter().map(|q| (Occur::Should, q.box_clone())));
     let boosts = boosts.into_iter().map(super::rescore::Clause::Plain).collect();
     let split = Split { base, boosts, pairs, pair_boost: PAIR_BOOST };
-    Planned { query: Box::new(BooleanQuery::new(must)), has_text, split: Some(split), words: word_search }
+    Planned { query: Box::new(BooleanQuery::new(must)), has_text, split: Some(split), words: word_search, phrase: phrase_search }
 }
 
 /// Neighbouring query words that also appear near each other in a passage

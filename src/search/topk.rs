@@ -1,0 +1,82 @@
+//! The running top `k` of a search that visits documents in address order,
+//! and the slack that keeps upper bounds safe from rounding.
+
+use std::cmp::Ordering;
+use std::collections::BinaryHeap;
+
+use tantivy::{DocAddress, Score};
+
+/// Relative slack added to every upper bound, so that rounding in sums
+/// taken in another order can never prune a document that qualifies.
+const BOUND_SLACK: Score = 1e-4;
+
+/// `bound`, made safe against rounding.
+pub(super) fn slack(bound: Score) -> Score {
+    bound * (1.0 + BOUND_SLACK) + BOUND_SLACK
+}
+
+/// The `k` best (score, address) pairs seen, visited in address order.
+pub(super) struct TopK {
+    k: usize,
+    heap: BinaryHeap<Worst>,
+}
+
+/// Heap entry whose maximum is the entry to evict first: lowest score,
+/// and among equal scores the highest address.
+struct Worst(Score, DocAddress);
+
+impl PartialEq for Worst {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+
+impl Eq for Worst {}
+
+impl PartialOrd for Worst {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Worst {
+    fn cmp(&self, other: &Self) -> Ordering {
+        other.0.total_cmp(&self.0).then_with(|| self.1.cmp(&other.1))
+    }
+}
+
+impl TopK {
+    pub(super) fn new(k: usize) -> TopK {
+        TopK { k, heap: BinaryHeap::with_capacity(k + 1) }
+    }
+
+    /// The score a new document must exceed, once `k` are held.
+    pub(super) fn threshold(&self) -> Score {
+        if self.heap.len() < self.k {
+            Score::NEG_INFINITY
+        } else {
+            self.heap.peek().map_or(Score::NEG_INFINITY, |w| w.0)
+        }
+    }
+
+    /// Offers a document visited after every one offered before; true
+    /// when the threshold may have risen.
+    pub(super) fn offer(&mut self, score: Score, address: DocAddress) -> bool {
+        if self.heap.len() < self.k {
+            self.heap.push(Worst(score, address));
+            return self.heap.len() == self.k;
+        }
+        if score > self.threshold() {
+            self.heap.pop();
+            self.heap.push(Worst(score, address));
+            return true;
+        }
+        false
+    }
+
+    pub(super) fn into_sorted(self) -> Vec<(Score, DocAddress)> {
+        let mut hits: Vec<(Score, DocAddress)> = self.heap.into_iter().map(|w| (w.0, w.1)).collect();
+        super::rescore::sort_best_first(&mut hits);
+        hits
+    }
+}
