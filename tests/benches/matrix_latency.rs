@@ -13,7 +13,7 @@ mod matrix_user;
 #[path = "../support/synapse.rs"]
 mod synapse;
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use chipbot::chat::ChatService;
@@ -22,6 +22,9 @@ use chipbot::engine::Engine;
 use matrix_sdk::ruma::events::room::member::MembershipState;
 use matrix_sdk::ruma::UserId;
 use tokio_util::sync::CancellationToken;
+use tracing::field::{Field, Visit};
+use tracing_subscriber::layer::{Context, SubscriberExt};
+use tracing_subscriber::Layer;
 
 const PASSWORD: &str = "latency bench password";
 const QUESTIONS: [&str; 8] = [
@@ -41,9 +44,54 @@ fn main() {
     for user in ["chipbot", "alice"] {
         synapse.register(user, PASSWORD).expect("register");
     }
+    let shares = BotShares::default();
+    // Only the bot's own INFO events: matrix-sdk's trace events would slow it down.
+    let only_bot = tracing_subscriber::filter::Targets::new().with_target("chipbot", tracing::Level::INFO);
+    let subscriber = tracing_subscriber::registry().with(shares.clone().with_filter(only_bot));
+    tracing::subscriber::set_global_default(subscriber).expect("subscriber");
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime");
     let samples = runtime.block_on(measure(&synapse, count));
-    report(samples);
+    report("send -> reply visible to the asker", samples);
+    let (prepare, send): (Vec<Duration>, Vec<Duration>) = shares.take().into_iter().unzip();
+    report("chipbot's share: message handed to the bot -> reply ready (answer + rendering)", prepare);
+    report("the bot's send request to Synapse", send);
+}
+
+/// Collects the `prepare_us` and `send_us` fields of the adapter's
+/// `reply sent` log events: the bot's own share of each reply.
+#[derive(Clone, Default)]
+struct BotShares(Arc<Mutex<Vec<(Duration, Duration)>>>);
+
+impl BotShares {
+    fn take(&self) -> Vec<(Duration, Duration)> {
+        std::mem::take(&mut *self.0.lock().expect("shares"))
+    }
+}
+
+impl<S: tracing::Subscriber> Layer<S> for BotShares {
+    fn on_event(&self, event: &tracing::Event<'_>, _: Context<'_, S>) {
+        #[derive(Default)]
+        struct Fields {
+            prepare_us: Option<u64>,
+            send_us: Option<u64>,
+        }
+        impl Visit for Fields {
+            fn record_u64(&mut self, field: &Field, value: u64) {
+                match field.name() {
+                    "prepare_us" => self.prepare_us = Some(value),
+                    "send_us" => self.send_us = Some(value),
+                    _ => {}
+                }
+            }
+            fn record_debug(&mut self, _: &Field, _: &dyn std::fmt::Debug) {}
+        }
+        let mut fields = Fields::default();
+        event.record(&mut fields);
+        if let (Some(prepare), Some(send)) = (fields.prepare_us, fields.send_us) {
+            let mut shares = self.0.lock().expect("shares");
+            shares.push((Duration::from_micros(prepare), Duration::from_micros(send)));
+        }
+    }
 }
 
 async fn measure(synapse: &synapse::Synapse, count: usize) -> Vec<Duration> {
@@ -74,11 +122,15 @@ async fn measure(synapse: &synapse::Synapse, count: usize) -> Vec<Duration> {
     samples
 }
 
-fn report(mut samples: Vec<Duration>) {
+fn report(what: &str, mut samples: Vec<Duration>) {
+    if samples.is_empty() {
+        println!("{what}: no samples");
+        return;
+    }
     samples.sort();
     let pick = |q: f64| samples[((samples.len() as f64 - 1.0) * q).round() as usize];
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;
-    println!("matrix chat latency over {} questions (send -> reply visible to the asker)", samples.len());
+    println!("matrix, {} replies, {what}", samples.len());
     println!("  p50 {:.1} ms   p90 {:.1} ms   p99 {:.1} ms   max {:.1} ms",
         ms(pick(0.5)), ms(pick(0.9)), ms(pick(0.99)), ms(pick(1.0)));
 }

@@ -4,7 +4,7 @@
 //! visible notice instead of silence).
 
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use matrix_sdk::attachment::AttachmentConfig;
 use matrix_sdk::event_handler::Ctx;
@@ -146,6 +146,7 @@ pub async fn on_message(event: OriginalSyncRoomMessageEvent, room: Room, Ctx(bot
     let Some(addressed) = addressed else { return };
     let sender = Sender::new(Platform::Matrix, event.sender.as_str());
     let task_bot = bot.clone();
+    let received = Instant::now();
     bot.tasks.spawn(async move {
         let bot = task_bot;
         let answer = async {
@@ -156,7 +157,7 @@ pub async fn on_message(event: OriginalSyncRoomMessageEvent, room: Room, Ctx(bot
         };
         let (reply, typing) = answer_with_typing(&room, answer).await;
         if let Some(reply) = reply {
-            send_reply(&bot, &room, &event, &reply).await;
+            send_reply(&bot, &room, &event, &reply, received).await;
         }
         if typing {
             let _ = room.typing_notice(false).await;
@@ -220,15 +221,23 @@ fn reply_metadata<'a>(
 
 /// Sends `reply` as a notice replying to `event` (in its thread, if any),
 /// then the chart as an image when there is one.
-async fn send_reply(bot: &Bot, room: &Room, event: &OriginalSyncRoomMessageEvent, reply: &Reply) {
+///
+/// Logs `reply sent` with the bot's own share of the latency (`prepare_us`:
+/// from the message reaching the handler to the reply being ready, answer and
+/// rendering included) and the homeserver's (`send_us`: the send request).
+async fn send_reply(bot: &Bot, room: &Room, event: &OriginalSyncRoomMessageEvent, reply: &Reply, received: Instant) {
     let MatrixMessage { body, html } = render(reply, bot.max_reply_chars);
     let content = RoomMessageEventContent::notice_html(body, html)
         .add_mentions(Mentions::new())
         .make_reply_to(event, ForwardThread::Yes, AddMentions::No);
+    let prepare_us = received.elapsed().as_micros() as u64;
+    let sending = Instant::now();
     if let Err(e) = room.send(content).await {
         tracing::error!(room_id = %room.room_id(), event_id = %event.event_id, error = %e, "could not send the reply");
         return;
     }
+    let send_us = sending.elapsed().as_micros() as u64;
+    tracing::info!(room_id = %room.room_id(), event_id = %event.event_id, prepare_us, send_us, "reply sent");
     record_answered(bot, &event.event_id, event.origin_server_ts.0.into());
     if let Reply::Figures { chart_png: Some(png), .. } = reply {
         let config = AttachmentConfig::new().mentions(Some(Mentions::new())).reply(Some(ReplyTo {
