@@ -187,7 +187,9 @@ impl<'a> SegmentSearch<'a> {
             let slots = (pair.words.0 * 2 + 1, pair.words.1 * 2 + 1);
             let present = lists[slots.0].is_some() && lists[slots.1].is_some();
             let scorer = if present { Some(weight.scorer(reader, 1.0).map_err(index_err)?) } else { None };
-            pairs.push(PairState { slots, bound: *bound, weight: bm25.clone(), scorer, none_before: 0 });
+            // A new scorer already stands on its first match: nothing before it matches.
+            let none_before = scorer.as_ref().map_or(TERMINATED, |s| s.doc());
+            pairs.push(PairState { slots, bound: *bound, weight: bm25.clone(), scorer, none_before });
         }
         let filters =
             weights.filters.iter().map(|w| w.scorer(reader, 1.0).map_err(index_err)).collect::<Result<_>>()?;
@@ -320,7 +322,7 @@ impl<'a> SegmentSearch<'a> {
             possible -= bound;
             match scorer.seek_danger(doc) {
                 SeekDangerResult::Found => extra += scorer.score(),
-                SeekDangerResult::SeekLowerBound(next) => pair.none_before = next,
+                SeekDangerResult::SeekLowerBound(next) => pair.none_before = next.max(scorer.doc()),
             }
         }
         self.pair_bounds = bounds;

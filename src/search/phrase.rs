@@ -80,8 +80,10 @@ impl<'a> Segment<'a> {
             None => FieldNormReader::constant(reader.max_doc(), 1),
         };
         let phrase = phrase.scorer(reader, 1.0).map_err(index_err)?;
+        // A new scorer already stands on its first match: nothing before it matches.
+        let none_before = phrase.doc();
         let filters = filters.iter().map(|w| w.scorer(reader, 1.0).map_err(index_err)).collect::<Result<_>>()?;
-        Ok(Some(Segment { reader, words, norms, bm25, phrase, none_before: 0, filters }))
+        Ok(Some(Segment { reader, words, norms, bm25, phrase, none_before, filters }))
     }
 
     fn run(&mut self, ordinal: SegmentOrdinal, top: &mut TopK) {
@@ -101,7 +103,7 @@ impl<'a> Segment<'a> {
                     let score = self.phrase.score();
                     top.offer(score, DocAddress::new(ordinal, doc));
                 }
-                SeekDangerResult::SeekLowerBound(next) => self.none_before = next,
+                SeekDangerResult::SeekLowerBound(next) => self.none_before = next.max(self.phrase.doc()),
             }
         }
     }
