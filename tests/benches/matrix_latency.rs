@@ -50,8 +50,9 @@ fn main() {
     let subscriber = tracing_subscriber::registry().with(shares.clone().with_filter(only_bot));
     tracing::subscriber::set_global_default(subscriber).expect("subscriber");
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime");
-    let samples = runtime.block_on(measure(&synapse, count));
+    let (samples, asker_sends): (Vec<Duration>, Vec<Duration>) = runtime.block_on(measure(&synapse, count)).into_iter().unzip();
     report("send -> reply visible to the asker", samples);
+    report("the asker's own send request to Synapse", asker_sends);
     let (prepare, send): (Vec<Duration>, Vec<Duration>) = shares.take().into_iter().unzip();
     report("chipbot's share: message handed to the bot -> reply ready (answer + rendering)", prepare);
     report("the bot's send request to Synapse", send);
@@ -94,7 +95,7 @@ impl<S: tracing::Subscriber> Layer<S> for BotShares {
     }
 }
 
-async fn measure(synapse: &synapse::Synapse, count: usize) -> Vec<Duration> {
+async fn measure(synapse: &synapse::Synapse, count: usize) -> Vec<(Duration, Duration)> {
     let data = tempfile::tempdir().expect("tempdir");
     let mut settings = common::settings(&common::root().join("index/reports"), data.path());
     let bot_id = UserId::parse("@chipbot:localhost").expect("id");
@@ -114,8 +115,9 @@ async fn measure(synapse: &synapse::Synapse, count: usize) -> Vec<Duration> {
         let question = format!("!ask {}", QUESTIONS[i % QUESTIONS.len()]);
         let sent = Instant::now();
         let event = alice.send(&room, &question).await;
+        let send_returned = sent.elapsed();
         alice.wait_reply(&room, &bot_id, &event, Duration::from_secs(60)).await;
-        samples.push(sent.elapsed());
+        samples.push((sent.elapsed(), send_returned));
     }
     stop.cancel();
     let _ = bot.await;
