@@ -53,18 +53,19 @@ fn main() {
     let (samples, asker_sends): (Vec<Duration>, Vec<Duration>) = runtime.block_on(measure(&synapse, count)).into_iter().unzip();
     report("send -> reply visible to the asker", samples);
     report("the asker's own send request to Synapse", asker_sends);
-    let (prepare, send): (Vec<Duration>, Vec<Duration>) = shares.take().into_iter().unzip();
-    report("chipbot's share: message handed to the bot -> reply ready (answer + rendering)", prepare);
-    report("the bot's send request to Synapse", send);
+    let shares = shares.take();
+    report("question's server timestamp -> the bot's handler (sync delivery)", shares.iter().map(|s| s.0).collect());
+    report("chipbot's share: message handed to the bot -> reply ready (answer + rendering)", shares.iter().map(|s| s.1).collect());
+    report("the bot's send request to Synapse", shares.iter().map(|s| s.2).collect());
 }
 
-/// Collects the `prepare_us` and `send_us` fields of the adapter's
+/// Collects the `delivery_ms`, `prepare_us` and `send_us` fields of the adapter's
 /// `reply sent` log events: the bot's own share of each reply.
 #[derive(Clone, Default)]
-struct BotShares(Arc<Mutex<Vec<(Duration, Duration)>>>);
+struct BotShares(Arc<Mutex<Vec<(Duration, Duration, Duration)>>>);
 
 impl BotShares {
-    fn take(&self) -> Vec<(Duration, Duration)> {
+    fn take(&self) -> Vec<(Duration, Duration, Duration)> {
         std::mem::take(&mut *self.0.lock().expect("shares"))
     }
 }
@@ -73,12 +74,14 @@ impl<S: tracing::Subscriber> Layer<S> for BotShares {
     fn on_event(&self, event: &tracing::Event<'_>, _: Context<'_, S>) {
         #[derive(Default)]
         struct Fields {
+            delivery_ms: Option<u64>,
             prepare_us: Option<u64>,
             send_us: Option<u64>,
         }
         impl Visit for Fields {
             fn record_u64(&mut self, field: &Field, value: u64) {
                 match field.name() {
+                    "delivery_ms" => self.delivery_ms = Some(value),
                     "prepare_us" => self.prepare_us = Some(value),
                     "send_us" => self.send_us = Some(value),
                     _ => {}
@@ -88,9 +91,9 @@ impl<S: tracing::Subscriber> Layer<S> for BotShares {
         }
         let mut fields = Fields::default();
         event.record(&mut fields);
-        if let (Some(prepare), Some(send)) = (fields.prepare_us, fields.send_us) {
+        if let (Some(delivery), Some(prepare), Some(send)) = (fields.delivery_ms, fields.prepare_us, fields.send_us) {
             let mut shares = self.0.lock().expect("shares");
-            shares.push((Duration::from_micros(prepare), Duration::from_micros(send)));
+            shares.push((Duration::from_millis(delivery), Duration::from_micros(prepare), Duration::from_micros(send)));
         }
     }
 }

@@ -147,6 +147,10 @@ pub async fn on_message(event: OriginalSyncRoomMessageEvent, room: Room, Ctx(bot
     let sender = Sender::new(Platform::Matrix, event.sender.as_str());
     let task_bot = bot.clone();
     let received = Instant::now();
+    // How long the message took from the homeserver accepting it to this
+    // handler (sync delivery and processing; same-host clocks in tests).
+    let origin_ms: u64 = event.origin_server_ts.0.into();
+    let delivery_ms = now_ms().saturating_sub(origin_ms);
     bot.tasks.spawn(async move {
         let bot = task_bot;
         let answer = async {
@@ -157,7 +161,7 @@ pub async fn on_message(event: OriginalSyncRoomMessageEvent, room: Room, Ctx(bot
         };
         let (reply, typing) = answer_with_typing(&room, answer).await;
         if let Some(reply) = reply {
-            send_reply(&bot, &room, &event, &reply, received).await;
+            send_reply(&bot, &room, &event, &reply, (received, delivery_ms)).await;
         }
         if typing {
             let _ = room.typing_notice(false).await;
@@ -224,8 +228,16 @@ fn reply_metadata<'a>(
 ///
 /// Logs `reply sent` with the bot's own share of the latency (`prepare_us`:
 /// from the message reaching the handler to the reply being ready, answer and
-/// rendering included) and the homeserver's (`send_us`: the send request).
-async fn send_reply(bot: &Bot, room: &Room, event: &OriginalSyncRoomMessageEvent, reply: &Reply, received: Instant) {
+/// rendering included), the homeserver's (`send_us`: the send request) and
+/// `delivery_ms`, from the homeserver's timestamp on the question to the
+/// handler (meaningful when the clocks agree).
+async fn send_reply(
+    bot: &Bot,
+    room: &Room,
+    event: &OriginalSyncRoomMessageEvent,
+    reply: &Reply,
+    (received, delivery_ms): (Instant, u64),
+) {
     let MatrixMessage { body, html } = render(reply, bot.max_reply_chars);
     let content = RoomMessageEventContent::notice_html(body, html)
         .add_mentions(Mentions::new())
@@ -237,7 +249,7 @@ async fn send_reply(bot: &Bot, room: &Room, event: &OriginalSyncRoomMessageEvent
         return;
     }
     let send_us = sending.elapsed().as_micros() as u64;
-    tracing::info!(room_id = %room.room_id(), event_id = %event.event_id, prepare_us, send_us, "reply sent");
+    tracing::info!(room_id = %room.room_id(), event_id = %event.event_id, delivery_ms, prepare_us, send_us, "reply sent");
     record_answered(bot, &event.event_id, event.origin_server_ts.0.into());
     if let Reply::Figures { chart_png: Some(png), .. } = reply {
         let config = AttachmentConfig::new().mentions(Some(Mentions::new())).reply(Some(ReplyTo {
