@@ -58,6 +58,18 @@ fn phrase_must_match_exactly() {
 }
 
 #[test]
+fn phrase_with_a_stop_word_matches_the_text() {
+    let (engine, _r, _d) = common::fixture_engine("mini");
+    // "of" is a stop word: it is not indexed but still takes its place.
+    let answer = engine.ask("\"ahead of Samsung\"", None).expect("answer");
+    assert_eq!(answer.citations.len(), 1, "{:?}", answer.notices);
+    assert_eq!(answer.citations[0].report_id, "fixture-hbm-supply-2024");
+    // The stop word's place must be filled: the two words side by side are another phrase.
+    let answer = engine.ask("\"ahead Samsung\"", None).expect("answer");
+    assert!(answer.citations.is_empty());
+}
+
+#[test]
 fn markup_and_mentions_in_queries_are_harmless() {
     let (engine, _r, _d) = common::fixture_engine("mini");
     let answer = engine.ask("<script>alert(1)</script> @everyone HBM", None).expect("answer");

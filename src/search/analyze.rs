@@ -47,6 +47,20 @@ impl Analyzer {
         collect(&mut self.english.clone(), text)
     }
 
+    /// Index terms of `text` with their positions counted from the first
+    /// term: stop words leave gaps, as they do in the index, so a phrase
+    /// with a stop word matches text with any word in that place.
+    pub fn positioned_terms(&self, text: &str) -> Vec<(usize, String)> {
+        let mut english = self.english.clone();
+        let mut stream = english.token_stream(text);
+        let mut out: Vec<(usize, String)> = Vec::new();
+        while let Some(token) = stream.next() {
+            out.push((token.position, token.text.clone()));
+        }
+        let first = out.first().map_or(0, |(p, _)| *p);
+        out.into_iter().map(|(p, t)| (p - first, t)).collect()
+    }
+
     /// Calls `f` with each index term of `text`, in order, without
     /// allocating a string per term.
     pub fn for_each_term(&self, text: &str, mut f: impl FnMut(&str)) {
@@ -98,5 +112,14 @@ mod tests {
         let words: Vec<&str> = tokens.iter().map(|t| &text[t.range.clone()]).collect();
         assert_eq!(words, vec!["Huawei", "Ascend", "chips", "shipped"]);
         assert_eq!(tokens[2].term, "chip");
+    }
+
+    #[test]
+    fn positions_keep_the_gaps_that_stop_words_leave() {
+        let analyzer = Analyzer::default();
+        let terms = analyzer.positioned_terms("the Bureau of Industry and Security");
+        let expected: Vec<(usize, String)> =
+            vec![(0, "bureau".into()), (2, "industri".into()), (4, "secur".into())];
+        assert_eq!(terms, expected);
     }
 }

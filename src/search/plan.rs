@@ -67,7 +67,7 @@ pub(super) fn plan(parsed: &ParsedQuery, fields: &Fields, analyzer: &Analyzer) -
     }
     let mut has_phrase = false;
     for phrase in &parsed.phrases {
-        if let Some(q) = phrase_query(fields.content, &analyzer.terms(phrase)) {
+        if let Some(q) = text_phrase_query(fields.content, &analyzer.positioned_terms(phrase)) {
             must.push((Occur::Must, q));
             has_phrase = true;
         }
@@ -75,12 +75,10 @@ pub(super) fn plan(parsed: &ParsedQuery, fields: &Fields, analyzer: &Analyzer) -
     let filters = filter_queries(parsed, fields, analyzer);
     let phrase_search = match parsed.phrases.as_slice() {
         [only] if !has_words => {
-            let terms: Vec<Term> = analyzer.terms(only).iter().map(|t| Term::from_field_text(fields.content, t)).collect();
-            (terms.len() >= 2).then(|| PhraseSearch {
-                query: Box::new(PhraseQuery::new(terms.clone())),
-                terms,
-                filters: filters.iter().map(|f| f.box_clone()).collect(),
-            })
+            let positioned = analyzer.positioned_terms(only);
+            let terms: Vec<Term> = positioned.iter().map(|(_, t)| Term::from_field_text(fields.content, t)).collect();
+            let query = text_phrase_query(fields.content, &positioned).filter(|_| terms.len() >= 2);
+            query.map(|query| PhraseSearch { query, terms, filters: filters.iter().map(|f| f.box_clone()).collect() })
         }
         _ => None,
     };
@@ -172,6 +170,18 @@ pub(super) fn word_query(fields: &Fields, term: &str) -> Box<dyn Query> {
         vec![Box::new(BoostQuery::new(Box::new(in_title), TITLE_BOOST)), Box::new(in_content)],
         TIE_BREAKER,
     ))
+}
+
+/// A quoted phrase of analysed text: each term at its position, so that a
+/// stop word in the phrase ("Bureau of Industry") stands for any one word,
+/// as the index counts positions.
+fn text_phrase_query(field: Field, terms: &[(usize, String)]) -> Option<Box<dyn Query>> {
+    let terms: Vec<(usize, Term)> = terms.iter().map(|(p, t)| (*p, Term::from_field_text(field, t))).collect();
+    match terms.len() {
+        0 => None,
+        1 => Some(Box::new(TermQuery::new(terms[0].1.clone(), IndexRecordOption::WithFreqs))),
+        _ => Some(Box::new(PhraseQuery::new_with_offset(terms))),
+    }
 }
 
 fn phrase_query(field: Field, terms: &[String]) -> Option<Box<dyn Query>> {
