@@ -42,6 +42,16 @@ fn no_hits_suggests_close_words() {
 }
 
 #[test]
+fn no_suggestions_near_stop_words() {
+    let (engine, _r, _d) = common::fixture_engine("mini");
+    // Nothing matches (the filter excludes the only report with the phrase);
+    // "and" is a stop word, so "end" (in the index, one edit away) is no suggestion.
+    let answer = engine.ask("\"ahead of Samsung\" and company:cxmt", None).expect("answer");
+    assert!(answer.citations.is_empty());
+    assert!(!answer.suggestions.contains(&"end".to_string()), "{:?}", answer.suggestions);
+}
+
+#[test]
 fn only_stop_words_is_treated_as_no_match() {
     let (engine, _r, _d) = common::fixture_engine("mini");
     let answer = engine.ask("what is the", None).expect("answer");

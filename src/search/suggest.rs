@@ -13,6 +13,8 @@ pub(super) fn suggest(searcher: &Searcher, field: Field, analyzer: &Analyzer, wo
         .iter()
         .flat_map(|w| analyzer.keywords(w))
         .filter(|w| w.chars().count() >= 3)
+        // Stop words ("and", "the") are never searched: no point suggesting near them.
+        .filter(|w| !analyzer.terms(w).is_empty())
         .collect();
     if wanted.is_empty() {
         return Vec::new();
