@@ -432,8 +432,7 @@ pub(super) mod tests {
         /// Skewed pick from `0..n`: small indexes are much more common.
         pub fn skewed(&mut self, n: usize) -> usize {
             let a = (self.next() % n as u64) as usize;
-            let b = (self.next() % (a as u64 + 1)) as usize;
-            b
+            (self.next() % (a as u64 + 1)) as usize
         }
     }
 
