@@ -23,6 +23,8 @@ mod rescore;
 mod schema;
 mod stem;
 mod suggest;
+#[cfg(test)]
+mod testindex;
 mod topk;
 mod update;
 

@@ -141,7 +141,7 @@ fn index_err(e: impl std::fmt::Display) -> Error {
 mod tests {
     use tantivy::collector::TopDocs;
 
-    use super::super::maxscore::tests::{index, Rng, COMPANIES, WORDS};
+    use super::super::testindex::{index, Rng, COMPANIES, WORDS};
     use super::super::{analyze::Analyzer, plan};
     use super::*;
 
