@@ -161,6 +161,8 @@ struct SegmentSearch<'a> {
     /// How many of `by_bound` are non-essential: only probed, never walked.
     probed: usize,
     pairs: Vec<PairState>,
+    /// Per slot, the boosts (indexes into `pairs`) on its word.
+    pairs_of: Vec<Vec<usize>>,
     filters: Vec<Box<dyn Scorer>>,
     tie_breaker: Score,
     known: Vec<Known>,
@@ -191,10 +193,15 @@ impl<'a> SegmentSearch<'a> {
             let none_before = scorer.as_ref().map_or(TERMINATED, |s| s.doc());
             pairs.push(PairState { slots, bound: *bound, weight: bm25.clone(), scorer, none_before });
         }
+        let mut pairs_of = vec![Vec::new(); lists.len()];
+        for (p, pair) in pairs.iter().enumerate() {
+            pairs_of[pair.slots.0].push(p);
+            pairs_of[pair.slots.1].push(p);
+        }
         let filters =
             weights.filters.iter().map(|w| w.scorer(reader, 1.0).map_err(index_err)).collect::<Result<_>>()?;
         let known = vec![Known::Unknown; lists.len()];
-        Ok(SegmentSearch { ordinal, reader, lists, by_bound, probed: 0, pairs, filters, tie_breaker: search.tie_breaker, known, pair_bounds: Vec::new() })
+        Ok(SegmentSearch { ordinal, reader, lists, by_bound, probed: 0, pairs, pairs_of, filters, tie_breaker: search.tie_breaker, known, pair_bounds: Vec::new() })
     }
 
     /// Walks the essential lists, offering every document that can still
@@ -264,13 +271,12 @@ impl<'a> SegmentSearch<'a> {
         for (n, &slot) in self.by_bound.iter().enumerate() {
             inside[slot] = true;
             sum += bound_of(&self.lists, slot);
-            sum += self
-                .pairs
-                .iter()
-                .filter(|p| p.scorer.is_some() && (p.slots.0 == slot || p.slots.1 == slot))
-                .filter(|p| inside[p.slots.0] && inside[p.slots.1])
-                .map(|p| p.bound)
-                .sum::<Score>();
+            // A boost counts once both of its words are inside.
+            for pair in self.pairs_of[slot].iter().map(|&p| &self.pairs[p]) {
+                if pair.scorer.is_some() && inside[pair.slots.0] && inside[pair.slots.1] {
+                    sum += pair.bound;
+                }
+            }
             if sum < threshold {
                 probed = n + 1;
             } else {
@@ -281,24 +287,53 @@ impl<'a> SegmentSearch<'a> {
     }
 
     /// The full score of `doc`, or `None` when it cannot reach `threshold`.
+    /// The bound (known scores, plus the bounds of unknown lists and of the
+    /// boosts still possible) is kept up to date list by list.
     fn evaluate(&mut self, doc: DocId, threshold: Score) -> Option<Score> {
         self.known.fill(Known::Unknown);
+        let mut bound: Score = 0.0;
         for &slot in &self.by_bound[self.probed..] {
             if let Some(list) = self.lists[slot].as_ref() {
-                self.known[slot] = if list.postings.doc() == doc { list.found() } else { Known::Missing };
+                let known = if list.postings.doc() == doc { list.found() } else { Known::Missing };
+                if let Known::Found(score, _) = known {
+                    bound += score;
+                }
+                self.known[slot] = known;
             }
         }
+        bound += self.by_bound[..self.probed].iter().map(|&slot| bound_of(&self.lists, slot)).sum::<Score>();
+        bound += self.pairs_bound();
         for i in (0..self.probed).rev() {
-            if self.upper_bound() < threshold {
+            if bound < threshold {
                 return None;
             }
             let slot = self.by_bound[i];
-            if let Some(list) = self.lists[slot].as_mut() {
-                self.known[slot] = if list.reach(doc) { list.found() } else { Known::Missing };
+            let Some(list) = self.lists[slot].as_mut() else { continue };
+            let known = if list.reach(doc) { list.found() } else { Known::Missing };
+            bound -= list.bound;
+            match known {
+                Known::Found(score, _) => bound += score,
+                _ => bound -= self.boosts_lost_with(slot),
             }
+            self.known[slot] = known;
         }
         let base = self.words_score();
         self.with_pairs(doc, base, threshold)
+    }
+
+    /// The bounds of the boosts on `slot` that are still possible, which
+    /// `slot` turning out missing rules out.
+    fn boosts_lost_with(&self, slot: usize) -> Score {
+        self.pairs_of[slot]
+            .iter()
+            .map(|&p| &self.pairs[p])
+            .filter(|pair| pair.scorer.is_some())
+            .filter(|pair| {
+                let other = if pair.slots.0 == slot { pair.slots.1 } else { pair.slots.0 };
+                self.known[other] != Known::Missing
+            })
+            .map(|pair| pair.bound)
+            .sum()
     }
 
     /// `base` plus the proximity boosts that match `doc`, summed in clause
@@ -341,21 +376,6 @@ impl<'a> SegmentSearch<'a> {
         }
         let Some(content) = self.lists[pair.slots.0].as_ref() else { return 0.0 };
         slack(pair.weight.score(content.norms.fieldnorm_id(doc), tf_a.min(tf_b)))
-    }
-
-    /// Known scores plus the bounds of unknown lists and possible pairs.
-    fn upper_bound(&self) -> Score {
-        let lists: Score = self
-            .known
-            .iter()
-            .enumerate()
-            .map(|(slot, k)| match k {
-                Known::Found(score, _) => *score,
-                Known::Unknown => bound_of(&self.lists, slot),
-                Known::Missing => 0.0,
-            })
-            .sum();
-        lists + self.pairs_bound()
     }
 
     fn pairs_bound(&self) -> Score {
