@@ -25,7 +25,8 @@ use tantivy::schema::IndexRecordOption;
 use tantivy::{DocAddress, DocId, DocSet, Score, SeekDangerResult, Searcher, SegmentOrdinal, SegmentReader, Term, TERMINATED};
 
 use super::topk::{slack, TopK};
-use crate::error::{Error, Result};
+use super::{field_norms, index_err};
+use crate::error::Result;
 
 /// A question of words (each a disjunction-max over title and content),
 /// optional proximity boosts and filters.
@@ -413,19 +414,12 @@ fn open_list(reader: &SegmentReader, term: &Term, (weight, bound): &(Bm25Weight,
     let Some(postings) = inverted.read_postings(term, IndexRecordOption::WithFreqs).map_err(index_err)? else {
         return Ok(None);
     };
-    let norms = match reader.fieldnorms_readers().get_field(term.field()).map_err(index_err)? {
-        Some(norms) => norms,
-        None => FieldNormReader::constant(reader.max_doc(), 1),
-    };
+    let norms = field_norms(reader, term.field())?;
     Ok(Some(TermList { postings, norms, weight: weight.clone(), bound: *bound }))
 }
 
 fn bound_of(lists: &[Option<TermList>], slot: usize) -> Score {
     lists[slot].as_ref().map_or(0.0, |l| l.bound)
-}
-
-fn index_err(e: impl std::fmt::Display) -> Error {
-    Error::Index(e.to_string())
 }
 
 #[cfg(test)]

@@ -413,6 +413,15 @@ impl std::fmt::Debug for Generation {
     }
 }
 
+/// A field's length norms in one segment, as tantivy's own scorers read
+/// them: a constant when the field keeps none.
+fn field_norms(reader: &tantivy::SegmentReader, field: tantivy::schema::Field) -> Result<tantivy::fieldnorm::FieldNormReader> {
+    match reader.fieldnorms_readers().get_field(field).map_err(index_err)? {
+        Some(norms) => Ok(norms),
+        None => Ok(tantivy::fieldnorm::FieldNormReader::constant(reader.max_doc(), 1)),
+    }
+}
+
 fn index_err(e: impl std::fmt::Display) -> Error {
     Error::Index(e.to_string())
 }

@@ -19,7 +19,8 @@ use tantivy::schema::IndexRecordOption;
 use tantivy::{DocAddress, DocId, DocSet, Score, Searcher, SegmentOrdinal, SegmentReader, SeekDangerResult, Term, TERMINATED};
 
 use super::topk::{slack, TopK};
-use crate::error::{Error, Result};
+use super::{field_norms, index_err};
+use crate::error::Result;
 
 /// One phrase of two or more words in one field, with required filters.
 pub(super) struct PhraseSearch {
@@ -74,11 +75,7 @@ impl<'a> Segment<'a> {
                 None => return Ok(None),
             }
         }
-        let field = search.terms[0].field();
-        let norms = match reader.fieldnorms_readers().get_field(field).map_err(index_err)? {
-            Some(norms) => norms,
-            None => FieldNormReader::constant(reader.max_doc(), 1),
-        };
+        let norms = field_norms(reader, search.terms[0].field())?;
         let phrase = phrase.scorer(reader, 1.0).map_err(index_err)?;
         // A new scorer already stands on its first match: nothing before it matches.
         let none_before = phrase.doc();
@@ -131,10 +128,6 @@ impl<'a> Segment<'a> {
             }
         }
     }
-}
-
-fn index_err(e: impl std::fmt::Display) -> Error {
-    Error::Index(e.to_string())
 }
 
 #[cfg(test)]

@@ -15,7 +15,8 @@ use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::query::{Bm25Weight, EnableScoring, Query, Weight};
 use tantivy::{DocAddress, DocId, Score, Searcher, SegmentOrdinal, SegmentReader, Term};
 
-use crate::error::{Error, Result};
+use super::index_err;
+use crate::error::Result;
 
 /// Top `k` of `base` plus the optional `boosts`, best first (ties: lower
 /// address first, as tantivy's `TopDocs`). `reach` bounds what all boosts
@@ -115,10 +116,6 @@ pub(super) fn added_scores(searcher: &Searcher, clauses: &[Clause], hits: &[(Sco
 /// Best score first; equal scores by ascending address.
 pub(super) fn sort_best_first(hits: &mut [(Score, DocAddress)]) {
     hits.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
-}
-
-fn index_err(e: impl std::fmt::Display) -> Error {
-    Error::Index(e.to_string())
 }
 
 /// Collects every document whose score is within `reach` of the `k`-th
