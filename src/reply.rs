@@ -117,7 +117,19 @@ pub struct Digest {
     pub notices: Vec<String>,
 }
 
+/// A publication date as every renderer shows it, or "undated".
+pub fn date_label(date: Option<NaiveDate>) -> String {
+    date.map_or_else(|| "undated".to_string(), |d| d.to_string())
+}
+
 impl Digest {
+    /// The digest's window, `since` and `until`, as every renderer shows it
+    /// (`2026-11-29 07:00 UTC`).
+    pub fn window_labels(&self) -> (String, String) {
+        let when = |t: DateTime<Utc>| t.format("%Y-%m-%d %H:%M UTC").to_string();
+        (when(self.since), when(self.until))
+    }
+
     /// Whether there is nothing new to report.
     pub fn is_empty(&self) -> bool {
         self.items.is_empty()

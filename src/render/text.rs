@@ -4,7 +4,7 @@
 use std::fmt::Write;
 
 use super::{kind_label, mark_snippet, period_label, source_line};
-use crate::reply::{Answer, CitedFigure, Digest, IndexSummary, Reply, SourcesSummary};
+use crate::reply::{date_label, Answer, CitedFigure, Digest, IndexSummary, Reply, SourcesSummary};
 
 /// How highlighted words are marked.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -140,7 +140,7 @@ fn sources_text(s: &SourcesSummary) -> String {
     }
     out.push_str("\nNewest:\n");
     for r in &s.newest {
-        let date = r.published.map(|d| d.to_string()).unwrap_or_else(|| "undated".into());
+        let date = date_label(r.published);
         let _ = writeln!(out, "  {date}  {} ({})", r.title, r.publisher);
     }
     out
@@ -161,8 +161,8 @@ fn index_text(s: &IndexSummary) -> String {
 /// A digest: the window, the new reports with their figures, the figures
 /// that changed, then the numbered sources.
 pub fn digest_text(d: &Digest) -> String {
-    let when = |t: chrono::DateTime<chrono::Utc>| t.format("%Y-%m-%d %H:%M UTC").to_string();
-    let mut out = format!("Digest \"{}\": reports indexed {} to {}", d.name, when(d.since), when(d.until));
+    let (since, until) = d.window_labels();
+    let mut out = format!("Digest \"{}\": reports indexed {since} to {until}", d.name);
     if let Some(filter) = &d.filter {
         let _ = write!(out, " matching `{filter}`");
     }
@@ -175,7 +175,7 @@ pub fn digest_text(d: &Digest) -> String {
         return out;
     }
     for (i, item) in d.items.iter().enumerate() {
-        let date = item.published.map_or_else(|| "undated".to_string(), |p| p.to_string());
+        let date = date_label(item.published);
         let _ = writeln!(out, "\n{}. {} ({}, {})", i + 1, item.title, item.publisher, date);
         let _ = writeln!(out, "   {} [{}]", item.summary, item.summary_citation);
         for f in &item.figures {

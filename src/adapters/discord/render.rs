@@ -9,7 +9,7 @@ use std::fmt::Write;
 use super::markdown::{code_block_safe, escape, link, neutralise_mentions};
 use crate::chat::split::{chars, split_text, truncate_chars};
 use crate::render::{period_label, source_line};
-use crate::reply::{Answer, Citation, CitedFigure, Digest, Reply, SourcesSummary};
+use crate::reply::{date_label, Answer, Citation, CitedFigure, Digest, Reply, SourcesSummary};
 
 /// Discord's limits, in characters.
 pub mod limits {
@@ -121,8 +121,8 @@ fn answer_messages(answer: &Answer) -> Vec<Outgoing> {
 /// A digest: one entry per new report (linked title, summary with its
 /// citation, key figures), then the figures that changed and the sources.
 fn digest_messages(d: &Digest) -> Vec<Outgoing> {
-    let when = |t: chrono::DateTime<chrono::Utc>| t.format("%Y-%m-%d %H:%M UTC").to_string();
-    let mut text = format!("Reports indexed {} to {}", when(d.since), when(d.until));
+    let (since, until) = d.window_labels();
+    let mut text = format!("Reports indexed {since} to {until}");
     if let Some(filter) = &d.filter {
         let _ = write!(text, " matching {}", escape(filter));
     }
@@ -134,7 +134,7 @@ fn digest_messages(d: &Digest) -> Vec<Outgoing> {
         text.push_str("Nothing new.");
     }
     for (i, item) in d.items.iter().enumerate() {
-        let date = item.published.map_or_else(|| "undated".to_string(), |p| p.to_string());
+        let date = date_label(item.published);
         let _ = writeln!(text, "**{}.** {} ({}, {})", i + 1, link(&item.title, item.url.as_deref()), escape(&item.publisher), date);
         let _ = writeln!(text, "{} [{}]", escape(&item.summary), item.summary_citation);
         for f in &item.figures {
@@ -354,7 +354,7 @@ fn sources_embed(s: &SourcesSummary) -> Embed {
         .newest
         .iter()
         .map(|r| {
-            let date = r.published.map_or_else(|| "undated".to_string(), |d| d.to_string());
+            let date = date_label(r.published);
             format!("{date} · {} ({})", link(&r.title, r.url.as_deref()), escape(&r.publisher))
         })
         .collect();

@@ -15,7 +15,7 @@ use super::render::{defuse_mentions, escape_html, render, MatrixMessage};
 use crate::chat::Platform;
 use crate::digest::{DigestPoster, PostError, PostFuture};
 use crate::render::{period_label, source_line, text};
-use crate::reply::{CitedFigure, Digest, Reply};
+use crate::reply::{date_label, CitedFigure, Digest, Reply};
 
 /// Posts digests into Matrix rooms the bot has joined.
 #[derive(Debug, Clone)]
@@ -87,13 +87,8 @@ fn link(url: Option<&str>, label: &str) -> String {
 }
 
 fn digest_html(d: &Digest) -> String {
-    let when = |t: chrono::DateTime<chrono::Utc>| t.format("%Y-%m-%d %H:%M UTC").to_string();
-    let mut html = format!(
-        "<p><strong>Digest “{}”</strong>: reports indexed {} to {}",
-        safe(&d.name),
-        when(d.since),
-        when(d.until)
-    );
+    let (since, until) = d.window_labels();
+    let mut html = format!("<p><strong>Digest “{}”</strong>: reports indexed {since} to {until}", safe(&d.name));
     if let Some(filter) = &d.filter {
         let _ = write!(html, " matching <code>{}</code>", safe(filter));
     }
@@ -107,7 +102,7 @@ fn digest_html(d: &Digest) -> String {
     }
     html.push_str("<ol>");
     for item in &d.items {
-        let date = item.published.map_or_else(|| "undated".to_string(), |p| p.to_string());
+        let date = date_label(item.published);
         let _ = write!(
             html,
             "<li>{} ({}, {})<br>{} [{}]",
