@@ -54,6 +54,8 @@ pub struct Timings {
     pub by_mode: BTreeMap<(Mode, Kind), Vec<Duration>>,
     /// Queries for which an engine returned nothing.
     pub empty: BTreeMap<Kind, usize>,
+    /// Each query's slowest round per engine, by query index.
+    pub worst: BTreeMap<Kind, Vec<Duration>>,
 }
 
 impl Timings {
@@ -65,6 +67,15 @@ impl Timings {
     /// Percentiles of one engine over one query mode.
     pub fn mode(&self, mode: Mode, kind: Kind) -> Percentiles {
         self.by_mode.get(&(mode, kind)).map_or_else(Percentiles::default, |s| Percentiles::of(s))
+    }
+
+    /// The `n` slowest queries of one engine (index, slowest round), slowest first.
+    pub fn slowest(&self, kind: Kind, n: usize) -> Vec<(usize, Duration)> {
+        let mut ranked: Vec<(usize, Duration)> =
+            self.worst.get(&kind).map(|w| w.iter().copied().enumerate().collect()).unwrap_or_default();
+        ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        ranked.truncate(n);
+        ranked
     }
 }
 
@@ -110,6 +121,8 @@ pub fn timed_rounds(queries: &[Query], engines: &Engines<'_>, rounds: usize) -> 
                 let elapsed = started.elapsed();
                 timings.all.entry(kind).or_default().push(elapsed);
                 timings.by_mode.entry((query.mode, kind)).or_default().push(elapsed);
+                let worst = timings.worst.entry(kind).or_insert_with(|| vec![Duration::ZERO; queries.len()]);
+                worst[i] = worst[i].max(elapsed);
                 if found == 0 && round == 0 {
                     *timings.empty.entry(kind).or_default() += 1;
                 }

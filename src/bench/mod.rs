@@ -95,6 +95,7 @@ pub fn run(args: &BenchArgs, settings: &Settings) -> Result<ToolOutput> {
     let built = fts5::build(&db, &reports_dir, &mut sampler)?;
     let queries = sampler.queries(args.queries)?;
     drop(sampler);
+    results.query_texts = queries.iter().map(|q| format!("{}: {}", q.mode.name(), q.chipbot())).collect();
     results.corpus_bytes = built.bytes;
     results.builds.insert(Kind::Fts5, BuildFigures { docs: built.docs, bytes: built.bytes, elapsed: built.elapsed });
     results.index_bytes.insert(Kind::Fts5, disk_bytes(&db));

@@ -14,6 +14,8 @@ use crate::reply::ToolOutput;
 
 /// Threads used for the throughput figure.
 pub const THREADS: usize = 2;
+/// Slowest queries listed per engine.
+const SLOWEST: usize = 5;
 
 /// Building one index.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
@@ -42,6 +44,8 @@ pub struct Results {
     pub passages: u64,
     pub corpus_bytes: u64,
     pub queries: usize,
+    /// Each timed query as chipbot's query language, by index.
+    pub query_texts: Vec<String>,
     pub rounds: usize,
     pub timings: Timings,
     /// Builds of A's index (shared by B) and of C's.
@@ -161,8 +165,30 @@ impl Results {
         put("qps_threads", json!(THREADS));
         put("qps", per_engine(&|k| self.qps.get(&k).copied()));
         put("cold_start_ms", json!(round2(self.cold_start.as_secs_f64() * 1e3)));
+        put("slowest", self.slowest_json());
         put("targets", Value::Array(targets));
         Value::Object(out)
+    }
+
+    /// The slowest queries of each engine: where a tail comes from.
+    fn slowest(&self, kind: Kind) -> Vec<(&str, Duration)> {
+        let text = |i: usize| self.query_texts.get(i).map_or("?", String::as_str);
+        self.timings.slowest(kind, SLOWEST).into_iter().map(|(i, d)| (text(i), d)).collect()
+    }
+
+    fn slowest_json(&self) -> Value {
+        let map: Map<String, Value> = Kind::ALL
+            .iter()
+            .map(|&k| {
+                let list: Vec<Value> = self
+                    .slowest(k)
+                    .into_iter()
+                    .map(|(query, d)| json!({"query": query, "us": round2(d.as_secs_f64() * 1e6)}))
+                    .collect();
+                (k.name().to_string(), Value::Array(list))
+            })
+            .collect();
+        Value::Object(map)
     }
 
     fn text(&self) -> String {
@@ -207,6 +233,11 @@ impl Results {
                 })
                 .collect();
             let _ = writeln!(out, "  {:<21} {}", mode.name(), cells.join(" "));
+        }
+        for kind in Kind::ALL {
+            let cells: Vec<String> =
+                self.slowest(kind).into_iter().map(|(q, d)| format!("{q} ({:.1} ms)", d.as_secs_f64() * 1e3)).collect();
+            let _ = writeln!(out, "  slowest, {}: {}", label(kind), cells.join("; "));
         }
         let _ = writeln!(
             out,
@@ -274,5 +305,19 @@ mod tests {
         let met: Vec<bool> = results.targets().iter().map(|t| t.met).collect();
         assert_eq!(met, vec![true, true, true, false, true]);
         assert!(results.text().contains("NOT met"));
+    }
+
+    #[test]
+    fn slowest_queries_are_named_slowest_first() {
+        let mut results = Results::default();
+        results.query_texts = vec!["or: a".into(), "phrase: \"b c\"".into(), "and: d".into()];
+        let us = |v: &[u64]| v.iter().map(|&u| Duration::from_micros(u)).collect::<Vec<_>>();
+        results.timings.worst.insert(Kind::Answer, us(&[100, 900, 300]));
+        let json = results.json();
+        let slowest = &json["slowest"]["answer"];
+        assert_eq!(slowest[0], json!({"query": "phrase: \"b c\"", "us": 900.0}));
+        assert_eq!(slowest[2]["query"], json!("or: a"));
+        assert_eq!(json["slowest"]["fts5"], json!([]));
+        assert!(results.text().contains("phrase: \"b c\" (0.9 ms); and: d (0.3 ms)"));
     }
 }

@@ -14,6 +14,7 @@ use tantivy::Term;
 
 use super::analyze::Analyzer;
 use super::maxscore::{PairBoost, WordSearch, WordTerms};
+use super::pairs::phrase_pairs;
 use super::phrase::PhraseSearch;
 use super::schema::{date_key, Fields};
 use crate::query::ParsedQuery;
@@ -77,8 +78,9 @@ pub(super) fn plan(parsed: &ParsedQuery, fields: &Fields, analyzer: &Analyzer) -
         [only] if !has_words => {
             let positioned = analyzer.positioned_terms(only);
             let terms: Vec<Term> = positioned.iter().map(|(_, t)| Term::from_field_text(fields.content, t)).collect();
+            let pairs = phrase_pairs(&positioned).iter().map(|p| Term::from_field_text(fields.pairs, p)).collect();
             let query = text_phrase_query(fields.content, &positioned).filter(|_| terms.len() >= 2);
-            query.map(|query| PhraseSearch { query, terms, filters: filters.iter().map(|f| f.box_clone()).collect() })
+            query.map(|query| PhraseSearch { query, terms, pairs, filters: filters.iter().map(|f| f.box_clone()).collect() })
         }
         _ => None,
     };

@@ -9,7 +9,7 @@ use tantivy::schema::{
 };
 use tantivy::tokenizer::{
     AsciiFoldingFilter, LowerCaser, RemoveLongFilter, SimpleTokenizer, StopWordFilter,
-    TextAnalyzer,
+    TextAnalyzer, TextAnalyzerBuilder, Tokenizer,
 };
 use tantivy::Index;
 
@@ -17,6 +17,8 @@ use tantivy::Index;
 pub const ENGLISH: &str = "chip_en";
 /// Lowercased, ASCII-folded words: filters and did-you-mean vocabulary.
 pub const KEYWORD: &str = "chip_kw";
+/// Pairs of neighbouring stemmed words (see `pairs`).
+pub const PAIRS: &str = "chip_pairs";
 
 /// English function words and question words that carry no topic. Kept
 /// short on purpose: "us", "it" or "can" may matter in this domain ("US
@@ -33,7 +35,7 @@ const STOP_WORDS: [&str; 67] = [
 
 /// Bumped whenever the schema, analyzers or stored layout change; an index
 /// with another version is rebuilt.
-pub const FORMAT_VERSION: u32 = 4;
+pub const FORMAT_VERSION: u32 = 5;
 
 /// Handles to every field.
 #[derive(Clone, Debug)]
@@ -47,6 +49,8 @@ pub struct Fields {
     /// What words are searched in: the title followed by the passage, one
     /// field like Anserini's "flat" BEIR setup.
     pub content: Field,
+    /// Neighbouring word pairs of `content`, document ids only: the phrase prefilter.
+    pub pairs: Field,
     pub vocab: Field,
     pub publisher: Field,
     pub companies: Field,
@@ -82,6 +86,12 @@ pub fn build() -> (Schema, Fields) {
         title: b.add_text_field("title", english(true)),
         body: b.add_text_field("body", STORED),
         content: b.add_text_field("content", english(false)),
+        pairs: b.add_text_field(
+            "pairs",
+            TextOptions::default().set_indexing_options(
+                TextFieldIndexing::default().set_tokenizer(PAIRS).set_index_option(IndexRecordOption::Basic),
+            ),
+        ),
         vocab: b.add_text_field("vocab", keyword(false, IndexRecordOption::Basic)),
         publisher: b.add_text_field("publisher", filter()),
         companies: b.add_text_field("companies", filter()),
@@ -102,13 +112,21 @@ pub fn build() -> (Schema, Fields) {
 /// The stemmed English analyzer: words, lowercase, ASCII folding, English
 /// stop words, Snowball English stemmer.
 pub fn english_analyzer() -> TextAnalyzer {
+    english_builder().build()
+}
+
+/// The English analyzer's terms turned into pairs of neighbours.
+pub fn pairs_analyzer() -> TextAnalyzer {
+    english_builder().filter(super::pairs::PairFilter).build()
+}
+
+fn english_builder() -> TextAnalyzerBuilder<impl Tokenizer> {
     TextAnalyzer::builder(SimpleTokenizer::default())
         .filter(RemoveLongFilter::limit(40))
         .filter(LowerCaser)
         .filter(AsciiFoldingFilter)
         .filter(StopWordFilter::remove(STOP_WORDS.iter().map(|w| w.to_string())))
         .filter(super::stem::CachedEnglishStemmer)
-        .build()
 }
 
 /// Lowercased, ASCII-folded words without stemming.
@@ -120,10 +138,11 @@ pub fn keyword_analyzer() -> TextAnalyzer {
         .build()
 }
 
-/// Registers both analyzers on `index`.
+/// Registers the analyzers on `index`.
 pub fn register(index: &Index) {
     index.tokenizers().register(ENGLISH, english_analyzer());
     index.tokenizers().register(KEYWORD, keyword_analyzer());
+    index.tokenizers().register(PAIRS, pairs_analyzer());
 }
 
 /// Encodes a date as the sortable integer `YYYYMMDD`.

@@ -43,7 +43,11 @@ pub(super) fn index() -> (Index, schema::Fields) {
     for segment in 0..3 {
         for n in 0..700u64 {
             let words = |rng: &mut Rng, count: usize| {
-                (0..count).map(|_| WORDS[rng.skewed(WORDS.len())]).collect::<Vec<_>>().join(" ")
+                // Some stop words, which leave a gap in positions.
+                (0..count)
+                    .map(|_| if rng.next() % 10 == 0 { "of" } else { WORDS[rng.skewed(WORDS.len())] })
+                    .collect::<Vec<_>>()
+                    .join(" ")
             };
             let title_len = 2 + (rng.next() % 4) as usize;
             let title = words(&mut rng, title_len);
@@ -52,7 +56,9 @@ pub(super) fn index() -> (Index, schema::Fields) {
             let mut doc = TantivyDocument::default();
             doc.add_text(fields.report_id, format!("r{segment}-{n}"));
             doc.add_text(fields.title, &title);
-            doc.add_text(fields.content, format!("{title} {body}"));
+            let searched = format!("{title} {body}");
+            doc.add_text(fields.content, &searched);
+            doc.add_text(fields.pairs, searched);
             doc.add_text(fields.companies, COMPANIES[(rng.next() % 4) as usize]);
             doc.add_u64(fields.published, 20_200_101 + (rng.next() % 6) * 10_000);
             writer.add_document(doc).expect("add");

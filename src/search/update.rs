@@ -179,8 +179,10 @@ fn passage_document(
     doc.add_u64(fields.passage, number as u64);
     doc.add_text(fields.title, &meta.title);
     doc.add_text(fields.body, passage);
-    doc.add_text(fields.content, format!("{}\n{}", meta.title, passage));
-    doc.add_text(fields.vocab, format!("{}\n{}", meta.title, passage));
+    let searched = format!("{}\n{}", meta.title, passage);
+    doc.add_text(fields.content, &searched);
+    doc.add_text(fields.pairs, &searched);
+    doc.add_text(fields.vocab, searched);
     doc.add_text(fields.publisher, &meta.publisher);
     for company in &meta.companies {
         doc.add_text(fields.companies, company);
