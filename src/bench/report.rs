@@ -309,8 +309,10 @@ mod tests {
 
     #[test]
     fn slowest_queries_are_named_slowest_first() {
-        let mut results = Results::default();
-        results.query_texts = vec!["or: a".into(), "phrase: \"b c\"".into(), "and: d".into()];
+        let mut results = Results {
+            query_texts: vec!["or: a".into(), "phrase: \"b c\"".into(), "and: d".into()],
+            ..Results::default()
+        };
         let us = |v: &[u64]| v.iter().map(|&u| Duration::from_micros(u)).collect::<Vec<_>>();
         results.timings.worst.insert(Kind::Answer, us(&[100, 900, 300]));
         let json = results.json();

@@ -45,7 +45,7 @@ pub(super) fn index() -> (Index, schema::Fields) {
             let words = |rng: &mut Rng, count: usize| {
                 // Some stop words, which leave a gap in positions.
                 (0..count)
-                    .map(|_| if rng.next() % 10 == 0 { "of" } else { WORDS[rng.skewed(WORDS.len())] })
+                    .map(|_| if rng.next().is_multiple_of(10) { "of" } else { WORDS[rng.skewed(WORDS.len())] })
                     .collect::<Vec<_>>()
                     .join(" ")
             };
