@@ -42,6 +42,17 @@ fn no_hits_suggests_close_words() {
 }
 
 #[test]
+fn suggestions_are_words_as_written_not_stems() {
+    let (engine, _r, _d) = common::fixture_engine("mini");
+    // The index holds the stems "suppli" and "memori"; a user must see words.
+    let answer = engine.ask("suply memmory", None).expect("answer");
+    assert!(answer.citations.is_empty());
+    assert!(answer.suggestions.contains(&"supply".to_string()), "{:?}", answer.suggestions);
+    assert!(answer.suggestions.contains(&"memory".to_string()), "{:?}", answer.suggestions);
+    assert!(!answer.suggestions.iter().any(|s| s == "suppli" || s == "memori"), "{:?}", answer.suggestions);
+}
+
+#[test]
 fn no_suggestions_near_stop_words() {
     let (engine, _r, _d) = common::fixture_engine("mini");
     // Nothing matches (the filter excludes the only report with the phrase);

@@ -337,7 +337,7 @@ impl SearchIndex {
 
     /// Close index words for a query that found nothing ("did you mean").
     pub fn suggest(&self, words: &[String], max: usize) -> Vec<String> {
-        suggest::suggest(&self.current().searcher, self.fields.vocab, &self.analyzer, words, max)
+        suggest::suggest(&self.current().searcher, &self.fields, &self.analyzer, words, max)
     }
 
     /// Every passage of report `report_id` in `generation`, in report order.

@@ -15,7 +15,7 @@ use tantivy::Index;
 
 /// Stemmed English analyzer for titles and passages.
 pub const ENGLISH: &str = "chip_en";
-/// Lowercased, ASCII-folded words: filters and did-you-mean vocabulary.
+/// Lowercased, ASCII-folded words: the filter fields.
 pub const KEYWORD: &str = "chip_kw";
 /// Pairs of neighbouring stemmed words (see `pairs`).
 pub const PAIRS: &str = "chip_pairs";
@@ -35,7 +35,7 @@ const STOP_WORDS: [&str; 67] = [
 
 /// Bumped whenever the schema, analyzers or stored layout change; an index
 /// with another version is rebuilt.
-pub const FORMAT_VERSION: u32 = 5;
+pub const FORMAT_VERSION: u32 = 6;
 
 /// Handles to every field.
 #[derive(Clone, Debug)]
@@ -51,7 +51,6 @@ pub struct Fields {
     pub content: Field,
     /// Neighbouring word pairs of `content`, document ids only: the phrase prefilter.
     pub pairs: Field,
-    pub vocab: Field,
     pub publisher: Field,
     pub companies: Field,
     pub topics: Field,
@@ -92,7 +91,6 @@ pub fn build() -> (Schema, Fields) {
                 TextFieldIndexing::default().set_tokenizer(PAIRS).set_index_option(IndexRecordOption::Basic),
             ),
         ),
-        vocab: b.add_text_field("vocab", keyword(false, IndexRecordOption::Basic)),
         publisher: b.add_text_field("publisher", filter()),
         companies: b.add_text_field("companies", filter()),
         topics: b.add_text_field("topics", filter()),

@@ -1,55 +1,143 @@
-//! "Did you mean" suggestions: index words within a small edit distance of
-//! the query's words, taken from the unstemmed vocabulary field so that a
-//! suggestion is a real word from the reports.
+//! "Did you mean" suggestions: index terms within a small edit distance of
+//! the query's terms, shown as a word that the reports really use.
+//!
+//! The searched field holds stems ("compani"), so the close stems are found
+//! in its term dictionary and each is then shown as it is written in the
+//! first passage that holds it. This runs only for a question that found
+//! nothing, and spares the index a second, unstemmed copy of every passage.
 
-use tantivy::schema::Field;
-use tantivy::Searcher;
+use std::collections::HashMap;
+
+use tantivy::schema::{IndexRecordOption, TantivyDocument, Value};
+use tantivy::{DocAddress, DocSet, Searcher, Term, TERMINATED};
 
 use super::analyze::Analyzer;
+use super::schema::Fields;
 
-/// Up to `max` close words for the query `words`, best first.
-pub(super) fn suggest(searcher: &Searcher, field: Field, analyzer: &Analyzer, words: &[String], max: usize) -> Vec<String> {
-    let wanted: Vec<String> = words
+/// Close stems looked up for their written forms, at most.
+const CANDIDATES: usize = 30;
+/// Passages read for the written forms of one stem, at most.
+const FORM_PASSAGES: usize = 3;
+
+/// A query word: as written (lowercased, folded) and as its index stem.
+struct Wanted {
+    word: String,
+    stem: String,
+}
+
+/// Up to `max` close words for the query `words`, best first: fewest edits
+/// from the word asked, then most passages.
+pub(super) fn suggest(searcher: &Searcher, fields: &Fields, analyzer: &Analyzer, words: &[String], max: usize) -> Vec<String> {
+    // Stop words ("and", "the") have no stem: nothing is suggested near them.
+    let wanted: Vec<Wanted> = words
         .iter()
         .flat_map(|w| analyzer.keywords(w))
         .filter(|w| w.chars().count() >= 3)
-        // Stop words ("and", "the") are never searched: no point suggesting near them.
-        .filter(|w| !analyzer.terms(w).is_empty())
+        .filter_map(|word| analyzer.terms(&word).into_iter().next().map(|stem| Wanted { word, stem }))
         .collect();
     if wanted.is_empty() {
         return Vec::new();
     }
-    // (distance, -doc_freq, word)
-    let mut found: Vec<(usize, i64, String)> = Vec::new();
-    for segment in searcher.segment_readers() {
-        let Ok(inverted) = segment.inverted_index(field) else { continue };
-        let Ok(mut stream) = inverted.terms().stream() else { continue };
-        while stream.advance() {
-            let Ok(term) = std::str::from_utf8(stream.key()) else { continue };
-            let doc_freq = i64::from(stream.value().doc_freq);
-            for want in &wanted {
-                let limit = if want.chars().count() <= 4 { 1 } else { 2 };
-                if term == want.as_str() || term.len().abs_diff(want.len()) > limit {
-                    continue;
-                }
-                let distance = edit_distance(want, term);
-                if distance <= limit {
-                    found.push((distance, -doc_freq, term.to_string()));
-                }
-            }
+    let mut stems: Vec<(String, Close)> = close_stems(searcher, fields, &wanted).into_iter().collect();
+    stems.sort_by(|a, b| (a.1.distance, -a.1.passages, &a.0).cmp(&(b.1.distance, -b.1.passages, &b.0)));
+    stems.truncate(CANDIDATES);
+    // The same limit as for stems, now between the word asked and the form shown.
+    let mut shown: Vec<(usize, i64, String)> = Vec::new();
+    for (stem, close) in stems {
+        let asked = &wanted[close.wanted].word;
+        let best = written_forms(searcher, fields, analyzer, &stem)
+            .into_iter()
+            .map(|form| (edit_distance(asked, &form), form))
+            .min();
+        if let Some((distance, form)) = best.filter(|(d, form)| *d <= edit_limit(asked) && form != asked) {
+            shown.push((distance, -close.passages, form));
         }
     }
-    found.sort();
+    shown.sort();
     let mut out: Vec<String> = Vec::new();
-    for (_, _, word) in found {
-        if !out.contains(&word) {
-            out.push(word);
+    for (_, _, form) in shown {
+        if !out.contains(&form) {
+            out.push(form);
         }
         if out.len() == max {
             break;
         }
     }
     out
+}
+
+/// Edits allowed from a word of this length.
+fn edit_limit(word: &str) -> usize {
+    if word.chars().count() <= 4 { 1 } else { 2 }
+}
+
+/// An index stem close to a query word.
+#[derive(Debug, Clone, Copy)]
+struct Close {
+    distance: usize,
+    /// Passages that hold the stem, over all segments.
+    passages: i64,
+    /// Which query word it is close to.
+    wanted: usize,
+}
+
+/// Index stems close to a wanted stem, with their smallest distance.
+fn close_stems(searcher: &Searcher, fields: &Fields, wanted: &[Wanted]) -> HashMap<String, Close> {
+    let mut found: HashMap<String, Close> = HashMap::new();
+    for segment in searcher.segment_readers() {
+        let Ok(inverted) = segment.inverted_index(fields.content) else { continue };
+        let Ok(mut stream) = inverted.terms().stream() else { continue };
+        while stream.advance() {
+            let Ok(term) = std::str::from_utf8(stream.key()) else { continue };
+            let doc_freq = i64::from(stream.value().doc_freq);
+            for (index, want) in wanted.iter().enumerate() {
+                let limit = edit_limit(&want.stem);
+                if term == want.stem || term.len().abs_diff(want.stem.len()) > limit {
+                    continue;
+                }
+                let distance = edit_distance(&want.stem, term);
+                if distance > limit {
+                    continue;
+                }
+                let entry = found.entry(term.to_string()).or_insert(Close { distance, passages: 0, wanted: index });
+                if distance < entry.distance {
+                    (entry.distance, entry.wanted) = (distance, index);
+                }
+                entry.passages += doc_freq;
+            }
+        }
+    }
+    found
+}
+
+/// How `stem` is written (lowercased, accents folded) in the first few live
+/// passages that hold it.
+fn written_forms(searcher: &Searcher, fields: &Fields, analyzer: &Analyzer, stem: &str) -> Vec<String> {
+    let term = Term::from_field_text(fields.content, stem);
+    let mut forms: Vec<String> = Vec::new();
+    let mut read = 0;
+    for (ordinal, segment) in searcher.segment_readers().iter().enumerate() {
+        let Ok(inverted) = segment.inverted_index(fields.content) else { continue };
+        let Ok(Some(mut postings)) = inverted.read_postings(&term, IndexRecordOption::Basic) else { continue };
+        let mut doc = postings.doc();
+        while doc != TERMINATED && read < FORM_PASSAGES {
+            if !segment.alive_bitset().is_some_and(|bits| bits.is_deleted(doc)) {
+                read += 1;
+                let Ok(stored) = searcher.doc::<TantivyDocument>(DocAddress::new(ordinal as u32, doc)) else { break };
+                let text = |field| stored.get_first(field).and_then(|v| v.as_str()).unwrap_or_default().to_string();
+                let passage = format!("{}\n{}", text(fields.title), text(fields.body));
+                for token in analyzer.tokens(&passage).into_iter().filter(|t| t.term == stem) {
+                    for form in analyzer.keywords(&passage[token.range]) {
+                        if !forms.contains(&form) {
+                            forms.push(form);
+                        }
+                    }
+                }
+            }
+            doc = postings.advance();
+        }
+    }
+    forms
 }
 
 /// Levenshtein distance between two words (by characters).

@@ -181,8 +181,7 @@ fn passage_document(
     doc.add_text(fields.body, passage);
     let searched = format!("{}\n{}", meta.title, passage);
     doc.add_text(fields.content, &searched);
-    doc.add_text(fields.pairs, &searched);
-    doc.add_text(fields.vocab, searched);
+    doc.add_text(fields.pairs, searched);
     doc.add_text(fields.publisher, &meta.publisher);
     for company in &meta.companies {
         doc.add_text(fields.companies, company);
