@@ -1,6 +1,8 @@
 //! Finding and loading report files. A file that cannot be read or parsed
 //! becomes a per-file error naming its path, line and reason; the rest load.
 
+use std::collections::HashMap;
+use std::ffi::{OsStr, OsString};
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
@@ -47,25 +49,48 @@ pub fn scan_dir(dir: &Path) -> Result<Vec<SourceFile>> {
     let mut found = Vec::new();
     let mut pending = vec![dir.to_path_buf()];
     while let Some(current) = pending.pop() {
-        let entries = std::fs::read_dir(&current).map_err(|e| Error::io(&current, e))?;
-        for entry in entries {
-            let entry = entry.map_err(|e| Error::io(&current, e))?;
-            let path = entry.path();
-            let meta = entry.metadata().map_err(|e| Error::io(&path, e))?;
+        let listed = list_dir(&current)?;
+        // A sidecar sits next to its report: look it up in the same listing
+        // rather than with one more (usually failing) stat per report.
+        let modified_of: HashMap<&OsStr, SystemTime> = listed
+            .iter()
+            .filter(|(_, _, meta)| meta.is_file())
+            .filter_map(|(name, _, meta)| meta.modified().ok().map(|m| (name.as_os_str(), m)))
+            .collect();
+        for (name, path, meta) in &listed {
             if meta.is_dir() {
-                if !entry.file_name().to_string_lossy().starts_with('.') {
-                    pending.push(path);
+                if !name.to_string_lossy().starts_with('.') {
+                    pending.push(path.clone());
                 }
-            } else if is_report_file(&path) {
-                let rel = relative(dir, &path);
-                let sidecar_meta = std::fs::metadata(sidecar::path_for(&path)).ok();
-                let modified = latest(meta.modified().ok(), sidecar_meta.and_then(|m| m.modified().ok()));
-                found.push(SourceFile { rel, size: meta.len(), modified });
+            } else if is_report_file(path) {
+                let sidecar = sidecar::path_for(path);
+                let sidecar_modified = sidecar.file_name().and_then(|n| modified_of.get(n)).copied();
+                let modified = latest(meta.modified().ok(), sidecar_modified);
+                found.push(SourceFile { rel: relative(dir, path), size: meta.len(), modified });
             }
         }
     }
     found.sort_by(|a, b| a.rel.cmp(&b.rel));
     Ok(found)
+}
+
+/// The entries of one directory: name, path and metadata. A symbolic link
+/// to a file stands for that file; links to directories are not followed
+/// (a cycle would never end).
+fn list_dir(dir: &Path) -> Result<Vec<(OsString, PathBuf, std::fs::Metadata)>> {
+    let mut listed = Vec::new();
+    for entry in std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))? {
+        let entry = entry.map_err(|e| Error::io(dir, e))?;
+        let path = entry.path();
+        let mut meta = entry.metadata().map_err(|e| Error::io(&path, e))?;
+        if meta.file_type().is_symlink() {
+            if let Some(target) = std::fs::metadata(&path).ok().filter(|t| t.is_file()) {
+                meta = target;
+            }
+        }
+        listed.push((entry.file_name(), path, meta));
+    }
+    Ok(listed)
 }
 
 fn latest(a: Option<SystemTime>, b: Option<SystemTime>) -> Option<SystemTime> {
@@ -211,6 +236,32 @@ mod tests {
     fn missing_directory_is_an_io_error() {
         let err = load_dir(Path::new("/definitely/not/here")).expect_err("missing");
         assert!(err.to_string().contains("/definitely/not/here"));
+    }
+
+    #[test]
+    fn scan_takes_the_newer_of_report_and_sidecar_and_follows_file_links() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let d = dir.path();
+        std::fs::write(d.join("a.txt"), "Text.").expect("write");
+        std::fs::write(d.join("b.txt"), "Other text.").expect("write");
+        let old = SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_000_000);
+        let new = SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(2_000_000);
+        let set = |path: &Path, time| {
+            std::fs::File::options().write(true).open(path).expect("open").set_modified(time).expect("mtime");
+        };
+        set(&d.join("a.txt"), old);
+        set(&d.join("b.txt"), old);
+        std::fs::write(d.join("a.txt.meta.toml"), "title = \"A\"\n").expect("write");
+        set(&d.join("a.txt.meta.toml"), new);
+        std::os::unix::fs::symlink(d.join("b.txt"), d.join("c.txt")).expect("symlink");
+        std::os::unix::fs::symlink(d, d.join("loop")).expect("symlink");
+        let files = scan_dir(d).expect("scan");
+        let by_name = |rel: &str| files.iter().find(|f| f.rel == rel).cloned().expect(rel);
+        assert_eq!(by_name("a.txt").modified, Some(new), "a sidecar edit counts as a change");
+        assert_eq!(by_name("b.txt").modified, Some(old));
+        // A link to a file is that file; a link to a directory is not entered.
+        assert_eq!(by_name("c.txt").size, "Other text.".len() as u64);
+        assert_eq!(files.len(), 3, "{files:?}");
     }
 
     #[test]
