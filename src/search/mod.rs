@@ -20,6 +20,7 @@ mod meta;
 mod pairs;
 mod phrase;
 mod plan;
+mod prefilter;
 mod rescore;
 mod schema;
 mod stem;

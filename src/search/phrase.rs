@@ -153,6 +153,7 @@ mod tests {
     use tantivy::collector::TopDocs;
 
     use super::super::testindex::{index, Rng, COMPANIES, WORDS};
+    use super::super::plan::PairPrefilter;
     use super::super::{analyze::Analyzer, plan};
     use super::*;
 
@@ -178,8 +179,10 @@ mod tests {
             let parsed = crate::query::parse(&text, 500).expect("parses");
             let planned = plan::plan(&parsed, &fields, &analyzer);
             let phrase = planned.phrase.as_ref().expect("a one-phrase question");
+            // tantivy's own query, without the pairs.
+            let plain = plan::plan_with(&parsed, &fields, &analyzer, PairPrefilter::Off).query;
             for k in [1, 10, 40] {
-                let expected = searcher.search(&planned.query, &TopDocs::with_limit(k).order_by_score()).expect("search");
+                let expected = searcher.search(&plain, &TopDocs::with_limit(k).order_by_score()).expect("search");
                 let got = top_k(&searcher, phrase, k).expect("phrase top-k");
                 let bits = |hits: &[(Score, DocAddress)]| hits.iter().map(|(s, a)| (s.to_bits(), *a)).collect::<Vec<_>>();
                 assert_eq!(bits(&got), bits(&expected), "query {text}, k = {k}");
@@ -189,5 +192,36 @@ mod tests {
         // Most generated phrases occur somewhere, so the comparison is not
         // between two empty lists.
         assert!(matched > 300, "only {matched} of 600 searches found anything");
+    }
+
+    #[test]
+    fn required_pairs_leave_every_score_as_it_was() {
+        // Phrases with other words, or two phrases, run as one boolean query;
+        // the pairs join it as unscored requirements.
+        let (index, fields) = index();
+        let reader = index.reader().expect("reader");
+        let searcher = reader.searcher();
+        let analyzer = Analyzer::default();
+        let mut rng = Rng(9);
+        let mut matched = 0;
+        for round in 0..150 {
+            let mut words = |n: usize| (0..n).map(|_| WORDS[rng.skewed(8)]).collect::<Vec<_>>().join(" ");
+            let text = match round % 3 {
+                0 => format!("\"{}\" {}", words(2), words(2)),
+                1 => format!("{} \"{}\" \"{}\"", words(1), words(2), words(2)),
+                _ => format!("\"{}\" {} company:{}", words(3), words(1), COMPANIES[round % 4]),
+            };
+            let parsed = crate::query::parse(&text, 500).expect("parses");
+            let with_pairs = plan::plan(&parsed, &fields, &analyzer).query;
+            let plain = plan::plan_with(&parsed, &fields, &analyzer, PairPrefilter::Off).query;
+            for k in [1, 10, 40] {
+                let top = |q: &dyn Query| searcher.search(q, &TopDocs::with_limit(k).order_by_score()).expect("search");
+                let bits = |hits: Vec<(Score, DocAddress)>| hits.into_iter().map(|(s, a)| (s.to_bits(), a)).collect::<Vec<_>>();
+                let expected = bits(top(plain.as_ref()));
+                assert_eq!(bits(top(with_pairs.as_ref())), expected, "query {text}, k = {k}");
+                matched += usize::from(!expected.is_empty());
+            }
+        }
+        assert!(matched > 100, "only {matched} of 450 searches found anything");
     }
 }

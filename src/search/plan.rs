@@ -16,6 +16,7 @@ use super::analyze::Analyzer;
 use super::maxscore::{PairBoost, WordSearch, WordTerms};
 use super::pairs::phrase_pairs;
 use super::phrase::PhraseSearch;
+use super::prefilter::PrefilteredPhrase;
 use super::schema::{date_key, Fields};
 use crate::query::ParsedQuery;
 
@@ -56,6 +57,22 @@ pub(super) struct Split {
 
 /// Builds the tantivy query for `parsed`.
 pub(super) fn plan(parsed: &ParsedQuery, fields: &Fields, analyzer: &Analyzer) -> Planned {
+    plan_with(parsed, fields, analyzer, PairPrefilter::On)
+}
+
+/// Whether quoted phrases are checked only where their neighbouring-word
+/// pairs occur.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) enum PairPrefilter {
+    /// Each phrase is a [`PrefilteredPhrase`]: the same results, with
+    /// positions read only where all its pairs occur.
+    On,
+    /// Phrases alone, as tantivy would run them (tests compare both).
+    #[cfg_attr(not(test), allow(dead_code))]
+    Off,
+}
+
+pub(super) fn plan_with(parsed: &ParsedQuery, fields: &Fields, analyzer: &Analyzer, prefilter: PairPrefilter) -> Planned {
     let mut must: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     let mut seen = std::collections::HashSet::new();
     let sequence: Vec<String> = parsed.terms.iter().flat_map(|t| analyzer.terms(t)).collect();
@@ -68,7 +85,14 @@ pub(super) fn plan(parsed: &ParsedQuery, fields: &Fields, analyzer: &Analyzer) -
     }
     let mut has_phrase = false;
     for phrase in &parsed.phrases {
-        if let Some(q) = text_phrase_query(fields.content, &analyzer.positioned_terms(phrase)) {
+        let positioned = analyzer.positioned_terms(phrase);
+        if let Some(q) = text_phrase_query(fields.content, &positioned) {
+            let pairs: Vec<Term> =
+                phrase_pairs(&positioned).iter().map(|p| Term::from_field_text(fields.pairs, p)).collect();
+            let q = match prefilter {
+                PairPrefilter::On if !pairs.is_empty() => Box::new(PrefilteredPhrase { phrase: q, pairs }),
+                _ => q,
+            };
             must.push((Occur::Must, q));
             has_phrase = true;
         }
