@@ -76,8 +76,12 @@ impl<'a> Segment<'a> {
         filters: &[Box<dyn Weight>],
         reader: &'a SegmentReader,
     ) -> Result<Option<Segment<'a>>> {
-        let Some(pairs) = postings(reader, &search.pairs, IndexRecordOption::Basic)? else { return Ok(None) };
-        let Some(words) = postings(reader, &search.terms, IndexRecordOption::WithFreqs)? else { return Ok(None) };
+        let Some(pairs) = postings(reader, &search.pairs, IndexRecordOption::Basic).map_err(index_err)? else {
+            return Ok(None);
+        };
+        let Some(words) = postings(reader, &search.terms, IndexRecordOption::WithFreqs).map_err(index_err)? else {
+            return Ok(None);
+        };
         let norms = field_norms(reader, search.terms[0].field())?;
         let phrase = phrase.scorer(reader, 1.0).map_err(index_err)?;
         // A new scorer already stands on its first match: nothing before it matches.
@@ -136,11 +140,15 @@ impl<'a> Segment<'a> {
 
 /// Every term's postings in one segment, or `None` when one term is absent
 /// there (then nothing in the segment can match).
-fn postings(reader: &SegmentReader, terms: &[Term], record: IndexRecordOption) -> Result<Option<Vec<SegmentPostings>>> {
+pub(super) fn postings(
+    reader: &SegmentReader,
+    terms: &[Term],
+    record: IndexRecordOption,
+) -> tantivy::Result<Option<Vec<SegmentPostings>>> {
     let mut lists = Vec::with_capacity(terms.len());
     for term in terms {
-        let inverted = reader.inverted_index(term.field()).map_err(index_err)?;
-        match inverted.read_postings(term, record).map_err(index_err)? {
+        let inverted = reader.inverted_index(term.field())?;
+        match inverted.read_postings(term, record)? {
             Some(postings) => lists.push(postings),
             None => return Ok(None),
         }

@@ -16,6 +16,8 @@ use tantivy::query::{EmptyScorer, EnableScoring, Explanation, Query, Scorer, Wei
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocId, DocSet, Score, SeekDangerResult, SegmentReader, Term, TERMINATED};
 
+use super::phrase::postings;
+
 /// `phrase` (tantivy's phrase query), which can only match where every one
 /// of `pairs` (pair-bucket terms) occurs.
 #[derive(Debug)]
@@ -47,15 +49,10 @@ struct PrefilteredWeight {
 
 impl Weight for PrefilteredWeight {
     fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
-        let mut pairs = Vec::with_capacity(self.pairs.len());
-        for term in &self.pairs {
-            let inverted = reader.inverted_index(term.field())?;
-            match inverted.read_postings(term, IndexRecordOption::Basic)? {
-                Some(postings) => pairs.push(postings),
-                // A pair absent from the segment: the phrase is too.
-                None => return Ok(Box::new(EmptyScorer)),
-            }
-        }
+        // A pair absent from the segment: the phrase is too.
+        let Some(pairs) = postings(reader, &self.pairs, IndexRecordOption::Basic)? else {
+            return Ok(Box::new(EmptyScorer));
+        };
         let phrase = self.phrase.scorer(reader, boost)?;
         let at = phrase.doc();
         let mut scorer = PrefilteredScorer { phrase, inner: Inner::At(at), pairs, doc: 0 };
