@@ -40,44 +40,43 @@ impl<T: Tokenizer> Tokenizer for PairTokenizer<T> {
     type TokenStream<'a> = PairStream<T::TokenStream<'a>>;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
-        PairStream { tail: self.inner.token_stream(text), token: Token::default(), previous: None }
+        let previous = Previous { text: String::new(), position: None, offset_from: 0 };
+        PairStream { tail: self.inner.token_stream(text), token: Token::default(), previous }
     }
 }
 
-/// The previous term of the stream: its text, position and start offset.
+/// The previous term of the stream: its text, position (none before the
+/// first term) and start offset.
 struct Previous {
     text: String,
-    position: usize,
+    position: Option<usize>,
     offset_from: usize,
 }
 
 pub struct PairStream<T> {
     tail: T,
     token: Token,
-    previous: Option<Previous>,
+    previous: Previous,
 }
 
 impl<T: TokenStream> TokenStream for PairStream<T> {
     fn advance(&mut self) -> bool {
         while self.tail.advance() {
             let current = self.tail.token();
-            let adjacent = self.previous.as_ref().filter(|p| p.position + 1 == current.position);
-            let emitted = if let Some(previous) = adjacent {
+            let previous = &mut self.previous;
+            let adjacent = previous.position.is_some_and(|p| p + 1 == current.position);
+            if adjacent {
                 self.token.text.clear();
                 push_bucket(&mut self.token.text, &previous.text, &current.text);
-                self.token.position = previous.position;
+                self.token.position = current.position - 1;
                 self.token.offset_from = previous.offset_from;
                 self.token.offset_to = current.offset_to;
-                true
-            } else {
-                false
-            };
-            let previous = self.previous.get_or_insert_with(|| Previous { text: String::new(), position: 0, offset_from: 0 });
+            }
             previous.text.clear();
             previous.text.push_str(&current.text);
-            previous.position = current.position;
+            previous.position = Some(current.position);
             previous.offset_from = current.offset_from;
-            if emitted {
+            if adjacent {
                 return true;
             }
         }

@@ -84,11 +84,11 @@ pub(super) fn plan_with(parsed: &ParsedQuery, fields: &Fields, analyzer: &Analyz
         must.push((Occur::Must, Box::new(any_word)));
     }
     let mut has_phrase = false;
-    for phrase in &parsed.phrases {
-        let positioned = analyzer.positioned_terms(phrase);
-        if let Some(q) = text_phrase_query(fields.content, &positioned) {
-            let pairs: Vec<Term> =
-                phrase_pairs(&positioned).iter().map(|p| Term::from_field_text(fields.pairs, p)).collect();
+    // Each phrase analysed once: its terms at their positions.
+    let phrases: Vec<Vec<(usize, String)>> = parsed.phrases.iter().map(|p| analyzer.positioned_terms(p)).collect();
+    for positioned in &phrases {
+        if let Some(q) = text_phrase_query(fields.content, positioned) {
+            let pairs = pair_terms(fields.pairs, positioned);
             let q = match prefilter {
                 PairPrefilter::On if !pairs.is_empty() => Box::new(PrefilteredPhrase { phrase: q, pairs }),
                 _ => q,
@@ -98,12 +98,11 @@ pub(super) fn plan_with(parsed: &ParsedQuery, fields: &Fields, analyzer: &Analyz
         }
     }
     let filters = filter_queries(parsed, fields, analyzer);
-    let phrase_search = match parsed.phrases.as_slice() {
-        [only] if !has_words => {
-            let positioned = analyzer.positioned_terms(only);
+    let phrase_search = match phrases.as_slice() {
+        [positioned] if !has_words => {
             let terms: Vec<Term> = positioned.iter().map(|(_, t)| Term::from_field_text(fields.content, t)).collect();
-            let pairs = phrase_pairs(&positioned).iter().map(|p| Term::from_field_text(fields.pairs, p)).collect();
-            let query = text_phrase_query(fields.content, &positioned).filter(|_| terms.len() >= 2);
+            let pairs = pair_terms(fields.pairs, positioned);
+            let query = text_phrase_query(fields.content, positioned).filter(|_| terms.len() >= 2);
             query.map(|query| PhraseSearch { query, terms, pairs, filters: filters.iter().map(|f| f.box_clone()).collect() })
         }
         _ => None,
@@ -196,6 +195,11 @@ pub(super) fn word_query(fields: &Fields, term: &str) -> Box<dyn Query> {
         vec![Box::new(BoostQuery::new(Box::new(in_title), TITLE_BOOST)), Box::new(in_content)],
         TIE_BREAKER,
     ))
+}
+
+/// The pair-bucket terms (see `pairs`) of a phrase's analysed terms.
+fn pair_terms(field: Field, positioned: &[(usize, String)]) -> Vec<Term> {
+    phrase_pairs(positioned).iter().map(|p| Term::from_field_text(field, p)).collect()
 }
 
 /// A quoted phrase of analysed text: each term at its position, so that a

@@ -72,12 +72,12 @@ pub fn build() -> (Schema, Fields) {
         let opts = TextOptions::default().set_indexing_options(indexing);
         if stored { opts.set_stored() } else { opts }
     };
-    let keyword = |stored: bool, record: IndexRecordOption| {
-        let indexing = TextFieldIndexing::default().set_tokenizer(KEYWORD).set_index_option(record);
-        let opts = TextOptions::default().set_indexing_options(indexing);
-        if stored { opts.set_stored() } else { opts }
+    let filter = || {
+        let indexing = TextFieldIndexing::default()
+            .set_tokenizer(KEYWORD)
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions);
+        TextOptions::default().set_indexing_options(indexing).set_stored()
     };
-    let filter = || keyword(true, IndexRecordOption::WithFreqsAndPositions);
     let fields = Fields {
         report_id: b.add_text_field("report_id", STRING | STORED),
         source: b.add_text_field("source", STRING | STORED),
