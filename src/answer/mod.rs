@@ -1,16 +1,17 @@
 //! Answer composition: rank candidate passages (relevance, then a bonus for
 //! newer reports), keep at most a few per report and no near-duplicates,
 //! number the citations, build highlighted snippets, and list the figures of
-//! the cited passages that match the question.
+//! the cited passages that match the question and that their snippets show.
 
 mod disagree;
 mod figures;
 mod snippet;
 
 use std::collections::HashSet;
+use std::ops::Range;
 
 use crate::config::AnswerSettings;
-use crate::figures::{FigureKind, Gazetteer};
+use crate::figures::{Figure, FigureKind, Gazetteer};
 use crate::query::ParsedQuery;
 use crate::reply::{Answer, Citation, CitedFigure};
 use crate::search::{Analyzer, PassageHit};
@@ -62,21 +63,41 @@ impl Composer<'_> {
             ranked = newest_first_among_relevant(ranked);
         }
         let chosen = self.select(ranked, top, &wanted);
+        let candidates = self.pick_figures(&chosen, &interest, scope);
+        let mut shown = Vec::with_capacity(chosen.len());
         let citations: Vec<Citation> = chosen
             .iter()
             .enumerate()
-            .map(|(i, hit)| Citation {
-                n: i + 1,
-                report_id: hit.report.id.clone(),
-                title: hit.report.title.clone(),
-                publisher: hit.report.publisher.clone(),
-                published: hit.report.published,
-                url: hit.report.url.clone(),
-                snippet: snippet::build(&hit.text, &wanted, self.analyzer, self.settings.snippet_chars),
-                passage: hit.text.clone(),
+            .map(|(i, hit)| {
+                let anchors: Vec<Range<usize>> =
+                    candidates.iter().filter(|f| f.citation == i + 1).filter_map(|f| locate(&hit.text, &f.figure)).collect();
+                let built = snippet::build(&hit.text, &wanted, self.analyzer, self.settings.snippet_chars, &anchors);
+                shown.push(built.shown);
+                Citation {
+                    n: i + 1,
+                    report_id: hit.report.id.clone(),
+                    title: hit.report.title.clone(),
+                    publisher: hit.report.publisher.clone(),
+                    published: hit.report.published,
+                    url: hit.report.url.clone(),
+                    snippet: built.snippet,
+                    passage: hit.text.clone(),
+                }
             })
             .collect();
-        let figures = self.pick_figures(&chosen, &interest, scope);
+        let figures: Vec<CitedFigure> = candidates
+            .into_iter()
+            .filter(|f| match scope {
+                // An answer shows snippets, so it lists only the figures that
+                // its snippets show.
+                FigureScope::Matching => {
+                    let at = locate(&chosen[f.citation - 1].text, &f.figure);
+                    at.is_some_and(|at| shown[f.citation - 1].iter().any(|piece| contains(piece, &at)))
+                }
+                FigureScope::All => true,
+            })
+            .take(MAX_FIGURES)
+            .collect();
         let disagreements = disagreements(&figures, |n| citations[n - 1].report_id.clone());
         Answer {
             query: query.raw.clone(),
@@ -124,7 +145,7 @@ impl Composer<'_> {
                     FigureScope::All => figure.kind != FigureKind::Year,
                 };
                 let repeated = out.iter().any(|f| f.citation == i + 1 && f.figure.text == figure.text && f.figure.sentence == figure.sentence);
-                if wanted && !repeated && out.len() < MAX_FIGURES {
+                if wanted && !repeated {
                     out.push(CitedFigure { metric: metric_of(figure), figure: figure.clone(), citation: i + 1 });
                 }
             }
@@ -157,6 +178,18 @@ fn newest_first_among_relevant(ranked: Vec<PassageHit>) -> Vec<PassageHit> {
     relevant.sort_by(|a, b| b.report.published.cmp(&a.report.published).then(b.score.total_cmp(&a.score)));
     relevant.extend(rest);
     relevant
+}
+
+/// Where `figure` stands in `passage`: its text inside its sentence.
+fn locate(passage: &str, figure: &Figure) -> Option<Range<usize>> {
+    let sentence = passage.find(figure.sentence.as_str())?;
+    let offset = figure.sentence.find(figure.text.as_str())?;
+    let start = sentence + offset;
+    Some(start..start + figure.text.len())
+}
+
+fn contains(outer: &Range<usize>, inner: &Range<usize>) -> bool {
+    outer.start <= inner.start && inner.end <= outer.end
 }
 
 fn overlap(a: &HashSet<String>, b: &HashSet<String>) -> f32 {

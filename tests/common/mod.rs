@@ -41,14 +41,25 @@ pub fn fixture_engine(name: &str) -> (Engine, tempfile::TempDir, tempfile::TempD
     (engine, reports, data)
 }
 
+/// Asserts what a reader of an `ask` answer relies on besides the citation
+/// contract: every listed figure can be read in the snippet of its citation.
+pub fn assert_figures_shown(answer: &chipbot::reply::Answer) {
+    assert_citations_consistent(answer);
+    for f in &answer.figures {
+        let snippet = &answer.citations[f.citation - 1].snippet.text;
+        assert!(snippet.contains(&f.figure.text), "figure `{}` not shown in snippet [{}]: {snippet}", f.figure.text, f.citation);
+    }
+}
+
 /// Asserts the citation contract of an answer: citations are numbered 1..=n,
 /// every figure points at an existing citation whose passage states it, and
 /// every `[n]` in the rendered text names an existing citation.
 pub fn assert_citations_consistent(answer: &chipbot::reply::Answer) {
     for (i, c) in answer.citations.iter().enumerate() {
         assert_eq!(c.n, i + 1, "citations must be numbered in order");
-        assert!(c.passage.contains(c.snippet.text.trim_start_matches("… ").trim_end_matches(" …")),
-            "snippet must come from its passage: {}", c.snippet.text);
+        for piece in c.snippet.text.trim_start_matches("… ").trim_end_matches(" …").split(" … ") {
+            assert!(c.passage.contains(piece), "snippet must come from its passage: {}", c.snippet.text);
+        }
     }
     for f in &answer.figures {
         assert!(f.citation >= 1 && f.citation <= answer.citations.len(), "dangling citation {}", f.citation);
