@@ -71,7 +71,7 @@ impl Interest {
             subjects: gazetteer.mentions(question).into_iter().collect(),
             kinds,
             terms,
-            wants_years: words.iter().any(|w| matches!(*w, "when" | "year" | "years" | "timeline")),
+            wants_years: asks_about_time(&words),
         }
     }
 
@@ -96,6 +96,15 @@ impl Interest {
         };
         subject_ok && analyzer.any_term(&figure.sentence, |t| self.terms.contains(t))
     }
+}
+
+/// Whether a question asks for a time ("when", "what year", "by which year",
+/// "timeline"). "Year" on its own does not: "full-year revenue" and "year on
+/// year" ask for amounts, and bare years would crowd out the figures.
+fn asks_about_time(words: &[&str]) -> bool {
+    let asks_which = |w: &str| matches!(w, "what" | "which");
+    words.iter().any(|w| matches!(*w, "when" | "timeline" | "timeframe"))
+        || words.windows(2).any(|pair| asks_which(pair[0]) && matches!(pair[1], "year" | "years"))
 }
 
 /// The metric word nearest to the figure in its sentence, if any fits its kind.
@@ -185,6 +194,18 @@ mod tests {
     fn metric_is_the_nearest_fitting_word() {
         let f = fig("50%", 50.0, "Huawei revenue rose while its market share reached 50% in 2026.", "Huawei", 2026);
         assert_eq!(metric_of(&f).as_deref(), Some("share"));
+    }
+
+    #[test]
+    fn years_are_wanted_only_when_a_time_is_asked_for() {
+        let wants = |q: &str| Interest::of(q, HashSet::new(), &Gazetteer::empty()).wants_years;
+        assert!(wants("When will China's AI chip output exceed demand?"));
+        assert!(wants("In what year does HBM4 ship?"));
+        assert!(wants("By which year will SMIC reach 5nm?"));
+        assert!(wants("Huawei Ascend timeline"));
+        assert!(!wants("SMIC full-year revenue in 2024"));
+        assert!(!wants("NVIDIA revenue growth year on year"));
+        assert!(!wants("HBM prices this year"));
     }
 
     #[test]
