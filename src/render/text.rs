@@ -77,18 +77,32 @@ pub fn answer_text(answer: &Answer, style: Highlight) -> String {
 }
 
 fn figure_rows(answer: &Answer) -> String {
+    let (text_width, what_width) = figure_columns(answer);
     let mut out = String::new();
     for cf in &answer.figures {
         let f = &cf.figure;
-        let what = match (&f.subject, &cf.metric) {
-            (Some(s), Some(m)) => format!("{s} {m}"),
-            (Some(s), None) => s.clone(),
-            (None, Some(m)) => m.clone(),
-            (None, None) => "-".into(),
-        };
-        let _ = writeln!(out, "  {:<22} {:<26} {:<16} [{}]", f.text, what, period_label(f), cf.citation);
+        let what = subject_and_metric(cf);
+        let _ = writeln!(out, "  {:<text_width$} {:<what_width$} {:<16} [{}]", f.text, what, period_label(f), cf.citation);
     }
     out
+}
+
+fn subject_and_metric(cf: &CitedFigure) -> String {
+    match (&cf.figure.subject, &cf.metric) {
+        (Some(s), Some(m)) => format!("{s} {m}"),
+        (Some(s), None) => s.clone(),
+        (None, Some(m)) => m.clone(),
+        (None, None) => "-".into(),
+    }
+}
+
+/// Widths of the figure and subject columns: wide enough for the longest
+/// entry (a figure such as "8 million 8-inch-equivalent wafers"), within limits.
+fn figure_columns(answer: &Answer) -> (usize, usize) {
+    let widest = |len: &dyn Fn(&CitedFigure) -> usize| answer.figures.iter().map(len).max().unwrap_or(0);
+    let text = widest(&|cf| cf.figure.text.chars().count()).clamp(22, 40);
+    let what = widest(&|cf| subject_and_metric(cf).chars().count()).clamp(26, 40);
+    (text, what)
 }
 
 fn disagreement_text(answer: &Answer) -> String {
@@ -119,7 +133,8 @@ pub fn figures_text(answer: &Answer) -> String {
         }
         return out;
     }
-    let _ = writeln!(out, "  {:<22} {:<26} {:<16} src", "figure", "subject / metric", "period");
+    let (text_width, what_width) = figure_columns(answer);
+    let _ = writeln!(out, "  {:<text_width$} {:<what_width$} {:<16} src", "figure", "subject / metric", "period");
     out.push_str(&figure_rows(answer));
     out.push_str(&disagreement_text(answer));
     out.push_str("\nSources\n");
@@ -215,4 +230,25 @@ fn figure_line(cf: &CitedFigure) -> String {
         (None, None) => kind_label(f.kind).to_string(),
     };
     format!("{}: {} ({}) [{}]", what, f.text, period_label(f), cf.citation)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::figures::{extract, Gazetteer};
+
+    #[test]
+    fn long_figures_keep_the_columns_aligned() {
+        let sentence = "SMIC shipped more than 8 million 8-inch-equivalent wafers and earned US$8.03 billion in 2024.";
+        let figures = extract(sentence, &Gazetteer::empty())
+            .into_iter()
+            .filter(|f| f.text != "2024")
+            .map(|figure| CitedFigure { figure, citation: 1, metric: None })
+            .collect();
+        let answer = Answer { figures, ..Answer::default() };
+        let rows = figure_rows(&answer);
+        let columns: Vec<usize> = rows.lines().map(|line| line.find(" - ").expect("subject column")).collect();
+        assert_eq!(columns.len(), 2, "{rows}");
+        assert!(columns.windows(2).all(|w| w[0] == w[1]), "misaligned:\n{rows}");
+    }
 }
