@@ -64,13 +64,17 @@ impl Composer<'_> {
         }
         let chosen = self.select(ranked, top, &wanted);
         let candidates = self.pick_figures(&chosen, &interest, scope);
+        let located: Vec<Option<Range<usize>>> =
+            candidates.iter().map(|f| locate(&chosen[f.citation - 1].text, &f.figure)).collect();
         let mut shown = Vec::with_capacity(chosen.len());
         let citations: Vec<Citation> = chosen
             .iter()
             .enumerate()
             .map(|(i, hit)| {
-                let anchors: Vec<Range<usize>> =
-                    candidates.iter().filter(|f| f.citation == i + 1).filter_map(|f| locate(&hit.text, &f.figure)).collect();
+                let anchors: Vec<Range<usize>> = (candidates.iter().zip(&located))
+                    .filter(|(f, _)| f.citation == i + 1)
+                    .filter_map(|(_, at)| at.clone())
+                    .collect();
                 let built = snippet::build(&hit.text, &wanted, self.analyzer, self.settings.snippet_chars, &anchors);
                 shown.push(built.shown);
                 Citation {
@@ -85,17 +89,16 @@ impl Composer<'_> {
                 }
             })
             .collect();
-        let figures: Vec<CitedFigure> = candidates
-            .into_iter()
-            .filter(|f| match scope {
+        let figures: Vec<CitedFigure> = (candidates.into_iter().zip(located))
+            .filter(|(f, at)| match scope {
                 // An answer shows snippets, so it lists only the figures that
                 // its snippets show.
                 FigureScope::Matching => {
-                    let at = locate(&chosen[f.citation - 1].text, &f.figure);
-                    at.is_some_and(|at| shown[f.citation - 1].iter().any(|piece| contains(piece, &at)))
+                    at.as_ref().is_some_and(|at| shown[f.citation - 1].iter().any(|piece: &Range<usize>| contains(piece, at)))
                 }
                 FigureScope::All => true,
             })
+            .map(|(f, _)| f)
             .take(MAX_FIGURES)
             .collect();
         let disagreements = disagreements(&figures, |n| citations[n - 1].report_id.clone());

@@ -7,11 +7,11 @@ use std::collections::HashSet;
 use std::ops::Range;
 
 use crate::reply::Snippet;
-use crate::search::Analyzer;
+use crate::search::{AnalyzedToken, Analyzer};
 use crate::text::sentence_spans;
 
 /// Separates two pieces of a passage that are not next to each other.
-pub const GAP: &str = " … ";
+const GAP: &str = " … ";
 
 /// A snippet and the byte ranges of the passage that it shows, in order.
 pub struct Built {
@@ -23,8 +23,7 @@ pub struct Built {
 /// the best-matching sentence, then each sentence that holds an `anchors`
 /// range (byte ranges of the passage, such as the figures the answer lists)
 /// while it fits, the better-matching first, then neighbouring sentences that
-/// match. Pieces that are
-/// not next to each other are joined with [`GAP`].
+/// match. Pieces that are not next to each other are joined with [`GAP`].
 pub fn build(passage: &str, wanted: &HashSet<String>, analyzer: &Analyzer, max_chars: usize, anchors: &[Range<usize>]) -> Built {
     let tokens = analyzer.tokens(passage);
     let spans = sentence_spans(passage);
@@ -39,22 +38,21 @@ pub fn build(passage: &str, wanted: &HashSet<String>, analyzer: &Analyzer, max_c
         })
         .collect();
     let best = (0..spans.len()).max_by_key(|&i| (matches[i], std::cmp::Reverse(i))).unwrap_or(0);
-    let shown = if spans[best].len() > max_chars {
-        vec![clip(passage, spans[best].clone(), max_chars)]
-    } else {
-        let anchored: Vec<bool> =
-            spans.iter().map(|span| anchors.iter().any(|a| a.start < span.end && span.start < a.end)).collect();
-        let mut chosen = Selection::new(&spans, best);
-        // Figure sentences that match more query words first, then the nearer.
-        let mut anchor_order: Vec<usize> = (0..spans.len()).filter(|&i| anchored[i]).collect();
-        anchor_order.sort_by_key(|&i| (std::cmp::Reverse(matches[i]), i.abs_diff(best)));
-        for i in anchor_order {
-            chosen.add_if_fits(i, max_chars);
-        }
-        chosen.grow(&matches, max_chars);
-        chosen.runs()
-    };
-    render(passage, &tokens, wanted, shown)
+    if spans[best].len() > max_chars {
+        let clipped = clip(passage, spans[best].clone(), max_chars);
+        return render(passage, &tokens, wanted, vec![clipped], true);
+    }
+    let anchored = |span: &Range<usize>| anchors.iter().any(|a| a.start < span.end && span.start < a.end);
+    let mut chosen = Selection::new(&spans, best);
+    // Figure sentences that match more query words first, then the nearer.
+    let mut anchor_order: Vec<usize> = (0..spans.len()).filter(|&i| anchored(&spans[i])).collect();
+    anchor_order.sort_by_key(|&i| (std::cmp::Reverse(matches[i]), i.abs_diff(best)));
+    for i in anchor_order {
+        chosen.add_if_fits(i, max_chars);
+    }
+    chosen.grow(&matches, max_chars);
+    let shown = chosen.runs();
+    render(passage, &tokens, wanted, shown, false)
 }
 
 /// The sentences chosen so far, by index into the sentence spans.
@@ -72,7 +70,8 @@ impl<'a> Selection<'a> {
 
     /// Length of the snippet if sentence `extra` were added.
     fn len_with(&self, extra: usize) -> usize {
-        self.runs_with(Some(extra)).iter().map(Range::len).sum::<usize>() + GAP.len() * (self.runs_with(Some(extra)).len() - 1)
+        let runs = self.runs_with(Some(extra));
+        runs.iter().map(Range::len).sum::<usize>() + GAP.len() * (runs.len() - 1)
     }
 
     fn add_if_fits(&mut self, i: usize, max_chars: usize) {
@@ -118,17 +117,14 @@ impl<'a> Selection<'a> {
     }
 }
 
-/// The snippet text of the `shown` ranges, with the query words highlighted.
-/// A range that starts or ends inside a sentence (clipped) gets an ellipsis.
-fn render(passage: &str, tokens: &[crate::search::AnalyzedToken], wanted: &HashSet<String>, shown: Vec<Range<usize>>) -> Built {
-    let spans = sentence_spans(passage);
+/// The snippet text of the `shown` ranges, with the query words highlighted;
+/// a `clipped` sentence ends with an ellipsis.
+fn render(passage: &str, tokens: &[AnalyzedToken], wanted: &HashSet<String>, shown: Vec<Range<usize>>, clipped: bool) -> Built {
     let mut text = String::new();
     let mut highlights = Vec::new();
     for (n, range) in shown.iter().enumerate() {
         if n > 0 {
             text.push_str(GAP);
-        } else if !spans.iter().any(|s| s.start == range.start) {
-            text.push_str("… ");
         }
         let shift = text.len();
         text.push_str(&passage[range.clone()]);
@@ -138,9 +134,9 @@ fn render(passage: &str, tokens: &[crate::search::AnalyzedToken], wanted: &HashS
                 .filter(|t| wanted.contains(&t.term) && t.range.start >= range.start && t.range.end <= range.end)
                 .map(|t| t.range.start - range.start + shift..t.range.end - range.start + shift),
         );
-        if n + 1 == shown.len() && !spans.iter().any(|s| s.end == range.end) {
-            text.push_str(" …");
-        }
+    }
+    if clipped {
+        text.push_str(" …");
     }
     Built { snippet: Snippet { text, highlights }, shown }
 }
