@@ -14,7 +14,7 @@ use crate::answer::{Composer, FigureScope};
 use crate::command::{help_text, Command};
 use crate::config::{DigestSettings, Settings};
 use crate::error::{Error, Result};
-use crate::figures::{self, Gazetteer};
+use crate::figures::{self, Gazetteer, GazetteerError};
 use crate::query::{self, ParsedQuery};
 use crate::reply::{Answer, Digest, IndexSummary, Reply, SourceLine, SourcesSummary};
 use crate::store::{AuditOutcome, AuditRecord, Store};
@@ -75,7 +75,7 @@ impl Engine {
     pub fn open_with(settings: Settings, refresh: Refresh) -> Result<Engine> {
         let gazetteer_path = &settings.figures.gazetteer;
         let gazetteer_text =
-            std::fs::read_to_string(gazetteer_path).map_err(|e| Error::io(gazetteer_path, e))?;
+            std::fs::read_to_string(gazetteer_path).map_err(|source| GazetteerError::Io { path: gazetteer_path.clone(), source })?;
         let gazetteer_hash = format!("{:x}", Sha256::digest(gazetteer_text.as_bytes()));
         let gazetteer = Gazetteer::from_file_text(&gazetteer_text, gazetteer_path)?;
         let window = settings.index.passage_paragraphs;

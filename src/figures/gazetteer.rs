@@ -46,7 +46,7 @@ impl EntityKind {
 /// Why a gazetteer could not be loaded.
 #[derive(Debug, thiserror::Error)]
 pub enum GazetteerError {
-    #[error("cannot read gazetteer {}: {source}", .path.display())]
+    #[error("cannot read gazetteer {}: {source}{}", .path.display(), relative_path_hint(.path))]
     Io {
         path: PathBuf,
         source: std::io::Error,
@@ -100,6 +100,15 @@ pub(super) struct Mention<'g> {
     pub(super) end: usize,
     pub(super) name: &'g str,
     pub(super) rank: u8,
+}
+
+/// For a relative path, where it was looked for and how to point elsewhere.
+fn relative_path_hint(path: &Path) -> String {
+    if path.is_absolute() {
+        return String::new();
+    }
+    let cwd = std::env::current_dir().map_or_else(|_| "the working directory".to_string(), |d| d.display().to_string());
+    format!(" (looked for relative to {cwd}: run chipbot from the project folder, or set `figures.gazetteer`)")
 }
 
 /// Entities and the terms that refer to them.

@@ -141,6 +141,17 @@ fn load_reports_missing_file() {
 }
 
 #[test]
+fn a_missing_relative_gazetteer_says_where_it_was_looked_for() {
+    let err = Gazetteer::load(Path::new("no-such-dir/gazetteer.toml")).expect_err("missing file");
+    let message = err.to_string();
+    let cwd = std::env::current_dir().expect("cwd");
+    assert!(message.contains(&cwd.display().to_string()), "{message}");
+    assert!(message.contains("figures.gazetteer"), "{message}");
+    let absolute = Gazetteer::load(Path::new("/nonexistent/gazetteer.toml")).expect_err("missing file");
+    assert!(!absolute.to_string().contains("relative to"), "{absolute}");
+}
+
+#[test]
 fn shipped_gazetteer_loads() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("config/gazetteer.toml");
     let g = Gazetteer::load(&path).expect("shipped gazetteer");
