@@ -9,6 +9,11 @@
 //!    (the likely grammatical subject);
 //! 3. else that best mention of the clause (a technology or region);
 //! 4. else the best mention before the figure, then after it, by (rank, distance).
+//!
+//! Mentions given as examples or comparisons ("suppliers such as Huawei and
+//! Cambricon", "like NVIDIA") are never the subject. When the figure's clause
+//! is led by one (its best mention is an example), the figure is about the
+//! group: the subject is a name before the figure in that clause, or none.
 
 use super::super::gazetteer::Mention;
 use super::Context;
@@ -29,19 +34,53 @@ impl Context<'_> {
             }
         };
         let near = |m: &&Mention<'_>| (m.rank, distance(m));
-        let mentions = &self.mentions;
-        let in_clause = mentions
-            .iter()
-            .filter(|m| self.clause_of(m.start) == clause);
-        let best_here = in_clause.min_by_key(|m| (m.rank, !is_before(m), distance(m)));
+        let clause_order = |m: &&Mention<'_>| (m.rank, !is_before(m), distance(m));
+        let examples = examples(self.text, &self.mentions);
+        let tagged = || self.mentions.iter().zip(examples.iter().copied());
+        let in_clause = || tagged().filter(|(m, _)| self.clause_of(m.start) == clause);
+        // The figure is about a group its clause gives examples of ("suppliers
+        // such as Huawei ... 40%"): only a name that qualifies the group, before
+        // the figure in the same clause ("Chinese suppliers"), can say which.
+        if in_clause().min_by_key(|(m, _)| clause_order(m)).is_some_and(|(_, example)| example) {
+            let qualifiers = in_clause().filter(|(m, example)| !example && is_before(m));
+            return qualifiers.map(|(m, _)| m).min_by_key(clause_order).map(|m| m.name.to_string());
+        }
+        let mentions: Vec<&Mention<'_>> = tagged().filter(|(_, example)| !example).map(|(m, _)| m).collect();
+        let best_here = mentions.iter().copied().filter(|m| self.clause_of(m.start) == clause).min_by_key(clause_order);
         let chosen = best_here
             .filter(|m| m.rank == COMPANY)
-            .or_else(|| mentions.iter().find(|m| is_before(m) && m.rank == COMPANY))
+            .or_else(|| mentions.iter().copied().find(|m| is_before(m) && m.rank == COMPANY))
             .or(best_here)
-            .or_else(|| mentions.iter().filter(|m| is_before(m)).min_by_key(near))
-            .or_else(|| mentions.iter().filter(|m| !is_before(m)).min_by_key(near));
+            .or_else(|| mentions.iter().copied().filter(|m| is_before(m)).min_by_key(near))
+            .or_else(|| mentions.iter().copied().filter(|m| !is_before(m)).min_by_key(near));
         chosen.map(|m| m.name.to_string())
     }
+}
+
+/// Words that introduce examples of a group; a list may follow.
+const LIST_CUES: [&str; 5] = ["such as", "including", "e.g.", "for example", "for instance"];
+/// Words that introduce the other party of a comparison; one name follows.
+const COMPARISON_CUES: [&str; 2] = ["like", "unlike"];
+
+/// For each mention (in sentence order), whether it is an example or a
+/// comparison: right after a cue, or after another example of a list with
+/// only commas, "and" or "or" in between ("such as Huawei, Cambricon and Biren").
+fn examples(text: &str, mentions: &[Mention<'_>]) -> Vec<bool> {
+    let mut flags = Vec::with_capacity(mentions.len());
+    let mut open_list_end: Option<usize> = None;
+    for m in mentions {
+        let before = text[..m.start].trim_end().to_lowercase();
+        let follows = |cues: &[&str]| {
+            cues.iter().any(|cue| before.ends_with(cue) && !before[..before.len() - cue.len()].ends_with(char::is_alphanumeric))
+        };
+        let continues_list = open_list_end.is_some_and(|end| {
+            end <= m.start && text[end..m.start].split(|c: char| c == ',' || c.is_whitespace()).all(|w| matches!(w, "" | "and" | "or"))
+        });
+        let in_list = follows(&LIST_CUES) || continues_list;
+        open_list_end = in_list.then_some(m.end);
+        flags.push(in_list || follows(&COMPARISON_CUES));
+    }
+    flags
 }
 
 #[cfg(test)]
