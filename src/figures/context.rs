@@ -40,6 +40,8 @@ pub(super) struct Context<'a> {
     years: &'a [YearMention],
     figures: Vec<(usize, usize)>,
     mentions: Vec<Mention<'a>>,
+    /// For each mention, whether it is given as an example or comparison.
+    examples: Vec<bool>,
     cues: Vec<Cue>,
 }
 
@@ -58,12 +60,14 @@ impl<'a> Context<'a> {
             .filter(|&(s, e)| !figures.iter().any(|&(fs, fe)| s < fe && fs < e))
             .collect();
         let cues = forecast::find_cues(text);
+        let examples = subject::examples(text, &mentions);
         Context {
             text,
             separators,
             years,
             figures,
             mentions,
+            examples,
             cues,
         }
     }

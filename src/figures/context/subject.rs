@@ -35,8 +35,7 @@ impl Context<'_> {
         };
         let near = |m: &&Mention<'_>| (m.rank, distance(m));
         let clause_order = |m: &&Mention<'_>| (m.rank, !is_before(m), distance(m));
-        let examples = examples(self.text, &self.mentions);
-        let tagged = || self.mentions.iter().zip(examples.iter().copied());
+        let tagged = || self.mentions.iter().zip(self.examples.iter().copied());
         let in_clause = || tagged().filter(|(m, _)| self.clause_of(m.start) == clause);
         // The figure is about a group its clause gives examples of ("suppliers
         // such as Huawei ... 40%"): only a name that qualifies the group, before
@@ -65,7 +64,7 @@ const COMPARISON_CUES: [&str; 2] = ["like", "unlike"];
 /// For each mention (in sentence order), whether it is an example or a
 /// comparison: right after a cue, or after another example of a list with
 /// only commas, "and" or "or" in between ("such as Huawei, Cambricon and Biren").
-fn examples(text: &str, mentions: &[Mention<'_>]) -> Vec<bool> {
+pub(super) fn examples(text: &str, mentions: &[Mention<'_>]) -> Vec<bool> {
     let mut flags = Vec::with_capacity(mentions.len());
     let mut open_list_end: Option<usize> = None;
     for m in mentions {
