@@ -10,7 +10,7 @@ use std::time::Instant;
 use chrono::{DateTime, Datelike, NaiveDate, TimeZone, Utc};
 use sha2::{Digest as _, Sha256};
 
-use crate::answer::{Composer, FigureScope};
+use crate::answer::{Composer, FigureScope, Measures, Question};
 use crate::command::{help_text, Command};
 use crate::config::{DigestSettings, Settings};
 use crate::error::{Error, Result};
@@ -34,6 +34,7 @@ pub struct Engine {
 struct Inner {
     settings: Settings,
     gazetteer: Gazetteer,
+    measures: Measures,
     index: SearchIndex,
     /// What opening the engine did, reported once: notices go into the first
     /// answer, a rebuild reason into the first `index` summary.
@@ -81,6 +82,7 @@ impl Engine {
         let window = settings.index.passage_paragraphs;
         let (index, rebuilt) = SearchIndex::open(&settings.index.data_dir, &gazetteer_hash, window)?;
         let index = index.with_feedback(settings.answer.feedback());
+        let measures = Measures::load(&settings.figures.measures, index.analyzer())?;
         let mut notices = Vec::new();
         let first_build = index.report_count() == 0;
         let rebuilt = rebuilt.filter(|r| r != "no index yet");
@@ -104,6 +106,7 @@ impl Engine {
         let inner = Inner {
             settings,
             gazetteer,
+            measures,
             index,
             startup,
             reindexing: AtomicBool::new(false),
@@ -153,18 +156,36 @@ impl Engine {
     }
 
     fn answer(&self, question: &str, top: usize, scope: FigureScope) -> Result<Answer> {
-        let parsed = self.parse(question)?;
+        let mut parsed = self.parse(question)?;
         let index = &self.inner.index;
+        let inner = &self.inner;
+        let read = Question::read(&parsed, &inner.measures, &inner.gazetteer, index.analyzer());
+        let weight = inner.settings.answer.expansion_weight;
+        if weight > 0.0 {
+            parsed.expansions = read.expansions.iter().map(|w| (w.clone(), weight)).collect();
+        }
+        if read.is_question() {
+            // "how", "much", "what" frame the question; they are not searched
+            // unless nothing else is left.
+            let analyzer = index.analyzer();
+            let content: Vec<String> =
+                parsed.terms.iter().filter(|t| !analyzer.terms(t).iter().all(|term| Question::is_frame_word(term, analyzer))).cloned().collect();
+            if !content.is_empty() {
+                parsed.terms = content;
+            }
+        }
         let hits = index.search(&parsed, top * CANDIDATES_PER_CITATION)?;
         let mut answer = if hits.is_empty() {
             self.no_hits(&parsed)
         } else {
             let composer = Composer {
-                settings: &self.inner.settings.answer,
+                settings: &inner.settings.answer,
                 analyzer: index.analyzer(),
-                gazetteer: &self.inner.gazetteer,
+                gazetteer: &inner.gazetteer,
+                measures: &inner.measures,
             };
-            composer.compose(&parsed, hits, top, scope)
+            let stats = index.term_stats(&read.topic_terms)?;
+            composer.compose(&parsed, &read, hits, top, scope, &stats)
         };
         answer.notices.splice(0..0, self.take_startup_notices());
         Ok(answer)

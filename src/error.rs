@@ -61,6 +61,10 @@ pub enum Error {
     #[error("gazetteer: {0}")]
     Gazetteer(#[from] crate::figures::GazetteerError),
 
+    /// The measure lexicon could not be loaded.
+    #[error("measures: {0}")]
+    Measures(#[from] crate::answer::MeasuresError),
+
     /// A chart could not be drawn.
     #[error("chart: {0}")]
     Chart(String),
@@ -135,6 +139,7 @@ impl Error {
                 "That question is {len} characters long; the limit is {max}. Please shorten it."
             ),
             Error::Gazetteer(_) => "The list of known companies could not be loaded.".into(),
+            Error::Measures(_) => "The list of measure words could not be loaded.".into(),
             Error::Chart(reason) => format!("The chart could not be drawn: {reason}."),
             Error::BelowFloor { .. } => self.to_string(),
             Error::Store { .. } => "The bot's state database could not be used; an operator has to check it.".into(),

@@ -42,6 +42,10 @@ pub struct ParsedQuery {
     pub filters: Filters,
     /// The user asked for the newest material ("latest", "recent", ...).
     pub prefers_recent: bool,
+    /// Words searched in addition to `terms`, each with its weight relative
+    /// to a word of the query (below 1, so the query's own words win). Set
+    /// by the answer layer from the measure lexicon; never by parsing.
+    pub expansions: Vec<(String, f32)>,
     /// What was ignored or reinterpreted, in words a user understands.
     pub notices: Vec<String>,
 }

@@ -52,10 +52,36 @@ pub struct Disagreement {
     pub figures: Vec<usize>,
 }
 
+/// Whether a headline states the answer, several disagreeing answers, or
+/// that the reports do not give one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HeadlineStatus {
+    Answered,
+    Disagreement,
+    NotFound,
+}
+
+/// The one line that opens an answer: the figure that answers the question,
+/// quoted from a cited passage, with its citation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Headline {
+    /// The line as shown, with `[n]` citation marks.
+    pub text: String,
+    /// Indexes into the answer's figures that the line states.
+    pub figures: Vec<usize>,
+    /// Citation numbers the line refers to.
+    pub citations: Vec<usize>,
+    pub status: HeadlineStatus,
+}
+
 /// An answer to a question.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Answer {
     pub query: String,
+    /// The answer in one line, when the question asks for a figure or the
+    /// reports do not cover it.
+    pub headline: Option<Headline>,
     pub citations: Vec<Citation>,
     pub figures: Vec<CitedFigure>,
     pub disagreements: Vec<Disagreement>,

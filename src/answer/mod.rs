@@ -1,10 +1,16 @@
 //! Answer composition: rank candidate passages (relevance, then a bonus for
 //! newer reports), keep at most a few per report and no near-duplicates,
-//! number the citations, build highlighted snippets, and list the figures of
-//! the cited passages that match the question and that their snippets show.
+//! number the citations, build highlighted snippets, list the figures of the
+//! cited passages that fit the question (best first) and that their snippets
+//! show, and open with a headline that states the answering figure.
 
 mod disagree;
+mod evidence;
 mod figures;
+mod fit;
+mod headline;
+mod measures;
+mod question;
 mod snippet;
 
 use std::collections::HashSet;
@@ -14,17 +20,20 @@ use crate::config::AnswerSettings;
 use crate::figures::{Figure, FigureKind, Gazetteer};
 use crate::query::ParsedQuery;
 use crate::reply::{Answer, Citation, CitedFigure};
-use crate::search::{Analyzer, PassageHit};
+use crate::search::{Analyzer, PassageHit, TermStats};
 
 pub use disagree::disagreements;
-pub use figures::{metric_of, Interest};
+pub use figures::metric_of;
+pub use fit::{Fit, Judge};
+pub use measures::{Measure, Measures, MeasuresError};
+pub use question::{Ask, Question};
 
 /// Passages whose word sets overlap at least this much count as duplicates.
 const DUPLICATE_OVERLAP: f32 = 0.7;
 /// Most figures listed in one answer.
 const MAX_FIGURES: usize = 16;
-/// Relevance bonus for a passage that states the kind of number the
-/// question asks for ("how much" and a money figure).
+/// Relevance bonus for a passage that states a figure of the kind and
+/// measure the question asks for ("how busy" and a utilisation rate).
 const ANSWER_TYPE_BONUS: f32 = 0.3;
 /// For "latest" questions, passages within this fraction of the best score
 /// count as relevant and are ordered newest first.
@@ -35,26 +44,36 @@ pub struct Composer<'a> {
     pub settings: &'a AnswerSettings,
     pub analyzer: &'a Analyzer,
     pub gazetteer: &'a Gazetteer,
+    pub measures: &'a Measures,
 }
 
 /// Which figures of the cited passages to list.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum FigureScope {
-    /// Only figures that match the question.
+    /// Only figures that match the question, best-fitting first, with a headline.
     Matching,
     /// Every figure except bare years (the `figures` command).
     All,
 }
 
 impl Composer<'_> {
-    /// Builds the answer to `query` from candidate `hits` (best first).
-    pub fn compose(&self, query: &ParsedQuery, hits: Vec<PassageHit>, top: usize, scope: FigureScope) -> Answer {
-        let wanted: HashSet<String> =
-            query.text_terms().iter().flat_map(|t| self.analyzer.terms(t)).collect();
-        let interest = Interest::of(&query.raw, wanted.clone(), self.gazetteer);
+    /// Builds the answer to `query`, read as `question`, from candidate
+    /// `hits` (best first); `stats` tell how rare the question's words are.
+    pub fn compose(
+        &self,
+        query: &ParsedQuery,
+        question: &Question<'_>,
+        hits: Vec<PassageHit>,
+        top: usize,
+        scope: FigureScope,
+        stats: &TermStats,
+    ) -> Answer {
+        let mut wanted: HashSet<String> = question.terms.clone();
+        wanted.extend(query.expansions.iter().flat_map(|(t, _)| self.analyzer.terms(t)));
+        let judge = Judge { question, measures: self.measures, analyzer: self.analyzer, gazetteer: self.gazetteer };
         let mut hits = hits;
         for hit in &mut hits {
-            if interest.answered_by(&hit.figures) {
+            if question.wants_figure() && hit.figures.iter().any(|f| judge.fit(f, 1).answers(question)) {
                 hit.score *= 1.0 + ANSWER_TYPE_BONUS;
             }
         }
@@ -63,9 +82,13 @@ impl Composer<'_> {
             ranked = newest_first_among_relevant(ranked);
         }
         let chosen = self.select(ranked, top, &wanted);
-        let candidates = self.pick_figures(&chosen, &interest, scope);
+        let (candidates, fits) = self.pick_figures(&chosen, &judge, scope);
         let located: Vec<Option<Range<usize>>> =
             candidates.iter().map(|f| locate(&chosen[f.citation - 1].text, &f.figure)).collect();
+        // The figure that will most likely head the answer leads its snippet.
+        let lead = (scope == FigureScope::Matching)
+            .then(|| (0..candidates.len()).find(|&i| fits[i].answers(question) && located[i].is_some()))
+            .flatten();
         let mut shown = Vec::with_capacity(chosen.len());
         let citations: Vec<Citation> = chosen
             .iter()
@@ -75,7 +98,8 @@ impl Composer<'_> {
                     .filter(|(f, _)| f.citation == i + 1)
                     .filter_map(|(_, at)| at.clone())
                     .collect();
-                let built = snippet::build(&hit.text, &wanted, self.analyzer, self.settings.snippet_chars, &anchors);
+                let lead_here = lead.filter(|&l| candidates[l].citation == i + 1).and_then(|l| located[l].clone());
+                let built = snippet::build(&hit.text, &wanted, self.analyzer, self.settings.snippet_chars, &anchors, lead_here);
                 shown.push(built.shown);
                 Citation {
                     n: i + 1,
@@ -89,8 +113,8 @@ impl Composer<'_> {
                 }
             })
             .collect();
-        let figures: Vec<CitedFigure> = (candidates.into_iter().zip(located))
-            .filter(|(f, at)| match scope {
+        let (figures, fits): (Vec<CitedFigure>, Vec<Fit<'_>>) = (candidates.into_iter().zip(fits).zip(located))
+            .filter(|((f, _), at)| match scope {
                 // An answer shows snippets, so it lists only the figures that
                 // its snippets show.
                 FigureScope::Matching => {
@@ -98,17 +122,28 @@ impl Composer<'_> {
                 }
                 FigureScope::All => true,
             })
-            .map(|(f, _)| f)
+            .map(|(pair, _)| pair)
             .take(MAX_FIGURES)
-            .collect();
+            .unzip();
         let disagreements = disagreements(&figures, |n| citations[n - 1].report_id.clone());
+        let mut notices = query.notices.clone();
+        let covered = evidence::coverage(question, &chosen, self.analyzer, self.measures, self.gazetteer, stats);
+        let headline = match (scope, covered) {
+            (FigureScope::Matching, Err(matched)) if !chosen.is_empty() => {
+                notices.push("The reports do not seem to cover this question: the passages below are only the closest ones.".into());
+                Some(headline::uncovered(&matched))
+            }
+            (FigureScope::Matching, _) => headline::choose(question, &figures, &fits, &citations),
+            (FigureScope::All, _) => None,
+        };
         Answer {
             query: query.raw.clone(),
+            headline,
             citations,
             figures,
             disagreements,
             suggestions: Vec::new(),
-            notices: query.notices.clone(),
+            notices,
         }
     }
 
@@ -139,21 +174,33 @@ impl Composer<'_> {
         chosen
     }
 
-    fn pick_figures(&self, chosen: &[PassageHit], interest: &Interest, scope: FigureScope) -> Vec<CitedFigure> {
-        let mut out: Vec<CitedFigure> = Vec::new();
+    /// The figures of the chosen passages to consider, with their fits:
+    /// for an answer, those relevant to the question, best fit first; for
+    /// the `figures` command, every figure but bare years, in passage order.
+    fn pick_figures<'m>(&self, chosen: &[PassageHit], judge: &Judge<'_, 'm>, scope: FigureScope) -> (Vec<CitedFigure>, Vec<Fit<'m>>) {
+        let mut out: Vec<(CitedFigure, Fit<'m>)> = Vec::new();
         for (i, hit) in chosen.iter().enumerate() {
             for figure in &hit.figures {
+                let repeated = out.iter().any(|(f, _)| f.citation == i + 1 && f.figure.text == figure.text && f.figure.sentence == figure.sentence);
+                if repeated {
+                    continue;
+                }
+                let fit = judge.fit(figure, i + 1);
                 let wanted = match scope {
-                    FigureScope::Matching => interest.matches(figure, self.analyzer, self.gazetteer),
+                    FigureScope::Matching => fit.relevant() && (figure.kind != FigureKind::Year || fit.kind_ok),
                     FigureScope::All => figure.kind != FigureKind::Year,
                 };
-                let repeated = out.iter().any(|f| f.citation == i + 1 && f.figure.text == figure.text && f.figure.sentence == figure.sentence);
-                if wanted && !repeated {
-                    out.push(CitedFigure { metric: metric_of(figure), figure: figure.clone(), citation: i + 1 });
+                if wanted {
+                    let metric = fit.measure.map(|m| m.name.clone()).or_else(|| metric_of(figure));
+                    out.push((CitedFigure { metric, figure: figure.clone(), citation: i + 1 }, fit));
                 }
             }
         }
-        out
+        if scope == FigureScope::Matching {
+            // Stable: equal fits keep passage order.
+            out.sort_by(|a, b| b.1.score.total_cmp(&a.1.score));
+        }
+        out.into_iter().unzip()
     }
 }
 
@@ -253,7 +300,8 @@ mod tests {
         let settings = AnswerSettings::default();
         let analyzer = Analyzer::default();
         let gazetteer = Gazetteer::empty();
-        let composer = Composer { settings: &settings, analyzer: &analyzer, gazetteer: &gazetteer };
+        let measures = Measures::default();
+        let composer = Composer { settings: &settings, analyzer: &analyzer, gazetteer: &gazetteer, measures: &measures };
         let ranked = vec![
             hit("a", "2025-01-01", 9.0, "HBM supply is tight this year"),
             hit("a", "2025-01-01", 8.0, "SK hynix leads HBM"),
@@ -271,7 +319,8 @@ mod tests {
         let settings = AnswerSettings::default();
         let analyzer = Analyzer::default();
         let gazetteer = Gazetteer::empty();
-        let composer = Composer { settings: &settings, analyzer: &analyzer, gazetteer: &gazetteer };
+        let measures = Measures::default();
+        let composer = Composer { settings: &settings, analyzer: &analyzer, gazetteer: &gazetteer, measures: &measures };
         let ranked = vec![
             hit("a", "2025-01-01", 9.0, "HBM supply is tight"),
             hit("a", "2025-01-01", 8.0, "Only the title matched this passage"),

@@ -23,8 +23,17 @@ pub struct Built {
 /// the best-matching sentence, then each sentence that holds an `anchors`
 /// range (byte ranges of the passage, such as the figures the answer lists)
 /// while it fits, the better-matching first, then neighbouring sentences that
-/// match. Pieces that are not next to each other are joined with [`GAP`].
-pub fn build(passage: &str, wanted: &HashSet<String>, analyzer: &Analyzer, max_chars: usize, anchors: &[Range<usize>]) -> Built {
+/// match. With a `lead` range (the figure that heads the answer), its sentence
+/// is taken first instead of the best-matching one. Pieces that are not next
+/// to each other are joined with [`GAP`].
+pub fn build(
+    passage: &str,
+    wanted: &HashSet<String>,
+    analyzer: &Analyzer,
+    max_chars: usize,
+    anchors: &[Range<usize>],
+    lead: Option<Range<usize>>,
+) -> Built {
     let tokens = analyzer.tokens(passage);
     let spans = sentence_spans(passage);
     if spans.is_empty() {
@@ -37,7 +46,8 @@ pub fn build(passage: &str, wanted: &HashSet<String>, analyzer: &Analyzer, max_c
             inside.filter(|t| wanted.contains(&t.term)).map(|t| t.term.as_str()).collect::<HashSet<_>>().len()
         })
         .collect();
-    let best = (0..spans.len()).max_by_key(|&i| (matches[i], std::cmp::Reverse(i))).unwrap_or(0);
+    let lead_sentence = lead.and_then(|l| spans.iter().position(|s| s.start <= l.start && l.end <= s.end));
+    let best = lead_sentence.unwrap_or_else(|| (0..spans.len()).max_by_key(|&i| (matches[i], std::cmp::Reverse(i))).unwrap_or(0));
     if spans[best].len() > max_chars {
         let clipped = clip(passage, spans[best].clone(), max_chars);
         return render(passage, &tokens, wanted, vec![clipped], true);
@@ -168,7 +178,7 @@ mod tests {
     #[test]
     fn picks_the_matching_sentence_and_highlights_words() {
         let passage = "SMIC runs several fabs. Huawei is projected to hold about 50% of the market in 2026. Other vendors trail.";
-        let s = build(passage, &wanted(&["Huawei", "market"]), &Analyzer::default(), 90, &[]).snippet;
+        let s = build(passage, &wanted(&["Huawei", "market"]), &Analyzer::default(), 90, &[], None).snippet;
         assert!(s.text.starts_with("Huawei is projected"), "{}", s.text);
         let marked: Vec<&str> = s.highlights.iter().map(|r| &s.text[r.clone()]).collect();
         assert_eq!(marked, vec!["Huawei", "market"]);
@@ -177,14 +187,14 @@ mod tests {
     #[test]
     fn neighbours_are_added_while_they_fit() {
         let passage = "Alpha one. Beta HBM two. Gamma three.";
-        let s = build(passage, &wanted(&["hbm"]), &Analyzer::default(), 300, &[]).snippet;
+        let s = build(passage, &wanted(&["hbm"]), &Analyzer::default(), 300, &[], None).snippet;
         assert_eq!(s.text, passage);
     }
 
     #[test]
     fn long_sentences_are_clipped_on_word_boundaries() {
         let passage = format!("HBM {} end.", "supply ".repeat(100));
-        let s = build(&passage, &wanted(&["hbm"]), &Analyzer::default(), 100, &[]).snippet;
+        let s = build(&passage, &wanted(&["hbm"]), &Analyzer::default(), 100, &[], None).snippet;
         assert!(s.text.len() <= 100 + " …".len(), "{}", s.text.len());
         assert!(s.text.ends_with(" …"));
         assert_eq!(&s.text[s.highlights[0].clone()], "HBM");
@@ -197,20 +207,20 @@ mod tests {
         let anchor = [at..at + 3];
         let words = wanted(&["hbm"]);
         // Without an anchor the snippet grows towards the neighbour that matches.
-        let plain = build(passage, &words, &Analyzer::default(), 60, &[]);
+        let plain = build(passage, &words, &Analyzer::default(), 60, &[], None);
         assert_eq!(plain.snippet.text, "HBM supply is tight. HBM prices rose again this year.");
         // With one, the figure's sentence comes in as its own piece.
-        let anchored = build(passage, &words, &Analyzer::default(), 60, &anchor);
+        let anchored = build(passage, &words, &Analyzer::default(), 60, &anchor, None);
         assert_eq!(anchored.snippet.text, "HBM supply is tight. … SK hynix held 50% of output.");
         assert_eq!(anchored.shown.len(), 2);
         assert!(anchored.shown[1].contains(&at));
         let marked: Vec<&str> = anchored.snippet.highlights.iter().map(|r| &anchored.snippet.text[r.clone()]).collect();
         assert_eq!(marked, vec!["HBM"]);
         // Pieces that become neighbours are joined without a gap.
-        let roomy = build(passage, &words, &Analyzer::default(), 200, &anchor);
+        let roomy = build(passage, &words, &Analyzer::default(), 200, &anchor, None);
         assert_eq!(roomy.snippet.text, passage);
         // A figure that does not fit is left out, and the caller drops it.
-        let tight = build(passage, &words, &Analyzer::default(), 40, &anchor);
+        let tight = build(passage, &words, &Analyzer::default(), 40, &anchor, None);
         assert_eq!(tight.snippet.text, "HBM supply is tight.");
         assert!(!tight.shown.iter().any(|r| r.contains(&at)));
     }

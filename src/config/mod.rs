@@ -93,6 +93,9 @@ pub struct AnswerSettings {
     pub feedback_terms: usize,
     /// Pseudo-relevance feedback: weight of the strongest expansion word.
     pub feedback_weight: f32,
+    /// Weight of words added from the measure lexicon, relative to the
+    /// question's own words (0 = no expansion).
+    pub expansion_weight: f32,
 }
 
 impl Default for AnswerSettings {
@@ -106,6 +109,7 @@ impl Default for AnswerSettings {
             feedback_passages: 5,
             feedback_terms: 10,
             feedback_weight: 0.5,
+            expansion_weight: 0.3,
         }
     }
 }
@@ -116,12 +120,15 @@ impl Default for AnswerSettings {
 pub struct FigureSettings {
     /// Gazetteer of companies, products and aliases used to name figure subjects.
     pub gazetteer: PathBuf,
+    /// Measure lexicon: what figures measure and the words for each measure.
+    pub measures: PathBuf,
 }
 
 impl Default for FigureSettings {
     fn default() -> Self {
         FigureSettings {
             gazetteer: PathBuf::from("config/gazetteer.toml"),
+            measures: PathBuf::from("config/measures.toml"),
         }
     }
 }
@@ -230,6 +237,10 @@ impl RawSettings {
             (
                 !(0.0..=2.0).contains(&a.feedback_weight),
                 "answer.feedback_weight must be between 0 and 2",
+            ),
+            (
+                !(0.0..=1.0).contains(&a.expansion_weight),
+                "answer.expansion_weight must be between 0 and 1",
             ),
             (
                 self.index.passage_paragraphs == 0 || self.index.passage_paragraphs > 10,

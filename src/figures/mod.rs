@@ -45,6 +45,10 @@ pub enum FigureKind {
     Memory,
     Bandwidth,
     Compute,
+    /// Electrical power, in watts.
+    Power,
+    /// A multiplier or fraction ("five times", "doubled", "a third"), as a ratio.
+    Multiple,
     Year,
 }
 

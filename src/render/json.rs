@@ -80,8 +80,12 @@ pub fn answer_json(answer: &Answer) -> Value {
         .iter()
         .map(|d| json!({"subject": d.subject, "metric": d.metric, "year": d.year, "figures": d.figures}))
         .collect();
+    let headline = answer.headline.as_ref().map(|h| {
+        json!({"text": h.text, "figures": h.figures, "citations": h.citations, "status": h.status})
+    });
     json!({
         "query": answer.query,
+        "headline": headline,
         "citations": citations,
         "figures": figures,
         "disagreements": disagreements,

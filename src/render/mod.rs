@@ -54,6 +54,8 @@ pub fn kind_label(kind: FigureKind) -> &'static str {
         FigureKind::Memory => "memory",
         FigureKind::Bandwidth => "bandwidth",
         FigureKind::Compute => "compute",
+        FigureKind::Power => "power",
+        FigureKind::Multiple => "multiple",
         FigureKind::Year => "year",
     }
 }

@@ -60,6 +60,9 @@ pub fn answer_text(answer: &Answer, style: Highlight) -> String {
         }
         return out;
     }
+    if let Some(headline) = &answer.headline {
+        let _ = writeln!(out, "{open}{}{close}\n", headline.text);
+    }
     for c in &answer.citations {
         let _ = writeln!(out, "[{}] {}", c.n, mark_snippet(&c.snippet, open, close, str::to_string));
         let _ = writeln!(out, "    {} ({})", c.title, source_line(c));

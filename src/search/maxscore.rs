@@ -45,6 +45,9 @@ pub(super) struct WordSearch {
 pub(super) struct WordTerms {
     pub title: Term,
     pub content: Term,
+    /// The word's weight: 1 for the question's own words, less for words
+    /// added from the measure lexicon.
+    pub weight: Score,
 }
 
 /// A boost for two words found near each other in `content`.
@@ -87,7 +90,10 @@ impl SearchWeights {
         let terms = search
             .words
             .iter()
-            .map(|w| Ok([bm25(std::slice::from_ref(&w.title), search.title_boost)?, bm25(std::slice::from_ref(&w.content), 1.0)?]))
+            .map(|w| {
+                let title = bm25(std::slice::from_ref(&w.title), search.title_boost * w.weight)?;
+                Ok([title, bm25(std::slice::from_ref(&w.content), w.weight)?])
+            })
             .collect::<Result<_>>()?;
         let scoring = EnableScoring::enabled_from_searcher(searcher);
         let pairs = search

@@ -73,6 +73,24 @@ pub struct PassageHit {
     pub figures: Vec<Figure>,
 }
 
+/// How many passages the index holds and how many contain each term, for
+/// judging how much of a question the found passages cover.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TermStats {
+    pub passages: u64,
+    pub containing: std::collections::HashMap<String, u64>,
+}
+
+impl TermStats {
+    /// BM25's inverse document frequency of `term`; a term the index does
+    /// not hold is as rare as can be.
+    pub fn idf(&self, term: &str) -> f32 {
+        let n = self.passages as f32;
+        let df = self.containing.get(term).copied().unwrap_or(0) as f32;
+        (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
+    }
+}
+
 /// The open index and its process-wide reader.
 pub struct SearchIndex {
     index: Index,
@@ -334,6 +352,19 @@ impl SearchIndex {
                 Ok((score, id.to_string()))
             })
             .collect()
+    }
+
+    /// How many passages of the current generation contain each of `terms`
+    /// (index form) in their content.
+    pub fn term_stats<'t>(&self, terms: impl IntoIterator<Item = &'t String>) -> Result<TermStats> {
+        let generation = self.current();
+        let searcher = &generation.searcher;
+        let mut containing = std::collections::HashMap::new();
+        for term in terms {
+            let found = searcher.doc_freq(&Term::from_field_text(self.fields.content, term)).map_err(index_err)?;
+            containing.insert(term.clone(), found);
+        }
+        Ok(TermStats { passages: searcher.num_docs(), containing })
     }
 
     /// Close index words for a query that found nothing ("did you mean").

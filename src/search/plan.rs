@@ -77,7 +77,27 @@ pub(super) fn plan_with(parsed: &ParsedQuery, fields: &Fields, analyzer: &Analyz
     let mut seen = std::collections::HashSet::new();
     let sequence: Vec<String> = parsed.terms.iter().flat_map(|t| analyzer.terms(t)).collect();
     let distinct: Vec<&String> = sequence.iter().filter(|term| seen.insert((*term).clone())).collect();
-    let words: Vec<Box<dyn Query>> = distinct.iter().map(|term| word_query(fields, term)).collect();
+    // Expansion words (from the measure lexicon) join the words with their
+    // lower weight; they earn no proximity boosts.
+    let expanded: Vec<(String, f32)> = if distinct.is_empty() {
+        Vec::new()
+    } else {
+        parsed
+            .expansions
+            .iter()
+            .flat_map(|(text, weight)| analyzer.terms(text).into_iter().map(move |t| (t, *weight)))
+            .filter(|(term, _)| seen.insert(term.clone()))
+            .collect()
+    };
+    let weighted: Vec<(&String, f32)> =
+        distinct.iter().map(|t| (*t, 1.0)).chain(expanded.iter().map(|(t, w)| (t, *w))).collect();
+    let words: Vec<Box<dyn Query>> = weighted
+        .iter()
+        .map(|&(term, weight)| {
+            let query = word_query(fields, term);
+            if weight == 1.0 { query } else { Box::new(BoostQuery::new(query, weight)) as Box<dyn Query> }
+        })
+        .collect();
     let has_words = !words.is_empty();
     if has_words {
         let any_word = BooleanQuery::new(words.into_iter().map(|q| (Occur::Should, q)).collect());
@@ -108,11 +128,12 @@ pub(super) fn plan_with(parsed: &ParsedQuery, fields: &Fields, analyzer: &Analyz
         _ => None,
     };
     let mut word_search = (has_words && !has_phrase).then(|| WordSearch {
-        words: distinct
+        words: weighted
             .iter()
-            .map(|t| WordTerms {
+            .map(|&(t, weight)| WordTerms {
                 title: Term::from_field_text(fields.title, t),
                 content: Term::from_field_text(fields.content, t),
+                weight,
             })
             .collect(),
         title_boost: TITLE_BOOST,

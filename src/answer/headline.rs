@@ -1,0 +1,166 @@
+//! The headline: one line that opens an answer with the figure that answers
+//! the question, quoted verbatim from a cited passage, with its citation.
+//! When sources give different values, both are shown side by side; when no
+//! cited figure states what was asked, the line says so and names the
+//! nearest figures instead of promoting one of them. Nothing is computed,
+//! averaged or invented: the line is built from figure texts and labels.
+
+use super::fit::Fit;
+use super::question::{Ask, Question};
+use crate::figures::{Figure, FigureKind};
+use crate::reply::{Citation, CitedFigure, Headline, HeadlineStatus};
+
+/// How far below the best fit a disagreeing figure may score.
+const DISAGREEMENT_MARGIN: f32 = 1.0;
+/// Longest quotation of a sentence in a year headline, in characters.
+const QUOTE_CHARS: usize = 180;
+/// Nearest figures named when the question is not answered.
+const NEAREST: usize = 2;
+
+/// The headline for `question` from the answer's listed `figures` and their
+/// `fits` (same order); `None` when the question does not ask for a figure.
+pub fn choose(question: &Question<'_>, figures: &[CitedFigure], fits: &[Fit<'_>], citations: &[Citation]) -> Option<Headline> {
+    if !question.wants_figure() {
+        return None;
+    }
+    let answering = |i: &usize| fits[*i].answers(question);
+    let best = (0..figures.len()).filter(answering).max_by(|&a, &b| fits[a].score.total_cmp(&fits[b].score).then(b.cmp(&a)));
+    let Some(best) = best else {
+        return Some(not_found(question, figures, fits));
+    };
+    let report = |i: usize| &citations[figures[i].citation - 1].report_id;
+    let mut shown = vec![best];
+    for i in (0..figures.len()).filter(answering) {
+        let differs_from_all = shown.iter().all(|&j| !same_value(&figures[i].figure, &figures[j].figure) && report(i) != report(j));
+        if differs_from_all && fits[i].score >= fits[best].score - DISAGREEMENT_MARGIN && comparable(&figures[i], &fits[i], &figures[best], &fits[best]) {
+            shown.push(i);
+        }
+    }
+    let label = label(&figures[best], &fits[best], question);
+    let values: Vec<String> = shown.iter().map(|&i| format!("{} [{}]", figures[i].figure.text, figures[i].citation)).collect();
+    let mut citations_used: Vec<usize> = shown.iter().map(|&i| figures[i].citation).collect();
+    citations_used.dedup();
+    let (text, status) = if shown.len() > 1 {
+        (format!("{label}: {} (the sources differ)", values.join(" vs ")), HeadlineStatus::Disagreement)
+    } else if figures[best].figure.kind == FigureKind::Year {
+        (format!("{}: \u{201c}{}\u{201d}", values[0], quote(&figures[best].figure)), HeadlineStatus::Answered)
+    } else {
+        (format!("{label}: {}", values[0]), HeadlineStatus::Answered)
+    };
+    Some(Headline { text, figures: shown, citations: citations_used, status })
+}
+
+/// The line for a question that the reports do not cover at all.
+pub fn uncovered(matched: &[String]) -> Headline {
+    let text = if matched.is_empty() {
+        "The reports do not cover this question; the closest passages follow.".to_string()
+    } else {
+        format!(
+            "The reports do not cover this question; the closest passages below match only {}.",
+            matched.iter().map(|w| format!("\u{201c}{w}\u{201d}")).collect::<Vec<_>>().join(", ")
+        )
+    };
+    Headline { text, figures: Vec::new(), citations: Vec::new(), status: HeadlineStatus::NotFound }
+}
+
+/// "The reports do not give SMIC utilisation in 2025; the nearest figures
+/// are 85.6% (SMIC utilisation, 2024) [1]."
+fn not_found(question: &Question<'_>, figures: &[CitedFigure], fits: &[Fit<'_>]) -> Headline {
+    let mut near: Vec<usize> = (0..figures.len()).filter(|&i| fits[i].kind_ok && fits[i].relevant()).collect();
+    near.sort_by(|&a, &b| fits[b].score.total_cmp(&fits[a].score).then(a.cmp(&b)));
+    near.truncate(NEAREST);
+    let asked = asked_label(question);
+    let text = if near.is_empty() {
+        format!("The reports do not give {asked}.")
+    } else {
+        let listed: Vec<String> = near
+            .iter()
+            .map(|&i| format!("{} ({}) [{}]", figures[i].figure.text, label(&figures[i], &fits[i], question), figures[i].citation))
+            .collect();
+        format!("The reports do not give {asked}; the nearest figures are {}.", listed.join(", "))
+    };
+    let citations = near.iter().map(|&i| figures[i].citation).collect();
+    Headline { text, figures: near, citations, status: HeadlineStatus::NotFound }
+}
+
+/// What the question asks for, in words: "SMIC utilisation in 2025".
+fn asked_label(question: &Question<'_>) -> String {
+    let mut subjects: Vec<&str> = question.subjects.iter().map(String::as_str).collect();
+    subjects.sort_unstable();
+    let measure = match (question.ask, question.measures.first()) {
+        (Ask::Time, Some(m)) => format!("a date for {}", m.name),
+        (Ask::Time, None) => "a date".to_string(),
+        (_, Some(m)) => m.name.clone(),
+        (_, None) => "that figure".to_string(),
+    };
+    let mut out = if subjects.is_empty() { measure } else { format!("{} {measure}", subjects.join(" and ")) };
+    if !question.years.is_empty() {
+        let years: Vec<String> = question.years.iter().map(i32::to_string).collect();
+        out.push_str(&format!(" for {}", years.join(" or ")));
+    }
+    out
+}
+
+/// What a figure states: "SMIC utilisation in 2024", "Huawei share (2026, forecast)".
+pub fn label(cited: &CitedFigure, fit: &Fit<'_>, question: &Question<'_>) -> String {
+    let f = &cited.figure;
+    let sole_subject = (question.subjects.len() == 1).then(|| question.subjects.iter().next()).flatten();
+    let subject = f.subject.as_ref().or(sole_subject);
+    let measure = fit.measure.map(|m| m.name.as_str()).or(cited.metric.as_deref()).or(question.measures.first().map(|m| m.name.as_str()));
+    let mut out = match (subject, measure) {
+        (Some(s), Some(m)) => format!("{s} {m}"),
+        (Some(s), None) => s.clone(),
+        (None, Some(m)) => capitalise(m),
+        (None, None) => "Figure".to_string(),
+    };
+    if let Some(year) = f.year.filter(|_| f.kind != FigureKind::Year) {
+        out.push_str(&format!(" in {year}"));
+    }
+    if f.forecast {
+        out.push_str(" (forecast)");
+    }
+    out
+}
+
+/// Two figures that give the same thing: same measure, unit, subject and period.
+fn comparable(a: &CitedFigure, fa: &Fit<'_>, b: &CitedFigure, fb: &Fit<'_>) -> bool {
+    let name = |f: &Fit<'_>| f.measure.map(|m| m.name.clone());
+    a.figure.kind == b.figure.kind
+        && a.figure.unit == b.figure.unit
+        && name(fa) == name(fb)
+        && a.figure.subject == b.figure.subject
+        && a.figure.year == b.figure.year
+}
+
+fn same_value(a: &Figure, b: &Figure) -> bool {
+    (a.value - b.value).abs() <= 1e-9 * a.value.abs().max(b.value.abs()).max(1.0) && a.high == b.high
+}
+
+/// The figure's sentence, cut around the figure to at most [`QUOTE_CHARS`].
+fn quote(f: &Figure) -> String {
+    let sentence = f.sentence.trim();
+    if sentence.chars().count() <= QUOTE_CHARS {
+        return sentence.to_string();
+    }
+    let at = sentence.find(f.text.as_str()).unwrap_or(0);
+    let chars: Vec<(usize, char)> = sentence.char_indices().collect();
+    let centre = chars.iter().position(|(i, _)| *i >= at).unwrap_or(0);
+    let start = centre.saturating_sub(QUOTE_CHARS / 2);
+    let end = (start + QUOTE_CHARS).min(chars.len());
+    let start = end.saturating_sub(QUOTE_CHARS);
+    let byte = |i: usize| chars.get(i).map_or(sentence.len(), |(b, _)| *b);
+    let mut out = String::new();
+    if start > 0 {
+        out.push('…');
+    }
+    out.push_str(&sentence[byte(start)..byte(end)]);
+    if end < chars.len() {
+        out.push('…');
+    }
+    out
+}
+
+fn capitalise(s: &str) -> String {
+    let mut chars = s.chars();
+    chars.next().map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
+}

@@ -1,0 +1,329 @@
+//! The measure lexicon (`config/measures.toml`): what a figure can measure
+//! (revenue, utilisation, share, power, ...), the figure kinds that can state
+//! it, and the words people and reports use for it.
+//!
+//! Words are kept in index form (the search analyzer's stems), so "shipped"
+//! in a question and "shipments" in a report meet at the same measure. The
+//! lexicon reads questions ([`Measures::in_question`]), widens searches
+//! ([`Measures::expansions`]) and names what a figure in a report measures
+//! ([`Measures::of_figure`]).
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::figures::{Figure, FigureKind};
+use crate::search::Analyzer;
+
+/// A measure lexicon that could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum MeasuresError {
+    #[error("cannot read the measure lexicon {}: {source} (a relative path is looked up from the working directory; set figures.measures to point elsewhere)", path.display())]
+    Io { path: PathBuf, source: std::io::Error },
+    #[error("measure lexicon {}: {message}", path.display())]
+    Invalid { path: PathBuf, message: String },
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLexicon {
+    measure: Vec<RawMeasure>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawMeasure {
+    name: String,
+    kinds: Vec<FigureKind>,
+    words: Vec<String>,
+    #[serde(default)]
+    cues: Vec<String>,
+}
+
+/// One measure with its words in index form.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Measure {
+    pub name: String,
+    pub kinds: Vec<FigureKind>,
+    /// Searchable words and phrases, each a sequence of index terms.
+    words: Vec<Vec<String>>,
+    /// The same words as written in the lexicon, for searching.
+    written: Vec<String>,
+    /// Question-only words and phrases.
+    cues: Vec<Vec<String>>,
+}
+
+impl Measure {
+    /// Whether a figure of `kind` can state this measure.
+    pub fn fits(&self, kind: FigureKind) -> bool {
+        self.kinds.contains(&kind)
+    }
+}
+
+/// The whole lexicon.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Measures {
+    measures: Vec<Measure>,
+}
+
+/// Where a word of the lexicon was found in a sequence of terms.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Found {
+    measure: usize,
+    start: usize,
+    len: usize,
+}
+
+impl Measures {
+    /// Reads and checks the lexicon at `path`.
+    pub fn load(path: &Path, analyzer: &Analyzer) -> Result<Measures, MeasuresError> {
+        let text = std::fs::read_to_string(path).map_err(|source| MeasuresError::Io { path: path.to_path_buf(), source })?;
+        Measures::from_toml(&text, path, analyzer)
+    }
+
+    /// Parses lexicon text; `path` is named in errors.
+    pub fn from_toml(text: &str, path: &Path, analyzer: &Analyzer) -> Result<Measures, MeasuresError> {
+        let invalid = |message: String| MeasuresError::Invalid { path: path.to_path_buf(), message };
+        let raw: RawLexicon = toml::from_str(text).map_err(|e| invalid(e.to_string()))?;
+        let mut names = HashSet::new();
+        let mut measures = Vec::with_capacity(raw.measure.len());
+        for m in raw.measure {
+            if !names.insert(m.name.clone()) {
+                return Err(invalid(format!("measure `{}` is listed twice", m.name)));
+            }
+            if m.words.is_empty() || m.kinds.is_empty() {
+                return Err(invalid(format!("measure `{}` needs at least one word and one kind", m.name)));
+            }
+            let analyse = |list: &[String]| -> Result<Vec<Vec<String>>, MeasuresError> {
+                list.iter()
+                    .map(|w| {
+                        let terms = analyzer.terms(w);
+                        if terms.is_empty() {
+                            Err(invalid(format!("`{w}` in measure `{}` is only stop words", m.name)))
+                        } else {
+                            Ok(terms)
+                        }
+                    })
+                    .collect()
+            };
+            let words = analyse(&m.words)?;
+            let cues = analyse(&m.cues)?;
+            measures.push(Measure { name: m.name, kinds: m.kinds, words, written: m.words, cues });
+        }
+        Ok(Measures { measures })
+    }
+
+    /// Every measure, in file order.
+    pub fn all(&self) -> &[Measure] {
+        &self.measures
+    }
+
+    /// The measure called `name`.
+    pub fn named(&self, name: &str) -> Option<&Measure> {
+        self.measures.iter().find(|m| m.name == name)
+    }
+
+    /// Measures named in a question's `terms` (index form, in order), words
+    /// and cues alike; a longer phrase wins over the words inside it.
+    pub fn in_question(&self, terms: &[String]) -> Vec<&Measure> {
+        self.named_in(terms, true)
+    }
+
+    /// Measures named in report text by their words (cues do not count).
+    pub fn in_text(&self, terms: &[String]) -> Vec<&Measure> {
+        self.named_in(terms, false)
+    }
+
+    fn named_in(&self, terms: &[String], with_cues: bool) -> Vec<&Measure> {
+        let found = self.find(terms, with_cues);
+        let mut out: Vec<&Measure> = Vec::new();
+        for f in found {
+            let m = &self.measures[f.measure];
+            if !out.iter().any(|o| o.name == m.name) {
+                out.push(m);
+            }
+        }
+        out
+    }
+
+    /// Which of `terms` (positions) belong to measure words or cues.
+    pub fn covered_positions(&self, terms: &[String]) -> HashSet<usize> {
+        self.find(terms, true).iter().flat_map(|f| f.start..f.start + f.len).collect()
+    }
+
+    /// The searchable words of `measures` whose terms are not all among
+    /// `own` terms, as written in the lexicon.
+    pub fn expansions(&self, measures: &[&Measure], own: &HashSet<String>) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for m in measures {
+            for (terms, written) in m.words.iter().zip(&m.written) {
+                if terms.iter().all(|t| own.contains(t)) || out.contains(written) {
+                    continue;
+                }
+                out.push(written.clone());
+            }
+        }
+        out
+    }
+
+    /// What `figure` measures: among the measure words of its sentence whose
+    /// measure fits the figure's kind, the one nearest to the figure. `tokens`
+    /// are the sentence's index terms with their byte ranges.
+    pub fn of_figure(&self, figure: &Figure, tokens: &[(std::ops::Range<usize>, String)]) -> Option<&Measure> {
+        let at = figure.sentence.find(figure.text.as_str())?;
+        let span = at..at + figure.text.len();
+        let terms: Vec<String> = tokens.iter().map(|(_, t)| t.clone()).collect();
+        self.find(&terms, false)
+            .into_iter()
+            .filter(|f| self.measures[f.measure].fits(figure.kind))
+            .map(|f| {
+                let first = &tokens[f.start].0;
+                let last = &tokens[f.start + f.len - 1].0;
+                let distance = if last.end <= span.start {
+                    span.start - last.end
+                } else if first.start >= span.end {
+                    // Words after the figure ("85.6% utilisation") count a
+                    // little further than words before it.
+                    (first.start - span.end) + 8
+                } else {
+                    0
+                };
+                (distance, f.measure)
+            })
+            .min()
+            .map(|(_, i)| &self.measures[i])
+    }
+
+    /// Measures named by words or cues among `terms[window]` whose kinds fit
+    /// `kind` (the measures a figure in that window may state).
+    pub fn in_window(&self, terms: &[String], window: std::ops::Range<usize>, kind: FigureKind) -> Vec<&Measure> {
+        let mut out: Vec<&Measure> = Vec::new();
+        for f in self.find(terms, true) {
+            let m = &self.measures[f.measure];
+            if window.contains(&f.start) && m.fits(kind) && !out.iter().any(|o| o.name == m.name) {
+                out.push(m);
+            }
+        }
+        out
+    }
+
+    /// Every lexicon phrase found in `terms`, longest first where they
+    /// overlap; cues only when `with_cues`.
+    fn find(&self, terms: &[String], with_cues: bool) -> Vec<Found> {
+        let mut found: Vec<Found> = Vec::new();
+        for (i, m) in self.measures.iter().enumerate() {
+            let phrases = m.words.iter().chain(if with_cues { m.cues.iter() } else { [].iter() });
+            for phrase in phrases {
+                for start in 0..terms.len() {
+                    if terms[start..].starts_with(phrase) {
+                        found.push(Found { measure: i, start, len: phrase.len() });
+                    }
+                }
+            }
+        }
+        // A phrase inside a longer found phrase of another measure yields.
+        let longest = found.clone();
+        found.retain(|f| {
+            !longest.iter().any(|g| {
+                g.len > f.len && g.start <= f.start && f.start + f.len <= g.start + g.len && g.measure != f.measure
+            })
+        });
+        found.sort_by_key(|f| (f.start, f.measure));
+        found
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const LEXICON: &str = r#"
+[[measure]]
+name = "utilisation"
+kinds = ["percent"]
+words = ["utilisation", "utilization rate"]
+cues = ["busy"]
+
+[[measure]]
+name = "power"
+kinds = ["count"]
+words = ["power consumption"]
+
+[[measure]]
+name = "demand"
+kinds = ["count"]
+words = ["consumption", "demand"]
+
+[[measure]]
+name = "share"
+kinds = ["percent"]
+words = ["share"]
+"#;
+
+    fn lexicon() -> (Measures, Analyzer) {
+        let analyzer = Analyzer::default();
+        let m = Measures::from_toml(LEXICON, Path::new("test.toml"), &analyzer).expect("test lexicon parses");
+        (m, analyzer)
+    }
+
+    fn names(found: Vec<&Measure>) -> Vec<&str> {
+        found.into_iter().map(|m| m.name.as_str()).collect()
+    }
+
+    #[test]
+    fn questions_find_words_and_cues_in_any_inflection() {
+        let (m, a) = lexicon();
+        assert_eq!(names(m.in_question(&a.terms("How busy were SMIC's fabs?"))), vec!["utilisation"]);
+        assert_eq!(names(m.in_question(&a.terms("demands and shares"))), vec!["demand", "share"]);
+    }
+
+    #[test]
+    fn a_longer_phrase_wins() {
+        let (m, a) = lexicon();
+        assert_eq!(names(m.in_question(&a.terms("rack power consumption"))), vec!["power"]);
+        assert_eq!(names(m.in_question(&a.terms("chip consumption in China"))), vec!["demand"]);
+    }
+
+    #[test]
+    fn expansions_leave_out_cues_and_the_questions_own_words() {
+        let (m, a) = lexicon();
+        let terms = a.terms("busy utilisation");
+        let own: HashSet<String> = terms.iter().cloned().collect();
+        let found = m.in_question(&terms);
+        let expanded = m.expansions(&found, &own);
+        assert_eq!(expanded, vec!["utilization rate".to_string()]);
+    }
+
+    #[test]
+    fn a_figure_takes_the_nearest_fitting_measure() {
+        let (m, a) = lexicon();
+        let sentence = "SMIC's share of revenue grew while its utilisation rate was 85.6% in 2024.";
+        let figure = Figure {
+            value: 85.6,
+            unit: "%".into(),
+            low: None,
+            high: None,
+            year: Some(2024),
+            forecast: false,
+            subject: None,
+            kind: FigureKind::Percent,
+            text: "85.6%".into(),
+            sentence: sentence.into(),
+        };
+        let tokens: Vec<_> = a.tokens(sentence).into_iter().map(|t| (t.range, t.term)).collect();
+        assert_eq!(m.of_figure(&figure, &tokens).map(|m| m.name.as_str()), Some("utilisation"));
+    }
+
+    #[test]
+    fn errors_name_the_file_and_the_problem() {
+        let a = Analyzer::default();
+        let twice = "[[measure]]\nname='x'\nkinds=['percent']\nwords=['a1']\n[[measure]]\nname='x'\nkinds=['percent']\nwords=['b1']\n";
+        let e = Measures::from_toml(twice, Path::new("m.toml"), &a).unwrap_err().to_string();
+        assert!(e.contains("m.toml") && e.contains("twice"), "{e}");
+        let kind = "[[measure]]\nname='x'\nkinds=['furlongs']\nwords=['a1']\n";
+        assert!(Measures::from_toml(kind, Path::new("m.toml"), &a).is_err());
+        let typo = "[[measure]]\nname='x'\nkinds=['percent']\nword=['a1']\n";
+        assert!(Measures::from_toml(typo, Path::new("m.toml"), &a).is_err());
+    }
+}

@@ -1,0 +1,369 @@
+//! Reading a question as a question: what it asks for (a quantity, a share,
+//! a date, a change, yes or no), the measure (through the lexicon), the
+//! subjects (through the gazetteer), the period and whether it asks about a
+//! forecast or an actual. The result decides which figure answers it and
+//! which extra words widen the search.
+
+use std::collections::HashSet;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::measures::{Measure, Measures};
+use crate::figures::{FigureKind, Gazetteer};
+use crate::query::ParsedQuery;
+use crate::search::Analyzer;
+
+/// Words that frame a question without saying what it is about. They are not
+/// searched when the text reads as a question, and never count as evidence.
+const FRAME_WORDS: [&str; 30] = [
+    "what", "whats", "which", "who", "whom", "when", "where", "how", "much", "many", "does", "did", "do",
+    "were", "has", "have", "had", "would", "could", "should", "can", "about", "tell", "me", "give", "get",
+    "us", "we", "our", "you",
+];
+
+/// The form of answer a question expects.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ask {
+    /// "how much", "what was": money or another quantity.
+    Amount,
+    /// "how many".
+    Count,
+    /// "what share", "what percentage", "what portion".
+    Share,
+    /// "when", "what year", "by when".
+    Time,
+    /// "by how much", "how fast ... grow".
+    Change,
+    /// "is X above 50%?", "did Y pass ...?": answered by the figure itself.
+    YesNo,
+    /// A search without question form ("SK hynix HBM share 2023").
+    Keywords,
+}
+
+/// What a question asks, as far as figures are concerned.
+#[derive(Debug, Clone)]
+pub struct Question<'m> {
+    /// The question as typed.
+    pub raw: String,
+    pub ask: Ask,
+    /// Measures named by the question's words.
+    pub measures: Vec<&'m Measure>,
+    /// Figure kinds that can answer (empty: the question asks for no figure).
+    pub kinds: HashSet<FigureKind>,
+    /// Canonical gazetteer entities named in the question.
+    pub subjects: HashSet<String>,
+    /// Years the question names ("2024", "FY25", "by 2028").
+    pub years: Vec<i32>,
+    /// `Some(true)` for a question about the future, `Some(false)` about the past.
+    pub forecast: Option<bool>,
+    /// All question terms in index form (highlighting, evidence).
+    pub terms: HashSet<String>,
+    /// Terms that carry the topic: not frame words, measure words, subjects or years.
+    pub topic_terms: HashSet<String>,
+    /// Units the question names ("tflops", "tb/s", "kw"), lowercase.
+    pub units: Vec<String>,
+    /// Measure words to search in addition, with a lower weight.
+    pub expansions: Vec<String>,
+}
+
+/// Units a question may name, lowercase, with the figure kind each belongs to.
+const UNITS: [(&str, FigureKind); 22] = [
+    ("tflops", FigureKind::Compute),
+    ("pflops", FigureKind::Compute),
+    ("petaflops", FigureKind::Compute),
+    ("exaflops", FigureKind::Compute),
+    ("tops", FigureKind::Compute),
+    ("tb/s", FigureKind::Bandwidth),
+    ("gb/s", FigureKind::Bandwidth),
+    ("gbps", FigureKind::Bandwidth),
+    ("gt/s", FigureKind::Bandwidth),
+    ("gb", FigureKind::Memory),
+    ("tb", FigureKind::Memory),
+    ("gigabytes", FigureKind::Memory),
+    ("kw", FigureKind::Power),
+    ("mw", FigureKind::Power),
+    ("gw", FigureKind::Power),
+    ("watts", FigureKind::Power),
+    ("w", FigureKind::Power),
+    ("nm", FigureKind::Node),
+    ("nanometre", FigureKind::Node),
+    ("nanometer", FigureKind::Node),
+    ("%", FigureKind::Percent),
+    ("percent", FigureKind::Percent),
+];
+
+/// Every kind of number but a bare year: what "how much" or "is it more
+/// than" can be answered with when no measure narrows it.
+const QUANTITIES: [FigureKind; 9] = [
+    FigureKind::Percent,
+    FigureKind::Money,
+    FigureKind::Count,
+    FigureKind::Node,
+    FigureKind::Memory,
+    FigureKind::Bandwidth,
+    FigureKind::Compute,
+    FigureKind::Power,
+    FigureKind::Multiple,
+];
+
+static YEAR: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)\b(?:fy|fiscal\s+(?:year\s+)?)?'?((?:19|20)\d\d|\d\d)\b").expect("static year pattern"));
+
+static BY_YEAR: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)\bby\s+(?:fy)?(?:19|20)\d\d\b").expect("static by-year pattern"));
+
+impl<'m> Question<'m> {
+    /// Reads `query` (parsed) with the lexicon and the gazetteer.
+    pub fn read(query: &ParsedQuery, measures: &'m Measures, gazetteer: &Gazetteer, analyzer: &Analyzer) -> Question<'m> {
+        let raw = &query.raw;
+        let lower = raw.to_lowercase();
+        let words: Vec<&str> = lower.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
+        let text = query.text_terms().join(" ");
+        let sequence = analyzer.terms(&text);
+        let found = measures.in_question(&sequence);
+        let ask = ask_of(&words, raw);
+        let units = units_in(&lower);
+        let mut kinds: HashSet<FigureKind> = found.iter().flat_map(|m| m.kinds.iter().copied()).collect();
+        narrow_by_ask(&mut kinds, ask, &found);
+        let unit_kinds: HashSet<FigureKind> = UNITS.iter().filter(|(u, _)| units.iter().any(|w| w == u)).map(|(_, k)| *k).collect();
+        if !unit_kinds.is_empty() && ask != Ask::Time {
+            kinds = unit_kinds;
+        }
+        let subjects: HashSet<String> = gazetteer.mentions(raw).into_iter().collect();
+        let years = years_in(raw);
+        let covered = measures.covered_positions(&sequence);
+        let subject_terms: HashSet<String> = subjects.iter().flat_map(|s| analyzer.terms(s)).collect();
+        let frame: HashSet<String> = FRAME_WORDS.iter().flat_map(|w| analyzer.terms(w)).collect();
+        let topic_terms = sequence
+            .iter()
+            .enumerate()
+            .filter(|(i, t)| {
+                !covered.contains(i) && !frame.contains(*t) && !subject_terms.contains(*t) && !t.chars().all(|c| c.is_ascii_digit())
+            })
+            .map(|(_, t)| t.clone())
+            .collect();
+        let terms: HashSet<String> = sequence.iter().cloned().collect();
+        let mut expansions = measures.expansions(&found, &terms);
+        expansions.extend(fiscal_forms(raw));
+        Question {
+            raw: raw.clone(),
+            ask,
+            measures: found,
+            kinds,
+            subjects,
+            years,
+            forecast: tense_of(&words, raw),
+            terms,
+            topic_terms,
+            units,
+            expansions,
+        }
+    }
+
+    /// Whether the question asks for a figure at all.
+    pub fn wants_figure(&self) -> bool {
+        !self.kinds.is_empty()
+    }
+
+    /// Whether the question is worded as a question ("how ...", "...?").
+    pub fn is_question(&self) -> bool {
+        self.ask != Ask::Keywords
+    }
+
+    /// Whether `term` (index form) frames the question rather than carrying it.
+    pub fn is_frame_word(term: &str, analyzer: &Analyzer) -> bool {
+        FRAME_WORDS.iter().any(|w| analyzer.terms(w).iter().any(|t| t == term))
+    }
+}
+
+/// The question's form, from its opening words and its wording.
+fn ask_of(words: &[&str], raw: &str) -> Ask {
+    let has = |w: &str| words.contains(&w);
+    let pair = |a: &str, b: &str| words.windows(2).any(|p| p[0] == a && p[1] == b);
+    let which = |w: &str| matches!(w, "what" | "which");
+    if has("when") || words.windows(2).any(|p| which(p[0]) && matches!(p[1], "year" | "years" | "date" | "quarter")) || has("timeline")
+    {
+        Ask::Time
+    } else if pair("by", "how") || pair("how", "fast") || pair("how", "quickly") {
+        Ask::Change
+    } else if pair("how", "many") {
+        Ask::Count
+    } else if words.windows(2).any(|p| which(p[0]) && matches!(p[1], "share" | "percentage" | "percent" | "portion" | "proportion" | "fraction" | "slice" | "cut"))
+        || words.windows(3).any(|w| w == ["how", "much", "of"])
+        || pair("what", "%")
+        || raw.contains("what %")
+    {
+        Ask::Share
+    } else if pair("how", "much")
+        || pair("how", "big")
+        || pair("how", "large")
+        || words.first().is_some_and(|w| matches!(*w, "what" | "whats" | "which" | "who" | "how"))
+    {
+        Ask::Amount
+    } else if words.first().is_some_and(|w| matches!(*w, "is" | "was" | "did" | "does" | "will" | "are" | "has" | "can" | "could"))
+    {
+        Ask::YesNo
+    } else if raw.trim_end().ends_with('?') {
+        Ask::Amount
+    } else {
+        Ask::Keywords
+    }
+}
+
+/// Narrows the kinds the measures allow to those the form of the question
+/// asks for; a question with no measure takes the kinds of its form.
+fn narrow_by_ask(kinds: &mut HashSet<FigureKind>, ask: Ask, found: &[&Measure]) {
+    use FigureKind::*;
+    let by_form: &[FigureKind] = match ask {
+        Ask::Time => &[Year],
+        Ask::Share => &[Percent],
+        Ask::Change => &[Percent, Multiple, Money, Count],
+        Ask::Count => &[Count, Multiple],
+        Ask::Amount | Ask::YesNo | Ask::Keywords => &[],
+    };
+    if ask == Ask::Time {
+        *kinds = [Year].into();
+        return;
+    }
+    if found.is_empty() && matches!(ask, Ask::Amount | Ask::YesNo) {
+        *kinds = QUANTITIES.into_iter().collect();
+        return;
+    }
+    if ask == Ask::Amount && !found.iter().any(|m| m.kinds.iter().all(|k| matches!(k, Percent | Multiple))) {
+        // "How much did SMIC earn": an amount, not a rate of change.
+        let amounts: HashSet<FigureKind> = kinds.iter().copied().filter(|k| !matches!(k, Percent | Multiple)).collect();
+        if !amounts.is_empty() {
+            *kinds = amounts;
+        }
+        return;
+    }
+    if by_form.is_empty() {
+        return;
+    }
+    if found.is_empty() {
+        *kinds = by_form.iter().copied().collect();
+        return;
+    }
+    let narrowed: HashSet<FigureKind> = kinds.iter().copied().filter(|k| by_form.contains(k)).collect();
+    if !narrowed.is_empty() {
+        *kinds = narrowed;
+    }
+}
+
+/// Units named in the (lowercased) question.
+fn units_in(lower: &str) -> Vec<String> {
+    let words: Vec<&str> = lower
+        .split(|c: char| c.is_whitespace() || matches!(c, ',' | '?' | '(' | ')' | '!' | ';'))
+        .map(|w| w.trim_end_matches(['.', ':']))
+        .collect();
+    let mut out: Vec<String> = Vec::new();
+    for w in words {
+        // "TB/s", "4,614tflops" and "50%" alike: the unit after any digits.
+        let unit = w.trim_start_matches(|c: char| c.is_ascii_digit() || c == '.' || c == ',' || c == '$');
+        if UNITS.iter().any(|(u, _)| *u == unit) && !out.iter().any(|o| o == unit) {
+            out.push(unit.to_string());
+        }
+    }
+    out
+}
+
+/// "FY25" and "FY2025" are written "fiscal 2025" in reports: search that too.
+fn fiscal_forms(raw: &str) -> Vec<String> {
+    static FY: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)\bfy\s?'?(\d{2}|\d{4})\b").expect("static fiscal-year pattern"));
+    FY.captures_iter(raw)
+        .filter_map(|c| c.get(1))
+        .map(|y| if y.as_str().len() == 2 { format!("fiscal 20{}", y.as_str()) } else { format!("fiscal {}", y.as_str()) })
+        .collect()
+}
+
+/// Years named in the question: "2024", "FY25", "fiscal 2026", "'25".
+fn years_in(raw: &str) -> Vec<i32> {
+    let mut out = Vec::new();
+    for caps in YEAR.captures_iter(raw) {
+        let whole = caps.get(0).map_or("", |m| m.as_str());
+        let Some(digits) = caps.get(1) else { continue };
+        let short = digits.as_str().len() == 2;
+        // A bare two-digit number is a year only when written FY25 or '25.
+        if short && !(whole.to_lowercase().starts_with("fy") || whole.starts_with('\'') || whole.to_lowercase().starts_with("fiscal")) {
+            continue;
+        }
+        let Ok(n) = digits.as_str().parse::<i32>() else { continue };
+        let year = if short { 2000 + n } else { n };
+        if (1990..=2100).contains(&year) && !out.contains(&year) {
+            out.push(year);
+        }
+    }
+    out
+}
+
+/// Future ("will", "expected", "by 2028", "forecast") or past ("was",
+/// "did", "last year") wording.
+fn tense_of(words: &[&str], raw: &str) -> Option<bool> {
+    let future = ["will", "forecast", "expected", "expect", "projected", "outlook", "going", "next", "guidance", "guide", "plan", "target"];
+    let past = ["was", "were", "did", "last", "reported", "had", "ago"];
+    if BY_YEAR.is_match(raw) || words.iter().any(|w| future.contains(w)) {
+        Some(true)
+    } else if words.iter().any(|w| past.contains(w)) {
+        Some(false)
+    } else {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(q: &str, check: impl FnOnce(&Question<'_>)) {
+        let analyzer = Analyzer::default();
+        let measures = Measures::load(std::path::Path::new("config/measures.toml"), &analyzer).expect("bundled lexicon");
+        let gazetteer = Gazetteer::load(std::path::Path::new("config/gazetteer.toml")).expect("bundled gazetteer");
+        let parsed = crate::query::parse(q, 500).expect("question parses");
+        check(&Question::read(&parsed, &measures, &gazetteer, &analyzer));
+    }
+
+    #[test]
+    fn everyday_words_find_the_measure() {
+        read("How busy were SMIC's fabs over 2024?", |q| {
+            assert_eq!(q.measures[0].name, "utilisation");
+            assert!(q.kinds.contains(&FigureKind::Percent));
+            assert!(q.subjects.contains("SMIC"));
+            assert_eq!(q.years, vec![2024]);
+            assert_eq!(q.forecast, Some(false));
+            assert!(q.expansions.iter().any(|e| e == "utilisation"), "{:?}", q.expansions);
+        });
+    }
+
+    #[test]
+    fn the_form_of_the_question_narrows_the_kinds() {
+        read("When will China make more AI chips than it uses?", |q| {
+            assert_eq!(q.ask, Ask::Time);
+            assert_eq!(q.kinds, [FigureKind::Year].into());
+            assert_eq!(q.forecast, Some(true));
+        });
+        read("What portion of China revenue do Nvidia and AMD pay the US government?", |q| {
+            assert_eq!(q.ask, Ask::Share);
+            assert_eq!(q.kinds, [FigureKind::Percent].into());
+        });
+        read("how many accelerators did Chinese vendors ship in 2025", |q| {
+            assert_eq!(q.ask, Ask::Count);
+            assert!(q.kinds.contains(&FigureKind::Count));
+            assert!(!q.kinds.contains(&FigureKind::Money));
+        });
+    }
+
+    #[test]
+    fn keyword_searches_without_a_measure_ask_for_no_figure() {
+        read("Huawei Ascend roadmap", |q| {
+            assert_eq!(q.ask, Ask::Keywords);
+            assert!(!q.wants_figure());
+        });
+    }
+
+    #[test]
+    fn fiscal_years_are_read() {
+        assert_eq!(years_in("Nvidia FY25 data center sales"), vec![2025]);
+        assert_eq!(years_in("fiscal 2026 revenue vs 2025"), vec![2026, 2025]);
+        assert_eq!(years_in("384 chips in 12 racks"), Vec::<i32>::new());
+    }
+}

@@ -1,0 +1,109 @@
+//! The "answer first" test set: questions in users' words over the bundled
+//! reports (`tests/fixtures/headlines/questions.toml`, written from the
+//! reports without running chipbot), each with the figure its headline must
+//! state. At least 90% must get the expected headline, and no headline may
+//! state a figure that is not in its cited passage.
+
+mod common;
+
+use std::sync::OnceLock;
+
+use chipbot::engine::Engine;
+use chipbot::reply::{Answer, HeadlineStatus};
+use serde::Deserialize;
+
+/// Share of the questions whose headline must be the expected one.
+const REQUIRED: f64 = 0.90;
+
+#[derive(Debug, Deserialize)]
+struct QuestionSet {
+    question: Vec<Case>,
+}
+
+#[derive(Debug, Deserialize)]
+struct Case {
+    ask: String,
+    expect: Vec<String>,
+    #[allow(dead_code)]
+    report: String,
+    status: String,
+    #[serde(default)]
+    #[allow(dead_code)]
+    also: Vec<String>,
+}
+
+fn engine() -> &'static Engine {
+    static ENGINE: OnceLock<(Engine, tempfile::TempDir)> = OnceLock::new();
+    let (engine, _) = ENGINE.get_or_init(|| {
+        let data = tempfile::tempdir().expect("tempdir");
+        let settings = common::settings(&common::root().join("index/reports"), data.path());
+        (Engine::open(settings).expect("engine opens"), data)
+    });
+    engine
+}
+
+fn cases() -> Vec<Case> {
+    let path = common::root().join("tests/fixtures/headlines/questions.toml");
+    let text = std::fs::read_to_string(&path).expect("question set");
+    toml::from_str::<QuestionSet>(&text).expect("question set parses").question
+}
+
+/// Whether the answer's headline is what the case expects, with the reason if not.
+fn judge(case: &Case, answer: &Answer) -> Result<(), String> {
+    let headline = answer.headline.as_ref().ok_or("no headline")?;
+    match case.status.as_str() {
+        "answered" | "disagreement" => {
+            if headline.status == HeadlineStatus::NotFound {
+                return Err(format!("not found: {}", headline.text));
+            }
+            let stated: Vec<&str> = headline.figures.iter().map(|&i| answer.figures[i].figure.text.as_str()).collect();
+            if case.expect.iter().any(|e| stated.iter().any(|s| s.contains(e.as_str()))) {
+                Ok(())
+            } else {
+                Err(format!("stated {stated:?}: {}", headline.text))
+            }
+        }
+        "not_found" | "uncovered" => match headline.status {
+            HeadlineStatus::NotFound => Ok(()),
+            _ => Err(format!("stated a figure: {}", headline.text)),
+        },
+        other => Err(format!("unknown status {other}")),
+    }
+}
+
+/// Every figure a headline states is quoted verbatim in the line and stands
+/// in the passage (and snippet) of the citation it names.
+fn assert_headline_quotes_its_passages(answer: &Answer) {
+    let Some(headline) = &answer.headline else { return };
+    for &i in &headline.figures {
+        let cited = &answer.figures[i];
+        let citation = &answer.citations[cited.citation - 1];
+        assert!(headline.text.contains(&cited.figure.text), "headline `{}` does not quote {}", headline.text, cited.figure.text);
+        assert!(citation.passage.contains(&cited.figure.text), "{} not in passage [{}]", cited.figure.text, citation.n);
+        assert!(citation.snippet.text.contains(&cited.figure.text), "{} not in snippet [{}]", cited.figure.text, citation.n);
+        assert!(headline.text.contains(&format!("[{}]", citation.n)), "headline `{}` does not cite [{}]", headline.text, citation.n);
+        assert!(headline.citations.contains(&citation.n));
+    }
+}
+
+#[test]
+fn headlines_state_the_expected_figure() {
+    let cases = cases();
+    assert!(cases.len() >= 40, "the set needs at least 40 questions");
+    let mut failed = Vec::new();
+    for case in &cases {
+        let answer = engine().ask(&case.ask, None).expect("answer");
+        common::assert_figures_shown(&answer);
+        assert_headline_quotes_its_passages(&answer);
+        if let Err(why) = judge(case, &answer) {
+            failed.push(format!("[{}] {}\n      expected {:?}; {why}", case.status, case.ask, case.expect));
+        }
+    }
+    let passed = cases.len() - failed.len();
+    let share = passed as f64 / cases.len() as f64;
+    println!("{passed} of {} headlines as expected ({:.1}%)", cases.len(), share * 100.0);
+    for f in &failed {
+        println!("  {f}");
+    }
+    assert!(share >= REQUIRED, "{passed} of {} ({:.1}%) < {:.0}%:\n{}", cases.len(), share * 100.0, REQUIRED * 100.0, failed.join("\n"));
+}
