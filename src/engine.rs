@@ -160,10 +160,12 @@ impl Engine {
         let index = &self.inner.index;
         let inner = &self.inner;
         let read = Question::read(&parsed, &inner.measures, &inner.gazetteer, index.analyzer());
+        tracing::debug!(ask = ?read.ask, measures = ?read.measures.iter().map(|m| &m.name).collect::<Vec<_>>(), kinds = ?read.kinds, subjects = ?read.subjects, years = ?read.years, topic = ?read.topic_terms, "question read");
         let weight = inner.settings.answer.expansion_weight;
         if weight > 0.0 {
             parsed.expansions = read.expansions.iter().map(|w| (w.clone(), weight)).collect();
         }
+        parsed.expansions.extend(read.rewrites.iter().map(|w| (w.clone(), 1.0)));
         if read.is_question() {
             // "how", "much", "what" frame the question; they are not searched
             // unless nothing else is left.

@@ -2,9 +2,10 @@
 //! finds *something*: "best pizza in Rome" finds an HBM passage for "best".
 //! Each part of the question (a topic word, weighted by how rare it is in
 //! the index; a subject; a measure) counts as covered when a passage states
-//! it; when the best of the cited passages covers less than half of the
-//! question's weight and names none of its subjects, the answer says that the
-//! reports do not cover the question.
+//! it. When the best of the cited passages names none of the question's
+//! subjects and covers less than a quarter of the question's weight (half,
+//! when most of the question's words occur nowhere in the index), the answer
+//! says that the reports do not cover the question.
 
 use std::collections::HashSet;
 
@@ -13,8 +14,12 @@ use super::question::Question;
 use crate::figures::Gazetteer;
 use crate::search::{Analyzer, PassageHit, TermStats};
 
-/// Share of the question's weight the best passage must cover.
-const COVERED: f32 = 0.5;
+/// Share of the question's weight the best passage must cover when most of
+/// the question's topic words occur somewhere in the index...
+const COVERED: f32 = 0.25;
+/// ...and when at least half of them occur nowhere in it (a question from
+/// another field: "best pizza in Rome").
+const COVERED_WHEN_FOREIGN: f32 = 0.5;
 /// Passages checked, best first.
 const CHECKED: usize = 3;
 /// Weight of a measure the question names (about a rare word's).
@@ -60,21 +65,10 @@ pub fn coverage(
             best = (weight, topic);
         }
     }
-    if best.0 / total >= COVERED {
+    let unknown = question.topic_terms.iter().filter(|t| stats.containing.get(*t).copied().unwrap_or(0) == 0).count();
+    let foreign = 2 * unknown >= question.topic_terms.len().max(1);
+    if best.0 / total >= if foreign { COVERED_WHEN_FOREIGN } else { COVERED } {
         return Ok(());
     }
-    Err(words_as_written(question, &best.1, analyzer))
-}
-
-/// The words of the question whose index form is among `terms`, as typed.
-fn words_as_written(question: &Question<'_>, terms: &HashSet<String>, analyzer: &Analyzer) -> Vec<String> {
-    let raw = &question.raw;
-    let mut out: Vec<String> = Vec::new();
-    for token in analyzer.tokens(raw) {
-        let word = raw[token.range.clone()].to_string();
-        if terms.contains(&token.term) && !out.contains(&word) {
-            out.push(word);
-        }
-    }
-    out
+    Err(question.written(analyzer, |t| best.1.contains(t)))
 }

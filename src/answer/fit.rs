@@ -31,17 +31,39 @@ pub struct Fit<'m> {
 
 impl Fit<'_> {
     /// Whether the figure has anything to do with the question: its kind
-    /// fits and it matches the measure, the subject or the topic words.
+    /// fits, it is about the subject asked about (if any), and it matches the
+    /// measure, the topic words or the period.
     pub fn relevant(&self) -> bool {
-        self.kind_ok && (self.measure_ok || self.topic_words > 0 || (self.subject_ok && self.period_ok))
+        self.kind_ok && self.subject_ok && (self.measure_ok || self.topic_words > 0 || self.period_ok)
     }
 
     /// Whether the figure states what was asked: right kind, measure,
     /// subject and period.
+    /// A question with topic words but no subject ("Tesla Model 3 price")
+    /// is not answered by a figure near none of them.
     pub fn answers(&self, question: &Question<'_>) -> bool {
         let measure_ok = if question.measures.is_empty() { self.topic_words > 0 } else { self.measure_ok };
-        self.kind_ok && measure_ok && self.subject_ok && self.period_ok
+        let about_it = !question.subjects.is_empty() || question.topic_terms.is_empty() || self.topic_words > 0;
+        self.kind_ok && measure_ok && self.subject_ok && self.period_ok && about_it
     }
+}
+
+/// How a figure's subject relates to the subjects a question names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum SubjectMatch {
+    /// The figure's subject is one of them (or the question names none).
+    Named,
+    /// One of them is named with the figure.
+    Nearby,
+    /// The figure is about something else.
+    Other,
+}
+
+/// The text of the sentence that `window` (token indexes) covers.
+fn window_text<'s>(figure: &'s Figure, tokens: &[(std::ops::Range<usize>, String)], window: &std::ops::Range<usize>) -> &'s str {
+    let start = tokens.get(window.start).map_or(0, |(r, _)| r.start);
+    let end = window.end.checked_sub(1).and_then(|i| tokens.get(i)).map_or(figure.sentence.len(), |(r, _)| r.end);
+    figure.sentence.get(start..end.max(start)).unwrap_or(&figure.sentence)
 }
 
 /// Index terms either side of a figure that count as its neighbourhood.
@@ -54,6 +76,66 @@ fn window_of(figure: &Figure, tokens: &[(std::ops::Range<usize>, String)]) -> st
     let first = tokens.iter().position(|(r, _)| r.end > at).unwrap_or(tokens.len());
     let last = tokens.iter().rposition(|(r, _)| r.start < end).map_or(first, |i| i + 1).max(first);
     first.saturating_sub(WINDOW_TERMS)..(last + WINDOW_TERMS).min(tokens.len())
+}
+
+/// Tokens between `figure` and the nearest occurrence of `term` in its window.
+fn distance_to(figure: &Figure, tokens: &[(std::ops::Range<usize>, String)], window: &std::ops::Range<usize>, term: &str) -> Option<usize> {
+    let at = figure.sentence.find(figure.text.as_str()).unwrap_or(0);
+    let position = tokens.iter().position(|(r, _)| r.end > at).unwrap_or(tokens.len());
+    (window.start..window.end).filter(|&i| tokens[i].1 == term).map(|i| i.abs_diff(position)).min()
+}
+
+/// +0.5 when a change is stated against the basis asked for ("yoy" and "from
+/// a year earlier"), -0.5 when against the other one.
+fn basis_bonus(basis: super::question::Basis, sentence: &str) -> f32 {
+    use super::question::Basis;
+    let lower = sentence.to_lowercase();
+    let yearly = ["year on year", "year-on-year", "year earlier", "year ago", "year-over-year", "previous year", "a year before"].iter().any(|w| lower.contains(w));
+    let quarterly = ["quarter on quarter", "quarter-on-quarter", "previous quarter", "sequential", "prior quarter", "from the third quarter", "from the second quarter"].iter().any(|w| lower.contains(w));
+    match (basis, yearly, quarterly) {
+        (Basis::Year, true, _) | (Basis::Quarter, _, true) => 0.5,
+        (Basis::Year, false, true) | (Basis::Quarter, true, false) => -0.5,
+        _ => 0.0,
+    }
+}
+
+/// Index terms either side of a year that count as what it dates.
+const YEAR_WINDOW_TERMS: usize = 4;
+
+/// `window` narrowed to `terms` either side of the figure.
+fn narrow_window(
+    window: &std::ops::Range<usize>,
+    terms: usize,
+    tokens: &[(std::ops::Range<usize>, String)],
+    figure: &Figure,
+) -> std::ops::Range<usize> {
+    let at = figure.sentence.find(figure.text.as_str()).unwrap_or(0);
+    let first = tokens.iter().position(|(r, _)| r.end > at).unwrap_or(tokens.len());
+    // What a year dates mostly comes just before it ("the Ascend 970 for 2028").
+    let start = first.saturating_sub(terms).max(window.start);
+    start..(first + 1).min(window.end).max(start)
+}
+
+/// Whether a sentence is about the quarter or half asked for: +1 when it
+/// names it, -1 when it names only another part or the full year.
+fn part_bonus(part: u8, sentence: &str) -> f32 {
+    const NAMES: [(u8, &[&str]); 6] = [
+        (1, &["first quarter", "first-quarter", "q1"]),
+        (2, &["second quarter", "second-quarter", "q2"]),
+        (3, &["third quarter", "third-quarter", "q3"]),
+        (4, &["fourth quarter", "fourth-quarter", "q4"]),
+        (5, &["first half", "first-half", "h1"]),
+        (6, &["second half", "second-half", "h2"]),
+    ];
+    let lower = sentence.to_lowercase();
+    let names = |p: u8| NAMES.iter().filter(|(n, _)| *n == p).flat_map(|(_, w)| w.iter()).any(|w| lower.contains(w));
+    if names(part) {
+        1.0
+    } else if (1..=6).any(|p| p != part && names(p)) || lower.contains("full year") || lower.contains("full-year") {
+        -1.0
+    } else {
+        0.0
+    }
 }
 
 /// "50% of China's AI chip market": a percentage of something is a share of it.
@@ -81,9 +163,8 @@ impl<'m> Judge<'_, 'm> {
         let sequence: Vec<String> = tokens.iter().map(|(_, t)| t.clone()).collect();
         let names_measure = self.names_asked_measure(&sequence);
         let window = window_of(figure, &tokens);
-        let near: HashSet<&str> = sequence[window.clone()].iter().map(String::as_str).collect();
         let mut near_measures: Vec<&str> =
-            self.measures.in_window(&sequence, window, figure.kind).into_iter().map(|m| m.name.as_str()).collect();
+            self.measures.in_window(&sequence, window.clone(), figure.kind).into_iter().map(|m| m.name.as_str()).collect();
         if figure.kind == FigureKind::Percent && share_of(figure) {
             near_measures.push("share");
         }
@@ -100,18 +181,32 @@ impl<'m> Judge<'_, 'm> {
             // sentence must name what was asked.
             None => q.measures.iter().any(|m| m.fits(figure.kind) || figure.kind == FigureKind::Year) && names_measure,
         } || (figure.kind == FigureKind::Year && names_measure);
-        let mentioned = || self.gazetteer.mentions(&figure.sentence).iter().any(|m| q.subjects.contains(m));
-        let subject_ok = q.subjects.is_empty()
-            || match &figure.subject {
-                Some(s) => q.subjects.contains(s) || (mentioned() && !self.names_a_company_other_than(s)),
-                None => mentioned(),
-            };
+        let window_text = window_text(figure, &tokens, &window);
+        let subject = self.subject_match(figure, window_text);
+        let subject_ok = subject != SubjectMatch::Other;
         let period_ok = q.years.is_empty()
             || match figure.year {
                 Some(y) if figure.kind != FigureKind::Year => q.years.contains(&y),
                 _ => q.years.iter().any(|y| figure.sentence.contains(&y.to_string())),
             };
-        let topic_words = q.topic_terms.iter().filter(|t| near.contains(t.as_str())).count();
+        // A year belongs to the words right next to it ("the MI400 in 2026").
+        let local = if figure.kind == FigureKind::Year {
+            narrow_window(&window, YEAR_WINDOW_TERMS, &tokens, figure)
+        } else {
+            window.clone()
+        };
+        let close: HashSet<&str> = sequence[local.clone()].iter().map(String::as_str).collect();
+        let period_ok = period_ok && q.part.is_none_or(|part| part_bonus(part, &figure.sentence) >= 0.0);
+        let topic_words = q.topic_terms.iter().filter(|t| close.contains(t.as_str())).count();
+        // Nearer topic words count more: in "data center revenue of US$51.2
+        // billion and gaming revenue of US$4.3 billion", "gaming" dates the second.
+        let nearness: f32 = q
+            .topic_terms
+            .iter()
+            .filter_map(|t| distance_to(figure, &tokens, &local, t))
+            .map(|d| 1.0 - d as f32 / (WINDOW_TERMS + 1) as f32)
+            .sum();
+        let subject_words = q.subject_terms.iter().filter(|t| close.contains(t.as_str())).count();
         let mut score = 0.0;
         if !kind_ok {
             score -= 4.0;
@@ -122,7 +217,11 @@ impl<'m> Judge<'_, 'm> {
             score += 1.0;
         }
         if !q.subjects.is_empty() {
-            score += if subject_ok { 2.0 } else { -2.0 };
+            score += match subject {
+                SubjectMatch::Named => 2.0,
+                SubjectMatch::Nearby => 1.0,
+                SubjectMatch::Other => -2.0,
+            };
         }
         if !q.years.is_empty() {
             score += if period_ok { 2.0 } else { -1.5 };
@@ -140,7 +239,28 @@ impl<'m> Judge<'_, 'm> {
         if asks_change != is_change && figure.kind == FigureKind::Percent {
             score -= 1.0;
         }
-        score += 0.6 * topic_words.min(4) as f32;
+        score += 0.6 * nearness.min(4.0) + 0.4 * subject_words.min(3) as f32;
+        if let Some(basis) = q.basis {
+            score += basis_bonus(basis, &figure.sentence);
+        }
+        if !q.years.is_empty() && q.part.is_none() {
+            // "in FY25" asks for the whole year.
+            let lower = figure.sentence.to_lowercase();
+            if (1..=6).any(|p| part_bonus(p, &lower) > 0.0) && !lower.contains("full year") && !lower.contains("full fiscal year") {
+                score -= 0.5;
+            }
+        }
+        if q.ask != Ask::YesNo && q.quoted(&figure.text) {
+            // "how much memory is in a 12-layer stack": the 12-layer is given, not asked.
+            score -= 5.0;
+        }
+        // Questions that name two measures ("make more than it uses") are
+        // answered where both are named.
+        let asked_here = q.measures.iter().filter(|m| near_measures.contains(&m.name.as_str())).count();
+        score += 0.8 * asked_here.saturating_sub(1) as f32;
+        if let Some(part) = q.part {
+            score += part_bonus(part, &figure.sentence);
+        }
         score -= 0.15 * (citation.saturating_sub(1)) as f32;
         Fit { measure, kind_ok, measure_ok, subject_ok, period_ok, topic_words, score }
     }
@@ -152,13 +272,31 @@ impl<'m> Judge<'_, 'm> {
         named.iter().any(|m| self.question.measures.iter().any(|q| q.name == m.name))
     }
 
-    /// Whether the question names a company or product and `subject` is not
-    /// one of them.
-    fn names_a_company_other_than(&self, subject: &str) -> bool {
+    /// Whether `figure` is about what the question names. A company or
+    /// product named in the question must be the figure's subject, or be
+    /// named near the figure ("the Kirin 9000s, made by SMIC on its 7nm
+    /// process" is about both); regions and technologies alone ("China",
+    /// "HBM") need only be named in the figure's sentence.
+    fn subject_match(&self, figure: &Figure, window_text: &str) -> SubjectMatch {
         use crate::figures::EntityKind;
         let q = self.question;
-        !q.subjects.contains(subject)
-            && matches!(self.gazetteer.kind(subject), Some(EntityKind::Company | EntityKind::Product))
-            && q.subjects.iter().any(|s| matches!(self.gazetteer.kind(s), Some(EntityKind::Company | EntityKind::Product)))
+        if q.subjects.is_empty() {
+            return SubjectMatch::Named;
+        }
+        let is_company = |s: &str| matches!(self.gazetteer.kind(s), Some(EntityKind::Company | EntityKind::Product) | None);
+        let companies: Vec<&String> = q.subjects.iter().filter(|s| is_company(s)).collect();
+        let wanted: Vec<&String> = if companies.is_empty() { q.subjects.iter().collect() } else { companies };
+        if figure.subject.as_ref().is_some_and(|s| wanted.contains(&s)) {
+            return SubjectMatch::Named;
+        }
+        let in_sentence = self.gazetteer.mentions(&figure.sentence).iter().any(|m| wanted.contains(&m));
+        let foreign_company = figure.subject.as_deref().is_some_and(is_company) && wanted.iter().any(|s| is_company(s));
+        if !in_sentence {
+            SubjectMatch::Other
+        } else if !foreign_company || self.gazetteer.mentions(window_text).iter().any(|m| wanted.contains(&m)) {
+            SubjectMatch::Nearby
+        } else {
+            SubjectMatch::Other
+        }
     }
 }

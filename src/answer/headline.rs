@@ -93,7 +93,12 @@ fn asked_label(question: &Question<'_>) -> String {
         (_, Some(m)) => m.name.clone(),
         (_, None) => "that figure".to_string(),
     };
-    let mut out = if subjects.is_empty() { measure } else { format!("{} {measure}", subjects.join(" and ")) };
+    let mut out = if subjects.is_empty() {
+        // No known company: the question's own topic words say what it is about.
+        if question.topic_words.is_empty() { measure } else { format!("{} {measure}", question.topic_words.join(" ")) }
+    } else {
+        format!("{} {measure}", subjects.join(" and "))
+    };
     if !question.years.is_empty() {
         let years: Vec<String> = question.years.iter().map(i32::to_string).collect();
         out.push_str(&format!(" for {}", years.join(" or ")));

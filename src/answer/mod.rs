@@ -186,6 +186,7 @@ impl Composer<'_> {
                     continue;
                 }
                 let fit = judge.fit(figure, i + 1);
+                tracing::debug!(figure = %figure.text, citation = i + 1, score = fit.score, answers = fit.answers(judge.question), measure = ?fit.measure.map(|m| &m.name), "figure fit");
                 let wanted = match scope {
                     FigureScope::Matching => fit.relevant() && (figure.kind != FigureKind::Year || fit.kind_ok),
                     FigureScope::All => figure.kind != FigureKind::Year,

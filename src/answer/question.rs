@@ -22,6 +22,27 @@ const FRAME_WORDS: [&str; 30] = [
     "us", "we", "our", "you",
 ];
 
+/// What a change is measured against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Basis {
+    /// "yoy", "year on year", "from a year earlier".
+    Year,
+    /// "qoq", "sequential", "quarter on quarter".
+    Quarter,
+}
+
+fn basis_of(lower: &str) -> Option<Basis> {
+    const YEAR: [&str; 6] = ["yoy", "y/y", "year on year", "year-on-year", "year over year", "year-over-year"];
+    const QUARTER: [&str; 6] = ["qoq", "q/q", "quarter on quarter", "quarter-on-quarter", "sequential", "quarter over quarter"];
+    if YEAR.iter().any(|w| lower.contains(w)) {
+        Some(Basis::Year)
+    } else if QUARTER.iter().any(|w| lower.contains(w)) {
+        Some(Basis::Quarter)
+    } else {
+        None
+    }
+}
+
 /// The form of answer a question expects.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Ask {
@@ -61,10 +82,21 @@ pub struct Question<'m> {
     pub terms: HashSet<String>,
     /// Terms that carry the topic: not frame words, measure words, subjects or years.
     pub topic_terms: HashSet<String>,
+    /// The same words as typed ("Tesla Model 3"), for saying what was asked.
+    pub topic_words: Vec<String>,
     /// Units the question names ("tflops", "tb/s", "kw"), lowercase.
     pub units: Vec<String>,
+    /// The part of a year the question names: quarters 1-4, halves 5 (H1) and 6 (H2).
+    pub part: Option<u8>,
+    /// Terms of the subjects the question names.
+    pub subject_terms: HashSet<String>,
     /// Measure words to search in addition, with a lower weight.
     pub expansions: Vec<String>,
+    /// The question's own words rewritten as reports write them ("FY25" as
+    /// "fiscal 2025"), searched with full weight.
+    pub rewrites: Vec<String>,
+    /// The question compares years ("yoy") or quarters ("qoq").
+    pub basis: Option<Basis>,
 }
 
 /// Units a question may name, lowercase, with the figure kind each belongs to.
@@ -138,13 +170,13 @@ impl<'m> Question<'m> {
             .iter()
             .enumerate()
             .filter(|(i, t)| {
-                !covered.contains(i) && !frame.contains(*t) && !subject_terms.contains(*t) && !t.chars().all(|c| c.is_ascii_digit())
+                !covered.contains(i) && !frame.contains(*t) && !subject_terms.contains(*t) && !is_year_term(t)
             })
             .map(|(_, t)| t.clone())
-            .collect();
+            .collect::<HashSet<String>>();
         let terms: HashSet<String> = sequence.iter().cloned().collect();
-        let mut expansions = measures.expansions(&found, &terms);
-        expansions.extend(fiscal_forms(raw));
+        let topic_words: Vec<String> = written(raw, analyzer, |t| topic_terms.contains(t));
+        let expansions = measures.expansions(&found, &terms);
         Question {
             raw: raw.clone(),
             ask,
@@ -155,9 +187,26 @@ impl<'m> Question<'m> {
             forecast: tense_of(&words, raw),
             terms,
             topic_terms,
+            topic_words,
             units,
+            part: part_of_year(&lower),
+            subject_terms,
             expansions,
+            rewrites: fiscal_forms(raw),
+            basis: basis_of(&lower),
         }
+    }
+
+    /// The question's words whose index form satisfies `keep`, as typed, in order.
+    pub fn written(&self, analyzer: &Analyzer, keep: impl Fn(&str) -> bool) -> Vec<String> {
+        written(&self.raw, analyzer, keep)
+    }
+
+    /// Whether the question itself states `figure_text` ("12-layer").
+    pub fn quoted(&self, figure_text: &str) -> bool {
+        let squash = |s: &str| s.to_lowercase().chars().filter(|c| c.is_alphanumeric()).collect::<String>();
+        let text = squash(figure_text);
+        !text.is_empty() && squash(&self.raw).contains(&text)
     }
 
     /// Whether the question asks for a figure at all.
@@ -174,6 +223,18 @@ impl<'m> Question<'m> {
     pub fn is_frame_word(term: &str, analyzer: &Analyzer) -> bool {
         FRAME_WORDS.iter().any(|w| analyzer.terms(w).iter().any(|t| t == term))
     }
+}
+
+/// The words of `raw` whose index form satisfies `keep`, as typed, in order.
+fn written(raw: &str, analyzer: &Analyzer, keep: impl Fn(&str) -> bool) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for token in analyzer.tokens(raw) {
+        let word = raw[token.range.clone()].to_string();
+        if keep(&token.term) && !out.contains(&word) {
+            out.push(word);
+        }
+    }
+    out
 }
 
 /// The question's form, from its opening words and its wording.
@@ -217,7 +278,7 @@ fn narrow_by_ask(kinds: &mut HashSet<FigureKind>, ask: Ask, found: &[&Measure]) 
     let by_form: &[FigureKind] = match ask {
         Ask::Time => &[Year],
         Ask::Share => &[Percent],
-        Ask::Change => &[Percent, Multiple, Money, Count],
+        Ask::Change => &[Percent, Multiple],
         Ask::Count => &[Count, Multiple],
         Ask::Amount | Ask::YesNo | Ask::Keywords => &[],
     };
@@ -248,6 +309,38 @@ fn narrow_by_ask(kinds: &mut HashSet<FigureKind>, ask: Ask, found: &[&Measure]) 
     if !narrowed.is_empty() {
         *kinds = narrowed;
     }
+}
+
+/// "2024" or "fy25": a period, not a topic word ("384" in "CloudMatrix 384" is one).
+fn is_year_term(term: &str) -> bool {
+    let digits = term.trim_start_matches("fy");
+    digits.chars().all(|c| c.is_ascii_digit()) && (digits.len() == 2 && term.starts_with("fy") || digits.len() == 4 && (digits.starts_with("19") || digits.starts_with("20")))
+}
+
+/// The quarter (1-4) or half (5 = H1, 6 = H2) a question names.
+fn part_of_year(lower: &str) -> Option<u8> {
+    static PART: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"\b(?:(q[1-4])|([1-4])q|(first|second|third|fourth)[ -]quarter|(h[12])|(first|second)[ -]half)\b").expect("static quarter pattern")
+    });
+    let caps = PART.captures(lower)?;
+    let text = caps.get(0)?.as_str();
+    let quarter = |w: &str| match w {
+        "first" | "1" => 1,
+        "second" | "2" => 2,
+        "third" | "3" => 3,
+        _ => 4,
+    };
+    Some(if let Some(q) = caps.get(1).or(caps.get(2)) {
+        quarter(q.as_str().trim_start_matches('q'))
+    } else if let Some(q) = caps.get(3) {
+        quarter(q.as_str())
+    } else if text.starts_with('h') {
+        if text.ends_with('1') { 5 } else { 6 }
+    } else if text.starts_with("first") {
+        5
+    } else {
+        6
+    })
 }
 
 /// Units named in the (lowercased) question.
