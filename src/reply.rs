@@ -91,6 +91,73 @@ pub struct Answer {
     pub notices: Vec<String>,
 }
 
+impl Answer {
+    /// The answer without its last citation that the headline does not
+    /// cite, for fitting a message: the figures of that citation and the
+    /// disagreements that lose a side go with it, and the remaining
+    /// citations are numbered again (in the headline too).
+    pub fn without_last_citation(&self) -> Answer {
+        let in_headline = |n: usize| self.headline.as_ref().is_some_and(|h| h.citations.contains(&n));
+        let Some(dropped) = self.citations.iter().rev().map(|c| c.n).find(|&n| !in_headline(n)) else {
+            return self.clone();
+        };
+        let renumber = |n: usize| if n > dropped { n - 1 } else { n };
+        let mut out = self.clone();
+        out.citations.retain(|c| c.n != dropped);
+        for c in &mut out.citations {
+            c.n = renumber(c.n);
+        }
+        let mut remap = Vec::with_capacity(self.figures.len());
+        out.figures.clear();
+        for cf in &self.figures {
+            if cf.citation == dropped {
+                remap.push(None);
+            } else {
+                remap.push(Some(out.figures.len()));
+                out.figures.push(CitedFigure { citation: renumber(cf.citation), ..cf.clone() });
+            }
+        }
+        let moved = |indexes: &[usize]| -> Vec<usize> { indexes.iter().filter_map(|&i| remap.get(i).copied().flatten()).collect() };
+        out.disagreements = self
+            .disagreements
+            .iter()
+            .filter_map(|d| {
+                let figures = moved(&d.figures);
+                (figures.len() == d.figures.len() && figures.len() >= 2).then(|| Disagreement { figures, ..d.clone() })
+            })
+            .collect();
+        if let Some(h) = &mut out.headline {
+            h.figures = moved(&h.figures);
+            h.citations = h.citations.iter().map(|&n| renumber(n)).collect();
+            h.text = renumber_marks(&h.text, dropped);
+        }
+        out
+    }
+}
+
+/// `[n]` marks above `dropped` in `text` moved down by one.
+fn renumber_marks(text: &str, dropped: usize) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(open) = rest.find('[') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        match after.find(']').map(|close| (close, after[..close].parse::<usize>())) {
+            Some((close, Ok(n))) => {
+                let n = if n > dropped { n - 1 } else { n };
+                out.push_str(&format!("[{n}]"));
+                rest = &after[close + 1..];
+            }
+            _ => {
+                out.push('[');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 /// Counts of what is indexed, for `sources`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SourcesSummary {
@@ -284,6 +351,19 @@ mod tests {
             snippet: Snippet { text: String::new(), highlights: Vec::new() },
             passage: String::new(),
         }
+    }
+
+    #[test]
+    fn dropping_a_citation_keeps_the_headline_and_renumbers_it() {
+        let mut answer = Answer { citations: (1..=3).map(citation).collect(), figures: vec![cited(1), cited(3)], ..Answer::default() };
+        answer.headline = Some(Headline { text: "X: 1% [3]".into(), figures: vec![1], citations: vec![3], status: HeadlineStatus::Answered });
+        let smaller = answer.without_last_citation();
+        let numbers: Vec<usize> = smaller.citations.iter().map(|c| c.n).collect();
+        assert_eq!(numbers, vec![1, 2], "[2] went, not [3] that the headline cites");
+        let headline = smaller.headline.expect("headline kept");
+        assert_eq!((headline.text.as_str(), headline.citations.clone(), headline.figures.clone()), ("X: 1% [2]", vec![2], vec![1]));
+        assert_eq!(smaller.figures[1].citation, 2);
+        assert_eq!(renumber_marks("a [1] b [4] [x] [", 2), "a [1] b [3] [x] [");
     }
 
     #[test]

@@ -98,10 +98,15 @@ pub fn text_messages(text: &str) -> Vec<Outgoing> {
         .collect()
 }
 
-/// The answer embed(s): snippets with bold highlights and `[n]` markers,
-/// then a line per citation, the figures and any disagreements.
+/// The answer embed(s): the headline in bold, snippets with bold highlights
+/// and `[n]` markers, then a line per citation, the figures and any
+/// disagreements.
 fn answer_messages(answer: &Answer) -> Vec<Outgoing> {
-    let mut text = notices(answer);
+    let mut text = String::new();
+    if let Some(headline) = &answer.headline {
+        let _ = write!(text, "**{}**\n\n", escape(&headline.text));
+    }
+    text.push_str(&notices(answer));
     if answer.citations.is_empty() {
         text.push_str("No matching reports.");
         text.push_str(&suggestions(answer));

@@ -81,6 +81,9 @@ fn answer_message(answer: &Answer, figures_first: bool) -> MatrixMessage {
     for notice in &answer.notices {
         let _ = write!(html, "<p><em>Note: {}</em></p>", safe(notice));
     }
+    if let Some(headline) = answer.headline.as_ref().filter(|_| !figures_first) {
+        let _ = write!(html, "<p><strong>{}</strong></p>", safe(&headline.text));
+    }
     if answer.citations.is_empty() {
         html.push_str("<p>No matching reports.</p>");
         if !answer.suggestions.is_empty() {
@@ -177,7 +180,7 @@ fn fit_answer(answer: &Answer, max_chars: usize, draw: impl Fn(&Answer) -> Matri
     let mut kept = answer.clone();
     let mut message = draw(&kept);
     while too_long(&message, max_chars) && kept.citations.len() > 1 {
-        kept = drop_last_citation(&kept);
+        kept = kept.without_last_citation();
         let cut = answer.citations.len() - kept.citations.len();
         let mut noted = kept.clone();
         noted.notices.push(format!(
@@ -193,33 +196,6 @@ fn fit_answer(answer: &Answer, max_chars: usize, draw: impl Fn(&Answer) -> Matri
 
 fn too_long(message: &MatrixMessage, max_chars: usize) -> bool {
     message.body.chars().count() > max_chars || message.html.chars().count() > max_chars
-}
-
-/// The answer without its last citation, the figures citing it, and the
-/// disagreements that referred to those figures.
-fn drop_last_citation(answer: &Answer) -> Answer {
-    let mut out = answer.clone();
-    let Some(last) = out.citations.pop() else { return out };
-    let mut remap = Vec::with_capacity(answer.figures.len());
-    out.figures.clear();
-    for cf in &answer.figures {
-        if cf.citation == last.n {
-            remap.push(None);
-        } else {
-            remap.push(Some(out.figures.len()));
-            out.figures.push(cf.clone());
-        }
-    }
-    out.disagreements = answer
-        .disagreements
-        .iter()
-        .filter_map(|d| {
-            let figures: Option<Vec<usize>> = d.figures.iter().map(|&i| remap.get(i).copied().flatten()).collect();
-            let figures = figures?;
-            (figures.len() >= 2).then(|| crate::reply::Disagreement { figures, ..d.clone() })
-        })
-        .collect();
-    out
 }
 
 /// Plain text cut at a line boundary to fit, with a note, drawn by `draw`.
