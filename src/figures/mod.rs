@@ -1,5 +1,5 @@
 //! Figure extraction: finds the quantities quoted in report text — percentages,
-//! money, counts, process nodes, memory sizes, bandwidth, compute and years —
+//! money, counts, process nodes, memory sizes, bandwidth, compute, power and years —
 //! and attaches to each one the period it refers to, whether it is a forecast,
 //! and the entity it is about.
 //!
@@ -46,6 +46,9 @@ pub enum FigureKind {
     Bandwidth,
     Compute,
     Year,
+    /// Electrical power. The value is always in watts and the unit "W", however
+    /// it is written: "559 kW" is 559,000 W, "1.2 gigawatts" 1.2e9 W.
+    Power,
 }
 
 /// One quantity found in text, normalised to base units.

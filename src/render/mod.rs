@@ -55,6 +55,7 @@ pub fn kind_label(kind: FigureKind) -> &'static str {
         FigureKind::Bandwidth => "bandwidth",
         FigureKind::Compute => "compute",
         FigureKind::Year => "year",
+        FigureKind::Power => "power",
     }
 }
 
