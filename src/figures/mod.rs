@@ -22,6 +22,7 @@
 mod context;
 mod gazetteer;
 mod money;
+mod multiple;
 mod nodes;
 mod number;
 mod units;
@@ -49,6 +50,10 @@ pub enum FigureKind {
     /// Electrical power. The value is always in watts and the unit "W", however
     /// it is written: "559 kW" is 559,000 W, "1.2 gigawatts" 1.2e9 W.
     Power,
+    /// A multiplier or fraction, unit "x", value the ratio: "five times" and
+    /// "5x" are 5, "doubled" 2, "half" 0.5, "a third" 1/3. The text is the
+    /// multiplier without hedges ("five times" in "about five times the power").
+    Multiple,
 }
 
 /// One quantity found in text, normalised to base units.
@@ -72,6 +77,27 @@ pub struct Figure {
     /// Canonical subject name from the gazetteer, e.g. "Huawei".
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subject: Option<String>,
+    /// For a share, a fraction or a change: what it is a share or change of,
+    /// a short noun phrase as the sentence words it ("50% of the HBM market"
+    /// -> "HBM market"; "HBM revenue will grow 66.9%" -> "HBM revenue").
+    /// None when the sentence does not say.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub of: Option<String>,
+    /// The figure states a change — growth or decline — rather than a level:
+    /// "up 73%", "grew 66.9%", "a 27% increase", "16% higher", "fell 45.4%",
+    /// "doubled". A level reached ("fell to about 55%", "rose to 30%") and a
+    /// previous level ("up from 19%") are not changes.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub change: bool,
+    /// The figure is the base a change or comparison is measured from: the
+    /// US$39.3 billion in "US$68.1 billion, up 73% from US$39.3 billion a year
+    /// earlier", the 20.5% in "compared with 20.5% in the previous quarter".
+    /// A baseline is an actual (never a forecast), and its `year` is its own
+    /// earlier period — the year before the main figure's for "a year
+    /// earlier" — or None when the sentence does not say; never the main
+    /// figure's year by default.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub baseline: bool,
     pub kind: FigureKind,
     /// The exact span of the figure in the text (e.g. "US$10.4bn", "45-50%").
     pub text: String,
@@ -89,6 +115,8 @@ struct Candidate {
     value: f64,
     low: Option<f64>,
     high: Option<f64>,
+    /// The span itself states a change ("doubled", "will triple").
+    change: bool,
 }
 
 impl Candidate {
@@ -101,7 +129,13 @@ impl Candidate {
             value,
             low: None,
             high: None,
+            change: false,
         }
+    }
+
+    /// The same candidate, marked as stating a change.
+    fn as_change(self) -> Self {
+        Candidate { change: true, ..self }
     }
 
     fn range(
@@ -120,6 +154,7 @@ impl Candidate {
             value: low,
             low: Some(low),
             high: Some(high),
+            change: false,
         }
     }
 }
@@ -135,8 +170,9 @@ pub fn extract(text: &str, gazetteer: &Gazetteer) -> Vec<Figure> {
 
 /// All figures of one (trimmed) sentence.
 fn extract_sentence(sentence: &str, gazetteer: &Gazetteer) -> Vec<Figure> {
-    // Every figure, year included, contains a digit.
-    if !sentence.bytes().any(|b| b.is_ascii_digit()) {
+    // Every figure but a multiple written in words ("doubled", "half of")
+    // contains a digit.
+    if !sentence.bytes().any(|b| b.is_ascii_digit()) && !multiple::may_occur(sentence) {
         return Vec::new();
     }
     let mut mentions = gazetteer.locate(sentence);
@@ -169,6 +205,7 @@ fn candidates(sentence: &str, mentions: &[gazetteer::Mention<'_>]) -> Vec<Candid
     let mut proposed = money::find(sentence);
     proposed.extend(units::find(sentence));
     proposed.extend(nodes::find(sentence));
+    proposed.extend(multiple::find(sentence));
     proposed.retain(|c| {
         !mentions
             .iter()
@@ -216,6 +253,9 @@ fn build(c: &Candidate, ctx: &context::Context<'_>, sentence: &str) -> Figure {
         year,
         forecast: ctx.forecast(c.start, c.end),
         subject: ctx.subject(c.start, c.end),
+        of: None,
+        change: c.change,
+        baseline: false,
         kind: c.kind,
         text: sentence[c.start..c.end].to_string(),
         sentence: sentence.to_string(),

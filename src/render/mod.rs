@@ -56,6 +56,7 @@ pub fn kind_label(kind: FigureKind) -> &'static str {
         FigureKind::Compute => "compute",
         FigureKind::Year => "year",
         FigureKind::Power => "power",
+        FigureKind::Multiple => "multiple",
     }
 }
 

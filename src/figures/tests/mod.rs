@@ -4,6 +4,7 @@
 
 mod context;
 mod money;
+mod multiple;
 mod percent;
 mod quantities;
 
