@@ -162,21 +162,32 @@ impl Candidate {
 /// Extract every figure in `text` (a passage, possibly several sentences), in
 /// order of appearance.
 pub fn extract(text: &str, gazetteer: &Gazetteer) -> Vec<Figure> {
-    crate::text::sentence_spans(text)
-        .into_iter()
-        .flat_map(|range| extract_sentence(&text[range], gazetteer))
-        .collect()
+    let mut figures = Vec::new();
+    // The noun of the last count, for "1.65 million of them" in the next sentence.
+    let mut antecedent = None;
+    for range in crate::text::sentence_spans(text) {
+        let (found, noun) = extract_sentence(&text[range], gazetteer, antecedent);
+        figures.extend(found);
+        antecedent = noun;
+    }
+    figures
 }
 
-/// All figures of one (trimmed) sentence.
-fn extract_sentence(sentence: &str, gazetteer: &Gazetteer) -> Vec<Figure> {
+/// All figures of one (trimmed) sentence, and the noun of its last count.
+/// `antecedent` is the noun of the previous sentence's last count.
+fn extract_sentence(
+    sentence: &str,
+    gazetteer: &Gazetteer,
+    antecedent: Option<&'static str>,
+) -> (Vec<Figure>, Option<&'static str>) {
     // Every figure but a multiple written in words ("doubled", "half of")
     // contains a digit.
     if !sentence.bytes().any(|b| b.is_ascii_digit()) && !multiple::may_occur(sentence) {
-        return Vec::new();
+        return (Vec::new(), None);
     }
     let mut mentions = gazetteer.locate(sentence);
-    let found = candidates(sentence, &mentions);
+    let found = candidates(sentence, &mentions, antecedent);
+    let noun = units::referring::last_noun(&found);
     // Currency words ("U.S. dollars", "US$") are not subjects.
     let money: Vec<&Candidate> = found
         .iter()
@@ -196,12 +207,17 @@ fn extract_sentence(sentence: &str, gazetteer: &Gazetteer) -> Vec<Figure> {
     let mut all = found;
     all.extend(years.iter().map(years::YearMention::candidate));
     all.sort_by_key(|c| c.start);
-    all.iter().map(|c| build(c, &ctx, sentence)).collect()
+    (all.iter().map(|c| build(c, &ctx, sentence)).collect(), noun)
 }
 
 /// The non-year figures of a sentence, overlaps resolved. A number inside a
 /// product name ("CloudMatrix 384 system", "Gaudi 3 chips") is no figure.
-fn candidates(sentence: &str, mentions: &[gazetteer::Mention<'_>]) -> Vec<Candidate> {
+/// `antecedent` is the noun a count's "of them" may refer to.
+fn candidates(
+    sentence: &str,
+    mentions: &[gazetteer::Mention<'_>],
+    antecedent: Option<&'static str>,
+) -> Vec<Candidate> {
     let mut proposed = money::find(sentence);
     proposed.extend(units::find(sentence));
     proposed.extend(nodes::find(sentence));
@@ -213,6 +229,7 @@ fn candidates(sentence: &str, mentions: &[gazetteer::Mention<'_>]) -> Vec<Candid
     });
     let kept = keep_longest(proposed, |c| (c.start, c.end));
     let mut all = coordinated(sentence, &kept);
+    all.extend(units::referring::find(sentence, &kept, antecedent));
     all.extend(kept);
     keep_longest(all, |c| (c.start, c.end))
 }

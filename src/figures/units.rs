@@ -17,6 +17,7 @@ use super::{Candidate, FigureKind::Percent};
 use families::{Family, FAMILIES};
 
 mod families;
+pub(super) mod referring;
 
 /// A product-name word: capitalised ("Nvidia", "H20") or digits then letters ("12-inch").
 const NAME_WORD: &str = r"(?-i:[A-Z][A-Za-z0-9+\-]*)|[0-9]+[A-Za-z\-][A-Za-z0-9\-]*";

@@ -269,3 +269,25 @@ fn ethernet_speeds_are_bandwidth() {
     assert_value(&only("two 400GbE links", Bandwidth), 400.0, "Gb/s", "400GbE");
     assert!(figures("a 200 Gb Ethernet port").iter().all(|f| f.kind != Memory));
 }
+
+#[test]
+fn counts_of_them_take_the_noun_they_refer_to() {
+    // The IDC report: the pronoun refers to the previous sentence's cards.
+    let found = figures("About 4 million AI accelerator cards were shipped in China in 2025. Chinese manufacturers together delivered about 1.65 million of them, giving domestic vendors a 41% share of the market.");
+    let counts: Vec<(&str, f64, &str)> =
+        found.iter().filter(|f| f.kind == Count).map(|f| (f.text.as_str(), f.value, f.unit.as_str())).collect();
+    assert_eq!(
+        counts,
+        vec![("4 million AI accelerator cards", 4e6, "cards"), ("1.65 million of them", 1.65e6, "cards")]
+    );
+    // In the same sentence, the nearest count before names the noun.
+    let f = figures("It shipped 2,000 servers, and 1,500 of them went abroad.");
+    assert_eq!((f[1].text.as_str(), f[1].unit.as_str()), ("1,500 of them", "servers"));
+    // With nothing to refer to, the unit is "units".
+    assert_value(&only("Buyers took 300 of them.", Count), 300.0, "units", "300 of them");
+    // A percentage of them is a percentage; a year is no count.
+    assert!(figures("About 4 million cards shipped. Roughly 80% of them went to clouds.").iter().all(|f| f.text != "80% of them"));
+    assert!(spans("In 2025 of them all, few shipped.").iter().all(|(k, _)| *k != Count));
+    // A demonstrative with a noun that is no count noun is no count.
+    assert!(spans("It hired 30 of these consultants.").is_empty());
+}
