@@ -11,10 +11,12 @@
 //! 3. `years` finds year mentions ("in 2026", "FY25", "Q3 2024"); those not
 //!    inside another figure become [`FigureKind::Year`] figures and all of them
 //!    serve as periods.
-//! 4. `context` splits the sentence into clauses and chooses each figure's
-//!    period, forecast flag (`context::forecast`, a documented cue heuristic)
-//!    and subject (`context::subject`, from [`Gazetteer`] mentions loaded from
-//!    `config/gazetteer.toml`).
+//! 4. `context` splits the sentence into clauses, works out which figures
+//!    state changes and which are baselines and what a share or change is of
+//!    (`context::change`, `context::relation`), and chooses each figure's
+//!    period (`context::period`), forecast flag (`context::forecast`, a
+//!    documented cue heuristic) and subject (`context::subject`, from
+//!    [`Gazetteer`] mentions loaded from `config/gazetteer.toml`).
 //!
 //! Apart from the shared sentence splitter in [`crate::text`], the module is
 //! self-contained.
@@ -204,10 +206,12 @@ fn extract_sentence(
         .filter(|y| !overlaps(y.start, y.end))
         .collect();
     let ctx = context::Context::new(sentence, &years, spans, mentions);
+    let relations = ctx.relate(&found);
     let mut all = found;
     all.extend(years.iter().map(years::YearMention::candidate));
     all.sort_by_key(|c| c.start);
-    (all.iter().map(|c| build(c, &ctx, sentence)).collect(), noun)
+    let figures = all.iter().map(|c| build(c, &ctx, &relations, sentence)).collect();
+    (figures, noun)
 }
 
 /// The non-year figures of a sentence, overlaps resolved. A number inside a
@@ -257,10 +261,12 @@ fn coordinated(sentence: &str, found: &[Candidate]) -> Vec<Candidate> {
 }
 
 /// Turn a candidate into a figure, filling in its context.
-fn build(c: &Candidate, ctx: &context::Context<'_>, sentence: &str) -> Figure {
+fn build(c: &Candidate, ctx: &context::Context<'_>, relations: &context::Relations, sentence: &str) -> Figure {
+    let none = context::Relation::none();
+    let relation = relations.get(c.start, c.end).unwrap_or(&none);
     let year = match c.kind {
         FigureKind::Year => Some(c.value as i32),
-        _ => ctx.period(c.start, c.end),
+        _ => ctx.period_of(c, relation, relations),
     };
     Figure {
         value: c.value,
@@ -268,11 +274,12 @@ fn build(c: &Candidate, ctx: &context::Context<'_>, sentence: &str) -> Figure {
         low: c.low,
         high: c.high,
         year,
-        forecast: ctx.forecast(c.start, c.end),
+        // A baseline is what was, not what will be.
+        forecast: !relation.baseline && ctx.forecast(c.start, c.end),
         subject: ctx.subject(c.start, c.end),
-        of: None,
-        change: c.change,
-        baseline: false,
+        of: relation.of.clone(),
+        change: relation.change,
+        baseline: relation.baseline,
         kind: c.kind,
         text: sentence[c.start..c.end].to_string(),
         sentence: sentence.to_string(),

@@ -130,7 +130,7 @@ pub(super) fn word_before(text: &str, pos: usize) -> String {
 /// Words that soften or bound a figure and may stand between it and the word
 /// that explains it ("up 73%" and "up about 73%", "close to four times").
 #[rustfmt::skip]
-const HEDGES: &[&str] = &[
+pub(super) const HEDGES: &[&str] = &[
     "about", "around", "roughly", "nearly", "almost", "approximately", "some", "over", "under",
     "below", "above", "just", "only", "more than", "less than", "fewer than", "close to",
     "up to", "at least", "at most", "as much as", "as many as", "as little as", "as high as",

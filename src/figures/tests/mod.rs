@@ -7,6 +7,7 @@ mod money;
 mod multiple;
 mod percent;
 mod quantities;
+mod relations;
 
 use std::sync::LazyLock;
 
