@@ -1,18 +1,19 @@
-//! What a figure's sentence says about it: the period it refers to, whether it
-//! is a forecast (`forecast`), and its subject (`subject`).
+//! What a figure's sentence says about it: the period it refers to
+//! (`period`), whether it is a forecast (`forecast`), its subject
+//! (`subject`), whether it states a change or is a baseline (`change`), and
+//! what it is a share or change of (`relation`, `phrase`).
 //!
 //! The sentence is cut into clauses at ";" and at conjunctions ("and", "but",
 //! "while", ", up from", "compared with", ...) that lie outside figures.
-//!
-//! Period: the year mention with the lowest score, where the score is the
-//! distance in bytes, plus 60 if the year is in another clause, plus 40 if
-//! another figure lies between the two, plus 10 if a comma does, plus 1 if
-//! the year comes first (ties go to "5% in 2024"), minus 8 if a period word
-//! ("in", "by", "for", ...) introduces the year, and plus 100 if it is a
-//! comparison baseline ("up 27% from 2023", "since 2020").
 
+mod change;
 mod forecast;
+mod period;
+mod phrase;
+mod relation;
 mod subject;
+
+pub(super) use relation::{Relation, Relations};
 
 use std::sync::LazyLock;
 
@@ -103,47 +104,6 @@ impl<'a> Context<'a> {
 
     fn clause_count(&self) -> usize {
         self.separators.len() + 1
-    }
-
-    /// The year a figure spanning `start..end` refers to, if any year is mentioned.
-    pub(super) fn period(&self, start: usize, end: usize) -> Option<i32> {
-        self.years
-            .iter()
-            .min_by_key(|y| self.year_score(y, start, end))
-            .map(|y| y.year)
-    }
-
-    fn year_score(&self, y: &YearMention, start: usize, end: usize) -> i64 {
-        let before = y.end <= start;
-        let between = if before {
-            (y.end, start)
-        } else {
-            (end, y.start.max(end))
-        };
-        let mut score = (between.1 - between.0) as i64;
-        if self.clause_of(y.start) != self.clause_of(start) {
-            score += 60;
-        }
-        if self
-            .figures
-            .iter()
-            .any(|&(s, e)| s >= between.0 && e <= between.1)
-        {
-            score += 40;
-        }
-        if self.text[between.0..between.1].contains(',') {
-            score += 10;
-        }
-        if before {
-            score += 1;
-        }
-        if y.introduced {
-            score -= 8;
-        }
-        if y.baseline {
-            score += 100;
-        }
-        score
     }
 }
 

@@ -1,5 +1,5 @@
 //! Figure extraction: finds the quantities quoted in report text — percentages,
-//! money, counts, process nodes, memory sizes, bandwidth, compute and years —
+//! money, counts, process nodes, memory sizes, bandwidth, compute, power and years —
 //! and attaches to each one the period it refers to, whether it is a forecast,
 //! and the entity it is about.
 //!
@@ -11,10 +11,12 @@
 //! 3. `years` finds year mentions ("in 2026", "FY25", "Q3 2024"); those not
 //!    inside another figure become [`FigureKind::Year`] figures and all of them
 //!    serve as periods.
-//! 4. `context` splits the sentence into clauses and chooses each figure's
-//!    period, forecast flag (`context::forecast`, a documented cue heuristic)
-//!    and subject (`context::subject`, from [`Gazetteer`] mentions loaded from
-//!    `config/gazetteer.toml`).
+//! 4. `context` splits the sentence into clauses, works out which figures
+//!    state changes and which are baselines and what a share or change is of
+//!    (`context::change`, `context::relation`), and chooses each figure's
+//!    period (`context::period`), forecast flag (`context::forecast`, a
+//!    documented cue heuristic) and subject (`context::subject`, from
+//!    [`Gazetteer`] mentions loaded from `config/gazetteer.toml`).
 //!
 //! Apart from the shared sentence splitter in [`crate::text`], the module is
 //! self-contained.
@@ -22,6 +24,7 @@
 mod context;
 mod gazetteer;
 mod money;
+mod multiple;
 mod nodes;
 mod number;
 mod units;
@@ -50,6 +53,13 @@ pub enum FigureKind {
     /// A multiplier or fraction ("five times", "doubled", "a third"), as a ratio.
     Multiple,
     Year,
+    /// Electrical power. The value is always in watts and the unit "W", however
+    /// it is written: "559 kW" is 559,000 W, "1.2 gigawatts" 1.2e9 W.
+    Power,
+    /// A multiplier or fraction, unit "x", value the ratio: "five times" and
+    /// "5x" are 5, "doubled" 2, "half" 0.5, "a third" 1/3. The text is the
+    /// multiplier without hedges ("five times" in "about five times the power").
+    Multiple,
 }
 
 /// One quantity found in text, normalised to base units.
@@ -73,6 +83,27 @@ pub struct Figure {
     /// Canonical subject name from the gazetteer, e.g. "Huawei".
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subject: Option<String>,
+    /// For a share, a fraction or a change: what it is a share or change of,
+    /// a short noun phrase as the sentence words it ("50% of the HBM market"
+    /// -> "HBM market"; "HBM revenue will grow 66.9%" -> "HBM revenue").
+    /// None when the sentence does not say.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub of: Option<String>,
+    /// The figure states a change — growth or decline — rather than a level:
+    /// "up 73%", "grew 66.9%", "a 27% increase", "16% higher", "fell 45.4%",
+    /// "doubled". A level reached ("fell to about 55%", "rose to 30%") and a
+    /// previous level ("up from 19%") are not changes.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub change: bool,
+    /// The figure is the base a change or comparison is measured from: the
+    /// US$39.3 billion in "US$68.1 billion, up 73% from US$39.3 billion a year
+    /// earlier", the 20.5% in "compared with 20.5% in the previous quarter".
+    /// A baseline is an actual (never a forecast), and its `year` is its own
+    /// earlier period — the year before the main figure's for "a year
+    /// earlier" — or None when the sentence does not say; never the main
+    /// figure's year by default.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub baseline: bool,
     pub kind: FigureKind,
     /// The exact span of the figure in the text (e.g. "US$10.4bn", "45-50%").
     pub text: String,
@@ -90,6 +121,8 @@ struct Candidate {
     value: f64,
     low: Option<f64>,
     high: Option<f64>,
+    /// The span itself states a change ("doubled", "will triple").
+    change: bool,
 }
 
 impl Candidate {
@@ -102,7 +135,13 @@ impl Candidate {
             value,
             low: None,
             high: None,
+            change: false,
         }
+    }
+
+    /// The same candidate, marked as stating a change.
+    fn as_change(self) -> Self {
+        Candidate { change: true, ..self }
     }
 
     fn range(
@@ -121,6 +160,7 @@ impl Candidate {
             value: low,
             low: Some(low),
             high: Some(high),
+            change: false,
         }
     }
 }
@@ -128,20 +168,32 @@ impl Candidate {
 /// Extract every figure in `text` (a passage, possibly several sentences), in
 /// order of appearance.
 pub fn extract(text: &str, gazetteer: &Gazetteer) -> Vec<Figure> {
-    crate::text::sentence_spans(text)
-        .into_iter()
-        .flat_map(|range| extract_sentence(&text[range], gazetteer))
-        .collect()
+    let mut figures = Vec::new();
+    // The noun of the last count, for "1.65 million of them" in the next sentence.
+    let mut antecedent = None;
+    for range in crate::text::sentence_spans(text) {
+        let (found, noun) = extract_sentence(&text[range], gazetteer, antecedent);
+        figures.extend(found);
+        antecedent = noun;
+    }
+    figures
 }
 
-/// All figures of one (trimmed) sentence.
-fn extract_sentence(sentence: &str, gazetteer: &Gazetteer) -> Vec<Figure> {
-    // Every figure, year included, contains a digit.
-    if !sentence.bytes().any(|b| b.is_ascii_digit()) {
-        return Vec::new();
+/// All figures of one (trimmed) sentence, and the noun of its last count.
+/// `antecedent` is the noun of the previous sentence's last count.
+fn extract_sentence(
+    sentence: &str,
+    gazetteer: &Gazetteer,
+    antecedent: Option<&'static str>,
+) -> (Vec<Figure>, Option<&'static str>) {
+    // Every figure but a multiple written in words ("doubled", "half of")
+    // contains a digit.
+    if !sentence.bytes().any(|b| b.is_ascii_digit()) && !multiple::may_occur(sentence) {
+        return (Vec::new(), None);
     }
     let mut mentions = gazetteer.locate(sentence);
-    let found = candidates(sentence, &mentions);
+    let found = candidates(sentence, &mentions, antecedent);
+    let noun = units::referring::last_noun(&found);
     // Currency words ("U.S. dollars", "US$") are not subjects.
     let money: Vec<&Candidate> = found
         .iter()
@@ -158,18 +210,26 @@ fn extract_sentence(sentence: &str, gazetteer: &Gazetteer) -> Vec<Figure> {
         .filter(|y| !overlaps(y.start, y.end))
         .collect();
     let ctx = context::Context::new(sentence, &years, spans, mentions);
+    let relations = ctx.relate(&found);
     let mut all = found;
     all.extend(years.iter().map(years::YearMention::candidate));
     all.sort_by_key(|c| c.start);
-    all.iter().map(|c| build(c, &ctx, sentence)).collect()
+    let figures = all.iter().map(|c| build(c, &ctx, &relations, sentence)).collect();
+    (figures, noun)
 }
 
 /// The non-year figures of a sentence, overlaps resolved. A number inside a
 /// product name ("CloudMatrix 384 system", "Gaudi 3 chips") is no figure.
-fn candidates(sentence: &str, mentions: &[gazetteer::Mention<'_>]) -> Vec<Candidate> {
+/// `antecedent` is the noun a count's "of them" may refer to.
+fn candidates(
+    sentence: &str,
+    mentions: &[gazetteer::Mention<'_>],
+    antecedent: Option<&'static str>,
+) -> Vec<Candidate> {
     let mut proposed = money::find(sentence);
     proposed.extend(units::find(sentence));
     proposed.extend(nodes::find(sentence));
+    proposed.extend(multiple::find(sentence));
     proposed.retain(|c| {
         !mentions
             .iter()
@@ -177,6 +237,7 @@ fn candidates(sentence: &str, mentions: &[gazetteer::Mention<'_>]) -> Vec<Candid
     });
     let kept = keep_longest(proposed, |c| (c.start, c.end));
     let mut all = coordinated(sentence, &kept);
+    all.extend(units::referring::find(sentence, &kept, antecedent));
     all.extend(kept);
     keep_longest(all, |c| (c.start, c.end))
 }
@@ -204,10 +265,12 @@ fn coordinated(sentence: &str, found: &[Candidate]) -> Vec<Candidate> {
 }
 
 /// Turn a candidate into a figure, filling in its context.
-fn build(c: &Candidate, ctx: &context::Context<'_>, sentence: &str) -> Figure {
+fn build(c: &Candidate, ctx: &context::Context<'_>, relations: &context::Relations, sentence: &str) -> Figure {
+    let none = context::Relation::none();
+    let relation = relations.get(c.start, c.end).unwrap_or(&none);
     let year = match c.kind {
         FigureKind::Year => Some(c.value as i32),
-        _ => ctx.period(c.start, c.end),
+        _ => ctx.period_of(c, relation, relations),
     };
     Figure {
         value: c.value,
@@ -215,8 +278,12 @@ fn build(c: &Candidate, ctx: &context::Context<'_>, sentence: &str) -> Figure {
         low: c.low,
         high: c.high,
         year,
-        forecast: ctx.forecast(c.start, c.end),
+        // A baseline is what was, not what will be.
+        forecast: !relation.baseline && ctx.forecast(c.start, c.end),
         subject: ctx.subject(c.start, c.end),
+        of: relation.of.clone(),
+        change: relation.change,
+        baseline: relation.baseline,
         kind: c.kind,
         text: sentence[c.start..c.end].to_string(),
         sentence: sentence.to_string(),

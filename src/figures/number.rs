@@ -127,6 +127,48 @@ pub(super) fn word_before(text: &str, pos: usize) -> String {
     word.into_iter().collect::<String>().to_lowercase()
 }
 
+/// Words that soften or bound a figure and may stand between it and the word
+/// that explains it ("up 73%" and "up about 73%", "close to four times").
+#[rustfmt::skip]
+pub(super) const HEDGES: &[&str] = &[
+    "about", "around", "roughly", "nearly", "almost", "approximately", "some", "over", "under",
+    "below", "above", "just", "only", "more than", "less than", "fewer than", "close to",
+    "up to", "at least", "at most", "as much as", "as many as", "as little as", "as high as",
+    "as low as", "well over", "well below", "fully", "barely", "an estimated", "estimated",
+    "even", "still", "a record", "a further", "another", "an additional", "a", "an",
+];
+
+/// The position before the hedges that end `text[..pos]` ("rose about " ->
+/// just after "rose"), and whether there were any.
+pub(super) fn skip_hedges(text: &str, pos: usize) -> (usize, bool) {
+    let mut end = text[..pos].trim_end().len();
+    let mut skipped = false;
+    'outer: loop {
+        let head = &text[..end];
+        for hedge in HEDGES {
+            let Some(start) = head.len().checked_sub(hedge.len()) else { continue };
+            let Some(tail) = head.get(start..) else { continue };
+            let clean_start = !head[..start].ends_with(|c: char| c.is_alphanumeric() || c == '\'' || c == '-');
+            if tail.eq_ignore_ascii_case(hedge) && clean_start {
+                end = head[..start].trim_end().len();
+                skipped = true;
+                continue 'outer;
+            }
+        }
+        return (end, skipped);
+    }
+}
+
+/// The lowercased word starting at `pos` after spaces ("" at a punctuation mark).
+pub(super) fn word_after(text: &str, pos: usize) -> String {
+    text[pos..]
+        .trim_start()
+        .chars()
+        .take_while(|c| c.is_alphabetic())
+        .collect::<String>()
+        .to_lowercase()
+}
+
 /// Byte index just after the character at `i` (or `i + 1` at the end).
 pub(super) fn next_char(text: &str, i: usize) -> usize {
     i + text[i..].chars().next().map_or(1, char::len_utf8)
@@ -212,6 +254,18 @@ mod tests {
         assert_eq!(word_before("2025", 0), "");
         assert!(separator_ok("between 8 and 10", 8, "and"));
         assert!(!separator_ok("rose from 5% to 9%", 10, " to "));
+    }
+
+    #[test]
+    fn hedges_are_skipped() {
+        let text = "revenue rose more than about 40%";
+        let (end, skipped) = skip_hedges(text, 29);
+        assert_eq!((&text[..end], skipped), ("revenue rose", true));
+        assert_eq!(skip_hedges("it won 3", 7), (6, false));
+        // "about" must be a whole word: "layabout" is not a hedge.
+        assert_eq!(skip_hedges("a layabout 3", 11), (10, false));
+        assert_eq!(word_after("x  of the", 1), "of");
+        assert_eq!(word_after("x, of", 1), "");
     }
 
     #[test]

@@ -1,7 +1,9 @@
 //! Number-plus-unit figures: percentages, process nodes in nanometres, memory
-//! sizes, bandwidth, compute throughput, stack heights and counts of things
-//! (wafers per month, units, GPUs, chips, ...). Each unit family is one row
-//! of [`FAMILIES`]; every row gets a single-value and a range pattern.
+//! sizes, bandwidth, compute throughput, power, stack heights and counts of
+//! things (wafers per month, units, GPUs, chips, ...). Each unit family is one
+//! row of the table in `families`; every row gets a single-value and a range
+//! pattern. Counts whose noun is a pronoun ("1.65 million of them") are in
+//! `referring`.
 
 use std::sync::LazyLock;
 
@@ -11,124 +13,11 @@ use super::number::{
     range_values, scale_exponent, scaled_value, scan, separator_ok, starts_cleanly, word_before,
     year_like, NUM, PERIOD_WORDS, RANGE_SEP, SCALE,
 };
-use super::{Candidate, FigureKind};
-use FigureKind::{Bandwidth, Compute, Count, Memory, Node, Percent};
+use super::{Candidate, FigureKind::Percent};
+use families::{Family, FAMILIES};
 
-/// One unit family: how the unit is written and what it normalises to.
-struct Family {
-    kind: FigureKind,
-    unit: &'static str,
-    /// Regex alternatives for the unit as written (the whole pattern is
-    /// case-insensitive; case-sensitive parts use `(?-i:...)`).
-    pattern: &'static str,
-    /// Counts: allows scale words ("1 million units") and product names
-    /// between number and unit ("384 Ascend 910C chips").
-    count: bool,
-    /// Unit glued to the number or joined by a hyphen only ("12-high").
-    tight: bool,
-    /// Extra power of ten implied by the unit ("kwpm" = thousand wafers/month).
-    exp: u32,
-}
-
-const fn plain(kind: FigureKind, unit: &'static str, pattern: &'static str) -> Family {
-    Family {
-        kind,
-        unit,
-        pattern,
-        count: false,
-        tight: false,
-        exp: 0,
-    }
-}
-
-const fn count(unit: &'static str, pattern: &'static str) -> Family {
-    Family {
-        kind: FigureKind::Count,
-        unit,
-        pattern,
-        count: true,
-        tight: false,
-        exp: 0,
-    }
-}
-
-/// A bandwidth unit: an amount unit followed by "/s", "ps" or "per second".
-macro_rules! per_second {
-    ($amount:literal) => {
-        concat!($amount, r"(?:/s(?:ec)?\b|ps\b|\s+(?:per|a)\s+second\b)")
-    };
-}
-
-const FAMILIES: &[Family] = &[
-    plain(Percent, "%", r"%|％|percent\b|per\s?cent\b|pct\b"),
-    plain(Percent, "pp", r"percentage[\s-]points?\b|pp\b"),
-    plain(Node, "nm", r"nm\b|nanomet(?:er|re)s?\b"),
-    plain(Memory, "GB", r"(?-i:GB|GiB)\b|gigabytes?\b"),
-    plain(Memory, "TB", r"(?-i:TB|TiB)\b|terabytes?\b"),
-    plain(Memory, "MB", r"(?-i:MB|MiB)\b|megabytes?\b"),
-    plain(Memory, "PB", r"(?-i:PB|PiB)\b|petabytes?\b"),
-    plain(Memory, "Gb", r"(?-i:Gb|Gbit)\b|gigabits?\b"),
-    plain(Memory, "Tb", r"(?-i:Tb|Tbit)\b|terabits?\b"),
-    plain(Bandwidth, "TB/s", per_second!(r"(?:(?-i:TB)|terabytes?)")),
-    plain(Bandwidth, "GB/s", per_second!(r"(?:(?-i:GB)|gigabytes?)")),
-    plain(Bandwidth, "MB/s", per_second!(r"(?:(?-i:MB)|megabytes?)")),
-    plain(
-        Bandwidth,
-        "Tb/s",
-        per_second!(r"(?:(?-i:Tb|Tbit)|terabits?)"),
-    ),
-    plain(
-        Bandwidth,
-        "Gb/s",
-        per_second!(r"(?:(?-i:Gb|Gbit)|gigabits?)"),
-    ),
-    plain(Compute, "GFLOPS", r"gflops?\b|giga-?flops?\b"),
-    plain(Compute, "TFLOPS", r"tflops?\b|tera-?flops?\b"),
-    plain(Compute, "PFLOPS", r"pflops?\b|peta-?flops?\b"),
-    plain(Compute, "EFLOPS", r"eflops?\b|exa-?flops?\b"),
-    plain(Compute, "TOPS", r"(?-i:TOPS)\b|tera-?ops\b"),
-    Family {
-        tight: true,
-        ..plain(Count, "layers", r"high\b|hi\b")
-    },
-    plain(Count, "layers", r"layers?\b"),
-    count(
-        "wafers/month",
-        r"(?:wafers?|wafer\s+starts)\s*(?:per|a|/|each)\s*month\b|wafers?\s+monthly\b|wpm\b|wspm\b",
-    ),
-    Family {
-        exp: 3,
-        ..count("wafers/month", r"kwpm\b|kwspm\b")
-    },
-    count("units", r"units?\b"),
-    count("GPUs", r"GPUs?\b"),
-    count("CPUs", r"CPUs?\b"),
-    count("NPUs", r"NPUs?\b"),
-    count("TPUs", r"TPUs?\b"),
-    count("chips", r"chips?\b"),
-    count("accelerators", r"accelerators?\b"),
-    count("servers", r"servers?\b"),
-    count("wafers", r"wafers?\b"),
-    count("racks", r"racks?\b"),
-    count("dies", r"dies\b"),
-    count("processors", r"processors?\b"),
-    count("cards", r"cards?\b"),
-    count("modules", r"modules?\b"),
-    count("stacks", r"stacks?\b"),
-    count("machines", r"machines?\b"),
-    count("tools", r"tools?\b"),
-    count("systems", r"systems?\b"),
-    count("fabs", r"fabs?\b"),
-    count("transistors", r"transistors?\b"),
-    count("cores", r"cores?\b"),
-    count("devices", r"devices?\b"),
-    count("parameters", r"parameters?\b"),
-    count("employees", r"employees?\b"),
-    count("people", r"people\b|workers?\b|staff\b"),
-    count("engineers", r"engineers?\b"),
-    count("entities", r"entities\b|entity\b"),
-    count("companies", r"companies\b"),
-];
+mod families;
+pub(super) mod referring;
 
 /// A product-name word: capitalised ("Nvidia", "H20") or digits then letters ("12-inch").
 const NAME_WORD: &str = r"(?-i:[A-Z][A-Za-z0-9+\-]*)|[0-9]+[A-Za-z\-][A-Za-z0-9\-]*";
@@ -151,7 +40,8 @@ fn models_pattern() -> String {
 /// Unit words that must not pass for product names ("36 GB stacks" is memory).
 #[rustfmt::skip]
 const NOT_MODELS: &[&str] = &[
-    "GB", "TB", "MB", "PB", "Gb", "Tb", "GiB", "TiB", "nm", "K", "M", "B", "T",
+    "GB", "TB", "MB", "PB", "Gb", "Tb", "GiB", "TiB", "nm", "K", "M", "B", "T", "W", "kW", "MW",
+    "GW",
 ];
 
 /// A compiled family: single-value pattern and, except for tight units, a range pattern.
@@ -191,10 +81,10 @@ fn joiner(f: &Family) -> &'static str {
 }
 
 /// What joins the number to the unit: the joiner, or for counts also
-/// product names.
+/// product names and a demonstrative ("384 of these accelerators").
 fn link(f: &Family) -> String {
     if f.count {
-        format!("(?:{}|{})", models_pattern(), joiner(f))
+        format!(r"(?:\s+of\s+(?:these|those)\s+|{}|{})", models_pattern(), joiner(f))
     } else {
         joiner(f).to_string()
     }

@@ -4,8 +4,10 @@
 
 mod context;
 mod money;
+mod multiple;
 mod percent;
 mod quantities;
+mod relations;
 
 use std::sync::LazyLock;
 

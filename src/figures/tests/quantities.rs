@@ -227,3 +227,67 @@ fn entity_list_additions_are_counts() {
     assert_eq!(figures.len(), 1);
     assert_eq!((figures[0].value, figures[0].unit.as_str()), (140.0, "entities"));
 }
+
+#[test]
+fn power_is_normalised_to_watts() {
+    use FigureKind::Power;
+    let f = only("The CloudMatrix 384 is estimated to need about 559 kW of power.", Power);
+    assert_value(&f, 559_000.0, "W", "559 kW");
+    assert_value(&only("the 145 kW drawn by a GB200 NVL72", Power), 145_000.0, "W", "145 kW");
+    assert_value(&only("a rack can draw about 145kW", Power), 145_000.0, "W", "145kW");
+    assert_value(&only("a campus of 1.2 gigawatts", Power), 1.2e9, "W", "1.2 gigawatts");
+    assert_value(&only("rated at a 600W TDP", Power), 600.0, "W", "600W");
+    assert_value(&only("a 5 MW site", Power), 5e6, "W", "5 MW");
+    let f = only("sites of 100-150 MW each", Power);
+    assert_value(&f, 100e6, "W", "100-150 MW");
+    assert_eq!((f.low, f.high), (Some(100e6), Some(150e6)));
+    // Energy is not power.
+    assert!(figures("It used 300 kWh and 2 MWh.").iter().all(|f| f.kind != Power));
+    // A power figure is no count of racks.
+    assert_eq!(spans("100 kW racks"), vec![(Power, "100 kW".to_string())]);
+}
+
+#[test]
+fn more_count_nouns() {
+    assert_value(&only("It combines 13 chiplets.", Count), 13.0, "chiplets", "13 chiplets");
+    assert_value(&only("It links 72 superchips.", Count), 72.0, "superchips", "72 superchips");
+    assert_value(&only("a cluster of 16 compute nodes", Count), 16.0, "nodes", "16 compute nodes");
+    assert_value(&only("Sixteen boards form 4 racks.", Count), 4.0, "racks", "4 racks");
+    assert_value(&only("It has 24 ports.", Count), 24.0, "ports", "24 ports");
+    assert_value(&only("It builds 3 new fabs.", Count), 3.0, "fabs", "3 new fabs");
+    assert_value(&only("Three data centres became 12 data centers.", Count), 12.0, "data centres", "12 data centers");
+    let f = only("CloudMatrix 384 combines 384 of these accelerators.", Count);
+    assert_value(&f, 384.0, "accelerators", "384 of these accelerators");
+    // Singular nouns still need a hyphen or the number one.
+    assert!(figures("the 2025 switch").iter().all(|f| f.kind != Count));
+}
+
+#[test]
+fn ethernet_speeds_are_bandwidth() {
+    let f = only("It integrates 24 ports of 200 Gb Ethernet.", Bandwidth);
+    assert_value(&f, 200.0, "Gb/s", "200 Gb Ethernet");
+    assert_value(&only("two 400GbE links", Bandwidth), 400.0, "Gb/s", "400GbE");
+    assert!(figures("a 200 Gb Ethernet port").iter().all(|f| f.kind != Memory));
+}
+
+#[test]
+fn counts_of_them_take_the_noun_they_refer_to() {
+    // The IDC report: the pronoun refers to the previous sentence's cards.
+    let found = figures("About 4 million AI accelerator cards were shipped in China in 2025. Chinese manufacturers together delivered about 1.65 million of them, giving domestic vendors a 41% share of the market.");
+    let counts: Vec<(&str, f64, &str)> =
+        found.iter().filter(|f| f.kind == Count).map(|f| (f.text.as_str(), f.value, f.unit.as_str())).collect();
+    assert_eq!(
+        counts,
+        vec![("4 million AI accelerator cards", 4e6, "cards"), ("1.65 million of them", 1.65e6, "cards")]
+    );
+    // In the same sentence, the nearest count before names the noun.
+    let f = figures("It shipped 2,000 servers, and 1,500 of them went abroad.");
+    assert_eq!((f[1].text.as_str(), f[1].unit.as_str()), ("1,500 of them", "servers"));
+    // With nothing to refer to, the unit is "units".
+    assert_value(&only("Buyers took 300 of them.", Count), 300.0, "units", "300 of them");
+    // A percentage of them is a percentage; a year is no count.
+    assert!(figures("About 4 million cards shipped. Roughly 80% of them went to clouds.").iter().all(|f| f.text != "80% of them"));
+    assert!(spans("In 2025 of them all, few shipped.").iter().all(|(k, _)| *k != Count));
+    // A demonstrative with a noun that is no count noun is no count.
+    assert!(spans("It hired 30 of these consultants.").is_empty());
+}
