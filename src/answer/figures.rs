@@ -1,6 +1,6 @@
 //! A figure's metric word when no measure lexicon is at hand (digests): the
 //! nearest of a fixed list of metric words that fits the figure's kind, or
-//! "growth" for a percentage stated as a change.
+//! "growth" for a figure stated as a change.
 
 use crate::figures::{Figure, FigureKind};
 
@@ -30,11 +30,11 @@ const METRICS: [(&str, &[FigureKind]); 20] = [
 
 /// The metric word nearest to the figure in its sentence, if any fits its kind.
 pub fn metric_of(figure: &Figure) -> Option<String> {
-    let sentence = figure.sentence.to_lowercase();
-    let at = sentence.find(&figure.text.to_lowercase()).unwrap_or(0);
-    if is_change(figure, &sentence, at) {
+    if figure.change {
         return Some("growth".to_string());
     }
+    let sentence = figure.sentence.to_lowercase();
+    let at = sentence.find(&figure.text.to_lowercase()).unwrap_or(0);
     METRICS
         .iter()
         .filter(|(_, kinds)| kinds.contains(&figure.kind))
@@ -48,25 +48,6 @@ pub fn metric_of(figure: &Figure) -> Option<String> {
             ("market", FigureKind::Percent) => "share".to_string(),
             _ => word.to_string(),
         })
-}
-
-/// Words right around a percentage that make it a change rather than a level
-/// ("up 94%", "16% higher", "grew 25%").
-const CHANGE_CUES: [&str; 16] = [
-    "up", "down", "higher", "lower", "increase", "increased", "growth", "grew", "rose", "jump",
-    "jumped", "fell", "decline", "year on year", "year-on-year", "sequential",
-];
-
-fn is_change(figure: &Figure, sentence: &str, at: usize) -> bool {
-    if figure.kind != FigureKind::Percent {
-        return false;
-    }
-    let from = sentence[..at].char_indices().rev().nth(24).map_or(0, |(i, _)| i);
-    let end = (at + figure.text.len()).min(sentence.len());
-    let to = sentence[end..].char_indices().nth(30).map_or(sentence.len(), |(i, _)| end + i);
-    let window = &sentence[from..to];
-    let words: Vec<&str> = window.split(|c: char| !c.is_alphanumeric() && c != '-').collect();
-    CHANGE_CUES.iter().any(|cue| if cue.contains(' ') { window.contains(cue) } else { words.contains(cue) })
 }
 
 #[cfg(test)]
@@ -92,8 +73,10 @@ mod tests {
     }
 
     #[test]
-    fn percent_changes_are_growth() {
-        let f = fig("94%", 94.0, "Revenue was US$35.1 billion, up 94% from a year earlier.", "NVIDIA", 2025);
+    fn changes_are_growth() {
+        let mut f = fig("94%", 94.0, "Revenue was US$35.1 billion, up 94% from a year earlier.", "NVIDIA", 2025);
+        assert_eq!(metric_of(&f).as_deref(), Some("revenue"), "a level unless extraction says it is a change");
+        f.change = true;
         assert_eq!(metric_of(&f).as_deref(), Some("growth"));
     }
 

@@ -164,9 +164,12 @@ impl<'m> Judge<'_, 'm> {
         let names_measure = self.names_asked_measure(&sequence);
         let window = window_of(figure, &tokens);
         let mut near_measures: Vec<&str> =
-            self.measures.in_window(&sequence, window.clone(), figure.kind).into_iter().map(|m| m.name.as_str()).collect();
-        if figure.kind == FigureKind::Percent && share_of(figure) {
+            self.measures.in_window(&sequence, window.clone(), window_text(figure, &tokens, &window), self.analyzer, figure.kind).into_iter().map(|m| m.name.as_str()).collect();
+        if figure.kind == FigureKind::Percent && !figure.change && (figure.of.is_some() || share_of(figure)) {
             near_measures.push("share");
+        }
+        if figure.change {
+            near_measures.push("growth");
         }
         let kind_ok = if figure.kind == FigureKind::Year {
             q.ask == Ask::Time
@@ -196,7 +199,8 @@ impl<'m> Judge<'_, 'm> {
             window.clone()
         };
         let close: HashSet<&str> = sequence[local.clone()].iter().map(String::as_str).collect();
-        let period_ok = period_ok && q.part.is_none_or(|part| part_bonus(part, &figure.sentence) >= 0.0);
+        // A quarter or half asked for must be named with the figure.
+        let period_ok = period_ok && q.part.is_none_or(|part| part_bonus(part, &figure.sentence) > 0.0);
         let topic_words = q.topic_terms.iter().filter(|t| close.contains(t.as_str())).count();
         // Nearer topic words count more: in "data center revenue of US$51.2
         // billion and gaming revenue of US$4.3 billion", "gaming" dates the second.
@@ -232,12 +236,16 @@ impl<'m> Judge<'_, 'm> {
             }
         }
         let asks_change = q.ask == Ask::Change || q.measures.iter().any(|m| m.name == "growth");
-        let is_change = measure.is_some_and(|m| m.name == "growth") || super::metric_of(figure).as_deref() == Some("growth");
+        let is_change = figure.change;
         if q.units.iter().any(|u| figure.text.to_lowercase().contains(u.as_str())) {
             score += 1.5;
         }
-        if asks_change != is_change && figure.kind == FigureKind::Percent {
+        if asks_change != is_change && matches!(figure.kind, FigureKind::Percent | FigureKind::Multiple) {
             score -= 1.0;
+        }
+        if figure.baseline {
+            // "up 73% from US$39.3 billion": the base is rarely what is asked.
+            score -= 0.75;
         }
         score += 0.6 * nearness.min(4.0) + 0.4 * subject_words.min(3) as f32;
         if let Some(basis) = q.basis {
@@ -290,13 +298,15 @@ impl<'m> Judge<'_, 'm> {
             return SubjectMatch::Named;
         }
         let in_sentence = self.gazetteer.mentions(&figure.sentence).iter().any(|m| wanted.contains(&m));
-        let foreign_company = figure.subject.as_deref().is_some_and(is_company) && wanted.iter().any(|s| is_company(s));
-        if !in_sentence {
-            SubjectMatch::Other
-        } else if !foreign_company || self.gazetteer.mentions(window_text).iter().any(|m| wanted.contains(&m)) {
-            SubjectMatch::Nearby
-        } else {
-            SubjectMatch::Other
+        let foreign = figure.subject.as_deref().filter(|s| is_company(s) && wanted.iter().any(|w| is_company(w)));
+        let near = self.gazetteer.mentions(window_text);
+        match foreign {
+            _ if !in_sentence => SubjectMatch::Other,
+            None => SubjectMatch::Nearby,
+            // Another company's figure counts only when that company is named
+            // away from it and the one asked about next to it.
+            Some(other) if !near.iter().any(|m| m == other) && near.iter().any(|m| wanted.contains(&m)) => SubjectMatch::Nearby,
+            Some(_) => SubjectMatch::Other,
         }
     }
 }

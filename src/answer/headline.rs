@@ -111,13 +111,22 @@ pub fn label(cited: &CitedFigure, fit: &Fit<'_>, question: &Question<'_>) -> Str
     let f = &cited.figure;
     let sole_subject = (question.subjects.len() == 1).then(|| question.subjects.iter().next()).flatten();
     let subject = f.subject.as_ref().or(sole_subject);
-    let measure = fit.measure.map(|m| m.name.as_str()).or(cited.metric.as_deref()).or(question.measures.first().map(|m| m.name.as_str()));
+    let measure = if f.change {
+        Some("growth")
+    } else if f.kind == FigureKind::Percent && f.of.is_some() {
+        Some("share")
+    } else {
+        fit.measure.map(|m| m.name.as_str()).or(cited.metric.as_deref()).or(question.measures.first().map(|m| m.name.as_str()))
+    };
     let mut out = match (subject, measure) {
         (Some(s), Some(m)) => format!("{s} {m}"),
         (Some(s), None) => s.clone(),
         (None, Some(m)) => capitalise(m),
         (None, None) => "Figure".to_string(),
     };
+    if let Some(of) = f.of.as_ref().filter(|of| !restates(of, &out)) {
+        out.push_str(&format!(" of {of}"));
+    }
     if let Some(year) = f.year.filter(|_| f.kind != FigureKind::Year) {
         out.push_str(&format!(" in {year}"));
     }
@@ -163,6 +172,15 @@ fn quote(f: &Figure) -> String {
         out.push('…');
     }
     out
+}
+
+/// Whether `of` ("NVIDIA's revenue") only repeats words of the label ("NVIDIA revenue").
+fn restates(of: &str, label: &str) -> bool {
+    let words = |s: &str| -> Vec<String> {
+        s.to_lowercase().split(|c: char| !c.is_alphanumeric()).filter(|w| w.len() > 1 && *w != "s").map(str::to_string).collect()
+    };
+    let label = words(label);
+    words(of).iter().all(|w| label.iter().any(|l| l == w || l.trim_end_matches('s') == w.trim_end_matches('s')))
 }
 
 fn capitalise(s: &str) -> String {

@@ -50,7 +50,8 @@ pub struct Measure {
     words: Vec<Vec<String>>,
     /// The same words as written in the lexicon, for searching.
     written: Vec<String>,
-    /// Question-only words and phrases.
+    /// Question-only words and phrases, lowercased but not stemmed: stems
+    /// are too loose for them ("busy" and "business" share one).
     cues: Vec<Vec<String>>,
 }
 
@@ -108,7 +109,7 @@ impl Measures {
                     .collect()
             };
             let words = analyse(&m.words)?;
-            let cues = analyse(&m.cues)?;
+            let cues: Vec<Vec<String>> = m.cues.iter().map(|c| analyzer.keywords(c)).filter(|k| !k.is_empty()).collect();
             measures.push(Measure { name: m.name, kinds: m.kinds, words, written: m.words, cues });
         }
         Ok(Measures { measures })
@@ -124,19 +125,20 @@ impl Measures {
         self.measures.iter().find(|m| m.name == name)
     }
 
-    /// Measures named in a question's `terms` (index form, in order), words
-    /// and cues alike; a longer phrase wins over the words inside it.
-    pub fn in_question(&self, terms: &[String]) -> Vec<&Measure> {
-        self.named_in(terms, true)
+    /// Measures named in `text` (a question) by words or cues; a longer
+    /// phrase wins over the words inside it.
+    pub fn in_question(&self, text: &str, analyzer: &Analyzer) -> Vec<&Measure> {
+        let mut found = self.find(&analyzer.terms(text));
+        found.extend(self.find_cues(&analyzer.keywords(text)));
+        self.distinct(found)
     }
 
     /// Measures named in report text by their words (cues do not count).
     pub fn in_text(&self, terms: &[String]) -> Vec<&Measure> {
-        self.named_in(terms, false)
+        self.distinct(self.find(terms))
     }
 
-    fn named_in(&self, terms: &[String], with_cues: bool) -> Vec<&Measure> {
-        let found = self.find(terms, with_cues);
+    fn distinct(&self, found: Vec<Found>) -> Vec<&Measure> {
         let mut out: Vec<&Measure> = Vec::new();
         for f in found {
             let m = &self.measures[f.measure];
@@ -147,9 +149,37 @@ impl Measures {
         out
     }
 
-    /// Which of `terms` (positions) belong to measure words or cues.
-    pub fn covered_positions(&self, terms: &[String]) -> HashSet<usize> {
-        self.find(terms, true).iter().flat_map(|f| f.start..f.start + f.len).collect()
+    /// The index terms of `text` that belong to measure words or cues.
+    pub fn covered_terms(&self, text: &str, analyzer: &Analyzer) -> HashSet<String> {
+        let terms = analyzer.terms(text);
+        let mut out: HashSet<String> = self.find(&terms).iter().flat_map(|f| terms[f.start..f.start + f.len].iter().cloned()).collect();
+        let keywords = analyzer.keywords(text);
+        for f in self.find_cues(&keywords) {
+            out.extend(keywords[f.start..f.start + f.len].iter().flat_map(|k| analyzer.terms(k)));
+        }
+        out
+    }
+
+    /// Cue phrases found in `keywords` (lowercased words, in order). A word
+    /// may add an inflection to the cue's last word ("pops" for "pop").
+    fn find_cues(&self, keywords: &[String]) -> Vec<Found> {
+        const ENDINGS: [&str; 6] = ["", "s", "es", "d", "ed", "ing"];
+        let same = |word: &str, cue: &str, last: bool| {
+            word == cue || (last && ENDINGS.iter().any(|e| word.strip_suffix(e) == Some(cue)))
+        };
+        let mut found = Vec::new();
+        for (i, m) in self.measures.iter().enumerate() {
+            for cue in &m.cues {
+                for start in 0..keywords.len() {
+                    let fits = cue.len() <= keywords.len() - start
+                        && cue.iter().enumerate().all(|(j, c)| same(&keywords[start + j], c, j + 1 == cue.len()));
+                    if fits {
+                        found.push(Found { measure: i, start, len: cue.len() });
+                    }
+                }
+            }
+        }
+        found
     }
 
     /// The searchable words of `measures` whose terms are not all among
@@ -174,7 +204,7 @@ impl Measures {
         let at = figure.sentence.find(figure.text.as_str())?;
         let span = at..at + figure.text.len();
         let terms: Vec<String> = tokens.iter().map(|(_, t)| t.clone()).collect();
-        self.find(&terms, false)
+        self.find(&terms)
             .into_iter()
             .filter(|f| self.measures[f.measure].fits(figure.kind))
             .map(|f| {
@@ -197,24 +227,18 @@ impl Measures {
 
     /// Measures named by words or cues among `terms[window]` whose kinds fit
     /// `kind` (the measures a figure in that window may state).
-    pub fn in_window(&self, terms: &[String], window: std::ops::Range<usize>, kind: FigureKind) -> Vec<&Measure> {
-        let mut out: Vec<&Measure> = Vec::new();
-        for f in self.find(terms, true) {
-            let m = &self.measures[f.measure];
-            if window.contains(&f.start) && m.fits(kind) && !out.iter().any(|o| o.name == m.name) {
-                out.push(m);
-            }
-        }
-        out
+    pub fn in_window(&self, terms: &[String], window: std::ops::Range<usize>, window_text: &str, analyzer: &Analyzer, kind: FigureKind) -> Vec<&Measure> {
+        let mut found: Vec<Found> = self.find(terms).into_iter().filter(|f| window.contains(&f.start)).collect();
+        found.extend(self.find_cues(&analyzer.keywords(window_text)));
+        self.distinct(found).into_iter().filter(|m| m.fits(kind)).collect()
     }
 
-    /// Every lexicon phrase found in `terms`, longest first where they
-    /// overlap; cues only when `with_cues`.
-    fn find(&self, terms: &[String], with_cues: bool) -> Vec<Found> {
+    /// Every lexicon word or phrase found in `terms` (index form), longest
+    /// first where they overlap (cues are matched by [`Measures::find_cues`]).
+    fn find(&self, terms: &[String]) -> Vec<Found> {
         let mut found: Vec<Found> = Vec::new();
         for (i, m) in self.measures.iter().enumerate() {
-            let phrases = m.words.iter().chain(if with_cues { m.cues.iter() } else { [].iter() });
-            for phrase in phrases {
+            for phrase in &m.words {
                 for start in 0..terms.len() {
                     if terms[start..].starts_with(phrase) {
                         found.push(Found { measure: i, start, len: phrase.len() });
@@ -274,15 +298,16 @@ words = ["share"]
     #[test]
     fn questions_find_words_and_cues_in_any_inflection() {
         let (m, a) = lexicon();
-        assert_eq!(names(m.in_question(&a.terms("How busy were SMIC's fabs?"))), vec!["utilisation"]);
-        assert_eq!(names(m.in_question(&a.terms("demands and shares"))), vec!["demand", "share"]);
+        assert_eq!(names(m.in_question("How busy were SMIC's fabs?", &a)), vec!["utilisation"]);
+        assert_eq!(names(m.in_question("demands and shares", &a)), vec!["demand", "share"]);
+        assert!(m.in_question("H20 business", &a).is_empty(), "a cue is a word, not a stem");
     }
 
     #[test]
     fn a_longer_phrase_wins() {
         let (m, a) = lexicon();
-        assert_eq!(names(m.in_question(&a.terms("rack power consumption"))), vec!["power"]);
-        assert_eq!(names(m.in_question(&a.terms("chip consumption in China"))), vec!["demand"]);
+        assert_eq!(names(m.in_question("rack power consumption", &a)), vec!["power"]);
+        assert_eq!(names(m.in_question("chip consumption in China", &a)), vec!["demand"]);
     }
 
     #[test]
@@ -290,7 +315,7 @@ words = ["share"]
         let (m, a) = lexicon();
         let terms = a.terms("busy utilisation");
         let own: HashSet<String> = terms.iter().cloned().collect();
-        let found = m.in_question(&terms);
+        let found = m.in_question("busy utilisation", &a);
         let expanded = m.expansions(&found, &own);
         assert_eq!(expanded, vec!["utilization rate".to_string()]);
     }
@@ -310,6 +335,9 @@ words = ["share"]
             kind: FigureKind::Percent,
             text: "85.6%".into(),
             sentence: sentence.into(),
+            of: None,
+            change: false,
+            baseline: false,
         };
         let tokens: Vec<_> = a.tokens(sentence).into_iter().map(|t| (t.range, t.term)).collect();
         assert_eq!(m.of_figure(&figure, &tokens).map(|m| m.name.as_str()), Some("utilisation"));

@@ -152,7 +152,7 @@ impl<'m> Question<'m> {
         let words: Vec<&str> = lower.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
         let text = query.text_terms().join(" ");
         let sequence = analyzer.terms(&text);
-        let found = measures.in_question(&sequence);
+        let found = measures.in_question(&text, analyzer);
         let ask = ask_of(&words, raw);
         let units = units_in(&lower);
         let mut kinds: HashSet<FigureKind> = found.iter().flat_map(|m| m.kinds.iter().copied()).collect();
@@ -163,14 +163,14 @@ impl<'m> Question<'m> {
         }
         let subjects: HashSet<String> = gazetteer.mentions(raw).into_iter().collect();
         let years = years_in(raw);
-        let covered = measures.covered_positions(&sequence);
+        let covered = measures.covered_terms(&text, analyzer);
         let subject_terms: HashSet<String> = subjects.iter().flat_map(|s| analyzer.terms(s)).collect();
         let frame: HashSet<String> = FRAME_WORDS.iter().flat_map(|w| analyzer.terms(w)).collect();
         let topic_terms = sequence
             .iter()
             .enumerate()
-            .filter(|(i, t)| {
-                !covered.contains(i) && !frame.contains(*t) && !subject_terms.contains(*t) && !is_year_term(t)
+            .filter(|(_, t)| {
+                !covered.contains(*t) && !frame.contains(*t) && !subject_terms.contains(*t) && !is_year_term(t)
             })
             .map(|(_, t)| t.clone())
             .collect::<HashSet<String>>();
@@ -245,7 +245,7 @@ fn ask_of(words: &[&str], raw: &str) -> Ask {
     if has("when") || words.windows(2).any(|p| which(p[0]) && matches!(p[1], "year" | "years" | "date" | "quarter")) || has("timeline")
     {
         Ask::Time
-    } else if pair("by", "how") || pair("how", "fast") || pair("how", "quickly") {
+    } else if pair("by", "how") || pair("how", "fast") || pair("how", "quickly") || words.windows(3).any(|w| w == ["how", "many", "times"]) {
         Ask::Change
     } else if pair("how", "many") {
         Ask::Count

@@ -48,10 +48,6 @@ pub enum FigureKind {
     Memory,
     Bandwidth,
     Compute,
-    /// Electrical power, in watts.
-    Power,
-    /// A multiplier or fraction ("five times", "doubled", "a third"), as a ratio.
-    Multiple,
     Year,
     /// Electrical power. The value is always in watts and the unit "W", however
     /// it is written: "559 kW" is 559,000 W, "1.2 gigawatts" 1.2e9 W.

@@ -57,8 +57,6 @@ pub fn kind_label(kind: FigureKind) -> &'static str {
         FigureKind::Power => "power",
         FigureKind::Multiple => "multiple",
         FigureKind::Year => "year",
-        FigureKind::Power => "power",
-        FigureKind::Multiple => "multiple",
     }
 }
 
