@@ -10,7 +10,7 @@ use std::time::Instant;
 use chrono::{DateTime, Datelike, NaiveDate, TimeZone, Utc};
 use sha2::{Digest as _, Sha256};
 
-use crate::answer::{Composer, FigureScope, Measures, Question};
+use crate::answer::{Composer, FigureScope, Measures, Question, CANDIDATES_PER_CITATION};
 use crate::command::{help_text, Command};
 use crate::config::{DigestSettings, Settings};
 use crate::error::{Error, Result};
@@ -20,8 +20,6 @@ use crate::reply::{Answer, Digest, IndexSummary, Reply, SourceLine, SourcesSumma
 use crate::store::{AuditOutcome, AuditRecord, Store};
 use crate::search::{SearchIndex, Source, UpdateReport};
 
-/// Candidate passages fetched per requested citation before re-ranking.
-const CANDIDATES_PER_CITATION: usize = 4;
 /// Citations shown by the `figures` command.
 const FIGURE_PASSAGES: usize = 10;
 
@@ -161,21 +159,7 @@ impl Engine {
         let inner = &self.inner;
         let read = Question::read(&parsed, &inner.measures, &inner.gazetteer, index.analyzer());
         tracing::debug!(ask = ?read.ask, measures = ?read.measures.iter().map(|m| &m.name).collect::<Vec<_>>(), kinds = ?read.kinds, subjects = ?read.subjects, years = ?read.years, topic = ?read.topic_terms, "question read");
-        let weight = inner.settings.answer.expansion_weight;
-        if weight > 0.0 {
-            parsed.expansions = read.expansions.iter().map(|w| (w.clone(), weight)).collect();
-        }
-        parsed.expansions.extend(read.rewrites.iter().map(|w| (w.clone(), 1.0)));
-        if read.is_question() {
-            // "how", "much", "what" frame the question; they are not searched
-            // unless nothing else is left.
-            let analyzer = index.analyzer();
-            let content: Vec<String> =
-                parsed.terms.iter().filter(|t| !analyzer.terms(t).iter().all(|term| Question::is_frame_word(term, analyzer))).cloned().collect();
-            if !content.is_empty() {
-                parsed.terms = content;
-            }
-        }
+        crate::answer::prepare_search(&mut parsed, &read, inner.settings.answer.expansion_weight, index.analyzer());
         let hits = index.search(&parsed, top * CANDIDATES_PER_CITATION)?;
         let mut answer = if hits.is_empty() {
             self.no_hits(&parsed)

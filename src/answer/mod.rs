@@ -28,6 +28,8 @@ pub use fit::{Fit, Judge};
 pub use measures::{Measure, Measures, MeasuresError};
 pub use question::{Ask, Question};
 
+/// Candidate passages searched per citation an answer shows, before re-ranking.
+pub const CANDIDATES_PER_CITATION: usize = 8;
 /// Passages whose word sets overlap at least this much count as duplicates.
 const DUPLICATE_OVERLAP: f32 = 0.7;
 /// Most figures listed in one answer.
@@ -68,20 +70,9 @@ impl Composer<'_> {
         scope: FigureScope,
         stats: &TermStats,
     ) -> Answer {
-        let mut wanted: HashSet<String> = question.terms.clone();
-        wanted.extend(query.expansions.iter().flat_map(|(t, _)| self.analyzer.terms(t)));
+        let wanted = self.wanted(query, question);
         let judge = Judge { question, measures: self.measures, analyzer: self.analyzer, gazetteer: self.gazetteer };
-        let mut hits = hits;
-        for hit in &mut hits {
-            if question.wants_figure() && hit.figures.iter().any(|f| judge.fit(f, 1).answers(question)) {
-                hit.score *= 1.0 + ANSWER_TYPE_BONUS;
-            }
-        }
-        let mut ranked = rerank(hits, self.settings.recency_weight);
-        if query.prefers_recent {
-            ranked = newest_first_among_relevant(ranked);
-        }
-        let chosen = self.select(ranked, top, &wanted);
+        let chosen = self.choose_passages(query, question, hits, top);
         let (candidates, fits) = self.pick_figures(&chosen, &judge, scope);
         let located: Vec<Option<Range<usize>>> =
             candidates.iter().map(|f| locate(&chosen[f.citation - 1].text, &f.figure)).collect();
@@ -147,10 +138,39 @@ impl Composer<'_> {
         }
     }
 
+    /// The passages an answer cites, best first: candidate `hits` re-ranked
+    /// (a bonus for passages that state a figure answering the question, then
+    /// for newer reports, newest first for "latest" questions), at most
+    /// `max_per_report` per report, no near-duplicates. `chipbot eval`
+    /// scores this same ranking.
+    pub fn choose_passages(&self, query: &ParsedQuery, question: &Question<'_>, hits: Vec<PassageHit>, top: usize) -> Vec<PassageHit> {
+        let judge = Judge { question, measures: self.measures, analyzer: self.analyzer, gazetteer: self.gazetteer };
+        let mut hits = hits;
+        for hit in &mut hits {
+            if question.wants_figure() && hit.figures.iter().any(|f| judge.fit(f, 1).answers(question)) {
+                hit.score *= 1.0 + ANSWER_TYPE_BONUS;
+            }
+        }
+        let mut ranked = rerank(hits, self.settings.recency_weight);
+        if query.prefers_recent {
+            ranked = newest_first_among_relevant(ranked);
+        }
+        self.select(ranked, top, &self.wanted(query, question))
+    }
+
+    /// Index terms of the question and of its expansions (highlighted, and
+    /// required of a second passage from one report).
+    fn wanted(&self, query: &ParsedQuery, question: &Question<'_>) -> HashSet<String> {
+        let mut wanted: HashSet<String> = question.terms.clone();
+        wanted.extend(query.expansions.iter().flat_map(|(t, _)| self.analyzer.terms(t)));
+        wanted
+    }
+
     /// At most `max_per_report` passages per report, no near-duplicates. A
     /// further passage of an already cited report must itself contain a
     /// query word (a title match alone is not new evidence).
     fn select(&self, ranked: Vec<PassageHit>, top: usize, wanted: &HashSet<String>) -> Vec<PassageHit> {
+        let ranked = further_passages_later(ranked);
         let mut chosen: Vec<PassageHit> = Vec::new();
         let mut chosen_terms: Vec<HashSet<String>> = Vec::new();
         for hit in ranked {
@@ -205,6 +225,26 @@ impl Composer<'_> {
     }
 }
 
+/// Readies `parsed` for the search an answer runs, as read in `question`:
+/// the measure words it names are added with `expansion_weight` (0: none;
+/// long statements are not expanded, see [`Question::long_statement`]),
+/// its rewrites ("FY25" as "fiscal 2025") with full weight, and words that
+/// only frame a question ("how", "much") are dropped unless nothing else is
+/// left. Answers and `chipbot eval` both search this way.
+pub fn prepare_search(parsed: &mut ParsedQuery, question: &Question<'_>, expansion_weight: f32, analyzer: &Analyzer) {
+    if expansion_weight > 0.0 && !question.long_statement {
+        parsed.expansions = question.expansions.iter().map(|w| (w.clone(), expansion_weight)).collect();
+    }
+    parsed.expansions.extend(question.rewrites.iter().map(|w| (w.clone(), 1.0)));
+    if question.is_question() {
+        let content: Vec<String> =
+            parsed.terms.iter().filter(|t| !analyzer.terms(t).iter().all(|term| Question::is_frame_word(term, analyzer))).cloned().collect();
+        if !content.is_empty() {
+            parsed.terms = content;
+        }
+    }
+}
+
 /// Multiplies relevance by a bonus that halves for every year a report is
 /// older than the newest candidate, then sorts best first.
 fn rerank(mut hits: Vec<PassageHit>, weight: f32) -> Vec<PassageHit> {
@@ -218,6 +258,28 @@ fn rerank(mut hits: Vec<PassageHit>, weight: f32) -> Vec<PassageHit> {
     }
     hits.sort_by(|a, b| b.score.total_cmp(&a.score));
     hits
+}
+
+/// A further passage of a report ranks as if its score were this much lower
+/// for each better passage of the same report: a new source outranks a second
+/// passage of one already cited unless the second is clearly better.
+const FURTHER_PASSAGE_FACTOR: f32 = 0.5;
+
+/// Re-orders `ranked` (best first) so that each report's second, third, ...
+/// passages count [`FURTHER_PASSAGE_FACTOR`] less per better passage.
+fn further_passages_later(ranked: Vec<PassageHit>) -> Vec<PassageHit> {
+    let mut seen: std::collections::HashMap<String, i32> = std::collections::HashMap::new();
+    let mut keyed: Vec<(f32, PassageHit)> = ranked
+        .into_iter()
+        .map(|hit| {
+            let earlier = seen.entry(hit.report.id.clone()).or_insert(0);
+            let key = hit.score * FURTHER_PASSAGE_FACTOR.powi(*earlier);
+            *earlier += 1;
+            (key, hit)
+        })
+        .collect();
+    keyed.sort_by(|a, b| b.0.total_cmp(&a.0));
+    keyed.into_iter().map(|(_, hit)| hit).collect()
 }
 
 /// Orders the clearly relevant passages (within [`RELEVANT_FRACTION`] of the
@@ -312,7 +374,15 @@ mod tests {
         ];
         let wanted: HashSet<String> = ["hbm".to_string()].into();
         let ids: Vec<String> = composer.select(ranked, 5, &wanted).into_iter().map(|h| h.report.id).collect();
-        assert_eq!(ids, vec!["a", "a", "c"]);
+        // a's second passage (8.0) counts as 4.0, after c's first (5.0).
+        assert_eq!(ids, vec!["a", "c", "a"]);
+    }
+
+    #[test]
+    fn a_clearly_better_second_passage_stays_ahead() {
+        let ranked = vec![hit("a", "2025-01-01", 9.0, "x"), hit("a", "2025-01-01", 8.0, "y"), hit("b", "2025-01-01", 3.0, "z")];
+        let ids: Vec<String> = further_passages_later(ranked).into_iter().map(|h| h.report.id).collect();
+        assert_eq!(ids, vec!["a", "a", "b"]);
     }
 
     #[test]

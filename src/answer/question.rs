@@ -14,6 +14,10 @@ use crate::figures::{FigureKind, Gazetteer};
 use crate::query::ParsedQuery;
 use crate::search::Analyzer;
 
+/// Words a statement may have and still be read as a search for a figure
+/// ("SK hynix HBM market share 2023").
+pub const LONG_STATEMENT_WORDS: usize = 6;
+
 /// Words that frame a question without saying what it is about. They are not
 /// searched when the text reads as a question, and never count as evidence.
 const FRAME_WORDS: [&str; 30] = [
@@ -67,6 +71,11 @@ pub enum Ask {
 pub struct Question<'m> {
     /// The question as typed.
     pub raw: String,
+    /// A statement of more than [`LONG_STATEMENT_WORDS`] words, not worded as
+    /// a question (a claim to check, a pasted sentence): it asks for no
+    /// figure and its measure words are not expanded. Such a text already
+    /// carries its own words; widening it lowered ranking quality on SciFact.
+    pub long_statement: bool,
     pub ask: Ask,
     /// Measures named by the question's words.
     pub measures: Vec<&'m Measure>,
@@ -178,6 +187,7 @@ impl<'m> Question<'m> {
         let topic_words: Vec<String> = written(raw, analyzer, |t| topic_terms.contains(t));
         let expansions = measures.expansions(&found, &terms);
         Question {
+            long_statement: ask == Ask::Keywords && query.terms.len() > LONG_STATEMENT_WORDS,
             raw: raw.clone(),
             ask,
             measures: found,
@@ -211,7 +221,7 @@ impl<'m> Question<'m> {
 
     /// Whether the question asks for a figure at all.
     pub fn wants_figure(&self) -> bool {
-        !self.kinds.is_empty()
+        !self.kinds.is_empty() && !self.long_statement
     }
 
     /// Whether the question is worded as a question ("how ...", "...?").

@@ -1,9 +1,15 @@
 //! `chipbot eval --beir DIR`: ranking quality on a BEIR-format data set.
 //!
 //! The corpus is indexed with the same analyzers, passage windows and query
-//! plan that chipbot uses for reports (title plus text; a document scores as
-//! its best passage). Each test query runs as plain words, and the ranking is
-//! scored with nDCG@10, Recall@100 and MRR@10 as trec_eval computes them.
+//! plan that chipbot uses for reports (title plus text). nDCG@10 and MRR@10
+//! score the path an answer takes: each test query is read as a question
+//! (measure-lexicon expansion, rewrites), searched for as many candidate
+//! passages as an answer with ten citations fetches, and re-ranked and
+//! capped per document exactly as an answer's citations are; the documents
+//! of those citations, in order, are the ranking. Recall@100 needs a deeper
+//! list than an answer ever shows, so it is scored on the same search run
+//! for 400 passages, each document scoring as its best passage. Scores are
+//! computed as trec_eval computes them.
 
 mod beir;
 mod metrics;
@@ -14,6 +20,7 @@ use std::time::Instant;
 
 use serde_json::json;
 
+use crate::answer::{prepare_search, Composer, Measures, Question, CANDIDATES_PER_CITATION};
 use crate::config::Settings;
 use crate::error::{Error, Result};
 use crate::figures::Gazetteer;
@@ -23,10 +30,12 @@ use crate::search::SearchIndex;
 
 pub use metrics::{mrr_at, ndcg_at, recall_at};
 
-/// Documents ranked per query (enough for Recall@100).
+/// Documents ranked per query for Recall@100.
 const DEPTH: usize = 100;
-/// Passages fetched per query before they are folded into documents.
+/// Passages fetched per query for Recall@100, before they are folded into documents.
 const PASSAGE_DEPTH: usize = 400;
+/// Citations of the answer whose documents are scored with nDCG@10.
+const ANSWER_CITATIONS: usize = 10;
 
 /// Arguments of `chipbot eval`.
 #[derive(Debug, Clone, clap::Args)]
@@ -95,14 +104,17 @@ pub fn evaluate(args: &EvalArgs, settings: &Settings) -> Result<EvalScores> {
     let started = Instant::now();
     index.replace_all(&data.reports, &Gazetteer::empty(), window)?;
     let index_ms = started.elapsed().as_millis();
+    let measures = Measures::load(&settings.figures.measures, index.analyzer())?;
+    let gazetteer = Gazetteer::empty();
+    let composer = Composer { settings: &settings.answer, analyzer: index.analyzer(), gazetteer: &gazetteer, measures: &measures };
     let started = Instant::now();
     let (mut ndcg, mut recall, mut mrr) = (0.0, 0.0, 0.0);
     for (query_id, text) in &data.queries {
         let judged = &data.qrels[query_id];
-        let ranking = rank(&index, text, query_id, &data.original_ids)?;
-        ndcg += ndcg_at(&ranking, judged, 10);
-        recall += recall_at(&ranking, judged, DEPTH);
-        mrr += mrr_at(&ranking, judged, 10);
+        let Some((answered, deep)) = rank(&index, &composer, text, query_id, &data.original_ids)? else { continue };
+        ndcg += ndcg_at(&answered, judged, 10);
+        recall += recall_at(&deep, judged, DEPTH);
+        mrr += mrr_at(&answered, judged, 10);
     }
     let n = data.queries.len().max(1) as f64;
     let scores = EvalScores {
@@ -117,24 +129,42 @@ pub fn evaluate(args: &EvalArgs, settings: &Settings) -> Result<EvalScores> {
     Ok(scores)
 }
 
-/// Document ids for `text`, best first: each document scores as its best
-/// passage; the query's own id is skipped (BEIR's `ignore_identical_ids`).
-fn rank(index: &SearchIndex, text: &str, query_id: &str, original_ids: &HashMap<String, String>) -> Result<Vec<String>> {
-    let parsed = query::plain_words(text);
+/// Document ids for `text`, best first, twice: the documents of an answer's
+/// ten citations, and the documents of a 400-passage search (each scoring as
+/// its best passage). The query's own id is skipped (BEIR's
+/// `ignore_identical_ids`). `None` for a query with no searchable word.
+fn rank(
+    index: &SearchIndex,
+    composer: &Composer<'_>,
+    text: &str,
+    query_id: &str,
+    original_ids: &HashMap<String, String>,
+) -> Result<Option<(Vec<String>, Vec<String>)>> {
+    let mut parsed = query::plain_words(text);
     if parsed.terms.is_empty() {
-        return Ok(Vec::new());
+        return Ok(None);
     }
-    let mut ranking: Vec<String> = Vec::new();
-    for hit in index.search(&parsed, PASSAGE_DEPTH)? {
-        let Some(id) = original_ids.get(&hit.report.id) else { continue };
-        if id != query_id && !ranking.contains(id) {
-            ranking.push(id.clone());
-            if ranking.len() == DEPTH {
-                break;
+    let question = Question::read(&parsed, composer.measures, composer.gazetteer, index.analyzer());
+    prepare_search(&mut parsed, &question, composer.settings.expansion_weight, index.analyzer());
+    let documents = |hits: Vec<crate::search::PassageHit>, depth: usize| {
+        let mut ranking: Vec<String> = Vec::new();
+        for hit in hits {
+            let Some(id) = original_ids.get(&hit.report.id) else { continue };
+            if id != query_id && !ranking.contains(id) {
+                ranking.push(id.clone());
+                if ranking.len() == depth {
+                    break;
+                }
             }
         }
-    }
-    Ok(ranking)
+        ranking
+    };
+    let deep = index.search(&parsed, PASSAGE_DEPTH)?;
+    // Its own search: feedback re-scores the candidates it is given, so the
+    // best 40 of a 400-passage search are not an answer's 40.
+    let candidates = index.search(&parsed, ANSWER_CITATIONS * CANDIDATES_PER_CITATION)?;
+    let cited = composer.choose_passages(&parsed, &question, candidates, ANSWER_CITATIONS);
+    Ok(Some((documents(cited, ANSWER_CITATIONS), documents(deep, DEPTH))))
 }
 
 /// A temporary index directory, removed when dropped (on errors too).
