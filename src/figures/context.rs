@@ -12,6 +12,7 @@ mod period;
 mod phrase;
 mod relation;
 mod subject;
+mod words;
 
 pub(super) use relation::{Relation, Relations};
 

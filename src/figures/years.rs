@@ -97,7 +97,7 @@ const BASELINE_WORDS: &[&str] = &["from", "since", "versus", "vs", "over", "than
 fn mention(text: &str, start: usize, end: usize, year: i32, estimate: bool) -> YearMention {
     let before = word_before(text, start);
     let introduced = PERIOD_WORDS.contains(&before.as_str());
-    let baseline = BASELINE_WORDS.contains(&before.as_str());
+    let baseline = BASELINE_WORDS.contains(&word_before_date(text, start).as_str());
     let deadline = DEADLINE.is_match(&text[..start]);
     YearMention {
         start,
@@ -109,6 +109,35 @@ fn mention(text: &str, start: usize, end: usize, year: i32, estimate: bool) -> Y
         baseline,
     }
 }
+
+/// The word before a date that ends at the year starting at `start`: "since"
+/// in "since 31 July 2024", "since July 31, 2024" and "from March 2023".
+fn word_before_date(text: &str, start: usize) -> String {
+    let mut head = text[..start].trim_end().trim_end_matches(',');
+    for _ in 0..3 {
+        let trimmed = head.trim_end();
+        let word_start = trimmed
+            .char_indices()
+            .rev()
+            .find(|&(_, c)| !c.is_alphanumeric() && c != '.')
+            .map_or(0, |(i, c)| i + c.len_utf8());
+        let word = trimmed[word_start..].trim_end_matches('.').to_ascii_lowercase();
+        let is_day = !word.is_empty() && word.len() <= 2 && word.bytes().all(|b| b.is_ascii_digit());
+        if !(is_day || MONTHS.contains(&word.as_str())) {
+            break;
+        }
+        head = trimmed[..word_start].trim_end().trim_end_matches(',');
+    }
+    word_before(head, head.len())
+}
+
+/// Month names and their abbreviations, for dates before a year.
+#[rustfmt::skip]
+const MONTHS: &[&str] = &[
+    "jan", "january", "feb", "february", "mar", "march", "apr", "april", "may", "jun", "june",
+    "jul", "july", "aug", "august", "sep", "sept", "september", "oct", "october", "nov",
+    "november", "dec", "december",
+];
 
 /// "2025" -> 2025, "25" -> 2025, "99" -> 1999; only 1990–2039 are years.
 fn to_year(digits: &str) -> Option<i32> {
@@ -178,6 +207,14 @@ mod tests {
         assert!(years("2,024 units, $2024, 2024.5, the 2020s, 1024, 2048").is_empty());
         let found = find("revenue of 2026E");
         assert!(found[0].estimate);
+    }
+
+    #[test]
+    fn baseline_words_before_dates() {
+        let found = find("its highest level since 31 July 2024, and from March 2023, in May 2025");
+        let flags: Vec<bool> = found.iter().map(|m| m.baseline).collect();
+        assert_eq!(flags, vec![true, true, false]);
+        assert!(find("since July 31, 2024")[0].baseline);
     }
 
     #[test]

@@ -31,6 +31,11 @@ pub fn render(reply: &Reply) -> Value {
         Reply::Extracted { figures } => json!({
             "figures": figures.iter().map(|f| {
                 let mut obj = figure_fields(f);
+                if let Some(of) = &f.of {
+                    obj.insert("of".into(), json!(of));
+                }
+                obj.insert("change".into(), json!(f.change));
+                obj.insert("baseline".into(), json!(f.baseline));
                 obj.insert("sentence".into(), json!(f.sentence));
                 Value::Object(obj)
             }).collect::<Vec<_>>()

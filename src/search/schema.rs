@@ -35,8 +35,10 @@ const STOP_WORDS: [&str; 67] = [
 
 /// Bumped whenever the schema, analyzers, stored layout or the figures stored
 /// with each passage (extraction rules) change; an index with another version
-/// is rebuilt. 7: figure subjects skip examples ("such as Huawei").
-pub const FORMAT_VERSION: u32 = 7;
+/// is rebuilt. 7: figure subjects skip examples ("such as Huawei"). 8: power
+/// and multiple figures, counts of "them", and figures that say whether they
+/// are changes or baselines and what they are of.
+pub const FORMAT_VERSION: u32 = 8;
 
 /// Handles to every field.
 #[derive(Clone, Debug)]

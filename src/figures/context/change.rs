@@ -19,26 +19,34 @@
 //! comparative ("16% higher"; not for multiples, which compare things) or a
 //! comparison period ("78% from a year earlier", "17% quarter on quarter").
 
+use std::collections::HashSet;
 use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::super::number::{skip_hedges, word_before, HEDGES};
+use super::super::number::{skip_hedges, word_after, word_before, HEDGES};
 use super::super::{Candidate, FigureKind};
 use super::Context;
 
-/// Change verbs, in the forms that come right before a figure.
+/// Change verbs that say a quantity moved, in the forms that come right
+/// before a figure ("rose 27%", "up 73%", "fell to").
 const VERBS: &str = concat!(
     "up|down|rose|risen|rise|rises|rising|grew|grown|grow|grows|growing|fell|fallen|fall|falls|falling",
     "|increased|increases|increasing|increase|decreased|decreases|decreasing|decrease",
     "|declined|declines|declining|decline|dropped|drops|dropping|drop|jumped|jumps|jumping|jump",
     "|surged|surges|surging|surge|soared|soars|soaring|soar|climbed|climbs|climbing|climb",
-    "|slipped|slips|slip|slid|slides|sliding|gained|gains|gaining|gain|lost|loses|losing|lose",
-    "|plunged|plunges|plunge|tumbled|tumbles|sank|sinks|shrank|shrinks|shrinking|shrunk",
-    "|contracted|contracts|expanded|expands|expanding|expand|boosted|boosts|boost",
-    "|raised|raises|raising|raise|cut|cuts|cutting|lowered|lowers|lifted|lifts|lifting|lift",
-    "|improved|improves|improving|improve|reduced|reduces|reducing|reduce|widened|narrowed",
-    "|accelerated|rallied|dipped|dips|shed|trimmed|spiked|rebounded|recovered|slumped",
+    "|slipped|slips|slip|slid|slides|sliding|plunged|plunges|plunge|tumbled|tumbles|sank|sinks",
+    "|shrank|shrinks|shrinking|shrunk|contracted|contracts|expanded|expands|expanding|expand",
+    "|widened|narrowed|accelerated|rallied|dipped|dips|spiked|rebounded|recovered|slumped",
+);
+
+/// Verbs that take the figure as their object: a change for a percentage or
+/// a multiple ("cut 10%", "gained 161%") or with "by" ("raised prices by
+/// 5%"), but an amount otherwise ("raised 8 billion yuan", "lost US$2bn").
+const TRANSITIVE: &str = concat!(
+    "raised|raises|raising|raise|cut|cuts|cutting|lowered|lowers|lifted|lifts|lifting|lift",
+    "|improved|improves|improving|improve|reduced|reduces|reducing|reduce|boosted|boosts|boost",
+    "|gained|gains|gaining|gain|lost|loses|losing|lose|shed|trimmed|added|adds|adding",
 );
 
 /// Change nouns ("an increase of", "growth in HBM demand would approach").
@@ -79,11 +87,13 @@ static BEFORE: LazyLock<Regex> = LazyLock::new(|| {
     let pattern = format!(
         concat!(
             r"(?i)(?:\b(?P<v>{verbs})(?:\s+(?:by|at))?",
+            r"|\b(?P<t>{transitive})",
             r"|\b(?P<by>by)",
             r"|\b(?P<n>{nouns})(?:\s+(?:in|of|for)\s+(?P<pp>[\w'’.&-]+(?:\s+[\w'’.&-]+){{0,3}}?))?(?:\s+(?:{links}))*",
             r")(?:\s+(?:{hedges}))*\s*$",
         ),
         verbs = VERBS,
+        transitive = TRANSITIVE,
         nouns = NOUNS,
         links = LINKS,
         hedges = hedge_alternatives(),
@@ -95,7 +105,7 @@ static BEFORE: LazyLock<Regex> = LazyLock::new(|| {
 static AFTER: LazyLock<Regex> = LazyLock::new(|| {
     let pattern = format!(
         concat!(
-            r"(?i)^(?:\s*-\s*|\s+)(?:(?:[a-z][\w-]*\s+)?(?P<n>{nouns})\b(?:\s+in\s+)?",
+            r"(?i)^(?:\s*-\s*|\s+)(?:(?:[a-z][\w-]*\s+)?(?P<n>{nouns})\b(?:\s+(?:in|for|of)\s+)?",
             r"|(?P<c>{comparatives})\b|(?P<p>{periods})\b)",
         ),
         nouns = NOUNS,
@@ -112,6 +122,14 @@ const NOT_UP: &[&str] = &[
     "setting", "sum", "sums", "summed",
 ];
 
+/// Words after a comparative that are no noun it qualifies ("higher than").
+#[rustfmt::skip]
+const NOT_NOUNS: &[&str] = &[
+    "than", "from", "to", "in", "on", "at", "for", "by", "the", "a", "an", "as", "and", "or",
+    "but", "while", "year", "quarter", "sequentially", "compared", "versus", "vs", "over",
+    "after", "before", "since", "with", "its", "their",
+];
+
 /// Participles before "by" that make it an agent, not an amount ("led by").
 #[rustfmt::skip]
 const AGENTS: &[&str] = &[
@@ -119,12 +137,32 @@ const AGENTS: &[&str] = &[
     "sold", "paid", "won", "seen", "known", "brought", "bought", "caught", "written", "set",
 ];
 
-/// How a change was recognised: the position the subject phrase is sought
-/// back from, and a phrase the change is said to be "in" or "of".
+/// How a change was recognised: where its subject phrase is sought back
+/// from, a phrase the change is said to be "in" or to qualify ("a 27%
+/// increase in revenue", "20% less power"), and where the words that made it
+/// a change end.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(super) struct ChangeCue {
     pub(super) back_from: usize,
     pub(super) phrase_at: Option<usize>,
+    pub(super) tail_end: usize,
+    /// Found after the figure, so the subject is that of a level.
+    pub(super) after: bool,
+}
+
+/// Change words: verbs and nouns a phrase does not run across.
+static CHANGE_WORDS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
+    const NOUN_WORDS: &str = concat!(
+        "growth|increase|increases|rise|rises|decline|declines|drop|drops|fall|falls|gain|gains",
+        "|jump|jumps|decrease|decreases|reduction|improvement|expansion|contraction|surge|cagr",
+        "|double|doubled|doubles|doubling|triple|tripled|triples|tripling|quadrupled|halved",
+    );
+    [VERBS, TRANSITIVE, NOUN_WORDS].iter().flat_map(|list| list.split('|')).collect()
+});
+
+/// Whether `word` (lowercase) is a change verb or noun.
+pub(super) fn is_change_word(word: &str) -> bool {
+    CHANGE_WORDS.contains(word)
 }
 
 impl Context<'_> {
@@ -146,33 +184,52 @@ impl Context<'_> {
         }
         let from = self.lead_text_start(c.start);
         let text = self.text;
+        let cue = |back_from: usize, phrase_at: Option<usize>| ChangeCue { back_from, phrase_at, tail_end: c.end, after: false };
         if let Some(caps) = BEFORE.captures(&text[from..c.start]) {
             let at = |name: &str| caps.name(name).map(|m| (from + m.start(), from + m.end()));
             if let Some((v_start, _)) = at("v") {
                 let word = &text[v_start..];
                 let up = word.get(..2).is_some_and(|w| w.eq_ignore_ascii_case("up"));
                 if !(up && NOT_UP.contains(&word_before(text, v_start).as_str())) {
-                    return Some(ChangeCue { back_from: v_start, phrase_at: None });
+                    return Some(cue(v_start, None));
+                }
+            }
+            if let Some((t_start, _)) = at("t") {
+                if matches!(c.kind, FigureKind::Percent | FigureKind::Multiple) {
+                    return Some(cue(t_start, None));
                 }
             }
             if let Some((by_start, _)) = at("by") {
                 if !AGENTS.contains(&word_before(text, by_start).as_str()) {
-                    return Some(ChangeCue { back_from: by_start, phrase_at: None });
+                    return Some(cue(by_start, None));
                 }
             }
             if let Some((n_start, _)) = at("n") {
-                return Some(ChangeCue { back_from: n_start, phrase_at: at("pp").map(|p| p.0) });
+                return Some(cue(n_start, at("pp").map(|p| p.0)));
             }
         }
         if c.kind == FigureKind::Percent && text[..c.start].ends_with('+') {
-            return Some(ChangeCue { back_from: c.start, phrase_at: None });
+            return Some(cue(c.start, None));
         }
         let caps = AFTER.captures(&text[c.end..])?;
-        if caps.name("c").is_some() && c.kind == FigureKind::Multiple {
-            return None;
+        let whole = caps.get(0)?;
+        let tail_end = c.end + whole.end();
+        let back_from = skip_hedges(text, c.start).0;
+        if let Some(comparative) = caps.name("c") {
+            // "5% up from 4%" is a level and its baseline; multiples compare things.
+            let word = comparative.as_str().to_ascii_lowercase();
+            let from_follows = matches!(word.as_str(), "up" | "down") && word_after(text, tail_end) == "from";
+            if c.kind == FigureKind::Multiple || from_follows {
+                return None;
+            }
+            // "20% less power": the change is of the noun after it; in "16%
+            // higher than a year earlier" nothing follows.
+            let next = word_after(text, tail_end);
+            let noun_follows = !next.is_empty() && !NOT_NOUNS.contains(&next.as_str());
+            return Some(ChangeCue { back_from, phrase_at: noun_follows.then_some(tail_end), tail_end, after: true });
         }
-        let phrase_at = caps.get(0).filter(|m| m.as_str().ends_with(' ') && caps.name("n").is_some()).map(|m| c.end + m.end());
-        Some(ChangeCue { back_from: skip_hedges(text, c.start).0, phrase_at })
+        let phrase_at = (caps.name("n").is_some() && whole.as_str().ends_with(char::is_whitespace)).then_some(tail_end);
+        Some(ChangeCue { back_from, phrase_at, tail_end, after: true })
     }
 
     /// Whether `c` is a baseline. `previous` is the figure before it with its

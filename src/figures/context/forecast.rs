@@ -1,8 +1,9 @@
 //! Forecast or actual, by tense cues near the figure.
 //!
 //! Cues are words: future ones ("will", "expected", "projected", "forecast",
-//! "plans to", "targets", "outlook", "guidance", "could", "should", ...) and
-//! past ones ("was", "reported", "reached", "held", "rose", "made", ...),
+//! "plans to", "targets", "outlook", "guidance", "could", "should", "on
+//! track", "set to", "poised", "heading for", ...) and past ones ("was",
+//! "reported", "reached", "held", "rose", "made", "exceeded", ...),
 //! including the weak "estimated" and comparisons ("up from", "compared
 //! with", "versus", "a year earlier") that speak only for their own clause.
 //! A future cue after "than" or "had" ("better than expected", "had
@@ -33,7 +34,9 @@ const FUTURE_WORDS: &[&str] = &[
     "forecasting", r"estimated\s+to", r"estimates?\s+to", "predicts?", "predicted", "predictions?",
     "anticipated?", "anticipates", r"set\s+to", r"plans?\s+to", "planned", "planning",
     r"aims?\s+to", "aiming", "targets?", "targeted", "targeting", "outlook", "guidance", "guided",
-    "poised", r"on\s+(?:track|course)", "likely", "slated", "scheduled",
+    "poised", r"on\s+(?:track|course|pace)", "likely", "slated", "scheduled",
+    r"head(?:ed|ing)\s+(?:for|to|towards?)", r"tipped\s+to", r"bound\s+to", r"stands?\s+to",
+    r"in\s+the\s+(?:years|months|quarters)\s+ahead",
     r"due\s+to\s+(?:begin|start|launch|reach|open|ship|arrive)", r"going\s+to", r"intends?\s+to",
     r"next\s+year", r"coming\s+years?", "upcoming",
 ];
@@ -47,6 +50,8 @@ const PAST_WORDS: &[&str] = &[
     "totall?ed", "accounted", "achieved", "ended", "delivered", "spent", "made", "saw", "hit",
     "stood", "took", "gained", "lost", "added", "produced", "captured", "represented", "amounted",
     "contributed", "peaked", "doubled", "tripled", "estimated", "launched", "announced",
+    "exceeded", "surpassed", "topped", "beat", "outpaced", "registered", "logged", r"came\s+in",
+    "touched", "closed", "opened", "raised", "attracted", "secured",
     r"last\s+year", "ago", "previously", r"up\s+from", r"down\s+from", r"compared\s+(?:with|to)",
     "versus", r"a\s+year\s+(?:earlier|before)",
 ];

@@ -19,7 +19,8 @@ use super::super::number::skip_hedges;
 use super::super::{Candidate, FigureKind};
 use super::change::ChangeCue;
 use super::period::BasePeriod;
-use super::{phrase, Context};
+use super::phrase::{self, Back};
+use super::Context;
 
 /// What the sentence says about one figure beyond its value.
 #[derive(Debug, Clone, PartialEq)]
@@ -68,6 +69,43 @@ static MARKET_SHARE_AFTER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^\s+(?P<np>[\w'’.&-]+(?:\s+[\w'’.&-]+){0,2}?)\s+market\s+share\b").expect("static market share pattern")
 });
 
+/// The end of what lies between a level and a change that qualifies it: a
+/// comma and an article (see `Context::qualifies`).
+static QUALIFIER: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)^\s*,\s*(?:an?\s+)?$").expect("static qualifier pattern"));
+
+/// A unit after an amount: "per diluted share", "per wafer".
+static PER_UNIT: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)^\s+per\s+[\w-]+(?:\s+share)?\b").expect("static per-unit pattern"));
+
+/// An aside on the period: ", the quarter ended 25 January 2026".
+static PERIOD_ASIDE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^\s*,\s*the\s+(?:fiscal\s+)?(?:quarter|year|period|half|month)\s+(?:ended|ending|to)\s+[\w\s.]+")
+        .expect("static period aside pattern")
+});
+
+/// A level reached by a change: "to" and hedges between them.
+static REACHED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^\s+(?:to|at)\s*$").expect("static reached pattern")
+});
+
+/// What joins two figures of a list: comparison and time words, then a comma,
+/// "and" or "but" ("from the third quarter and", "year on year and").
+static COORDINATION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"(?i)^(?:\s+(?:from|over|than|in|compared\s+(?:with|to)|versus|on|the|a|an|same|previous|prior",
+        r"|preceding|last|first|second|third|fourth|fiscal|year|years|quarter|quarters|half|period",
+        r"|earlier|ago|before|sequentially|(?:19|20)[0-9]{2}))*\s*(?:,\s*)?(?:and|but|or)?\s*(?:up|down)?\s*$",
+    ))
+    .expect("static coordination pattern")
+});
+
+/// Comparison words right after a change ("higher", "above", "more").
+static TAIL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^\s+(?:higher|lower|more|less|above|below|up|down|year[\s-]+(?:on|over)[\s-]+year|quarter[\s-]+(?:on|over)[\s-]+quarter)\b")
+        .expect("static change tail pattern")
+});
+
 /// "share of" or "market share" before a figure.
 static SHARE_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\bshare\s+of\s|\b(?P<m>market)\s+share\b").expect("static share-before pattern")
@@ -113,22 +151,82 @@ impl Context<'_> {
                 return market(np.as_str());
             }
         }
+        let previous = earlier.last().copied();
         if change {
-            let own = match cue.and_then(|q| q.phrase_at) {
-                Some(at) => phrase::forward(text, at),
-                None => phrase::backward(text, cue.map_or_else(|| skip_hedges(text, c.start).0, |q| q.back_from)),
-            };
-            // "Revenue was US$68.1 billion, up 73%": the change is of the level before it.
-            let level = || {
-                let (level, _) = earlier.iter().rev().find(|(_, r)| !r.change && !r.baseline)?;
-                phrase::backward(text, skip_hedges(text, level.start).0)
-            };
-            return own.or_else(level);
+            return self.change_of(c, cue, earlier);
         }
-        if c.kind == FigureKind::Percent {
-            return self.share_before(c);
+        if c.kind != FigureKind::Percent {
+            return None;
         }
-        None
+        // "2.6% of DRAM sales in 2022 and 8.4% in 2023": a list shares its "of".
+        let listed = previous.filter(|(p, r)| p.kind == c.kind && r.of.is_some() && self.coordinated(p.end, c.start));
+        self.share_before(c).or_else(|| listed.and_then(|(_, r)| r.of.clone()))
+    }
+
+    /// What the change `c` is of: the phrase its cue points to, else the
+    /// subject before its change word, else — when it only qualifies what
+    /// comes before ("Revenue was US$68.1 billion, up 73%", "up 12% ... and
+    /// 78% from a year earlier") — the level's subject or the previous change's.
+    fn change_of(&self, c: &Candidate, cue: Option<ChangeCue>, earlier: &[(&Candidate, &Relation)]) -> Option<String> {
+        let text = self.text;
+        let own = match cue {
+            Some(ChangeCue { phrase_at: Some(at), .. }) => phrase::forward(text, at),
+            _ => None,
+        };
+        let own = own.or_else(|| match cue {
+            // "SMIC plans to double its 7nm capacity": the object after the verb.
+            None => phrase::forward(text, c.end).filter(|_| c.kind == FigureKind::Multiple),
+            Some(_) => None,
+        });
+        let own = own.or_else(|| match cue {
+            Some(q) if q.after => phrase::backward(text, q.back_from, Back::Level),
+            Some(q) => phrase::backward(text, q.back_from, Back::Subject),
+            None => phrase::backward(text, skip_hedges(text, c.start).0, Back::Subject),
+        });
+        if own.is_some() {
+            return own;
+        }
+        let (previous, relation) = earlier.last().copied()?;
+        let starts = cue.map_or(c.start, |q| q.back_from.min(c.start));
+        if relation.change {
+            return relation.of.clone().filter(|_| self.coordinated(previous.end, starts));
+        }
+        if relation.baseline || !self.qualifies(previous.end, starts) {
+            return None;
+        }
+        phrase::backward(text, skip_hedges(text, previous.start).0, Back::Level).or_else(|| {
+            // "revenue more than doubled to US$130.5 billion, an increase of
+            // 114%": the level was reached by a change, whose subject it shares.
+            let (change, how) = earlier.len().checked_sub(2).and_then(|i| earlier.get(i)).copied()?;
+            let reached = REACHED.is_match(&text[change.end..skip_hedges(text, previous.start).0]);
+            how.of.clone().filter(|_| how.change && reached)
+        })
+    }
+
+    /// Whether the text from `from` (a level's end) to `to` (a change's
+    /// start) only qualifies the level: a unit ("per diluted share"), a time
+    /// phrase, an aside on the period ("the quarter ended 25 January 2026"),
+    /// then a comma and an article ("US$35.6 billion in the fourth quarter,
+    /// 16% higher", "a record US$12.6 billion, an increase of 94%").
+    fn qualifies(&self, from: usize, to: usize) -> bool {
+        let text = self.text;
+        let mut at = from + PER_UNIT.find(&text[from..to]).map_or(0, |m| m.end());
+        at = self.time_phrase(at).min(to);
+        at += PERIOD_ASIDE.find(&text[at..to]).map_or(0, |m| m.end());
+        QUALIFIER.is_match(&text[at..to])
+    }
+
+    /// Whether the text from `from` to `to` only joins two figures of a list
+    /// ("... from the third quarter and", "year on year and").
+    fn coordinated(&self, from: usize, to: usize) -> bool {
+        let after_tail = self.change_tail(from);
+        after_tail <= to && COORDINATION.is_match(&self.text[after_tail..to])
+    }
+
+    /// The end of the comparison words after a figure ending at `end`
+    /// ("higher than", "from a year earlier"), or `end`.
+    fn change_tail(&self, end: usize) -> usize {
+        TAIL.find(&self.text[end..]).map_or(end, |m| end + m.end())
     }
 
     /// The "share of X" or "X market share" before `c` in its clause or the
@@ -139,7 +237,7 @@ impl Context<'_> {
         let caps = SHARE_BEFORE.captures_iter(&self.text[from..c.start]).last()?;
         let whole = caps.get(0)?;
         match caps.name("m") {
-            Some(m) => market(&phrase::backward(self.text, from + m.start())?),
+            Some(m) => market(&phrase::backward(self.text, from + m.start(), Back::Subject)?),
             None => phrase::forward(self.text, from + whole.end()),
         }
     }

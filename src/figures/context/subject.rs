@@ -11,9 +11,11 @@
 //! 4. else the best mention before the figure, then after it, by (rank, distance).
 //!
 //! Mentions given as examples or comparisons ("suppliers such as Huawei and
-//! Cambricon", "like NVIDIA") are never the subject. When the figure's clause
-//! is led by one (its best mention is an example), the figure is about the
-//! group: the subject is a name before the figure in that clause, or none.
+//! Cambricon", "like NVIDIA", and in an aside "imported chips, mainly from
+//! NVIDIA and AMD,", "the group, led by Huawei,") are never the subject.
+//! When the figure's clause is led by one (its best mention is an example),
+//! the figure is about the group: the subject is a name before the figure
+//! in that clause, or none.
 
 use super::super::gazetteer::Mention;
 use super::Context;
@@ -58,6 +60,14 @@ impl Context<'_> {
 
 /// Words that introduce examples of a group; a list may follow.
 const LIST_CUES: [&str; 5] = ["such as", "including", "e.g.", "for example", "for instance"];
+/// Words that introduce examples of a group in an aside, after a comma or
+/// an opening parenthesis ("imported chips, mainly from NVIDIA and AMD,";
+/// "the domestic group (led by Huawei)"); a list may follow.
+const ASIDE_CUES: [&str; 14] = [
+    "mainly from", "mostly from", "largely from", "primarily from", "chiefly from",
+    "predominantly from", "mainly by", "mostly by", "led by", "notably", "especially",
+    "particularly", "in particular", "among them",
+];
 /// Words that introduce the other party of a comparison; one name follows.
 const COMPARISON_CUES: [&str; 2] = ["like", "unlike"];
 
@@ -75,7 +85,10 @@ pub(super) fn examples(text: &str, mentions: &[Mention<'_>]) -> Vec<bool> {
         let continues_list = open_list_end.is_some_and(|end| {
             end <= m.start && text[end..m.start].split(|c: char| c == ',' || c.is_whitespace()).all(|w| matches!(w, "" | "and" | "or"))
         });
-        let in_list = follows(&LIST_CUES) || continues_list;
+        let aside = ASIDE_CUES.iter().any(|cue| {
+            before.strip_suffix(cue).is_some_and(|head| head.trim_end().ends_with([',', '(', '—', '–']))
+        });
+        let in_list = follows(&LIST_CUES) || aside || continues_list;
         open_list_end = in_list.then_some(m.end);
         flags.push(in_list || follows(&COMPARISON_CUES));
     }

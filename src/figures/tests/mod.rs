@@ -8,6 +8,7 @@ mod multiple;
 mod percent;
 mod quantities;
 mod relations;
+mod reports;
 
 use std::sync::LazyLock;
 
