@@ -99,6 +99,13 @@ fn basis_bonus(basis: super::question::Basis, sentence: &str) -> f32 {
     }
 }
 
+/// "by 2028": the year is a deadline.
+fn introduced_by_by(figure: &Figure) -> bool {
+    let Some(at) = figure.sentence.find(figure.text.as_str()) else { return false };
+    let before = figure.sentence[..at].trim_end().to_lowercase();
+    before.ends_with(" by") || before.ends_with(" by the end of") || before.ends_with(" by end")
+}
+
 /// Index terms either side of a year that count as what it dates.
 const YEAR_WINDOW_TERMS: usize = 4;
 
@@ -266,6 +273,9 @@ impl<'m> Judge<'_, 'm> {
         // answered where both are named.
         let asked_here = q.measures.iter().filter(|m| near_measures.contains(&m.name.as_str())).count();
         score += 0.8 * asked_here.saturating_sub(1) as f32;
+        if q.by_when && figure.kind == FigureKind::Year && introduced_by_by(figure) {
+            score += 0.5;
+        }
         if let Some(part) = q.part {
             score += part_bonus(part, &figure.sentence);
         }

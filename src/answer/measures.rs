@@ -165,7 +165,8 @@ impl Measures {
     fn find_cues(&self, keywords: &[String]) -> Vec<Found> {
         const ENDINGS: [&str; 6] = ["", "s", "es", "d", "ed", "ing"];
         let same = |word: &str, cue: &str, last: bool| {
-            word == cue || (last && ENDINGS.iter().any(|e| word.strip_suffix(e) == Some(cue)))
+            let inflected = |stem: &str| stem == cue || cue.strip_suffix('e') == Some(stem);
+            word == cue || (last && ENDINGS.iter().any(|e| word.strip_suffix(e).is_some_and(inflected)))
         };
         let mut found = Vec::new();
         for (i, m) in self.measures.iter().enumerate() {
@@ -301,6 +302,8 @@ words = ["share"]
         assert_eq!(names(m.in_question("How busy were SMIC's fabs?", &a)), vec!["utilisation"]);
         assert_eq!(names(m.in_question("demands and shares", &a)), vec!["demand", "share"]);
         assert!(m.in_question("H20 business", &a).is_empty(), "a cue is a word, not a stem");
+        assert_eq!(names(m.in_question("were the fabs busier", &a)), Vec::<&str>::new());
+        assert_eq!(names(m.in_question("busying", &a)), vec!["utilisation"]);
     }
 
     #[test]

@@ -72,14 +72,19 @@ impl Composer<'_> {
     ) -> Answer {
         let wanted = self.wanted(query, question);
         let judge = Judge { question, measures: self.measures, analyzer: self.analyzer, gazetteer: self.gazetteer };
-        let chosen = self.choose_passages(query, question, hits, top);
-        let (candidates, fits) = self.pick_figures(&chosen, &judge, scope);
+        let mut chosen = self.choose_passages(query, question, hits, top);
+        let (mut candidates, fits) = self.pick_figures(&chosen, &judge, scope);
+        // The figure that will most likely head the answer leads its snippet,
+        // and its passage is cited first.
+        let lead = (scope == FigureScope::Matching)
+            .then(|| (0..candidates.len()).find(|&i| fits[i].answers(question) && locate(&chosen[candidates[i].citation - 1].text, &candidates[i].figure).is_some()))
+            .flatten();
+        if let Some(l) = lead {
+            let n = candidates[l].citation;
+            cite_first(&mut chosen, &mut candidates, n);
+        }
         let located: Vec<Option<Range<usize>>> =
             candidates.iter().map(|f| locate(&chosen[f.citation - 1].text, &f.figure)).collect();
-        // The figure that will most likely head the answer leads its snippet.
-        let lead = (scope == FigureScope::Matching)
-            .then(|| (0..candidates.len()).find(|&i| fits[i].answers(question) && located[i].is_some()))
-            .flatten();
         let mut shown = Vec::with_capacity(chosen.len());
         let citations: Vec<Citation> = chosen
             .iter()
@@ -293,6 +298,21 @@ fn newest_first_among_relevant(ranked: Vec<PassageHit>) -> Vec<PassageHit> {
     relevant
 }
 
+/// Moves the passage cited as `n` to the front, renumbering the figures' citations.
+fn cite_first(chosen: &mut [PassageHit], figures: &mut [CitedFigure], n: usize) {
+    if n <= 1 || n > chosen.len() {
+        return;
+    }
+    chosen[..n].rotate_right(1);
+    for f in figures {
+        f.citation = match f.citation {
+            c if c == n => 1,
+            c if c < n => c + 1,
+            c => c,
+        };
+    }
+}
+
 /// Where `figure` stands in `passage`: its text inside its sentence.
 fn locate(passage: &str, figure: &Figure) -> Option<Range<usize>> {
     let sentence = passage.find(figure.sentence.as_str())?;
@@ -376,6 +396,17 @@ mod tests {
         let ids: Vec<String> = composer.select(ranked, 5, &wanted).into_iter().map(|h| h.report.id).collect();
         // a's second passage (8.0) counts as 4.0, after c's first (5.0).
         assert_eq!(ids, vec!["a", "c", "a"]);
+    }
+
+    #[test]
+    fn the_headline_passage_is_cited_first() {
+        let mut chosen = vec![hit("a", "2025-01-01", 3.0, "x"), hit("b", "2025-01-01", 2.0, "y"), hit("c", "2025-01-01", 1.0, "z")];
+        let figure = |citation| CitedFigure { figure: crate::figures::extract("It was 5%.", &Gazetteer::empty())[0].clone(), citation, metric: None };
+        let mut figures = vec![figure(1), figure(2), figure(3)];
+        cite_first(&mut chosen, &mut figures, 3);
+        let ids: Vec<&str> = chosen.iter().map(|h| h.report.id.as_str()).collect();
+        assert_eq!(ids, vec!["c", "a", "b"]);
+        assert_eq!(figures.iter().map(|f| f.citation).collect::<Vec<_>>(), vec![2, 3, 1]);
     }
 
     #[test]

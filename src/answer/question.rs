@@ -106,6 +106,8 @@ pub struct Question<'m> {
     pub rewrites: Vec<String>,
     /// The question compares years ("yoy") or quarters ("qoq").
     pub basis: Option<Basis>,
+    /// "By when", "by what year": asks for a deadline ("by 2028").
+    pub by_when: bool,
 }
 
 /// Units a question may name, lowercase, with the figure kind each belongs to.
@@ -150,6 +152,8 @@ const QUANTITIES: [FigureKind; 9] = [
 
 static YEAR: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)\b(?:fy|fiscal\s+(?:year\s+)?)?'?((?:19|20)\d\d|\d\d)\b").expect("static year pattern"));
+
+static BY_WHEN: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\bby\s+(?:when|what|which)\b").expect("static by-when pattern"));
 
 static BY_YEAR: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)\bby\s+(?:fy)?(?:19|20)\d\d\b").expect("static by-year pattern"));
 
@@ -204,6 +208,7 @@ impl<'m> Question<'m> {
             expansions,
             rewrites: fiscal_forms(raw),
             basis: basis_of(&lower),
+            by_when: ask == Ask::Time && BY_WHEN.is_match(&lower),
         }
     }
 
@@ -402,7 +407,10 @@ fn years_in(raw: &str) -> Vec<i32> {
 /// Future ("will", "expected", "by 2028", "forecast") or past ("was",
 /// "did", "last year") wording.
 fn tense_of(words: &[&str], raw: &str) -> Option<bool> {
-    let future = ["will", "forecast", "expected", "expect", "projected", "outlook", "going", "next", "guidance", "guide", "plan", "target"];
+    let future = [
+        "will", "forecast", "expected", "expect", "projected", "outlook", "going", "next", "guidance", "guide", "plan", "target",
+        "supposed", "set", "due", "planned", "aiming", "aim", "gonna",
+    ];
     let past = ["was", "were", "did", "last", "reported", "had", "ago"];
     if BY_YEAR.is_match(raw) || words.iter().any(|w| future.contains(w)) {
         Some(true)
