@@ -184,13 +184,16 @@ impl<'m> Judge<'_, 'm> {
             q.kinds.is_empty() || q.kinds.contains(&figure.kind)
         };
         let named = |m: &Measure| q.measures.iter().any(|w| w.name == m.name);
-        let measure_ok = near_measures.iter().any(|n| q.measures.iter().any(|m| m.name == *n))
-            || match measure {
-            Some(m) => named(m),
-            // A year or a bare count has no measure word of its own: the
-            // sentence must name what was asked.
-            None => q.measures.iter().any(|m| m.fits(figure.kind) || figure.kind == FigureKind::Year) && names_measure,
-        } || (figure.kind == FigureKind::Year && names_measure);
+        let stated_near = near_measures.iter().any(|n| q.measures.iter().any(|m| m.name == *n)) || measure.is_some_and(named);
+        // The measure named first is the one asked for ("how much memory is
+        // in a 12-layer stack"); the others set the scene.
+        let primary = q.measures.first().map(|m| m.name.as_str());
+        let states_primary = near_measures.contains(&primary.unwrap_or_default()) || measure.is_some_and(|m| Some(m.name.as_str()) == primary);
+        // Further away in its sentence, a measure word still says what the
+        // figure is about ("capital spending ... to grow 25% ... to reach
+        // US$172 billion"), if the figure's kind can state it.
+        let stated_in_sentence = names_measure && q.measures.iter().any(|m| m.fits(figure.kind) || figure.kind == FigureKind::Year);
+        let measure_ok = stated_near || stated_in_sentence;
         let window_text = window_text(figure, &tokens, &window);
         let subject = self.subject_match(figure, window_text);
         let subject_ok = subject != SubjectMatch::Other;
@@ -222,8 +225,12 @@ impl<'m> Judge<'_, 'm> {
         if !kind_ok {
             score -= 4.0;
         }
-        if measure_ok {
+        if states_primary {
             score += 3.0;
+        } else if stated_near {
+            score += 2.0;
+        } else if stated_in_sentence {
+            score += 1.5;
         } else if names_measure {
             score += 1.0;
         }

@@ -125,12 +125,26 @@ impl Measures {
         self.measures.iter().find(|m| m.name == name)
     }
 
-    /// Measures named in `text` (a question) by words or cues; a longer
-    /// phrase wins over the words inside it.
+    /// Measures named in `text` (a question) by words or cues, in the order
+    /// they are first named ("how much memory is in a stack": memory, then
+    /// stack height); a longer phrase wins over the words inside it.
     pub fn in_question(&self, text: &str, analyzer: &Analyzer) -> Vec<&Measure> {
-        let mut found = self.find(&analyzer.terms(text));
-        found.extend(self.find_cues(&analyzer.keywords(text)));
-        self.distinct(found)
+        let words = analyzer.tokens(text);
+        let terms: Vec<String> = words.iter().map(|t| t.term.clone()).collect();
+        let keywords = analyzer.keyword_tokens(text);
+        let keyword_terms: Vec<String> = keywords.iter().map(|t| t.term.clone()).collect();
+        let span = |tokens: &[crate::search::AnalyzedToken], f: &Found| (tokens[f.start].range.start, tokens[f.start + f.len - 1].range.end);
+        let mut at: Vec<((usize, usize), Found)> = self.find(&terms).into_iter().map(|f| (span(&words, &f), f)).collect();
+        at.extend(self.find_cues(&keyword_terms).into_iter().map(|f| (span(&keywords, &f), f)));
+        at.sort_by_key(|(bytes, f)| (*bytes, f.measure));
+        // In a compound ("advanced-node wafer starts") the last word is the head.
+        if let [(first, a), (second, b), ..] = at.as_slice() {
+            let joined = text.get(first.1..second.0).is_some_and(|gap| gap.chars().all(|c| c == ' ' || c == '-'));
+            if a.measure != b.measure && joined {
+                at.swap(0, 1);
+            }
+        }
+        self.distinct(at.into_iter().map(|(_, f)| f).collect())
     }
 
     /// Measures named in report text by their words (cues do not count).
@@ -301,6 +315,9 @@ words = ["share"]
         let (m, a) = lexicon();
         assert_eq!(names(m.in_question("How busy were SMIC's fabs?", &a)), vec!["utilisation"]);
         assert_eq!(names(m.in_question("demands and shares", &a)), vec!["demand", "share"]);
+        assert_eq!(names(m.in_question("shares, and how busy", &a)), vec!["share", "utilisation"], "in the order named");
+        assert_eq!(names(m.in_question("how busy, and shares", &a)), vec!["utilisation", "share"]);
+        assert_eq!(names(m.in_question("demand share", &a)), vec!["share", "demand"], "the head of a compound comes first");
         assert!(m.in_question("H20 business", &a).is_empty(), "a cue is a word, not a stem");
         assert_eq!(names(m.in_question("were the fabs busier", &a)), Vec::<&str>::new());
         assert_eq!(names(m.in_question("busying", &a)), vec!["utilisation"]);

@@ -20,10 +20,16 @@ pub const LONG_STATEMENT_WORDS: usize = 6;
 
 /// Words that frame a question without saying what it is about. They are not
 /// searched when the text reads as a question, and never count as evidence.
-const FRAME_WORDS: [&str; 30] = [
+const FRAME_WORDS: [&str; 35] = [
     "what", "whats", "which", "who", "whom", "when", "where", "how", "much", "many", "does", "did", "do",
     "were", "has", "have", "had", "would", "could", "should", "can", "about", "tell", "me", "give", "get",
-    "us", "we", "our", "you",
+    "got", "gets", "getting", "us", "we", "our", "you", "per", "according",
+];
+
+/// Month names and their short forms: part of a date, not of the topic.
+const MONTHS: [&str; 23] = [
+    "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+    "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov",
 ];
 
 /// What a change is measured against.
@@ -178,7 +184,7 @@ impl<'m> Question<'m> {
         let years = years_in(raw);
         let covered = measures.covered_terms(&text, analyzer);
         let subject_terms: HashSet<String> = subjects.iter().flat_map(|s| analyzer.terms(s)).collect();
-        let frame: HashSet<String> = FRAME_WORDS.iter().flat_map(|w| analyzer.terms(w)).collect();
+        let frame: HashSet<String> = FRAME_WORDS.iter().chain(MONTHS.iter()).chain(["dec"].iter()).flat_map(|w| analyzer.terms(w)).collect();
         let topic_terms = sequence
             .iter()
             .enumerate()

@@ -85,7 +85,12 @@ impl Analyzer {
 
     /// Lowercased, folded words without stemming (filters, vocabulary).
     pub fn keywords(&self, text: &str) -> Vec<String> {
-        collect(&mut self.keyword.clone(), text).into_iter().map(|t| t.term).collect()
+        self.keyword_tokens(text).into_iter().map(|t| t.term).collect()
+    }
+
+    /// [`Analyzer::keywords`] with their byte ranges in `text`.
+    pub fn keyword_tokens(&self, text: &str) -> Vec<AnalyzedToken> {
+        collect(&mut self.keyword.clone(), text)
     }
 }
 
