@@ -39,7 +39,7 @@ pub fn coverage(
         return Ok(());
     }
     let passages = &chosen[..chosen.len().min(CHECKED)];
-    let names_subject = passages.iter().any(|hit| {
+    let names_subject = !question.subjects.is_empty() && passages.iter().any(|hit| {
         let text = format!("{} {}", hit.report.title, hit.text);
         gazetteer.mentions(&text).iter().any(|m| question.subjects.contains(m))
     });

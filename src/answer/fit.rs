@@ -3,9 +3,11 @@
 //! for, in a kind of number the question can take? The same fit orders the
 //! figures an answer lists and chooses its headline.
 
-use std::collections::HashSet;
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
 
-use super::measures::{Measure, Measures};
+use super::measures::{Located, Measure, Measures};
 use super::question::{Ask, Question};
 use crate::figures::{Figure, FigureKind, Gazetteer};
 use crate::search::Analyzer;
@@ -59,12 +61,13 @@ enum SubjectMatch {
     Other,
 }
 
-/// The text of the sentence that `window` (token indexes) covers.
-fn window_text<'s>(figure: &'s Figure, tokens: &[(std::ops::Range<usize>, String)], window: &std::ops::Range<usize>) -> &'s str {
+/// The byte range of the sentence that `window` (token indexes) covers.
+fn byte_span(figure: &Figure, tokens: &[(std::ops::Range<usize>, String)], window: &std::ops::Range<usize>) -> std::ops::Range<usize> {
     let start = tokens.get(window.start).map_or(0, |(r, _)| r.start);
     let end = window.end.checked_sub(1).and_then(|i| tokens.get(i)).map_or(figure.sentence.len(), |(r, _)| r.end);
-    figure.sentence.get(start..end.max(start)).unwrap_or(&figure.sentence)
+    start..end.max(start)
 }
+
 
 /// Index terms either side of a figure that count as its neighbourhood.
 const WINDOW_TERMS: usize = 10;
@@ -87,9 +90,8 @@ fn distance_to(figure: &Figure, tokens: &[(std::ops::Range<usize>, String)], win
 
 /// +0.5 when a change is stated against the basis asked for ("yoy" and "from
 /// a year earlier"), -0.5 when against the other one.
-fn basis_bonus(basis: super::question::Basis, sentence: &str) -> f32 {
+fn basis_bonus(basis: super::question::Basis, lower: &str) -> f32 {
     use super::question::Basis;
-    let lower = sentence.to_lowercase();
     let yearly = ["year on year", "year-on-year", "year earlier", "year ago", "year-over-year", "previous year", "a year before"].iter().any(|w| lower.contains(w));
     let quarterly = ["quarter on quarter", "quarter-on-quarter", "previous quarter", "sequential", "prior quarter", "from the third quarter", "from the second quarter"].iter().any(|w| lower.contains(w));
     match (basis, yearly, quarterly) {
@@ -123,22 +125,28 @@ fn narrow_window(
     start..(first + 1).min(window.end).max(start)
 }
 
-/// Whether a sentence is about the quarter or half asked for: +1 when it
-/// names it, -1 when it names only another part or the full year.
-fn part_bonus(part: u8, sentence: &str) -> f32 {
-    const NAMES: [(u8, &[&str]); 6] = [
+/// The parts of a year a sentence names: bit `p` for quarter `p` (1-4) and
+/// halves 5 (H1) and 6 (H2); bit 7 for the full year.
+fn parts_named(lower: &str) -> u8 {
+    const NAMES: [(u8, &[&str]); 7] = [
         (1, &["first quarter", "first-quarter", "q1"]),
         (2, &["second quarter", "second-quarter", "q2"]),
         (3, &["third quarter", "third-quarter", "q3"]),
         (4, &["fourth quarter", "fourth-quarter", "q4"]),
         (5, &["first half", "first-half", "h1"]),
         (6, &["second half", "second-half", "h2"]),
+        (7, &["full year", "full-year", "full fiscal year"]),
     ];
-    let lower = sentence.to_lowercase();
-    let names = |p: u8| NAMES.iter().filter(|(n, _)| *n == p).flat_map(|(_, w)| w.iter()).any(|w| lower.contains(w));
-    if names(part) {
+    NAMES.iter().filter(|(_, words)| words.iter().any(|w| lower.contains(w))).fold(0, |bits, (p, _)| bits | 1 << p)
+}
+
+/// Whether a sentence naming `parts` is about the quarter or half asked
+/// for: +1 when it names it, -1 when it names only another part or the
+/// full year, 0 when it names none.
+fn part_bonus(part: u8, parts: u8) -> f32 {
+    if parts & (1 << part) != 0 {
         1.0
-    } else if (1..=6).any(|p| p != part && names(p)) || lower.contains("full year") || lower.contains("full-year") {
+    } else if parts != 0 {
         -1.0
     } else {
         0.0
@@ -152,26 +160,67 @@ fn share_of(figure: &Figure) -> bool {
     after.starts_with("of ") && !after.starts_with("of growth")
 }
 
+/// What is worked out once per sentence, for all its figures.
+struct Sentence<'m> {
+    tokens: Vec<(std::ops::Range<usize>, String)>,
+    located: Located<'m>,
+    /// The sentence names a measure the question asks for.
+    names_measure: bool,
+    /// Gazetteer entities named in it, with their byte ranges (looked up
+    /// only when the question names a subject).
+    mentions: Vec<(std::ops::Range<usize>, String)>,
+    /// The sentence in lower case.
+    lower: String,
+    /// The parts of a year it names ([`parts_named`]).
+    parts: u8,
+}
+
 /// Judges figures against one question.
 pub struct Judge<'a, 'm> {
     pub question: &'a Question<'m>,
     pub measures: &'m Measures,
     pub analyzer: &'a Analyzer,
     pub gazetteer: &'a Gazetteer,
+    sentences: RefCell<HashMap<String, Rc<Sentence<'m>>>>,
 }
 
-impl<'m> Judge<'_, 'm> {
+impl<'a, 'm> Judge<'a, 'm> {
+    pub fn new(question: &'a Question<'m>, measures: &'m Measures, analyzer: &'a Analyzer, gazetteer: &'a Gazetteer) -> Self {
+        Judge { question, measures, analyzer, gazetteer, sentences: RefCell::new(HashMap::new()) }
+    }
+
+    fn sentence(&self, text: &str) -> Rc<Sentence<'m>> {
+        if let Some(known) = self.sentences.borrow().get(text) {
+            return known.clone();
+        }
+        let tokens = self.analyzer.tokens(text);
+        let located = self.measures.locate(&tokens);
+        let asked: Vec<&str> = self.question.measures.iter().map(|m| m.name.as_str()).collect();
+        let sentence = Rc::new(Sentence {
+            names_measure: located.names_any(&asked),
+            tokens: tokens.into_iter().map(|t| (t.range, t.term)).collect(),
+            located,
+            mentions: if self.question.subjects.is_empty() { Vec::new() } else { self.gazetteer.mentions_at(text) },
+            parts: parts_named(&text.to_lowercase()),
+            lower: text.to_lowercase(),
+        });
+        self.sentences.borrow_mut().insert(text.to_string(), sentence.clone());
+        sentence
+    }
+
     /// The fit of `figure`, found in the passage cited as number `citation`.
     pub fn fit(&self, figure: &Figure, citation: usize) -> Fit<'m> {
         let q = self.question;
-        let tokens: Vec<(std::ops::Range<usize>, String)> =
-            self.analyzer.tokens(&figure.sentence).into_iter().map(|t| (t.range, t.term)).collect();
-        let measure = self.measures.of_figure(figure, &tokens);
-        let sequence: Vec<String> = tokens.iter().map(|(_, t)| t.clone()).collect();
-        let names_measure = self.names_asked_measure(&sequence);
-        let window = window_of(figure, &tokens);
+        let info = self.sentence(&figure.sentence);
+        let tokens = &info.tokens;
+        let at = figure.sentence.find(figure.text.as_str()).unwrap_or(0);
+        let measure = info.located.nearest(at..at + figure.text.len(), figure.kind);
+        let sequence: Vec<&str> = tokens.iter().map(|(_, t)| t.as_str()).collect();
+        let names_measure = info.names_measure;
+        let window = window_of(figure, tokens);
+        let window_bytes = byte_span(figure, tokens, &window);
         let mut near_measures: Vec<&str> =
-            self.measures.in_window(&sequence, window.clone(), window_text(figure, &tokens, &window), self.analyzer, figure.kind).into_iter().map(|m| m.name.as_str()).collect();
+            info.located.within(window_bytes, figure.kind).into_iter().map(|m| m.name.as_str()).collect();
         if figure.kind == FigureKind::Percent && !figure.change && (figure.of.is_some() || share_of(figure)) {
             near_measures.push("share");
         }
@@ -194,8 +243,7 @@ impl<'m> Judge<'_, 'm> {
         // US$172 billion"), if the figure's kind can state it.
         let stated_in_sentence = names_measure && q.measures.iter().any(|m| m.fits(figure.kind) || figure.kind == FigureKind::Year);
         let measure_ok = stated_near || stated_in_sentence;
-        let window_text = window_text(figure, &tokens, &window);
-        let subject = self.subject_match(figure, window_text);
+        let subject = self.subject_match(figure, byte_span(figure, tokens, &window), &info.mentions);
         let subject_ok = subject != SubjectMatch::Other;
         let period_ok = q.years.is_empty()
             || match figure.year {
@@ -204,20 +252,20 @@ impl<'m> Judge<'_, 'm> {
             };
         // A year belongs to the words right next to it ("the MI400 in 2026").
         let local = if figure.kind == FigureKind::Year {
-            narrow_window(&window, YEAR_WINDOW_TERMS, &tokens, figure)
+            narrow_window(&window, YEAR_WINDOW_TERMS, tokens, figure)
         } else {
             window.clone()
         };
-        let close: HashSet<&str> = sequence[local.clone()].iter().map(String::as_str).collect();
+        let close: HashSet<&str> = sequence[local.clone()].iter().copied().collect();
         // A quarter or half asked for must be named with the figure.
-        let period_ok = period_ok && q.part.is_none_or(|part| part_bonus(part, &figure.sentence) > 0.0);
+        let period_ok = period_ok && q.part.is_none_or(|part| part_bonus(part, info.parts) > 0.0);
         let topic_words = q.topic_terms.iter().filter(|t| close.contains(t.as_str())).count();
         // Nearer topic words count more: in "data center revenue of US$51.2
         // billion and gaming revenue of US$4.3 billion", "gaming" dates the second.
         let nearness: f32 = q
             .topic_terms
             .iter()
-            .filter_map(|t| distance_to(figure, &tokens, &local, t))
+            .filter_map(|t| distance_to(figure, tokens, &local, t))
             .map(|d| 1.0 - d as f32 / (WINDOW_TERMS + 1) as f32)
             .sum();
         let subject_words = q.subject_terms.iter().filter(|t| close.contains(t.as_str())).count();
@@ -263,12 +311,11 @@ impl<'m> Judge<'_, 'm> {
         }
         score += 0.6 * nearness.min(4.0) + 0.4 * subject_words.min(3) as f32;
         if let Some(basis) = q.basis {
-            score += basis_bonus(basis, &figure.sentence);
+            score += basis_bonus(basis, &info.lower);
         }
         if !q.years.is_empty() && q.part.is_none() {
             // "in FY25" asks for the whole year.
-            let lower = figure.sentence.to_lowercase();
-            if (1..=6).any(|p| part_bonus(p, &lower) > 0.0) && !lower.contains("full year") && !lower.contains("full fiscal year") {
+            if info.parts & 0b0111_1110 != 0 && info.parts & (1 << 7) == 0 {
                 score -= 0.5;
             }
         }
@@ -284,17 +331,10 @@ impl<'m> Judge<'_, 'm> {
             score += 0.5;
         }
         if let Some(part) = q.part {
-            score += part_bonus(part, &figure.sentence);
+            score += part_bonus(part, info.parts);
         }
         score -= 0.15 * (citation.saturating_sub(1)) as f32;
         Fit { measure, kind_ok, measure_ok, subject_ok, period_ok, topic_words, score }
-    }
-
-    /// Whether a sentence (its index terms, in order) uses a word of a
-    /// measure the question asks for.
-    fn names_asked_measure(&self, terms: &[String]) -> bool {
-        let named = self.measures.in_text(terms);
-        named.iter().any(|m| self.question.measures.iter().any(|q| q.name == m.name))
     }
 
     /// Whether `figure` is about what the question names. A company or
@@ -302,7 +342,7 @@ impl<'m> Judge<'_, 'm> {
     /// named near the figure ("the Kirin 9000s, made by SMIC on its 7nm
     /// process" is about both); regions and technologies alone ("China",
     /// "HBM") need only be named in the figure's sentence.
-    fn subject_match(&self, figure: &Figure, window_text: &str) -> SubjectMatch {
+    fn subject_match(&self, figure: &Figure, window: std::ops::Range<usize>, mentions: &[(std::ops::Range<usize>, String)]) -> SubjectMatch {
         use crate::figures::EntityKind;
         let q = self.question;
         if q.subjects.is_empty() {
@@ -314,15 +354,15 @@ impl<'m> Judge<'_, 'm> {
         if figure.subject.as_ref().is_some_and(|s| wanted.contains(&s)) {
             return SubjectMatch::Named;
         }
-        let in_sentence = self.gazetteer.mentions(&figure.sentence).iter().any(|m| wanted.contains(&m));
+        let in_sentence = mentions.iter().any(|(_, m)| wanted.contains(&m));
         let foreign = figure.subject.as_deref().filter(|s| is_company(s) && wanted.iter().any(|w| is_company(w)));
-        let near = self.gazetteer.mentions(window_text);
+        let near: Vec<&String> = mentions.iter().filter(|(at, _)| at.start >= window.start && at.end <= window.end).map(|(_, m)| m).collect();
         match foreign {
             _ if !in_sentence => SubjectMatch::Other,
             None => SubjectMatch::Nearby,
             // Another company's figure counts only when that company is named
             // away from it and the one asked about next to it.
-            Some(other) if !near.iter().any(|m| m == other) && near.iter().any(|m| wanted.contains(&m)) => SubjectMatch::Nearby,
+            Some(other) if !near.iter().any(|m| m.as_str() == other) && near.iter().any(|m| wanted.contains(m)) => SubjectMatch::Nearby,
             Some(_) => SubjectMatch::Other,
         }
     }

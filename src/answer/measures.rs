@@ -8,13 +8,13 @@
 //! ([`Measures::expansions`]) and names what a figure in a report measures
 //! ([`Measures::of_figure`]).
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::figures::{Figure, FigureKind};
-use crate::search::Analyzer;
+use crate::figures::FigureKind;
+use crate::search::{AnalyzedToken, Analyzer};
 
 /// A measure lexicon that could not be loaded.
 #[derive(Debug, thiserror::Error)]
@@ -66,6 +66,55 @@ impl Measure {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Measures {
     measures: Vec<Measure>,
+    /// (measure, word) pairs by the word's first index term.
+    words_by_first: HashMap<String, Vec<(usize, usize)>>,
+    /// (measure, cue) pairs by the cue's first word (uninflected).
+    cues_by_first: HashMap<String, Vec<(usize, usize)>>,
+}
+
+/// The lexicon's words in one sentence, by byte range.
+#[derive(Debug, Clone, Default)]
+pub struct Located<'m> {
+    pub words: Vec<(std::ops::Range<usize>, &'m Measure)>,
+}
+
+impl<'m> Located<'m> {
+    /// What a figure spanning `span` of kind `kind` measures: the nearest
+    /// measure word that fits its kind (words after the figure, as in "85.6%
+    /// utilisation", count a little further than words before it).
+    pub fn nearest(&self, span: std::ops::Range<usize>, kind: FigureKind) -> Option<&'m Measure> {
+        self.words
+            .iter()
+            .filter(|(_, m)| m.fits(kind))
+            .map(|(at, m)| {
+                let distance = if at.end <= span.start {
+                    span.start - at.end
+                } else if at.start >= span.end {
+                    (at.start - span.end) + 8
+                } else {
+                    0
+                };
+                (distance, *m)
+            })
+            .min_by_key(|(d, _)| *d)
+            .map(|(_, m)| m)
+    }
+
+    /// Measures whose words lie within `bytes` and fit `kind`.
+    pub fn within(&self, bytes: std::ops::Range<usize>, kind: FigureKind) -> Vec<&'m Measure> {
+        let mut out: Vec<&'m Measure> = Vec::new();
+        for (at, m) in &self.words {
+            if at.start >= bytes.start && at.end <= bytes.end && m.fits(kind) && !out.iter().any(|o| o.name == m.name) {
+                out.push(m);
+            }
+        }
+        out
+    }
+
+    /// Whether any word names one of `names`.
+    pub fn names_any(&self, names: &[&str]) -> bool {
+        self.words.iter().any(|(_, m)| names.contains(&m.name.as_str()))
+    }
 }
 
 /// Where a word of the lexicon was found in a sequence of terms.
@@ -112,7 +161,17 @@ impl Measures {
             let cues: Vec<Vec<String>> = m.cues.iter().map(|c| analyzer.keywords(c)).filter(|k| !k.is_empty()).collect();
             measures.push(Measure { name: m.name, kinds: m.kinds, words, written: m.words, cues });
         }
-        Ok(Measures { measures })
+        let mut words_by_first: HashMap<String, Vec<(usize, usize)>> = HashMap::new();
+        let mut cues_by_first: HashMap<String, Vec<(usize, usize)>> = HashMap::new();
+        for (i, m) in measures.iter().enumerate() {
+            for (j, word) in m.words.iter().enumerate() {
+                words_by_first.entry(word[0].clone()).or_default().push((i, j));
+            }
+            for (j, cue) in m.cues.iter().enumerate() {
+                cues_by_first.entry(cue[0].clone()).or_default().push((i, j));
+            }
+        }
+        Ok(Measures { measures, words_by_first, cues_by_first })
     }
 
     /// Every measure, in file order.
@@ -177,18 +236,29 @@ impl Measures {
     /// Cue phrases found in `keywords` (lowercased words, in order). A word
     /// may add an inflection to the cue's last word ("pops" for "pop").
     fn find_cues(&self, keywords: &[String]) -> Vec<Found> {
-        const ENDINGS: [&str; 6] = ["", "s", "es", "d", "ed", "ing"];
+        const ENDINGS: [&str; 5] = ["s", "es", "d", "ed", "ing"];
         let same = |word: &str, cue: &str, last: bool| {
             let inflected = |stem: &str| stem == cue || cue.strip_suffix('e') == Some(stem);
             word == cue || (last && ENDINGS.iter().any(|e| word.strip_suffix(e).is_some_and(inflected)))
         };
         let mut found = Vec::new();
-        for (i, m) in self.measures.iter().enumerate() {
-            for cue in &m.cues {
-                for start in 0..keywords.len() {
+        for (start, word) in keywords.iter().enumerate() {
+            // The word as written, or without an inflection (with or without
+            // a final "e": "making" may be "make").
+            let mut firsts: Vec<String> = vec![word.clone()];
+            for e in ENDINGS {
+                if let Some(stem) = word.strip_suffix(e).filter(|s| !s.is_empty()) {
+                    firsts.push(stem.to_string());
+                    firsts.push(format!("{stem}e"));
+                }
+            }
+            for first in &firsts {
+                for &(i, j) in self.cues_by_first.get(first).into_iter().flatten() {
+                    let cue = &self.measures[i].cues[j];
                     let fits = cue.len() <= keywords.len() - start
-                        && cue.iter().enumerate().all(|(j, c)| same(&keywords[start + j], c, j + 1 == cue.len()));
-                    if fits {
+                        && cue.iter().enumerate().all(|(k, c)| same(&keywords[start + k], c, k + 1 == cue.len()));
+                    let known = found.iter().any(|f: &Found| f.measure == i && f.start == start && f.len == cue.len());
+                    if fits && !known {
                         found.push(Found { measure: i, start, len: cue.len() });
                     }
                 }
@@ -212,52 +282,24 @@ impl Measures {
         out
     }
 
-    /// What `figure` measures: among the measure words of its sentence whose
-    /// measure fits the figure's kind, the one nearest to the figure. `tokens`
-    /// are the sentence's index terms with their byte ranges.
-    pub fn of_figure(&self, figure: &Figure, tokens: &[(std::ops::Range<usize>, String)]) -> Option<&Measure> {
-        let at = figure.sentence.find(figure.text.as_str())?;
-        let span = at..at + figure.text.len();
-        let terms: Vec<String> = tokens.iter().map(|(_, t)| t.clone()).collect();
-        self.find(&terms)
-            .into_iter()
-            .filter(|f| self.measures[f.measure].fits(figure.kind))
-            .map(|f| {
-                let first = &tokens[f.start].0;
-                let last = &tokens[f.start + f.len - 1].0;
-                let distance = if last.end <= span.start {
-                    span.start - last.end
-                } else if first.start >= span.end {
-                    // Words after the figure ("85.6% utilisation") count a
-                    // little further than words before it.
-                    (first.start - span.end) + 8
-                } else {
-                    0
-                };
-                (distance, f.measure)
-            })
-            .min()
-            .map(|(_, i)| &self.measures[i])
-    }
-
-    /// Measures named by words or cues among `terms[window]` whose kinds fit
-    /// `kind` (the measures a figure in that window may state).
-    pub fn in_window(&self, terms: &[String], window: std::ops::Range<usize>, window_text: &str, analyzer: &Analyzer, kind: FigureKind) -> Vec<&Measure> {
-        let mut found: Vec<Found> = self.find(terms).into_iter().filter(|f| window.contains(&f.start)).collect();
-        found.extend(self.find_cues(&analyzer.keywords(window_text)));
-        self.distinct(found).into_iter().filter(|m| m.fits(kind)).collect()
+    /// Where the lexicon's words stand in one sentence of a report (cues
+    /// are for questions only): `tokens` are its index terms with byte
+    /// ranges. Computed once per sentence and shared by its figures.
+    pub fn locate(&self, tokens: &[AnalyzedToken]) -> Located<'_> {
+        let terms: Vec<String> = tokens.iter().map(|t| t.term.clone()).collect();
+        let bytes = |f: &Found| tokens[f.start].range.start..tokens[f.start + f.len - 1].range.end;
+        Located { words: self.find(&terms).iter().map(|f| (bytes(f), &self.measures[f.measure])).collect() }
     }
 
     /// Every lexicon word or phrase found in `terms` (index form), longest
     /// first where they overlap (cues are matched by [`Measures::find_cues`]).
     fn find(&self, terms: &[String]) -> Vec<Found> {
         let mut found: Vec<Found> = Vec::new();
-        for (i, m) in self.measures.iter().enumerate() {
-            for phrase in &m.words {
-                for start in 0..terms.len() {
-                    if terms[start..].starts_with(phrase) {
-                        found.push(Found { measure: i, start, len: phrase.len() });
-                    }
+        for (start, term) in terms.iter().enumerate() {
+            for &(i, j) in self.words_by_first.get(term).into_iter().flatten() {
+                let phrase = &self.measures[i].words[j];
+                if terms[start..].starts_with(phrase) {
+                    found.push(Found { measure: i, start, len: phrase.len() });
                 }
             }
         }
@@ -276,6 +318,7 @@ impl Measures {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::figures::Figure;
 
     const LEXICON: &str = r#"
 [[measure]]
@@ -359,8 +402,9 @@ words = ["share"]
             change: false,
             baseline: false,
         };
-        let tokens: Vec<_> = a.tokens(sentence).into_iter().map(|t| (t.range, t.term)).collect();
-        assert_eq!(m.of_figure(&figure, &tokens).map(|m| m.name.as_str()), Some("utilisation"));
+        let located = m.locate(&a.tokens(sentence));
+        let at = sentence.find("85.6%").expect("figure");
+        assert_eq!(located.nearest(at..at + 5, figure.kind).map(|m| m.name.as_str()), Some("utilisation"));
     }
 
     #[test]

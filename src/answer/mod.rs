@@ -29,7 +29,7 @@ pub use measures::{Measure, Measures, MeasuresError};
 pub use question::{Ask, Question};
 
 /// Candidate passages searched per citation an answer shows, before re-ranking.
-pub const CANDIDATES_PER_CITATION: usize = 8;
+pub const CANDIDATES_PER_CITATION: usize = 4;
 /// Passages whose word sets overlap at least this much count as duplicates.
 const DUPLICATE_OVERLAP: f32 = 0.7;
 /// Most figures listed in one answer.
@@ -71,8 +71,8 @@ impl Composer<'_> {
         stats: &TermStats,
     ) -> Answer {
         let wanted = self.wanted(query, question);
-        let judge = Judge { question, measures: self.measures, analyzer: self.analyzer, gazetteer: self.gazetteer };
-        let mut chosen = self.choose_passages(query, question, hits, top);
+        let judge = Judge::new(question, self.measures, self.analyzer, self.gazetteer);
+        let mut chosen = self.choose_passages_with(&judge, query, hits, top);
         let (mut candidates, fits) = self.pick_figures(&chosen, &judge, scope);
         // The figure that will most likely head the answer leads its snippet,
         // and its passage is cited first.
@@ -123,14 +123,15 @@ impl Composer<'_> {
             .unzip();
         let disagreements = disagreements(&figures, |n| citations[n - 1].report_id.clone());
         let mut notices = query.notices.clone();
-        let covered = evidence::coverage(question, &chosen, self.analyzer, self.measures, self.gazetteer, stats);
-        let headline = match (scope, covered) {
-            (FigureScope::Matching, Err(matched)) if !chosen.is_empty() => {
-                notices.push("The reports do not seem to cover this question: the passages below are only the closest ones.".into());
-                Some(headline::uncovered(&matched))
-            }
-            (FigureScope::Matching, _) => headline::choose(question, &figures, &fits, &citations),
-            (FigureScope::All, _) => None,
+        let headline = match scope {
+            FigureScope::Matching => match evidence::coverage(question, &chosen, self.analyzer, self.measures, self.gazetteer, stats) {
+                Err(matched) if !chosen.is_empty() => {
+                    notices.push("The reports do not seem to cover this question: the passages below are only the closest ones.".into());
+                    Some(headline::uncovered(&matched))
+                }
+                _ => headline::choose(question, &figures, &fits, &citations),
+            },
+            FigureScope::All => None,
         };
         Answer {
             query: query.raw.clone(),
@@ -149,10 +150,17 @@ impl Composer<'_> {
     /// `max_per_report` per report, no near-duplicates. `chipbot eval`
     /// scores this same ranking.
     pub fn choose_passages(&self, query: &ParsedQuery, question: &Question<'_>, hits: Vec<PassageHit>, top: usize) -> Vec<PassageHit> {
-        let judge = Judge { question, measures: self.measures, analyzer: self.analyzer, gazetteer: self.gazetteer };
+        let judge = Judge::new(question, self.measures, self.analyzer, self.gazetteer);
+        self.choose_passages_with(&judge, query, hits, top)
+    }
+
+    /// [`Composer::choose_passages`] with the judge the answer goes on to use.
+    fn choose_passages_with(&self, judge: &Judge<'_, '_>, query: &ParsedQuery, hits: Vec<PassageHit>, top: usize) -> Vec<PassageHit> {
+        let question = judge.question;
         let mut hits = hits;
         for hit in &mut hits {
-            if question.wants_figure() && hit.figures.iter().any(|f| judge.fit(f, 1).answers(question)) {
+            let could_answer = |f: &Figure| question.kinds.contains(&f.kind) || (f.kind == FigureKind::Year && question.ask == Ask::Time);
+            if question.wants_figure() && hit.figures.iter().any(|f| could_answer(f) && judge.fit(f, 1).answers(question)) {
                 hit.score *= 1.0 + ANSWER_TYPE_BONUS;
             }
         }
@@ -243,7 +251,7 @@ pub fn prepare_search(parsed: &mut ParsedQuery, question: &Question<'_>, expansi
     parsed.expansions.extend(question.rewrites.iter().map(|w| (w.clone(), 1.0)));
     if question.is_question() {
         let content: Vec<String> =
-            parsed.terms.iter().filter(|t| !analyzer.terms(t).iter().all(|term| Question::is_frame_word(term, analyzer))).cloned().collect();
+            parsed.terms.iter().filter(|t| !analyzer.terms(t).iter().all(|term| question.is_frame_word(term))).cloned().collect();
         if !content.is_empty() {
             parsed.terms = content;
         }

@@ -99,6 +99,8 @@ pub struct Question<'m> {
     pub topic_terms: HashSet<String>,
     /// The same words as typed ("Tesla Model 3"), for saying what was asked.
     pub topic_words: Vec<String>,
+    /// Index terms of the words that only frame a question ("how", "much").
+    frame_terms: HashSet<String>,
     /// Units the question names ("tflops", "tb/s", "kw"), lowercase.
     pub units: Vec<String>,
     /// The part of a year the question names: quarters 1-4, halves 5 (H1) and 6 (H2).
@@ -184,12 +186,13 @@ impl<'m> Question<'m> {
         let years = years_in(raw);
         let covered = measures.covered_terms(&text, analyzer);
         let subject_terms: HashSet<String> = subjects.iter().flat_map(|s| analyzer.terms(s)).collect();
-        let frame: HashSet<String> = FRAME_WORDS.iter().chain(MONTHS.iter()).chain(["dec"].iter()).flat_map(|w| analyzer.terms(w)).collect();
+        let frame_terms: HashSet<String> = FRAME_WORDS.iter().flat_map(|w| analyzer.terms(w)).collect();
+        let months: HashSet<String> = MONTHS.iter().chain(["dec"].iter()).flat_map(|w| analyzer.terms(w)).collect();
         let topic_terms = sequence
             .iter()
             .enumerate()
             .filter(|(_, t)| {
-                !covered.contains(*t) && !frame.contains(*t) && !subject_terms.contains(*t) && !is_year_term(t)
+                !covered.contains(*t) && !frame_terms.contains(*t) && !months.contains(*t) && !subject_terms.contains(*t) && !is_year_term(t)
             })
             .map(|(_, t)| t.clone())
             .collect::<HashSet<String>>();
@@ -208,6 +211,7 @@ impl<'m> Question<'m> {
             terms,
             topic_terms,
             topic_words,
+            frame_terms,
             units,
             part: part_of_year(&lower),
             subject_terms,
@@ -241,8 +245,8 @@ impl<'m> Question<'m> {
     }
 
     /// Whether `term` (index form) frames the question rather than carrying it.
-    pub fn is_frame_word(term: &str, analyzer: &Analyzer) -> bool {
-        FRAME_WORDS.iter().any(|w| analyzer.terms(w).iter().any(|t| t == term))
+    pub fn is_frame_word(&self, term: &str) -> bool {
+        self.frame_terms.contains(term)
     }
 }
 

@@ -158,6 +158,11 @@ impl Gazetteer {
         names
     }
 
+    /// Every mention in `text` with its byte range and canonical name, in order.
+    pub fn mentions_at(&self, text: &str) -> Vec<(std::ops::Range<usize>, String)> {
+        self.locate(text).into_iter().map(|m| (m.start..m.end, m.name.to_string())).collect()
+    }
+
     /// Canonical name for one term or alias, if known ("Ascend" -> "Huawei").
     pub fn canonical(&self, term: &str) -> Option<&str> {
         let id = *self.lookup.get(&term.trim().to_ascii_lowercase())?;
