@@ -29,7 +29,7 @@ pub use measures::{Measure, Measures, MeasuresError};
 pub use question::{Ask, Question};
 
 /// Candidate passages searched per citation an answer shows, before re-ranking.
-pub const CANDIDATES_PER_CITATION: usize = 4;
+pub const CANDIDATES_PER_CITATION: usize = 8;
 /// Passages whose word sets overlap at least this much count as duplicates.
 const DUPLICATE_OVERLAP: f32 = 0.7;
 /// Most figures listed in one answer.
