@@ -8,7 +8,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::number::{word_before, PERIOD_WORDS};
+use super::number::{regex, word_before, PERIOD_WORDS};
 use super::{keep_longest, Candidate, FigureKind};
 
 /// A year mentioned in a sentence, with the cues around it.
@@ -48,12 +48,12 @@ static QUALIFIED: LazyLock<Vec<Regex>> = LazyLock::new(|| {
         r"(?i)\b(?P<y>[0-9]{4})\s+fiscal\s+year\b",
     ]
     .iter()
-    .map(|p| Regex::new(p).expect("static period pattern"))
+    .map(|p| regex(p))
     .collect()
 });
 
 static PLAIN: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b(?P<y>(?:19|20)[0-9]{2})(?P<e>[EF])?\b").expect("static year pattern")
+    regex(r"\b(?P<y>(?:19|20)[0-9]{2})(?P<e>[EF])?\b")
 });
 
 static DEADLINE: LazyLock<Regex> = LazyLock::new(|| {

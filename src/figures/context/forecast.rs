@@ -23,7 +23,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::super::number::word_before;
+use super::super::number::{regex, word_before};
 use super::Context;
 
 /// Future cues: regex fragments matched case-insensitively as whole words.
@@ -57,7 +57,7 @@ const PAST_WORDS: &[&str] = &[
 ];
 
 fn word_regex(words: &[&str]) -> Regex {
-    Regex::new(&format!(r"(?i)\b(?:{})\b", words.join("|"))).expect("static cue pattern")
+    regex(&format!(r"(?i)\b(?:{})\b", words.join("|")))
 }
 
 static FUTURE_CUE: LazyLock<Regex> = LazyLock::new(|| word_regex(FUTURE_WORDS));

@@ -74,6 +74,7 @@ fn quarter_number(caps: &regex::Captures<'_>) -> Option<u8> {
 impl Context<'_> {
     /// The year a figure spanning `start..end` refers to, if any year is
     /// mentioned, by score alone.
+    #[cfg(test)]
     pub(super) fn period(&self, start: usize, end: usize) -> Option<i32> {
         self.best_year(start, end, |_| true)
     }

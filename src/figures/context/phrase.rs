@@ -75,7 +75,7 @@ fn words_after(text: &str, pos: usize) -> Vec<Word<'_>> {
 }
 
 /// The words before `pos`, nearest first, up to the first punctuation mark.
-fn words_before(text: &str, pos: usize) -> Vec<Word<'_>> {
+pub(super) fn words_before(text: &str, pos: usize) -> Vec<Word<'_>> {
     let mut out = Vec::new();
     let mut end = pos;
     while out.len() < 16 {

@@ -8,12 +8,11 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::super::number::{scale_exponent, scaled_value, starts_cleanly, year_like, NUM, SCALE};
+use super::super::number::{regex, scale_exponent, scaled_value, starts_cleanly, year_like, NUM, SCALE};
 use super::super::{Candidate, FigureKind};
 
 static REFERRING: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(r"(?i)(?P<n>{NUM})(?P<s>{SCALE})?\s+of\s+(?P<p>them|which|these|those)\b"))
-        .expect("static referring count pattern")
+    regex(&format!(r"(?i)(?P<n>{NUM})(?P<s>{SCALE})?\s+of\s+(?P<p>them|which|these|those)\b"))
 });
 
 /// The unit a count's pronoun stands for when nothing names it.
