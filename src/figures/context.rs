@@ -43,8 +43,8 @@ pub(super) struct Context<'a> {
     years: &'a [YearMention],
     figures: Vec<(usize, usize)>,
     mentions: Vec<Mention<'a>>,
-    /// For each mention, whether it is given as an example or comparison.
-    examples: Vec<bool>,
+    /// For each mention given as an example or comparison, where its cue starts.
+    examples: Vec<Option<usize>>,
     cues: Vec<Cue>,
 }
 

@@ -23,6 +23,9 @@ const VAGUE: [&str; 14] = [
     "estimate", "estimates", "forecast", "record", "pace",
 ];
 
+/// Prepositions: a participle after one is an adjective ("of imported chips").
+const PREPOSITIONS: [&str; 6] = ["of", "for", "in", "from", "with", "on"];
+
 /// Determiners: a participle after one is an adjective ("the imported chips").
 const DETERMINERS: [&str; 11] = ["the", "a", "an", "its", "their", "his", "her", "our", "this", "these", "those"];
 
@@ -35,6 +38,10 @@ pub(super) enum Back {
     /// The subject of a level: a copula must link it to the figure
     /// ("Revenue was", "record revenue of"), or there is no phrase.
     Level,
+    /// A group named right before its examples ("domestic vendors such as"):
+    /// the phrase alone, without a prepositional head ("the share of
+    /// imported AI chips, mainly from" -> "imported AI chips").
+    Group,
 }
 
 /// A word of the sentence and where it starts.
@@ -159,6 +166,7 @@ pub(super) fn backward(text: &str, pos: usize, mode: Back) -> Option<String> {
     let mut i = 0;
     let lowered = |i: usize| words.get(i).map(|(_, w)| lower(w));
     match mode {
+        Back::Group => {}
         Back::Subject => {
             while lowered(i).is_some_and(|w| super::words::AUXILIARIES.contains(&w.as_str()) || is_change_word(&w) || is_hedge(&w)) {
                 i += 1;
@@ -181,6 +189,9 @@ pub(super) fn backward(text: &str, pos: usize, mode: Back) -> Option<String> {
     }
     i = skip_time_phrase(&words, i);
     let (kept, next) = collect(&words, i)?;
+    if mode == Back::Group {
+        return join(text, &kept);
+    }
     // A prepositional phrase: its head comes before it ("revenue from AI accelerators").
     let preposition = lowered(next).filter(|w| matches!(w.as_str(), "of" | "by" | "for" | "in" | "from"));
     let head = preposition.and_then(|_| collect(&words, next + 1)).map(|(head, _)| head);
@@ -234,8 +245,9 @@ fn collect<'t>(words: &[Word<'t>], from: usize) -> Option<(Vec<Word<'t>>, usize)
         if participle && !kept.is_empty() && before.as_deref().is_some_and(|b| !STOPS.contains(&b) && !verb(b)) {
             return None;
         }
-        // "the imported chips": a participle after a determiner is an adjective.
-        let adjective = w.ends_with("ed") && before.as_deref().is_none_or(|b| DETERMINERS.contains(&b));
+        // "the imported chips", "of imported chips": a participle after a
+        // determiner or preposition is an adjective.
+        let adjective = w.ends_with("ed") && before.as_deref().is_none_or(|b| DETERMINERS.contains(&b) || PREPOSITIONS.contains(&b));
         let stops = STOPS.contains(&w.as_str()) || PRONOUNS.contains(&w.as_str()) || verb(&w) && !adjective;
         if stops || is_change_word(&w) || digit(word) || kept.len() == MAX_WORDS {
             break;
@@ -310,6 +322,7 @@ mod tests {
         assert_eq!(back("The result beat Wall Street's revenue expectations by ").as_deref(), Some("Wall Street's revenue expectations"));
         assert_eq!(back("which raises capacity by ").as_deref(), Some("capacity"));
         assert_eq!(back("the imported AI chips will fall ").as_deref(), Some("imported AI chips"));
+        assert_eq!(backward("the share of imported AI chips", 30, Back::Group).as_deref(), Some("imported AI chips"));
         assert_eq!(back("suppliers had raised prices by ").as_deref(), Some("prices"));
         assert_eq!(back("TSMC set a target of revenue ").as_deref(), Some("revenue"));
     }
