@@ -92,3 +92,16 @@ fn a_subject_clause_with_a_participle_gives_no_phrase() {
     let f = only("Bernstein expects total capital spending by Chinese cloud providers and telecom operators to grow at a 13% compound annual rate.", Percent);
     assert_eq!((f.change, f.of.as_deref()), (true, Some("capital spending")));
 }
+
+#[test]
+fn tense_cues_that_are_no_tense() {
+    // "lost" as an adjective does not make "could be recovered" actual.
+    let f = only("NVIDIA would have only four months to restart production and shipments, the analysts assumed that roughly US$10.5 billion of that lost volume could be recovered within the year.", Money);
+    assert!(f.forecast, "{f:#?}");
+    // "was expected" is a future, not a past.
+    let f = only("An enhanced version, N2P, was expected in the second half of 2026.", FigureKind::Node);
+    assert_eq!((f.forecast, f.year), (true, Some(2026)));
+    // "tools going to Chinese fabs" is no "going to" future.
+    let f = only("BIS required licences for tools going to Chinese fabs producing logic chips at the 16nm node.", FigureKind::Node);
+    assert!(!f.forecast, "{f:#?}");
+}
