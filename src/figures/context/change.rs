@@ -5,8 +5,9 @@
 //! A figure that is no baseline states a change when the words right before
 //! it, hedges aside, are a change verb ("rose", "up", "grew by"), a verb that
 //! takes it as object when it is a percentage or multiple ("cut 10%") or with
-//! "by" ("raised prices by 5%"), or a change noun with its links ("an increase
-//! of", "growth in demand would approach"); or when the words right after it
+//! "by" ("raised prices by 5%"), a change noun with its links ("an increase
+//! of", "growth in demand would approach"), or for a multiple a change verb
+//! and its object ("raise output about fivefold"); or when the words right after it
 //! are a change noun ("a 27% increase"), a comparative ("16% higher"; not for
 //! multiples, which compare things) or a comparison period ("78% from a year
 //! earlier", "17% quarter on quarter"). The words before are read one by one
@@ -222,6 +223,15 @@ impl Context<'_> {
         }
         if TRANSITIVE_VERBS.contains(first) {
             return if matches!(c.kind, FigureKind::Percent | FigureKind::Multiple) { cue(0, None) } else { None };
+        }
+        // "raise output of leading-edge chips about fivefold": a multiple
+        // after a change verb and its object is a change of that object.
+        if c.kind == FigureKind::Multiple {
+            let verb = (1..7).find(|&k| word(k).is_some_and(|w| MOVE_VERBS.contains(w) || TRANSITIVE_VERBS.contains(w)));
+            if let Some(k) = verb {
+                let object = words.get(k).map(|(at, w)| at + w.len());
+                return cue(k, object);
+            }
         }
         // A change noun and its links: "an increase of", "growth would approach".
         let mut i = 0;

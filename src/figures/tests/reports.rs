@@ -105,3 +105,11 @@ fn tense_cues_that_are_no_tense() {
     let f = only("BIS required licences for tools going to Chinese fabs producing logic chips at the 16nm node.", FigureKind::Node);
     assert!(!f.forecast, "{f:#?}");
 }
+
+#[test]
+fn a_multiple_after_a_verb_and_its_object_is_a_change() {
+    let f = only("China plans to raise output of leading-edge chips about fivefold within two years.", FigureKind::Multiple);
+    assert_eq!((f.change, f.of.as_deref()), (true, Some("output of leading-edge chips")));
+    let f = only("Huawei uses more than five times as many accelerators.", FigureKind::Multiple);
+    assert!(!f.change);
+}
