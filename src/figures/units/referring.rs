@@ -30,6 +30,10 @@ pub(in super::super) fn find(text: &str, found: &[Candidate], antecedent: Option
         if !starts_cleanly(text, n.start()) || scale == 0 && year_like(n.as_str()) {
             continue;
         }
+        // "$2bn of which": the number is already another figure's.
+        if found.iter().any(|c| c.start < whole.end() && n.start() < c.end) {
+            continue;
+        }
         // "of these chips" names its noun: a family row matches it, or it is no count.
         let demonstrative = matches!(pronoun.as_str().to_ascii_lowercase().as_str(), "these" | "those");
         if demonstrative && text[whole.end()..].trim_start().starts_with(char::is_alphabetic) {
