@@ -228,7 +228,9 @@ impl Context<'_> {
         // after a change verb and its object is a change of that object.
         if c.kind == FigureKind::Multiple {
             let verb = (1..7).find(|&k| word(k).is_some_and(|w| MOVE_VERBS.contains(w) || TRANSITIVE_VERBS.contains(w)));
-            if let Some(k) = verb {
+            // "fallen to about half of its level" is a level reached.
+            let reached = |k: usize| (0..k).any(|j| matches!(word(j), Some("to" | "from")));
+            if let Some(k) = verb.filter(|&k| !reached(k)) {
                 let object = words.get(k).map(|(at, w)| at + w.len());
                 return cue(k, object);
             }

@@ -52,7 +52,9 @@ const PAST_WORDS: &[&str] = &[
     "stood", "took", "gained", "lost", "added", "produced", "captured", "represented", "amounted",
     "contributed", "peaked", "doubled", "tripled", "estimated", "launched", "announced",
     "exceeded", "surpassed", "topped", "beat", "outpaced", "registered", "logged", r"came\s+in",
-    "touched", "closed", "opened", "raised", "attracted", "secured",
+    "touched", "closed", "opened", "raised", "attracted", "secured", "lowered", "lifted",
+    "trimmed", "slashed", "boosted", "reduced", "widened", "narrowed", "plunged", "tumbled",
+    "slumped", "rallied", "rebounded", "expanded", "shrank",
     r"last\s+year", "ago", "previously", r"up\s+from", r"down\s+from", r"compared\s+(?:with|to)",
     "versus", r"a\s+year\s+(?:earlier|before)",
 ];

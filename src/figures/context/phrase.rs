@@ -149,7 +149,7 @@ pub(super) fn forward(text: &str, pos: usize) -> Option<String> {
         }
         // A participle first is an adjective ("imported chips"); later, a verb.
         let verb_after_noun = verb(&w) && !kept.is_empty();
-        if STOPS.contains(&w.as_str()) || verb_after_noun || digit(word) || kept.len() == MAX_WORDS {
+        if STOPS.contains(&w.as_str()) || verb_after_noun || is_change_word(&w) || digit(word) || kept.len() == MAX_WORDS {
             break;
         }
         kept.push((at, word));
@@ -162,6 +162,11 @@ pub(super) fn forward(text: &str, pos: usize) -> Option<String> {
 
 /// The noun phrase ending just before `pos`, sought as `mode` says.
 pub(super) fn backward(text: &str, pos: usize, mode: Back) -> Option<String> {
+    backward_span(text, pos, mode).map(|(start, end)| text[start..end].to_string())
+}
+
+/// Where the phrase [`backward`] finds starts and ends.
+pub(super) fn backward_span(text: &str, pos: usize, mode: Back) -> Option<(usize, usize)> {
     let words = words_before(text, pos);
     let mut i = 0;
     let lowered = |i: usize| words.get(i).map(|(_, w)| lower(w));
@@ -190,7 +195,7 @@ pub(super) fn backward(text: &str, pos: usize, mode: Back) -> Option<String> {
     i = skip_time_phrase(&words, i);
     let (kept, next) = collect(&words, i)?;
     if mode == Back::Group {
-        return join(text, &kept);
+        return span(&kept);
     }
     // A prepositional phrase: its head comes before it ("revenue from AI accelerators").
     let preposition = lowered(next).filter(|w| matches!(w.as_str(), "of" | "by" | "for" | "in" | "from"));
@@ -202,11 +207,11 @@ pub(super) fn backward(text: &str, pos: usize, mode: Back) -> Option<String> {
             let mut all = kept;
             all.extend(words.get(next).copied());
             all.extend(head);
-            return join(text, &all);
+            return span(&all);
         }
-        return join(text, &head);
+        return span(&head);
     }
-    join(text, &kept)
+    span(&kept)
 }
 
 /// Skips a time phrase before a verb ("revenue for the full fiscal year 2025
@@ -262,6 +267,13 @@ fn collect<'t>(words: &[Word<'t>], from: usize) -> Option<(Vec<Word<'t>>, usize)
     (!kept.is_empty()).then_some((kept, i))
 }
 
+/// Where the words start and end.
+fn span(words: &[Word<'_>]) -> Option<(usize, usize)> {
+    let first = words.iter().map(|(at, _)| *at).min()?;
+    let last = words.iter().map(|(at, w)| at + w.len()).max()?;
+    Some((first, last))
+}
+
 /// The text from the first to the last word, as written.
 fn join(text: &str, words: &[Word<'_>]) -> Option<String> {
     let first = words.iter().map(|(at, _)| *at).min()?;
@@ -301,6 +313,7 @@ mod tests {
         assert_eq!(fwd(" total DRAM market value from 2024").as_deref(), Some("total DRAM market value"));
         assert_eq!(fwd(" shipments expected to rise").as_deref(), Some("shipments"));
         assert_eq!(fwd(" imported AI chips, mainly").as_deref(), Some("imported AI chips"));
+        assert_eq!(fwd(" ASML sales fell to 27%").as_deref(), Some("ASML sales"));
     }
 
     #[test]

@@ -65,9 +65,16 @@ impl Context<'_> {
     /// The group whose examples are introduced by the cue at `cue`: the noun
     /// phrase before it ("domestic vendors such as", "imported AI chips,
     /// mainly from").
+    /// A name inside that phrase qualifies the group ("Chinese vendors, led
+    /// by Huawei," is a China figure).
     fn group(&self, cue: usize) -> Option<String> {
         let head = self.text[..cue].trim_end().trim_end_matches([',', '(', '—', '–']);
-        phrase::backward(self.text, head.len(), Back::Group)
+        let (start, end) = phrase::backward_span(self.text, head.len(), Back::Group)?;
+        let inside = self.mentions.iter().zip(&self.examples).filter(|(m, cue)| cue.is_none() && m.start >= start && m.end <= end);
+        match inside.map(|(m, _)| m).min_by_key(|m| m.rank) {
+            Some(name) => Some(name.name.to_string()),
+            None => Some(self.text[start..end].to_string()),
+        }
     }
 }
 

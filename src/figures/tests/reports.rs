@@ -112,4 +112,6 @@ fn a_multiple_after_a_verb_and_its_object_is_a_change() {
     assert_eq!((f.change, f.of.as_deref()), (true, Some("output of leading-edge chips")));
     let f = only("Huawei uses more than five times as many accelerators.", FigureKind::Multiple);
     assert!(!f.change);
+    let f = only("NVIDIA's revenue from China had fallen to about half of its level before export controls.", FigureKind::Multiple);
+    assert!(!f.change, "a level reached: {f:#?}");
 }
