@@ -96,9 +96,10 @@ pub(super) fn find(text: &str) -> Vec<YearMention> {
 
 /// Words that make the following year a comparison baseline.
 const BASELINE_WORDS: &[&str] = &["from", "since", "versus", "vs", "over", "than"];
-/// Of those, the words that only compare: the year is no figure's period
-/// ("3 times more than in 2023"), where "from 2024" may still start one.
-const COMPARISON_WORDS: &[&str] = &["versus", "vs", "than"];
+/// Of those, the words that only compare or start a span: the year is no
+/// figure's period ("3 times more than in 2023", "has doubled since 2022"),
+/// where "from 2024" may still start one.
+const COMPARISON_WORDS: &[&str] = &["versus", "vs", "than", "since"];
 
 fn mention(text: &str, start: usize, end: usize, year: i32, estimate: bool) -> YearMention {
     let before = word_before(text, start);

@@ -95,6 +95,7 @@ pub(super) fn find_cues(text: &str) -> Vec<Cue> {
         .find_iter(text)
         .map(|m| (m.start(), m.end()))
         .filter(|&(start, _)| !matches!(word_before(text, start).as_str(), "than" | "had"))
+        .filter(|&(start, end)| !noun_project(text, start, end))
         .collect();
     let mut cues: Vec<Cue> = future.iter().map(|&(start, _)| future_cue(start)).collect();
     for m in PAST_CUE.find_iter(text) {
@@ -112,6 +113,12 @@ pub(super) fn find_cues(text: &str) -> Vec<Cue> {
     }
     cues.sort_by_key(|c| c.start);
     cues
+}
+
+/// "the project", "its projects": the noun, not the verb ("TSMC projects").
+fn noun_project(text: &str, start: usize, end: usize) -> bool {
+    let word = text[start..end].to_ascii_lowercase();
+    matches!(word.as_str(), "project" | "projects") && ADJECTIVE_MARKERS.contains(&word_before(text, start).as_str())
 }
 
 fn future_cue(start: usize) -> Cue {
@@ -217,6 +224,8 @@ mod tests {
         assert_eq!(kinds("Huawei lost share"), vec![(false, false)]);
         assert!(kinds("tools going to Chinese fabs").is_empty());
         assert_eq!(kinds("it is going to rise"), vec![(true, false)]);
+        assert!(kinds("The project costs").is_empty());
+        assert_eq!(kinds("TSMC projects growth"), vec![(true, false)]);
     }
 
     #[test]

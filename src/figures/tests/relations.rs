@@ -195,6 +195,11 @@ fn probes_in_the_style_of_analyst_notes() {
     let found = figures("China's share of ASML sales fell to 27% in the fourth quarter from 47% in the third quarter.");
     assert_eq!(find(&found, "27%").of.as_deref(), Some("ASML sales"));
     assert!(find(&found, "47%").baseline && !find(&found, "27%").change);
+    // "since 2022" starts a span; it is not the period of the level reached.
+    let f = only("Its market share has doubled since 2022 to 20%.", Percent);
+    assert_eq!(f.year, None);
+    // "The project" is no projection.
+    assert!(!only("The project costs US$20 billion.", Money).forecast);
     // A name inside the group's own words qualifies it.
     let f = only("Chinese vendors, led by Huawei and Cambricon, supplied 1.2 million accelerators.", FigureKind::Count);
     assert_eq!(f.subject.as_deref(), Some("China"));
