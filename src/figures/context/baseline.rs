@@ -11,6 +11,8 @@
 //!    own time phrase points earlier, or an earlier figure is a change;
 //! 3. its own time phrase starts with an earlier period ("16.4% a year earlier");
 //! 4. it continues a list of baselines of its kind ("from A in Q3 and B in Q4 2023").
+//!
+//! Years and process nodes are never baselines.
 
 use std::sync::LazyLock;
 
@@ -29,7 +31,8 @@ impl Context<'_> {
     /// baseline flag and time-phrase end; `change_before` whether a figure
     /// before it states a change.
     pub(super) fn is_baseline(&self, c: &Candidate, previous: Option<(&Candidate, bool, usize)>, change_before: bool) -> bool {
-        if c.kind == FigureKind::Year {
+        // A process node names a technology, not an amount measured over time.
+        if matches!(c.kind, FigureKind::Year | FigureKind::Node) {
             return false;
         }
         let text = self.text;

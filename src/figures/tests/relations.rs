@@ -96,6 +96,8 @@ fn from_and_to_make_a_baseline_and_a_level() {
         found.iter().map(|f| (f.change, f.baseline)).collect::<Vec<_>>(),
         vec![(true, false), (false, false), (false, true)]
     );
+    // A process node moved from is no baseline amount.
+    assert!(figures("GPUs will move from 4nm processes to N2.").iter().all(|f| !f.baseline));
     // "from" without a change is no baseline; a price range is no baseline.
     assert!(figures("Orders came from 30 customers.").iter().all(|f| !f.baseline));
     assert!(figures("Prices range from $5 to $10.").iter().all(|f| !f.baseline));
