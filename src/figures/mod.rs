@@ -136,7 +136,7 @@ impl Candidate {
     }
 
     /// The same candidate, marked as stating a change.
-    fn as_change(self) -> Self {
+    fn into_change(self) -> Self {
         Candidate { change: true, ..self }
     }
 

@@ -204,15 +204,15 @@ fn verb(text: &str, caps: &Captures<'_>) -> Option<Candidate> {
     }
     let candidate = single(whole.start(), whole.end(), value);
     if !ending.as_str().eq_ignore_ascii_case("e") {
-        return Some(candidate.as_change());
+        return Some(candidate.into_change());
     }
     if value < 1.0 {
         // "halve" only as a verb after "to" or a modal.
-        return VERB_MARKERS.contains(&word_before(text, whole.start()).as_str()).then(|| candidate.as_change());
+        return VERB_MARKERS.contains(&word_before(text, whole.start()).as_str()).then(|| candidate.into_change());
     }
     let (before, hedged) = skip_hedges(text, whole.start());
     if VERB_MARKERS.contains(&word_before(text, before).as_str()) {
-        return Some(candidate.as_change());
+        return Some(candidate.into_change());
     }
     (hedged || DETERMINERS.contains(&next.as_str())).then_some(candidate)
 }
