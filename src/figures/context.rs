@@ -1,11 +1,12 @@
 //! What a figure's sentence says about it: the period it refers to
 //! (`period`), whether it is a forecast (`forecast`), its subject
 //! (`subject`), whether it states a change or is a baseline (`change`), and
-//! what it is a share or change of (`relation`, `phrase`).
+//! what it is a share or change of (`baseline`, `relation`, `phrase`).
 //!
 //! The sentence is cut into clauses at ";" and at conjunctions ("and", "but",
 //! "while", ", up from", "compared with", ...) that lie outside figures.
 
+mod baseline;
 mod change;
 mod forecast;
 mod period;
@@ -42,8 +43,8 @@ pub(super) struct Context<'a> {
     years: &'a [YearMention],
     figures: Vec<(usize, usize)>,
     mentions: Vec<Mention<'a>>,
-    /// For each mention, whether it is given as an example or comparison.
-    examples: Vec<bool>,
+    /// For each mention given as an example or comparison, where its cue starts.
+    examples: Vec<Option<usize>>,
     cues: Vec<Cue>,
 }
 

@@ -1,22 +1,27 @@
 //! Figure extraction: finds the quantities quoted in report text — percentages,
-//! money, counts, process nodes, memory sizes, bandwidth, compute, power and years —
-//! and attaches to each one the period it refers to, whether it is a forecast,
-//! and the entity it is about.
+//! money, counts, process nodes, memory sizes, bandwidth, compute, power,
+//! multiples and fractions, and years — and attaches to each one the period
+//! it refers to, whether it is a forecast, the entity it is about, whether it
+//! states a change or is a baseline, and what a share or change is of.
 //!
 //! The pipeline, per sentence (see [`extract`]):
 //! 1. [`crate::text::sentence_spans`] splits the passage without breaking "U.S.", "e.g." or "35.1".
-//! 2. `money`, `units` and `nodes` propose candidate spans; numbers inside a
-//!    gazetteer product name ("CloudMatrix 384") are dropped, and overlapping
-//!    candidates are resolved longest-first, so "45–50%" is one range figure.
+//! 2. `money`, `units`, `nodes` and `multiple` propose candidate spans;
+//!    numbers inside a gazetteer product name ("CloudMatrix 384") are
+//!    dropped, and overlapping candidates are resolved longest-first, so
+//!    "45–50%" is one range figure. A count of "them" takes the noun of the
+//!    count before it, in its sentence or the one before (`units::referring`).
+//!    A sentence without a digit can only hold multiples ("doubled", "half of").
 //! 3. `years` finds year mentions ("in 2026", "FY25", "Q3 2024"); those not
 //!    inside another figure become [`FigureKind::Year`] figures and all of them
 //!    serve as periods.
 //! 4. `context` splits the sentence into clauses, works out which figures
 //!    state changes and which are baselines and what a share or change is of
-//!    (`context::change`, `context::relation`), and chooses each figure's
-//!    period (`context::period`), forecast flag (`context::forecast`, a
-//!    documented cue heuristic) and subject (`context::subject`, from
-//!    [`Gazetteer`] mentions loaded from `config/gazetteer.toml`).
+//!    (`context::change`, `context::baseline`, `context::relation`), and
+//!    chooses each figure's period (`context::period`), forecast flag
+//!    (`context::forecast`, a documented cue heuristic) and subject
+//!    (`context::subject`, from [`Gazetteer`] mentions loaded from
+//!    `config/gazetteer.toml`).
 //!
 //! Apart from the shared sentence splitter in [`crate::text`], the module is
 //! self-contained.
@@ -65,8 +70,9 @@ pub struct Figure {
     /// "7nm" -> 7.0; for a range the midpoint is NOT used: value = low.
     pub value: f64,
     /// ISO 4217 code for money ("USD", "CNY", "EUR", "JPY", "KRW", "TWD", ...),
-    /// "%" for percent, else the normalised unit: "nm", "GB", "TB/s", "TFLOPS",
-    /// "wafers/month", "units", "GPUs", "chips", "layers", "year", ...
+    /// "%" for percent, "W" for power, "x" for multiples, else the normalised
+    /// unit: "nm", "GB", "TB/s", "TFLOPS", "wafers/month", "units", "GPUs",
+    /// "chips", "cards", "layers", "year", ...
     pub unit: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub low: Option<f64>,
@@ -76,7 +82,10 @@ pub struct Figure {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub year: Option<i32>,
     pub forecast: bool,
-    /// Canonical subject name from the gazetteer, e.g. "Huawei".
+    /// Canonical subject name from the gazetteer, e.g. "Huawei". For a
+    /// figure about a group the sentence only gives examples of, the group as
+    /// the sentence words it ("domestic vendors" in "domestic vendors such as
+    /// Huawei, Cambricon and Hygon ... US$1.5 billion").
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subject: Option<String>,
     /// For a share, a fraction or a change: what it is a share or change of,
@@ -136,7 +145,7 @@ impl Candidate {
     }
 
     /// The same candidate, marked as stating a change.
-    fn as_change(self) -> Self {
+    fn into_change(self) -> Self {
         Candidate { change: true, ..self }
     }
 

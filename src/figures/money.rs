@@ -9,7 +9,7 @@ use std::sync::LazyLock;
 use regex::{Captures, Match, Regex};
 
 use super::number::{
-    range_values, scale_exponent, scaled_value, scan, separator_ok, starts_cleanly, year_like, NUM,
+    regex, range_values, scale_exponent, scaled_value, scan, separator_ok, starts_cleanly, year_like, NUM,
     RANGE_SEP, SCALE,
 };
 use super::{Candidate, FigureKind};
@@ -40,7 +40,7 @@ fn compile(template: &str) -> Regex {
         .replace("{S}", SCALE)
         .replace("{C}", SUFFIX)
         .replace("{R}", RANGE_SEP);
-    Regex::new(&format!("(?i){pattern}")).expect("static money pattern")
+    regex(&format!("(?i){pattern}"))
 }
 
 /// "$35.1 billion", "US$10.4bn", "¥500 billion yen".
@@ -64,7 +64,7 @@ static SUFFIXED_RANGE: LazyLock<Regex> =
 
 /// "¥" means yuan unless the sentence speaks of yen.
 static YEN: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)\b(?:yen|JPY)\b").expect("static yen pattern"));
+    LazyLock::new(|| regex(r"(?i)\b(?:yen|JPY)\b"));
 
 /// Every money candidate (single amounts and ranges) in `text`.
 pub(super) fn find(text: &str) -> Vec<Candidate> {

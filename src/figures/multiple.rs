@@ -22,7 +22,7 @@ use std::sync::LazyLock;
 
 use regex::{Captures, Regex, RegexSet};
 
-use super::number::{scaled_value, skip_hedges, starts_cleanly, word_after, word_before, year_like, NUM};
+use super::number::{regex, regex_set, scaled_value, skip_hedges, starts_cleanly, word_after, word_before, year_like, NUM};
 use super::{Candidate, FigureKind};
 use words::{
     word_value, COMPARISONS, COMPOUNDS, DETERMINERS, FREQUENCIES, HALF_NOT_RATIOS, HALF_PERIODS,
@@ -62,13 +62,16 @@ fn compile(template: &str) -> String {
 static PATTERNS: LazyLock<Vec<Regex>> = LazyLock::new(|| {
     TEMPLATES
         .iter()
-        .map(|t| Regex::new(&compile(t)).expect("static multiple pattern"))
+        .map(|t| regex(&compile(t)))
         .collect()
 });
 
 /// All patterns at once, so that a sentence is scanned only with those that match.
 static ANY: LazyLock<RegexSet> =
-    LazyLock::new(|| RegexSet::new(TEMPLATES.iter().map(|t| compile(t))).expect("static multiple pattern set"));
+    LazyLock::new(|| {
+        let patterns: Vec<String> = TEMPLATES.iter().map(|t| compile(t)).collect();
+        regex_set(patterns.iter().map(String::as_str))
+    });
 
 /// Whether `text` may hold a multiple; cheap enough to ask of every sentence.
 pub(super) fn may_occur(text: &str) -> bool {
@@ -201,15 +204,15 @@ fn verb(text: &str, caps: &Captures<'_>) -> Option<Candidate> {
     }
     let candidate = single(whole.start(), whole.end(), value);
     if !ending.as_str().eq_ignore_ascii_case("e") {
-        return Some(candidate.as_change());
+        return Some(candidate.into_change());
     }
     if value < 1.0 {
         // "halve" only as a verb after "to" or a modal.
-        return VERB_MARKERS.contains(&word_before(text, whole.start()).as_str()).then(|| candidate.as_change());
+        return VERB_MARKERS.contains(&word_before(text, whole.start()).as_str()).then(|| candidate.into_change());
     }
     let (before, hedged) = skip_hedges(text, whole.start());
     if VERB_MARKERS.contains(&word_before(text, before).as_str()) {
-        return Some(candidate.as_change());
+        return Some(candidate.into_change());
     }
     (hedged || DETERMINERS.contains(&next.as_str())).then_some(candidate)
 }
@@ -263,8 +266,7 @@ fn fraction(text: &str, caps: &Captures<'_>) -> Option<Candidate> {
 /// "of fiscal 2024": a period, as in "one quarter of 2025".
 fn of_a_period(after: &str) -> bool {
     static PERIOD: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?i)^\s*of\s+(?:the\s+)?(?:(?:fiscal|calendar|financial)\s+)?(?:year\b|FY|(?:19|20)[0-9]{2}\b)")
-            .expect("static fraction period pattern")
+        regex(r"(?i)^\s*of\s+(?:the\s+)?(?:(?:fiscal|calendar|financial)\s+)?(?:year\b|FY|(?:19|20)[0-9]{2}\b)")
     });
     PERIOD.is_match(after)
 }

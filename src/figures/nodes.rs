@@ -8,17 +8,17 @@ use std::sync::LazyLock;
 
 use regex::{Captures, Regex};
 
-use super::number::scan;
+use super::number::{regex, scan};
 use super::{Candidate, FigureKind};
 
 /// TSMC-style node names: N + a known node number + optional variant letter.
 static FOUNDRY_NODE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\bN(?P<n>2|3|4|5|6|7|10|12|16|20|22|28)[EPXABC]?\b").expect("static node pattern")
+    regex(r"\bN(?P<n>2|3|4|5|6|7|10|12|16|20|22|28)[EPXABC]?\b")
 });
 
 /// SMIC's generation names.
 static SMIC_NODE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\bN\+(?P<n>[1-3])\b").expect("static SMIC node pattern"));
+    LazyLock::new(|| regex(r"\bN\+(?P<n>[1-3])\b"));
 
 /// Every foundry-named node in `text`.
 pub(super) fn find(text: &str) -> Vec<Candidate> {

@@ -2,7 +2,7 @@
 //! text into base units, range validation, and the scanning loop and small
 //! text helpers every matcher uses.
 
-use regex::{Captures, Regex};
+use regex::{Captures, Regex, RegexSet};
 
 use super::Candidate;
 
@@ -35,6 +35,23 @@ pub(super) const PERIOD_WORDS: &[&str] = &[
     "february", "mar", "march", "apr", "april", "may", "jun", "june", "jul", "july", "aug",
     "august", "sep", "sept", "september", "oct", "october", "nov", "november", "dec", "december",
 ];
+
+/// A pattern with its word boundaries made ASCII (`\b` -> `(?-u:\b)`): a
+/// Unicode word boundary keeps the fast regex engines off any sentence with
+/// a non-ASCII character ("’", "–", "€"), and the figures' words are ASCII.
+pub(super) fn ascii_boundaries(pattern: &str) -> String {
+    pattern.replace(r"\b", r"(?-u:\b)")
+}
+
+/// Compile a static pattern with ASCII word boundaries.
+pub(super) fn regex(pattern: &str) -> Regex {
+    Regex::new(&ascii_boundaries(pattern)).expect("static figure pattern")
+}
+
+/// Compile a static set of patterns with ASCII word boundaries.
+pub(super) fn regex_set<'p>(patterns: impl IntoIterator<Item = &'p str>) -> RegexSet {
+    RegexSet::new(patterns.into_iter().map(ascii_boundaries)).expect("static figure pattern set")
+}
 
 /// Power of ten for a scale word or suffix ("bn" -> 9); 0 when unknown.
 pub(super) fn scale_exponent(word: &str) -> u32 {
@@ -254,6 +271,12 @@ mod tests {
         assert_eq!(word_before("2025", 0), "");
         assert!(separator_ok("between 8 and 10", 8, "and"));
         assert!(!separator_ok("rose from 5% to 9%", 10, " to "));
+    }
+
+    #[test]
+    fn boundaries_are_ascii() {
+        assert_eq!(ascii_boundaries(r"\bN\+\b"), r"(?-u:\b)N\+(?-u:\b)");
+        assert!(regex(r"\bnm\b").is_match("7 nm – and"));
     }
 
     #[test]

@@ -10,7 +10,7 @@ use std::sync::LazyLock;
 use regex::{Captures, Regex, RegexSet};
 
 use super::number::{
-    range_values, scale_exponent, scaled_value, scan, separator_ok, starts_cleanly, word_before,
+    regex, regex_set, range_values, scale_exponent, scaled_value, scan, separator_ok, starts_cleanly, word_before,
     year_like, NUM, PERIOD_WORDS, RANGE_SEP, SCALE,
 };
 use super::{Candidate, FigureKind::Percent};
@@ -56,9 +56,8 @@ static COMPILED: LazyLock<Vec<Compiled>> = LazyLock::new(|| {
         .iter()
         .map(|family| Compiled {
             family,
-            single: Regex::new(&single_pattern(family)).expect("static unit pattern"),
-            range: (!family.tight)
-                .then(|| Regex::new(&range_pattern(family)).expect("static unit range pattern")),
+            single: regex(&single_pattern(family)),
+            range: (!family.tight).then(|| regex(&range_pattern(family))),
         })
         .collect()
 });
@@ -66,11 +65,12 @@ static COMPILED: LazyLock<Vec<Compiled>> = LazyLock::new(|| {
 /// All single-value patterns at once: a sentence is only scanned with the
 /// families this set says can match (a range implies its single tail matches).
 static ANY: LazyLock<RegexSet> = LazyLock::new(|| {
-    RegexSet::new(FAMILIES.iter().map(single_pattern)).expect("static unit pattern set")
+    let patterns: Vec<String> = FAMILIES.iter().map(single_pattern).collect();
+    regex_set(patterns.iter().map(String::as_str))
 });
 
 static ACT_AFTER: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^\s+Act\b").expect("static Act pattern"));
+    LazyLock::new(|| regex(r"^\s+Act\b"));
 
 fn joiner(f: &Family) -> &'static str {
     if f.tight {

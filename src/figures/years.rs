@@ -8,7 +8,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::number::{word_before, PERIOD_WORDS};
+use super::number::{regex, word_before, PERIOD_WORDS};
 use super::{keep_longest, Candidate, FigureKind};
 
 /// A year mentioned in a sentence, with the cues around it.
@@ -25,6 +25,9 @@ pub(super) struct YearMention {
     pub(super) estimate: bool,
     /// A comparison baseline: "from 2023", "since 2020", "versus 2022".
     pub(super) baseline: bool,
+    /// A year that is only compared with ("than in 2023", "versus 2022",
+    /// "compared with 2022"): no figure's period.
+    pub(super) comparison: bool,
 }
 
 impl YearMention {
@@ -48,12 +51,12 @@ static QUALIFIED: LazyLock<Vec<Regex>> = LazyLock::new(|| {
         r"(?i)\b(?P<y>[0-9]{4})\s+fiscal\s+year\b",
     ]
     .iter()
-    .map(|p| Regex::new(p).expect("static period pattern"))
+    .map(|p| regex(p))
     .collect()
 });
 
 static PLAIN: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b(?P<y>(?:19|20)[0-9]{2})(?P<e>[EF])?\b").expect("static year pattern")
+    regex(r"\b(?P<y>(?:19|20)[0-9]{2})(?P<e>[EF])?\b")
 });
 
 static DEADLINE: LazyLock<Regex> = LazyLock::new(|| {
@@ -93,11 +96,15 @@ pub(super) fn find(text: &str) -> Vec<YearMention> {
 
 /// Words that make the following year a comparison baseline.
 const BASELINE_WORDS: &[&str] = &["from", "since", "versus", "vs", "over", "than"];
+/// Of those, the words that only compare or start a span: the year is no
+/// figure's period ("3 times more than in 2023", "has doubled since 2022"),
+/// where "from 2024" may still start one.
+const COMPARISON_WORDS: &[&str] = &["versus", "vs", "than", "since"];
 
 fn mention(text: &str, start: usize, end: usize, year: i32, estimate: bool) -> YearMention {
     let before = word_before(text, start);
     let introduced = PERIOD_WORDS.contains(&before.as_str());
-    let baseline = BASELINE_WORDS.contains(&word_before_date(text, start).as_str());
+    let (baseline, comparison) = compared(text, start);
     let deadline = DEADLINE.is_match(&text[..start]);
     YearMention {
         start,
@@ -107,12 +114,38 @@ fn mention(text: &str, start: usize, end: usize, year: i32, estimate: bool) -> Y
         deadline,
         estimate,
         baseline,
+        comparison,
     }
+}
+
+/// How the year starting at `start` is a comparison base: (after a
+/// baseline word, over a date — "since 31 July 2024" — and a period word —
+/// "than in 2023"; after a comparison word only: "than", "versus",
+/// "compared with").
+fn compared(text: &str, start: usize) -> (bool, bool) {
+    let (word, at) = word_before_date(text, start);
+    let (word, at) = if matches!(word.as_str(), "in" | "during") { word_at(text, at) } else { (word, at) };
+    let with = matches!(word.as_str(), "with" | "to") && word_at(text, at).0 == "compared";
+    let comparison = with || COMPARISON_WORDS.contains(&word.as_str());
+    (comparison || BASELINE_WORDS.contains(&word.as_str()), comparison)
+}
+
+/// The lowercased word ending just before `pos` (as [`word_before`] reads
+/// it) and where it starts.
+fn word_at(text: &str, pos: usize) -> (String, usize) {
+    let head = text[..pos].trim_end_matches(|c: char| c.is_whitespace() || c == '-' || c == '.');
+    let start = head
+        .char_indices()
+        .rev()
+        .take_while(|&(_, c)| c.is_alphabetic())
+        .last()
+        .map_or(head.len(), |(i, _)| i);
+    (head[start..].to_lowercase(), start)
 }
 
 /// The word before a date that ends at the year starting at `start`: "since"
 /// in "since 31 July 2024", "since July 31, 2024" and "from March 2023".
-fn word_before_date(text: &str, start: usize) -> String {
+fn word_before_date(text: &str, start: usize) -> (String, usize) {
     let mut head = text[..start].trim_end().trim_end_matches(',');
     for _ in 0..3 {
         let trimmed = head.trim_end();
@@ -128,7 +161,7 @@ fn word_before_date(text: &str, start: usize) -> String {
         }
         head = trimmed[..word_start].trim_end().trim_end_matches(',');
     }
-    word_before(head, head.len())
+    word_at(head, head.len())
 }
 
 /// Month names and their abbreviations, for dates before a year.
@@ -215,6 +248,8 @@ mod tests {
         let flags: Vec<bool> = found.iter().map(|m| m.baseline).collect();
         assert_eq!(flags, vec![true, true, false]);
         assert!(find("since July 31, 2024")[0].baseline);
+        let flags: Vec<(bool, bool)> = find("more than in 2023, compared with 2022, in 2025, from 2024").iter().map(|m| (m.baseline, m.comparison)).collect();
+        assert_eq!(flags, vec![(true, true), (true, true), (false, false), (true, false)]);
     }
 
     #[test]

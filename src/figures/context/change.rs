@@ -1,31 +1,26 @@
-//! Changes and baselines: whether a figure states a change ("up 73%", "a 27%
-//! increase", "doubled") or a level ("rose to 30%"), and whether it is the
-//! base a change is measured from ("up from 19%", "from US$39.3 billion a
-//! year earlier", "compared with 20.5% in the previous quarter").
-//!
-//! A figure is a baseline when, hedges aside,
-//! 1. "from" comes right before it, in a clause that speaks of a change or
-//!    with a "to" before the next figure ("rise from 2% in 2023 to 5%"), but
-//!    not after "range" or "vary";
-//! 2. "compared with", "versus" or "against" comes right before it, and its
-//!    own time phrase points earlier, or an earlier figure is a change;
-//! 3. its own time phrase starts with an earlier period ("16.4% a year earlier");
-//! 4. it continues a list of baselines of its kind ("from A in Q3 and B in Q4 2023").
+//! Changes: whether a figure states a change ("up 73%", "a 27% increase",
+//! "doubled") rather than a level ("rose to 30%") or a baseline (see
+//! `baseline`).
 //!
 //! A figure that is no baseline states a change when the words right before
-//! it, hedges aside, are a change verb ("rose", "up", "cut ... by"), a change
-//! noun with its links ("an increase of", "growth in demand would approach"),
-//! or when the words right after it are a change noun ("a 27% increase"), a
-//! comparative ("16% higher"; not for multiples, which compare things) or a
-//! comparison period ("78% from a year earlier", "17% quarter on quarter").
+//! it, hedges aside, are a change verb ("rose", "up", "grew by"), a verb that
+//! takes it as object when it is a percentage or multiple ("cut 10%") or with
+//! "by" ("raised prices by 5%"), a change noun with its links ("an increase
+//! of", "growth in demand would approach"), or for a multiple a change verb
+//! and its object ("raise output about fivefold"); or when the words right after it
+//! are a change noun ("a 27% increase"), a comparative ("16% higher"; not for
+//! multiples, which compare things) or a comparison period ("78% from a year
+//! earlier", "17% quarter on quarter"). The words before are read one by one
+//! rather than with a regex anchored at the figure, which is slow.
 
 use std::collections::HashSet;
 use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::super::number::{skip_hedges, word_after, word_before, HEDGES};
+use super::super::number::{skip_hedges, word_after};
 use super::super::{Candidate, FigureKind};
+use super::phrase::words_before;
 use super::Context;
 
 /// Change verbs that say a quantity moved, in the forms that come right
@@ -56,13 +51,27 @@ const NOUNS: &str = concat!(
     r"|(?:annual\s+)?growth\s+rate|annual\s+rate",
 );
 
-/// Words that may link a change noun to its figure ("growth would approach").
-const LINKS: &str = concat!(
-    r"was|is|were|are|will|would|could|should|may|might|can|be|been|has|have|had",
-    r"|reach(?:ed|es|ing)?|approach(?:ed|es|ing)?|hit|hits|exceed(?:ed|s|ing)?|top(?:ped|s)?",
-    r"|stood|stand|came|come|in|at|of|averag(?:ed|es|ing)|remain(?:ed|s)?|likely|expected",
-    r"|projected|forecast|estimated|seen|(?:slow|accelerat|eas)(?:ed|es)\s+to",
-);
+/// Words that may link a change noun to its figure ("growth would approach
+/// 200%", "growth slowed to 20%").
+#[rustfmt::skip]
+const LINKS: &[&str] = &[
+    "was", "is", "were", "are", "will", "would", "could", "should", "may", "might", "can", "be",
+    "been", "has", "have", "had", "reach", "reached", "reaches", "reaching", "approach",
+    "approached", "approaches", "approaching", "hit", "hits", "exceed", "exceeded", "exceeds",
+    "exceeding", "top", "topped", "tops", "stood", "stand", "came", "come", "in", "at", "of",
+    "averaged", "averages", "averaging", "remain", "remained", "remains", "likely", "expected",
+    "projected", "forecast", "estimated", "seen", "slowed", "slows", "accelerated",
+    "accelerates", "eased", "eases",
+];
+
+/// Change nouns ("an increase of 112%"); "rate" only after "annual" or "growth".
+#[rustfmt::skip]
+const NOUN_WORDS: &[&str] = &[
+    "growth", "increase", "increases", "rise", "rises", "decline", "declines", "drop", "drops",
+    "fall", "falls", "gain", "gains", "jump", "jumps", "decrease", "decreases", "reduction",
+    "reductions", "improvement", "improvements", "expansion", "contraction", "surge", "surges",
+    "cagr",
+];
 
 /// Comparatives after a figure that make it a relative change ("16% higher").
 const COMPARATIVES: &str = concat!(
@@ -77,29 +86,6 @@ const PERIODS: &str = concat!(
     r"|(?:from|over)\s+(?:a\s+year|the\s+(?:previous|prior|preceding|same|last|year)|last\s+year)",
     r"|over\s+(?:fiscal\s+)?(?:19|20)[0-9]{2}\b",
 );
-
-fn hedge_alternatives() -> String {
-    HEDGES.iter().map(|h| h.replace(' ', r"\s+")).collect::<Vec<_>>().join("|")
-}
-
-/// The words before a figure, anchored at its start.
-static BEFORE: LazyLock<Regex> = LazyLock::new(|| {
-    let pattern = format!(
-        concat!(
-            r"(?i)(?:\b(?P<v>{verbs})(?:\s+(?:by|at))?",
-            r"|\b(?P<t>{transitive})",
-            r"|\b(?P<by>by)",
-            r"|\b(?P<n>{nouns})(?:\s+(?:in|of|for)\s+(?P<pp>[\w'’.&-]+(?:\s+[\w'’.&-]+){{0,3}}?))?(?:\s+(?:{links}))*",
-            r")(?:\s+(?:{hedges}))*\s*$",
-        ),
-        verbs = VERBS,
-        transitive = TRANSITIVE,
-        nouns = NOUNS,
-        links = LINKS,
-        hedges = hedge_alternatives(),
-    );
-    Regex::new(&pattern).expect("static change-before pattern")
-});
 
 /// The words after a figure, anchored at its end.
 static AFTER: LazyLock<Regex> = LazyLock::new(|| {
@@ -152,13 +138,13 @@ pub(super) struct ChangeCue {
 
 /// Change words: verbs and nouns a phrase does not run across.
 static CHANGE_WORDS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
-    const NOUN_WORDS: &str = concat!(
-        "growth|increase|increases|rise|rises|decline|declines|drop|drops|fall|falls|gain|gains",
-        "|jump|jumps|decrease|decreases|reduction|improvement|expansion|contraction|surge|cagr",
-        "|double|doubled|doubles|doubling|triple|tripled|triples|tripling|quadrupled|halved",
-    );
-    [VERBS, TRANSITIVE, NOUN_WORDS].iter().flat_map(|list| list.split('|')).collect()
+    const MULTIPLIERS: &str = "double|doubled|doubles|doubling|triple|tripled|triples|tripling|quadrupled|halved";
+    let listed = [VERBS, TRANSITIVE, MULTIPLIERS].into_iter().flat_map(|list| list.split('|'));
+    listed.chain(NOUN_WORDS.iter().copied()).collect()
 });
+
+static MOVE_VERBS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| VERBS.split('|').collect());
+static TRANSITIVE_VERBS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| TRANSITIVE.split('|').collect());
 
 /// Whether `word` (lowercase) is a change verb or noun.
 pub(super) fn is_change_word(word: &str) -> bool {
@@ -182,34 +168,12 @@ impl Context<'_> {
         if matches!(c.kind, FigureKind::Year | FigureKind::Node) {
             return None;
         }
-        let from = self.lead_text_start(c.start);
         let text = self.text;
-        let cue = |back_from: usize, phrase_at: Option<usize>| ChangeCue { back_from, phrase_at, tail_end: c.end, after: false };
-        if let Some(caps) = BEFORE.captures(&text[from..c.start]) {
-            let at = |name: &str| caps.name(name).map(|m| (from + m.start(), from + m.end()));
-            if let Some((v_start, _)) = at("v") {
-                let word = &text[v_start..];
-                let up = word.get(..2).is_some_and(|w| w.eq_ignore_ascii_case("up"));
-                if !(up && NOT_UP.contains(&word_before(text, v_start).as_str())) {
-                    return Some(cue(v_start, None));
-                }
-            }
-            if let Some((t_start, _)) = at("t") {
-                if matches!(c.kind, FigureKind::Percent | FigureKind::Multiple) {
-                    return Some(cue(t_start, None));
-                }
-            }
-            if let Some((by_start, _)) = at("by") {
-                if !AGENTS.contains(&word_before(text, by_start).as_str()) {
-                    return Some(cue(by_start, None));
-                }
-            }
-            if let Some((n_start, _)) = at("n") {
-                return Some(cue(n_start, at("pp").map(|p| p.0)));
-            }
+        if let Some(cue) = self.cue_before(c) {
+            return Some(cue);
         }
         if c.kind == FigureKind::Percent && text[..c.start].ends_with('+') {
-            return Some(cue(c.start, None));
+            return Some(ChangeCue { back_from: c.start, phrase_at: None, tail_end: c.end, after: false });
         }
         let caps = AFTER.captures(&text[c.end..])?;
         let whole = caps.get(0)?;
@@ -232,104 +196,79 @@ impl Context<'_> {
         Some(ChangeCue { back_from, phrase_at, tail_end, after: true })
     }
 
-    /// Whether `c` is a baseline. `previous` is the figure before it with its
-    /// baseline flag and time-phrase end; `change_before` whether a figure
-    /// before it states a change.
-    pub(super) fn is_baseline(&self, c: &Candidate, previous: Option<(&Candidate, bool, usize)>, change_before: bool) -> bool {
-        if c.kind == FigureKind::Year {
-            return false;
+    /// A change cue in the words right before `c`, in its clause (see the module docs).
+    fn cue_before(&self, c: &Candidate) -> Option<ChangeCue> {
+        let from = self.lead_text_start(c.start);
+        let (end, _) = skip_hedges(self.text, c.start);
+        let words: Vec<(usize, String)> = words_before(self.text, end)
+            .into_iter()
+            .take_while(|&(at, _)| at >= from)
+            .map(|(at, w)| (at, w.to_lowercase()))
+            .collect();
+        let word = |i: usize| words.get(i).map(|(_, w)| w.as_str());
+        let cue = |i: usize, phrase_at: Option<usize>| {
+            let back_from = words.get(i)?.0;
+            Some(ChangeCue { back_from, phrase_at, tail_end: c.end, after: false })
+        };
+        let first = word(0)?;
+        if MOVE_VERBS.contains(first) {
+            let made_up = first == "up" && word(1).is_some_and(|p| NOT_UP.contains(&p));
+            return if made_up { None } else { cue(0, None) };
         }
-        let text = self.text;
-        let own = self.time_phrase(c.end);
-        let own_text = &text[c.end..own];
-        let (before, _) = skip_hedges(text, c.start);
-        let head = text[..before].to_ascii_lowercase();
-        let clause_start = self.lead_text_start(c.start);
-        if head.ends_with("from") && word_before(text, before) == "from" {
-            let from_at = before - 4;
-            let ranged = matches!(word_before(text, from_at).as_str(), "range" | "ranges" | "ranged" | "ranging" | "vary" | "varies" | "varying");
-            let changing = CHANGE_WORD.is_match(&text[clause_start.min(from_at)..from_at]);
-            return !ranged && (changing || self.to_follows(own));
+        if matches!(first, "by" | "at") && word(1).is_some_and(|p| MOVE_VERBS.contains(p)) {
+            return cue(1, None);
         }
-        let compared = ["compared with", "compared to", "versus", "vs", "vs.", "against"]
-            .iter()
-            .any(|cue| head.ends_with(cue) && !head[..head.len() - cue.len()].ends_with(char::is_alphanumeric));
-        if compared {
-            return EARLIER.is_match(own_text) || self.own_year_is_earlier(c, own) || change_before;
+        if first == "by" {
+            return if word(1).is_some_and(|p| AGENTS.contains(&p)) { None } else { cue(0, None) };
         }
-        if EARLIER_DIRECT.is_match(own_text) {
-            return true;
+        if TRANSITIVE_VERBS.contains(first) {
+            return if matches!(c.kind, FigureKind::Percent | FigureKind::Multiple) { cue(0, None) } else { None };
         }
-        previous.is_some_and(|(p, baseline, p_end)| {
-            baseline && p.kind == c.kind && p_end <= before && LIST_JOIN.is_match(&text[p_end..before])
-        })
-    }
-
-    /// Whether a "to" comes after `pos` before the next figure in the sentence
-    /// ("from 2% in 2023 to 5%").
-    fn to_follows(&self, pos: usize) -> bool {
-        let next = self.figures.iter().map(|&(s, _)| s).filter(|&s| s >= pos).min();
-        next.is_some_and(|next| TO.is_match(&self.text[pos..next]))
-    }
-
-    /// Whether a year in `c`'s own time phrase (ending at `own`) is earlier
-    /// than every other year of the sentence.
-    fn own_year_is_earlier(&self, c: &Candidate, own: usize) -> bool {
-        let (inside, outside): (Vec<_>, Vec<_>) = self.years.iter().partition(|y| y.start >= c.end && y.end <= own);
-        inside.iter().any(|y| outside.iter().any(|o| o.year > y.year))
-    }
-
-    /// The end of the time phrase right after `pos` ("in the fourth quarter of
-    /// 2023", "a year earlier"), or `pos` when there is none.
-    pub(super) fn time_phrase(&self, pos: usize) -> usize {
-        TIME_PHRASE.find(&self.text[pos..]).map_or(pos, |m| pos + m.end())
+        // "raise output of leading-edge chips about fivefold": a multiple
+        // after a change verb and its object is a change of that object.
+        if c.kind == FigureKind::Multiple {
+            let verb = (1..7).find(|&k| word(k).is_some_and(|w| MOVE_VERBS.contains(w) || TRANSITIVE_VERBS.contains(w)));
+            // "fallen to about half of its level" is a level reached.
+            let reached = |k: usize| (0..k).any(|j| matches!(word(j), Some("to" | "from")));
+            if let Some(k) = verb.filter(|&k| !reached(k)) {
+                let object = words.get(k).map(|(at, w)| at + w.len());
+                return cue(k, object);
+            }
+        }
+        // A change noun and its links: "an increase of", "growth would approach".
+        let mut i = 0;
+        while i < 4 && word(i).is_some_and(|w| LINKS.contains(&w) || w == "to" && word(i + 1).is_some_and(|n| LINKS.contains(&n))) {
+            i += 1;
+        }
+        if let Some(noun) = noun_at(&words, i) {
+            return cue(noun, None);
+        }
+        // "growth in HBM demand would approach 200%": the noun before a short
+        // phrase, linked to the figure by a verb.
+        if i == 0 {
+            return None;
+        }
+        (i + 1..i + 5)
+            .find_map(|j| {
+                let preposition = matches!(word(j), Some("in" | "of" | "for"));
+                preposition.then(|| noun_at(&words, j + 1)).flatten().map(|noun| (noun, j))
+            })
+            .and_then(|(noun, j)| cue(noun, words.get(j.checked_sub(1)?).map(|(at, _)| *at)))
     }
 }
 
-/// A change word anywhere in a clause, for "from" baselines ("rose from").
-static CHANGE_WORD: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(r"(?i)\b(?:{VERBS}|{NOUNS}|moved|move|moves|shift(?:ed|s)?|take|took|went|go|revised|changed)\b"))
-        .expect("static change word pattern")
-});
-
-static TO: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)\bto\b").expect("static to pattern"));
-
-/// Words of a time phrase after a figure.
-const TIME_WORDS: &str = concat!(
-    r"the|a|an|of|first|second|third|fourth|previous|prior|preceding|same|last|fiscal|calendar",
-    r"|full|financial|end|close|start|beginning|middle|year|years|quarter|quarters|half|period",
-    r"|month|months|earlier|ago|before|today|then|(?:19|20)[0-9]{2}|FY\s?[0-9]{2,4}|Q[1-4]|[1-4]Q[0-9]{2}",
-    r"|H[12]|[12]H[0-9]{2}|january|february|march|april|may|june|july|august|september",
-    r"|october|november|december",
-);
-
-/// A time phrase right after a figure: "in the third quarter", "a year earlier",
-/// "at the end of 2024", "in earlier years", "before the restrictions".
-static TIME_PHRASE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(
-        r"(?i)^(?:\s+(?:in|at|for|during|of|as\s+of|by)\b)?(?:\s+(?:{TIME_WORDS})\b)+|^\s+(?:before|prior\s+to)\s+the\s+[a-z-]+\b|^\s+previously\b"
-    ))
-    .expect("static time phrase pattern")
-});
-
-/// An earlier period anywhere in a time phrase.
-static EARLIER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:earlier|ago|before|previous|prior|preceding|last|previously|then)\b")
-        .expect("static earlier pattern")
-});
-
-/// An earlier period right after a figure: "16.4% a year earlier".
-static EARLIER_DIRECT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(concat!(
-        r"(?i)^\s+(?:in\s+)?(?:a\s+(?:year|quarter)\s+(?:earlier|ago|before)|the\s+year\s+before",
-        r"|(?:the\s+)?(?:previous|prior|preceding|last)\s+(?:fiscal\s+)?(?:year|quarter|period)",
-        r"|the\s+same\s+(?:quarter|period|month)\s+(?:a\s+year\s+(?:earlier|ago|before)|last\s+year)",
-        r"|earlier\s+years|previously)\b",
-    ))
-    .expect("static earlier-direct pattern")
-});
-
-/// What may join two baselines of a list: a comma, "and", "or", hedges.
-static LIST_JOIN: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^\s*,?\s*(?:and|or)?\s*$").expect("static list join pattern")
-});
+/// The index in `words` (nearest first) where a change noun ending at
+/// `words[i]` starts: "increase", "growth rate", "compound annual rate".
+fn noun_at(words: &[(usize, String)], i: usize) -> Option<usize> {
+    let w = words.get(i)?.1.as_str();
+    let modifier = |k: usize| words.get(k).is_some_and(|(_, m)| matches!(m.as_str(), "annual" | "compound" | "growth"));
+    let mut start = i;
+    while modifier(start + 1) {
+        start += 1;
+    }
+    match w {
+        "rate" => (start > i).then_some(start),
+        _ if NOUN_WORDS.contains(&w) => Some(start),
+        _ => None,
+    }
+}

@@ -23,7 +23,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::super::number::word_before;
+use super::super::number::{regex, word_after, word_before};
 use super::Context;
 
 /// Future cues: regex fragments matched case-insensitively as whole words.
@@ -37,7 +37,8 @@ const FUTURE_WORDS: &[&str] = &[
     "poised", r"on\s+(?:track|course|pace)", "likely", "slated", "scheduled",
     r"head(?:ed|ing)\s+(?:for|to|towards?)", r"tipped\s+to", r"bound\s+to", r"stands?\s+to",
     r"in\s+the\s+(?:years|months|quarters)\s+ahead",
-    r"due\s+to\s+(?:begin|start|launch|reach|open|ship|arrive)", r"going\s+to", r"intends?\s+to",
+    r"due\s+to\s+(?:begin|start|launch|reach|open|ship|arrive)",
+    r"(?:is|are|was|were|am|'s|'re|’s|’re)\s+going\s+to", r"intends?\s+to",
     r"next\s+year", r"coming\s+years?", "upcoming",
 ];
 
@@ -51,13 +52,15 @@ const PAST_WORDS: &[&str] = &[
     "stood", "took", "gained", "lost", "added", "produced", "captured", "represented", "amounted",
     "contributed", "peaked", "doubled", "tripled", "estimated", "launched", "announced",
     "exceeded", "surpassed", "topped", "beat", "outpaced", "registered", "logged", r"came\s+in",
-    "touched", "closed", "opened", "raised", "attracted", "secured",
+    "touched", "closed", "opened", "raised", "attracted", "secured", "lowered", "lifted",
+    "trimmed", "slashed", "boosted", "reduced", "widened", "narrowed", "plunged", "tumbled",
+    "slumped", "rallied", "rebounded", "expanded", "shrank",
     r"last\s+year", "ago", "previously", r"up\s+from", r"down\s+from", r"compared\s+(?:with|to)",
     "versus", r"a\s+year\s+(?:earlier|before)",
 ];
 
 fn word_regex(words: &[&str]) -> Regex {
-    Regex::new(&format!(r"(?i)\b(?:{})\b", words.join("|"))).expect("static cue pattern")
+    regex(&format!(r"(?i)\b(?:{})\b", words.join("|")))
 }
 
 static FUTURE_CUE: LazyLock<Regex> = LazyLock::new(|| word_regex(FUTURE_WORDS));
@@ -67,6 +70,12 @@ static PAST_CUE: LazyLock<Regex> = LazyLock::new(|| word_regex(PAST_WORDS));
 #[rustfmt::skip]
 const INFINITIVE_MARKERS: &[&str] = &[
     "to", "will", "would", "could", "may", "might", "should", "can", "shall", "must",
+];
+
+/// Words after which a past participle is an adjective ("that lost volume").
+#[rustfmt::skip]
+const ADJECTIVE_MARKERS: &[&str] = &[
+    "the", "a", "an", "that", "this", "these", "those", "its", "their", "his", "her", "our",
 ];
 
 /// A tense cue: where it starts, whether it points to the future, whether
@@ -86,17 +95,30 @@ pub(super) fn find_cues(text: &str) -> Vec<Cue> {
         .find_iter(text)
         .map(|m| (m.start(), m.end()))
         .filter(|&(start, _)| !matches!(word_before(text, start).as_str(), "than" | "had"))
+        .filter(|&(start, end)| !noun_project(text, start, end))
         .collect();
     let mut cues: Vec<Cue> = future.iter().map(|&(start, _)| future_cue(start)).collect();
     for m in PAST_CUE.find_iter(text) {
+        let before = word_before(text, m.start());
         // "to hit", "could hit": an infinitive, not a past tense.
-        let infinitive = INFINITIVE_MARKERS.contains(&word_before(text, m.start()).as_str());
-        if !infinitive && !future.iter().any(|&(s, e)| m.start() < e && s < m.end()) {
+        let infinitive = INFINITIVE_MARKERS.contains(&before.as_str());
+        // "was expected", "were set to": the future cue that follows decides.
+        let passive_future = future.iter().any(|&(s, _)| s >= m.end() && text[m.end()..s].trim().is_empty());
+        // "of that lost volume", "the reported revenue": an adjective.
+        let adjective = ADJECTIVE_MARKERS.contains(&before.as_str()) && word_after(text, m.end()).starts_with(char::is_lowercase);
+        let overlaps = future.iter().any(|&(s, e)| m.start() < e && s < m.end());
+        if !(infinitive || passive_future || adjective || overlaps) {
             cues.push(past_cue(m.start(), m.as_str()));
         }
     }
     cues.sort_by_key(|c| c.start);
     cues
+}
+
+/// "the project", "its projects": the noun, not the verb ("TSMC projects").
+fn noun_project(text: &str, start: usize, end: usize) -> bool {
+    let word = text[start..end].to_ascii_lowercase();
+    matches!(word.as_str(), "project" | "projects") && ADJECTIVE_MARKERS.contains(&word_before(text, start).as_str())
 }
 
 fn future_cue(start: usize) -> Cue {
@@ -193,6 +215,17 @@ mod tests {
         assert_eq!(kinds("could hit"), vec![(true, false)]);
         let cues = find_cues("up from 20%");
         assert!(cues.len() == 1 && cues[0].local && !cues[0].future);
+    }
+
+    #[test]
+    fn passive_futures_and_adjectives() {
+        assert_eq!(kinds("N2P was expected in 2026"), vec![(true, false)]);
+        assert_eq!(kinds("of that lost volume could"), vec![(true, false)]);
+        assert_eq!(kinds("Huawei lost share"), vec![(false, false)]);
+        assert!(kinds("tools going to Chinese fabs").is_empty());
+        assert_eq!(kinds("it is going to rise"), vec![(true, false)]);
+        assert!(kinds("The project costs").is_empty());
+        assert_eq!(kinds("TSMC projects growth"), vec![(true, false)]);
     }
 
     #[test]

@@ -7,8 +7,9 @@
 //! plus 100 if it is a comparison baseline ("up 27% from 2023", "since 2020").
 //! The lowest score wins, with two exclusions: a year in a baseline figure's
 //! own time phrase ("from US$6.3 billion in 2023") is that baseline's period
-//! and no other figure's, and a change never takes its comparison year ("an
-//! increase of 94% over 2023" is about the year after).
+//! and no other figure's, a year that is only compared with ("than in 2023",
+//! "versus 2022") is no figure's period, and a change never takes its
+//! comparison year ("an increase of 94% over 2023" is about the year after).
 //!
 //! A baseline's period is its own: the year in its time phrase ("from 19% in
 //! 2023"), the main period minus one for "a year earlier", "a year ago", "last
@@ -74,6 +75,7 @@ fn quarter_number(caps: &regex::Captures<'_>) -> Option<u8> {
 impl Context<'_> {
     /// The year a figure spanning `start..end` refers to, if any year is
     /// mentioned, by score alone.
+    #[cfg(test)]
     pub(super) fn period(&self, start: usize, end: usize) -> Option<i32> {
         self.best_year(start, end, |_| true)
     }
@@ -89,7 +91,8 @@ impl Context<'_> {
     /// The period of candidate `c` with relation `rel` (see the module docs).
     pub(in super::super) fn period_of(&self, c: &Candidate, rel: &Relation, all: &Relations) -> Option<i32> {
         let main = |change: bool| {
-            self.best_year(c.start, c.end, |y| !all.in_baseline_phrase(y.start, y.end) && !(change && y.baseline))
+            let excluded = |y: &YearMention| all.in_baseline_phrase(y.start, y.end) || y.comparison || change && y.baseline;
+            self.best_year(c.start, c.end, |y| !excluded(y))
         };
         if !rel.baseline {
             return main(rel.change);

@@ -23,6 +23,9 @@ const VAGUE: [&str; 14] = [
     "estimate", "estimates", "forecast", "record", "pace",
 ];
 
+/// Prepositions: a participle after one is an adjective ("of imported chips").
+const PREPOSITIONS: [&str; 6] = ["of", "for", "in", "from", "with", "on"];
+
 /// Determiners: a participle after one is an adjective ("the imported chips").
 const DETERMINERS: [&str; 11] = ["the", "a", "an", "its", "their", "his", "her", "our", "this", "these", "those"];
 
@@ -35,6 +38,10 @@ pub(super) enum Back {
     /// The subject of a level: a copula must link it to the figure
     /// ("Revenue was", "record revenue of"), or there is no phrase.
     Level,
+    /// A group named right before its examples ("domestic vendors such as"):
+    /// the phrase alone, without a prepositional head ("the share of
+    /// imported AI chips, mainly from" -> "imported AI chips").
+    Group,
 }
 
 /// A word of the sentence and where it starts.
@@ -75,7 +82,7 @@ fn words_after(text: &str, pos: usize) -> Vec<Word<'_>> {
 }
 
 /// The words before `pos`, nearest first, up to the first punctuation mark.
-fn words_before(text: &str, pos: usize) -> Vec<Word<'_>> {
+pub(super) fn words_before(text: &str, pos: usize) -> Vec<Word<'_>> {
     let mut out = Vec::new();
     let mut end = pos;
     while out.len() < 16 {
@@ -142,7 +149,7 @@ pub(super) fn forward(text: &str, pos: usize) -> Option<String> {
         }
         // A participle first is an adjective ("imported chips"); later, a verb.
         let verb_after_noun = verb(&w) && !kept.is_empty();
-        if STOPS.contains(&w.as_str()) || verb_after_noun || digit(word) || kept.len() == MAX_WORDS {
+        if STOPS.contains(&w.as_str()) || verb_after_noun || is_change_word(&w) || digit(word) || kept.len() == MAX_WORDS {
             break;
         }
         kept.push((at, word));
@@ -155,10 +162,16 @@ pub(super) fn forward(text: &str, pos: usize) -> Option<String> {
 
 /// The noun phrase ending just before `pos`, sought as `mode` says.
 pub(super) fn backward(text: &str, pos: usize, mode: Back) -> Option<String> {
+    backward_span(text, pos, mode).map(|(start, end)| text[start..end].to_string())
+}
+
+/// Where the phrase [`backward`] finds starts and ends.
+pub(super) fn backward_span(text: &str, pos: usize, mode: Back) -> Option<(usize, usize)> {
     let words = words_before(text, pos);
     let mut i = 0;
     let lowered = |i: usize| words.get(i).map(|(_, w)| lower(w));
     match mode {
+        Back::Group => {}
         Back::Subject => {
             while lowered(i).is_some_and(|w| super::words::AUXILIARIES.contains(&w.as_str()) || is_change_word(&w) || is_hedge(&w)) {
                 i += 1;
@@ -181,6 +194,9 @@ pub(super) fn backward(text: &str, pos: usize, mode: Back) -> Option<String> {
     }
     i = skip_time_phrase(&words, i);
     let (kept, next) = collect(&words, i)?;
+    if mode == Back::Group {
+        return span(&kept);
+    }
     // A prepositional phrase: its head comes before it ("revenue from AI accelerators").
     let preposition = lowered(next).filter(|w| matches!(w.as_str(), "of" | "by" | "for" | "in" | "from"));
     let head = preposition.and_then(|_| collect(&words, next + 1)).map(|(head, _)| head);
@@ -191,11 +207,11 @@ pub(super) fn backward(text: &str, pos: usize, mode: Back) -> Option<String> {
             let mut all = kept;
             all.extend(words.get(next).copied());
             all.extend(head);
-            return join(text, &all);
+            return span(&all);
         }
-        return join(text, &head);
+        return span(&head);
     }
-    join(text, &kept)
+    span(&kept)
 }
 
 /// Skips a time phrase before a verb ("revenue for the full fiscal year 2025
@@ -234,8 +250,9 @@ fn collect<'t>(words: &[Word<'t>], from: usize) -> Option<(Vec<Word<'t>>, usize)
         if participle && !kept.is_empty() && before.as_deref().is_some_and(|b| !STOPS.contains(&b) && !verb(b)) {
             return None;
         }
-        // "the imported chips": a participle after a determiner is an adjective.
-        let adjective = w.ends_with("ed") && before.as_deref().is_none_or(|b| DETERMINERS.contains(&b));
+        // "the imported chips", "of imported chips": a participle after a
+        // determiner or preposition is an adjective.
+        let adjective = w.ends_with("ed") && before.as_deref().is_none_or(|b| DETERMINERS.contains(&b) || PREPOSITIONS.contains(&b));
         let stops = STOPS.contains(&w.as_str()) || PRONOUNS.contains(&w.as_str()) || verb(&w) && !adjective;
         if stops || is_change_word(&w) || digit(word) || kept.len() == MAX_WORDS {
             break;
@@ -248,6 +265,13 @@ fn collect<'t>(words: &[Word<'t>], from: usize) -> Option<(Vec<Word<'t>>, usize)
         kept.pop();
     }
     (!kept.is_empty()).then_some((kept, i))
+}
+
+/// Where the words start and end.
+fn span(words: &[Word<'_>]) -> Option<(usize, usize)> {
+    let first = words.iter().map(|(at, _)| *at).min()?;
+    let last = words.iter().map(|(at, w)| at + w.len()).max()?;
+    Some((first, last))
 }
 
 /// The text from the first to the last word, as written.
@@ -289,6 +313,7 @@ mod tests {
         assert_eq!(fwd(" total DRAM market value from 2024").as_deref(), Some("total DRAM market value"));
         assert_eq!(fwd(" shipments expected to rise").as_deref(), Some("shipments"));
         assert_eq!(fwd(" imported AI chips, mainly").as_deref(), Some("imported AI chips"));
+        assert_eq!(fwd(" ASML sales fell to 27%").as_deref(), Some("ASML sales"));
     }
 
     #[test]
@@ -310,6 +335,7 @@ mod tests {
         assert_eq!(back("The result beat Wall Street's revenue expectations by ").as_deref(), Some("Wall Street's revenue expectations"));
         assert_eq!(back("which raises capacity by ").as_deref(), Some("capacity"));
         assert_eq!(back("the imported AI chips will fall ").as_deref(), Some("imported AI chips"));
+        assert_eq!(backward("the share of imported AI chips", 30, Back::Group).as_deref(), Some("imported AI chips"));
         assert_eq!(back("suppliers had raised prices by ").as_deref(), Some("prices"));
         assert_eq!(back("TSMC set a target of revenue ").as_deref(), Some("revenue"));
     }

@@ -18,6 +18,7 @@
 //! in that clause, or none.
 
 use super::super::gazetteer::Mention;
+use super::phrase::{self, Back};
 use super::Context;
 
 /// Rank of companies and products.
@@ -37,14 +38,18 @@ impl Context<'_> {
         };
         let near = |m: &&Mention<'_>| (m.rank, distance(m));
         let clause_order = |m: &&Mention<'_>| (m.rank, !is_before(m), distance(m));
-        let tagged = || self.mentions.iter().zip(self.examples.iter().copied());
+        let cues = || self.mentions.iter().zip(self.examples.iter().copied());
+        let tagged = || cues().map(|(m, cue)| (m, cue.is_some()));
         let in_clause = || tagged().filter(|(m, _)| self.clause_of(m.start) == clause);
         // The figure is about a group its clause gives examples of ("suppliers
         // such as Huawei ... 40%"): only a name that qualifies the group, before
-        // the figure in the same clause ("Chinese suppliers"), can say which.
-        if in_clause().min_by_key(|(m, _)| clause_order(m)).is_some_and(|(_, example)| example) {
+        // the figure in the same clause ("Chinese suppliers"), can say which;
+        // else the group as the sentence words it ("domestic vendors").
+        let leading = cues().filter(|(m, _)| self.clause_of(m.start) == clause).min_by_key(|(m, _)| clause_order(m));
+        if let Some((_, Some(cue))) = leading {
             let qualifiers = in_clause().filter(|(m, example)| !example && is_before(m));
-            return qualifiers.map(|(m, _)| m).min_by_key(clause_order).map(|m| m.name.to_string());
+            let qualifier = qualifiers.map(|(m, _)| m).min_by_key(clause_order).map(|m| m.name.to_string());
+            return qualifier.or_else(|| self.group(cue));
         }
         let mentions: Vec<&Mention<'_>> = tagged().filter(|(_, example)| !example).map(|(m, _)| m).collect();
         let best_here = mentions.iter().copied().filter(|m| self.clause_of(m.start) == clause).min_by_key(clause_order);
@@ -55,6 +60,21 @@ impl Context<'_> {
             .or_else(|| mentions.iter().copied().filter(|m| is_before(m)).min_by_key(near))
             .or_else(|| mentions.iter().copied().filter(|m| !is_before(m)).min_by_key(near));
         chosen.map(|m| m.name.to_string())
+    }
+
+    /// The group whose examples are introduced by the cue at `cue`: the noun
+    /// phrase before it ("domestic vendors such as", "imported AI chips,
+    /// mainly from").
+    /// A name inside that phrase qualifies the group ("Chinese vendors, led
+    /// by Huawei," is a China figure).
+    fn group(&self, cue: usize) -> Option<String> {
+        let head = self.text[..cue].trim_end().trim_end_matches([',', '(', '—', '–']);
+        let (start, end) = phrase::backward_span(self.text, head.len(), Back::Group)?;
+        let inside = self.mentions.iter().zip(&self.examples).filter(|(m, cue)| cue.is_none() && m.start >= start && m.end <= end);
+        match inside.map(|(m, _)| m).min_by_key(|m| m.rank) {
+            Some(name) => Some(name.name.to_string()),
+            None => Some(self.text[start..end].to_string()),
+        }
     }
 }
 
@@ -72,25 +92,33 @@ const ASIDE_CUES: [&str; 14] = [
 const COMPARISON_CUES: [&str; 2] = ["like", "unlike"];
 
 /// For each mention (in sentence order), whether it is an example or a
-/// comparison: right after a cue, or after another example of a list with
-/// only commas, "and" or "or" in between ("such as Huawei, Cambricon and Biren").
-pub(super) fn examples(text: &str, mentions: &[Mention<'_>]) -> Vec<bool> {
+/// comparison — right after a cue, or after another example of a list with
+/// only commas, "and" or "or" in between ("such as Huawei, Cambricon and
+/// Biren") — given as where the cue starts.
+pub(super) fn examples(text: &str, mentions: &[Mention<'_>]) -> Vec<Option<usize>> {
     let mut flags = Vec::with_capacity(mentions.len());
-    let mut open_list_end: Option<usize> = None;
+    let mut open_list: Option<(usize, usize)> = None;
     for m in mentions {
-        let before = text[..m.start].trim_end().to_lowercase();
-        let follows = |cues: &[&str]| {
-            cues.iter().any(|cue| before.ends_with(cue) && !before[..before.len() - cue.len()].ends_with(char::is_alphanumeric))
+        let head = text[..m.start].trim_end();
+        // ASCII lowercasing keeps byte positions: a cue's start is valid in `text`.
+        let before = head.to_ascii_lowercase();
+        // Where a cue ending the text before the mention starts, if one does.
+        let cue_at = |cues: &[&str]| {
+            cues.iter().find_map(|cue| {
+                let rest = before.strip_suffix(cue)?;
+                (!rest.ends_with(char::is_alphanumeric)).then_some(rest.len())
+            })
         };
-        let continues_list = open_list_end.is_some_and(|end| {
+        let aside = ASIDE_CUES.iter().find_map(|cue| {
+            let rest = before.strip_suffix(cue)?;
+            rest.trim_end().ends_with([',', '(', '—', '–']).then_some(rest.len())
+        });
+        let continues_list = open_list.filter(|&(_, end)| {
             end <= m.start && text[end..m.start].split(|c: char| c == ',' || c.is_whitespace()).all(|w| matches!(w, "" | "and" | "or"))
         });
-        let aside = ASIDE_CUES.iter().any(|cue| {
-            before.strip_suffix(cue).is_some_and(|head| head.trim_end().ends_with([',', '(', '—', '–']))
-        });
-        let in_list = follows(&LIST_CUES) || aside || continues_list;
-        open_list_end = in_list.then_some(m.end);
-        flags.push(in_list || follows(&COMPARISON_CUES));
+        let listed = cue_at(&LIST_CUES).or(aside).or(continues_list.map(|(cue, _)| cue));
+        open_list = listed.map(|cue| (cue, m.end));
+        flags.push(listed.or_else(|| cue_at(&COMPARISON_CUES)));
     }
     flags
 }

@@ -272,7 +272,10 @@ fn on_course_is_a_forecast() {
 fn examples_and_comparisons_are_not_subjects() {
     let f = only("Domestic Chinese suppliers such as Huawei are projected to lift their share to about 40% in 2025.", Percent);
     assert_eq!(f.subject.as_deref(), Some("China"));
+    // A group with no name to qualify it is the group as the sentence words it.
     let f = only("Vendors such as Huawei, Cambricon and Biren took 30% of shipments.", Percent);
+    assert_eq!(f.subject.as_deref(), Some("Vendors"));
+    let f = only("Such as Huawei, they took 30%.", Percent);
     assert_eq!(f.subject, None);
     let f = only("Google's TPUs, such as Ironwood, reach 4,614 TFLOPS.", FigureKind::Compute);
     assert_eq!(f.subject.as_deref(), Some("Google"));
@@ -281,7 +284,7 @@ fn examples_and_comparisons_are_not_subjects() {
     // A group's figure does not fall back on a name in another clause.
     let found = figures("NVIDIA's B30 adds about US$2.8 billion, and domestic vendors such as Huawei, Cambricon and Hygon, which keep about US$1.5 billion won during the H20 ban.");
     let subjects: Vec<Option<&str>> = found.iter().filter(|f| f.kind == Money).map(|f| f.subject.as_deref()).collect();
-    assert_eq!(subjects, vec![Some("NVIDIA"), None]);
+    assert_eq!(subjects, vec![Some("NVIDIA"), Some("domestic vendors")]);
     // A name that only looks like a cue's tail is still a subject.
     let f = only("Huawei shipped 800,000 Ascend chips, and Cambricon held 20% of the market.", Percent);
     assert_eq!(f.subject.as_deref(), Some("Cambricon"));

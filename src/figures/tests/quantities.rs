@@ -288,6 +288,9 @@ fn counts_of_them_take_the_noun_they_refer_to() {
     // A percentage of them is a percentage; a year is no count.
     assert!(figures("About 4 million cards shipped. Roughly 80% of them went to clouds.").iter().all(|f| f.text != "80% of them"));
     assert!(spans("In 2025 of them all, few shipped.").iter().all(|(k, _)| *k != Count));
+    // An amount "of which" is money, not a count.
+    let found = figures("Revenue was $5bn, $2bn of which came from China.");
+    assert!(found.iter().all(|f| f.kind == FigureKind::Money), "{found:#?}");
     // A demonstrative with a noun that is no count noun is no count.
     assert!(spans("It hired 30 of these consultants.").is_empty());
 }

@@ -96,6 +96,8 @@ fn from_and_to_make_a_baseline_and_a_level() {
         found.iter().map(|f| (f.change, f.baseline)).collect::<Vec<_>>(),
         vec![(true, false), (false, false), (false, true)]
     );
+    // A process node moved from is no baseline amount.
+    assert!(figures("GPUs will move from 4nm processes to N2.").iter().all(|f| !f.baseline));
     // "from" without a change is no baseline; a price range is no baseline.
     assert!(figures("Orders came from 30 customers.").iter().all(|f| !f.baseline));
     assert!(figures("Prices range from $5 to $10.").iter().all(|f| !f.baseline));
@@ -180,4 +182,27 @@ fn old_json_without_the_new_fields_still_reads() {
     assert!(json.get("baseline").is_none() && json.get("of").is_some());
     let kinds: Vec<FigureKind> = serde_json::from_str(r#"["power","multiple"]"#).expect("kinds");
     assert_eq!(kinds, vec![FigureKind::Power, FigureKind::Multiple]);
+}
+
+#[test]
+fn probes_in_the_style_of_analyst_notes() {
+    // A comparison year after "than in" is no period of the comparison.
+    let f = only("It shipped 3 times more chips than in 2023.", Multiple);
+    assert_eq!(f.year, None);
+    // A past change verb keeps a clause actual though a later clause speaks of guidance.
+    let f = only("Intel cut its workforce by 15% and lowered capex guidance to US$20 billion.", Percent);
+    assert!(!f.forecast && f.change, "{f:#?}");
+    assert_eq!(f.of.as_deref(), Some("workforce"));
+    // A share "of" stops at the verb.
+    let found = figures("China's share of ASML sales fell to 27% in the fourth quarter from 47% in the third quarter.");
+    assert_eq!(find(&found, "27%").of.as_deref(), Some("ASML sales"));
+    assert!(find(&found, "47%").baseline && !find(&found, "27%").change);
+    // "since 2022" starts a span; it is not the period of the level reached.
+    let f = only("Its market share has doubled since 2022 to 20%.", Percent);
+    assert_eq!(f.year, None);
+    // "The project" is no projection.
+    assert!(!only("The project costs US$20 billion.", Money).forecast);
+    // A name inside the group's own words qualifies it.
+    let f = only("Chinese vendors, led by Huawei and Cambricon, supplied 1.2 million accelerators.", FigureKind::Count);
+    assert_eq!(f.subject.as_deref(), Some("China"));
 }

@@ -10,15 +10,15 @@ fn find<'a>(found: &'a [Figure], text: &str) -> &'a Figure {
 
 #[test]
 fn names_in_an_aside_are_examples_not_subjects() {
-    // The TrendForce report: the share is of imported chips as a group.
+    // The TrendForce report: the share is of imported chips as a group, not AMD's.
     let found = figures("It forecasts that the share of imported AI chips, mainly from NVIDIA and AMD, will fall from 63% in 2024 to around 42% in 2025.");
     for text in ["63%", "42%"] {
         let f = find(&found, text);
-        assert_eq!((f.subject.as_deref(), f.of.as_deref()), (None, Some("imported AI chips")), "{f:#?}");
+        assert_eq!((f.subject.as_deref(), f.of.as_deref()), (Some("imported AI chips"), Some("imported AI chips")), "{f:#?}");
     }
     assert!(find(&found, "63%").baseline);
     let f = only("The domestic group, led by Huawei, shipped 1.65 million cards.", FigureKind::Count);
-    assert_eq!(f.subject, None);
+    assert_eq!(f.subject.as_deref(), Some("domestic group"));
     // Without the aside, "led by" names a subject as before.
     let f = only("Huawei led the domestic group with about 812,000 units shipped in 2025.", FigureKind::Count);
     assert_eq!(f.subject.as_deref(), Some("Huawei"));
@@ -91,4 +91,27 @@ fn a_subject_clause_with_a_participle_gives_no_phrase() {
     assert_eq!((f.change, f.of), (true, None));
     let f = only("Bernstein expects total capital spending by Chinese cloud providers and telecom operators to grow at a 13% compound annual rate.", Percent);
     assert_eq!((f.change, f.of.as_deref()), (true, Some("capital spending")));
+}
+
+#[test]
+fn tense_cues_that_are_no_tense() {
+    // "lost" as an adjective does not make "could be recovered" actual.
+    let f = only("NVIDIA would have only four months to restart production and shipments, the analysts assumed that roughly US$10.5 billion of that lost volume could be recovered within the year.", Money);
+    assert!(f.forecast, "{f:#?}");
+    // "was expected" is a future, not a past.
+    let f = only("An enhanced version, N2P, was expected in the second half of 2026.", FigureKind::Node);
+    assert_eq!((f.forecast, f.year), (true, Some(2026)));
+    // "tools going to Chinese fabs" is no "going to" future.
+    let f = only("BIS required licences for tools going to Chinese fabs producing logic chips at the 16nm node.", FigureKind::Node);
+    assert!(!f.forecast, "{f:#?}");
+}
+
+#[test]
+fn a_multiple_after_a_verb_and_its_object_is_a_change() {
+    let f = only("China plans to raise output of leading-edge chips about fivefold within two years.", FigureKind::Multiple);
+    assert_eq!((f.change, f.of.as_deref()), (true, Some("output of leading-edge chips")));
+    let f = only("Huawei uses more than five times as many accelerators.", FigureKind::Multiple);
+    assert!(!f.change);
+    let f = only("NVIDIA's revenue from China had fallen to about half of its level before export controls.", FigureKind::Multiple);
+    assert!(!f.change, "a level reached: {f:#?}");
 }

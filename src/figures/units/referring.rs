@@ -8,12 +8,11 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::super::number::{scale_exponent, scaled_value, starts_cleanly, year_like, NUM, SCALE};
+use super::super::number::{regex, scale_exponent, scaled_value, starts_cleanly, year_like, NUM, SCALE};
 use super::super::{Candidate, FigureKind};
 
 static REFERRING: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(r"(?i)(?P<n>{NUM})(?P<s>{SCALE})?\s+of\s+(?P<p>them|which|these|those)\b"))
-        .expect("static referring count pattern")
+    regex(&format!(r"(?i)(?P<n>{NUM})(?P<s>{SCALE})?\s+of\s+(?P<p>them|which|these|those)\b"))
 });
 
 /// The unit a count's pronoun stands for when nothing names it.
@@ -29,6 +28,10 @@ pub(in super::super) fn find(text: &str, found: &[Candidate], antecedent: Option
         };
         let scale = caps.name("s").map_or(0, |s| scale_exponent(s.as_str()));
         if !starts_cleanly(text, n.start()) || scale == 0 && year_like(n.as_str()) {
+            continue;
+        }
+        // "$2bn of which": the number is already another figure's.
+        if found.iter().any(|c| c.start < whole.end() && n.start() < c.end) {
             continue;
         }
         // "of these chips" names its noun: a family row matches it, or it is no count.
