@@ -37,8 +37,9 @@ const STOP_WORDS: [&str; 67] = [
 /// with each passage (extraction rules) change; an index with another version
 /// is rebuilt. 7: figure subjects skip examples ("such as Huawei"). 8: power
 /// and multiple figures, counts of "them", and figures that say whether they
-/// are changes or baselines and what they are of.
-pub const FORMAT_VERSION: u32 = 8;
+/// are changes or baselines and what they are of. 9: the later extraction
+/// fixes of the same round (group subjects, comparison years, change verbs).
+pub const FORMAT_VERSION: u32 = 9;
 
 /// Handles to every field.
 #[derive(Clone, Debug)]
