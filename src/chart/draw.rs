@@ -1,7 +1,7 @@
 //! Drawing a [`Plan`] with plotters: the title, the axes, the marks (points
 //! or bars, ranges from their low to their high end, forecasts hollow and
-//! reached by dashed lines), a legend beside the plot, and the value labels
-//! where [`labels::place`] puts them. Axes are drawn by plotters in chart
+//! reached by dashed lines), the legend beside the plot ([`legend`]), and
+//! the value labels where [`labels::place`] puts them. Axes are drawn by plotters in chart
 //! units; everything else is drawn in pixels, mapped through the chart.
 
 use plotters::coord::Shift;
@@ -9,22 +9,22 @@ use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 
 use super::labels::{self, LabelRequest, Rect};
-use super::plan::{number, Arrangement, Mark, Plan};
+use super::legend;
+use super::plan::{Arrangement, Mark, Plan};
+use super::wording::number;
 use super::{chart_err, FONT_FAMILY};
 use crate::error::Result;
 
 pub(super) type Area<'a> = DrawingArea<BitMapBackend<'a>, Shift>;
 
 const TITLE_HEIGHT: u32 = 46;
-const LEGEND_WIDTH: u32 = 220;
 const TITLE_SIZE: f64 = 20.0;
 const SMALLEST_TITLE_SIZE: f64 = 14.0;
-const LABEL_SIZE: f64 = 13.0;
+pub(super) const LABEL_SIZE: f64 = 13.0;
 const TICK_SIZE: f64 = 13.0;
-const LEGEND_ROW: i32 = 24;
-const POINT_RADIUS: i32 = 5;
-const RANGE_HALF_WIDTH: i32 = 4;
-const CAP_HALF_WIDTH: i32 = 8;
+pub(super) const POINT_RADIUS: i32 = 5;
+pub(super) const RANGE_HALF_WIDTH: i32 = 4;
+pub(super) const CAP_HALF_WIDTH: i32 = 8;
 const MAX_BAR_HALF_WIDTH: i32 = 50;
 /// Spacing of the points that keep labels off the lines between marks.
 const LINE_SAMPLE_STEP: i32 = 5;
@@ -45,14 +45,13 @@ const PALETTE: [RGBColor; 10] = [
     RGBColor(23, 190, 207),
 ];
 const INK: RGBColor = RGBColor(35, 35, 35);
-const KEY_GREY: RGBColor = RGBColor(90, 90, 90);
 const LEADER_GREY: RGBColor = RGBColor(170, 170, 170);
 
-fn colour(series: usize) -> RGBColor {
+pub(super) fn colour(series: usize) -> RGBColor {
     PALETTE[series % PALETTE.len()]
 }
 
-fn text_style(size: f64) -> TextStyle<'static> {
+pub(super) fn text_style(size: f64) -> TextStyle<'static> {
     TextStyle::from((FONT_FAMILY, size).into_font()).color(&INK)
 }
 
@@ -61,18 +60,15 @@ fn text_style(size: f64) -> TextStyle<'static> {
 pub(super) fn draw(root: &Area<'_>, plan: &Plan, text: bool) -> Result<()> {
     root.fill(&WHITE).map_err(chart_err)?;
     let (width, _) = root.dim_in_pixel();
-    let keys = if text { legend_keys(plan) } else { Vec::new() };
-    let legend_width = if keys.is_empty() { 0 } else { LEGEND_WIDTH };
+    let keys = if text { legend::keys(plan) } else { Vec::new() };
+    let legend_width = if keys.is_empty() { 0 } else { legend::WIDTH };
     let (title_area, body) = root.split_vertically(if text { TITLE_HEIGHT } else { 12 });
     let (plot_area, legend_area) = body.split_horizontally(width - legend_width);
     if text {
         draw_title(&title_area, &plan.title)?;
     }
     let mut builder = ChartBuilder::on(&plot_area);
-    builder
-        .margin(14)
-        .x_label_area_size(if text { 50 } else { 8 })
-        .y_label_area_size(if text { 72 } else { 8 });
+    builder.margin(14).x_label_area_size(if text { 50 } else { 8 }).y_label_area_size(if text { 72 } else { 8 });
     let mut chart = builder.build_cartesian_2d(plan.x_range.clone(), plan.y_range.clone()).map_err(chart_err)?;
     let y_format = |v: &f64| number(*v);
     let mut mesh = chart.configure_mesh();
@@ -120,7 +116,7 @@ pub(super) fn draw(root: &Area<'_>, plan: &Plan, text: bool) -> Result<()> {
         let mut obstacles: Vec<Rect> = shapes.iter().map(|s| s.covers).collect();
         obstacles.extend(line_points);
         draw_labels(root, &plan.marks, &shapes, &obstacles, bounds)?;
-        draw_legend(&legend_area, plan, &keys)?;
+        legend::draw(&legend_area, plan, &keys)?;
     }
     Ok(())
 }
@@ -146,7 +142,7 @@ fn text_width(area: &Area<'_>, text: &str, size: f64) -> Result<i32> {
 }
 
 /// `text`, shortened with "…" until it fits `room` pixels.
-fn fitted(area: &Area<'_>, text: &str, size: f64, room: i32) -> Result<String> {
+pub(super) fn fitted(area: &Area<'_>, text: &str, size: f64, room: i32) -> Result<String> {
     if text_width(area, text, size)? <= room {
         return Ok(text.to_string());
     }
@@ -164,7 +160,7 @@ fn fitted(area: &Area<'_>, text: &str, size: f64, room: i32) -> Result<String> {
 /// Draws `text` with its visible top-left corner at `top_left`. The font
 /// backend draws capitals about a quarter of the size above the given
 /// position, so the position is moved down by that much.
-fn draw_text(area: &Area<'_>, text: &str, size: f64, (left, top): (i32, i32)) -> Result<()> {
+pub(super) fn draw_text(area: &Area<'_>, text: &str, size: f64, (left, top): (i32, i32)) -> Result<()> {
     let drop = (size * 0.3).round() as i32;
     area.draw(&Text::new(text.to_string(), (left, top + drop), text_style(size))).map_err(chart_err)
 }
@@ -237,7 +233,13 @@ fn draw_mark(
                 Some((low, high)) => {
                     let (_, y_high) = to_pixels(mark.x, low.max(high));
                     let (_, y_low) = to_pixels(mark.x, low.min(high));
-                    draw_box(root, (x - RANGE_HALF_WIDTH, y_high), (x + RANGE_HALF_WIDTH, y_low), colour, mark.forecast)?;
+                    draw_box(
+                        root,
+                        (x - RANGE_HALF_WIDTH, y_high),
+                        (x + RANGE_HALF_WIDTH, y_low),
+                        colour,
+                        mark.forecast,
+                    )?;
                     for y in [y_high, y_low] {
                         let cap = vec![(x - CAP_HALF_WIDTH, y), (x + CAP_HALF_WIDTH, y)];
                         root.draw(&PathElement::new(cap, colour.stroke_width(2))).map_err(chart_err)?;
@@ -280,7 +282,13 @@ fn draw_mark(
 
 /// A filled box, or for a forecast a hollow one: a faint tint inside a
 /// coloured outline.
-fn draw_box(root: &Area<'_>, top_left: (i32, i32), bottom_right: (i32, i32), colour: RGBColor, hollow: bool) -> Result<()> {
+pub(super) fn draw_box(
+    root: &Area<'_>,
+    top_left: (i32, i32),
+    bottom_right: (i32, i32),
+    colour: RGBColor,
+    hollow: bool,
+) -> Result<()> {
     let corners = [top_left, bottom_right];
     if hollow {
         root.draw(&Rectangle::new(corners, colour.mix(0.12).filled())).map_err(chart_err)?;
@@ -292,7 +300,7 @@ fn draw_box(root: &Area<'_>, top_left: (i32, i32), bottom_right: (i32, i32), col
 
 /// A filled dot, or for a forecast a hollow ring (a dot with a white
 /// middle: plotters' stroked circles come out ragged).
-fn draw_point(area: &Area<'_>, at: (i32, i32), colour: RGBColor, hollow: bool) -> Result<()> {
+pub(super) fn draw_point(area: &Area<'_>, at: (i32, i32), colour: RGBColor, hollow: bool) -> Result<()> {
     area.draw(&Circle::new(at, POINT_RADIUS, colour.filled())).map_err(chart_err)?;
     if hollow {
         area.draw(&Circle::new(at, POINT_RADIUS - 2, WHITE.filled())).map_err(chart_err)?;
@@ -319,90 +327,6 @@ fn draw_labels(root: &Area<'_>, marks: &[Mark], shapes: &[Shape], obstacles: &[R
             root.draw(&PathElement::new(line, LEADER_GREY.stroke_width(1))).map_err(chart_err)?;
         }
         draw_text(root, &mark.label, LABEL_SIZE, (rect.left + 2, rect.top + 1))?;
-    }
-    Ok(())
-}
-
-/// One line of the legend.
-#[derive(Debug, Clone, PartialEq)]
-enum Key {
-    Series(usize, String),
-    Actual,
-    Forecast,
-    Range,
-}
-
-/// The legend: the subjects of a chart over time, then what filled, hollow
-/// and range marks mean, where the chart has them.
-fn legend_keys(plan: &Plan) -> Vec<Key> {
-    let mut keys = Vec::new();
-    if plan.over_time() && plan.series.len() > 1 {
-        keys.extend(plan.series.iter().enumerate().map(|(i, name)| Key::Series(i, name.clone())));
-    }
-    if plan.has_forecasts() {
-        if plan.has_actuals() {
-            keys.push(Key::Actual);
-        }
-        keys.push(Key::Forecast);
-    }
-    if plan.has_ranges() {
-        keys.push(Key::Range);
-    }
-    keys
-}
-
-fn draw_legend(area: &Area<'_>, plan: &Plan, keys: &[Key]) -> Result<()> {
-    let (width, _) = area.dim_in_pixel();
-    let room = width as i32 - 60;
-    let over_time = plan.over_time();
-    for (row, key) in keys.iter().enumerate() {
-        // A gap between the subjects and the keys to mark styles.
-        let gap = if !matches!(key, Key::Series(..)) && keys.iter().any(|k| matches!(k, Key::Series(..))) { 10 } else { 0 };
-        let y = 30 + row as i32 * LEGEND_ROW + gap;
-        let (x0, x1) = (10, 40);
-        let middle = (x0 + x1) / 2;
-        let name = match key {
-            Key::Series(i, name) => {
-                let line = vec![(x0, y), (x1, y)];
-                area.draw(&PathElement::new(line, colour(*i).stroke_width(2))).map_err(chart_err)?;
-                draw_point(area, (middle, y), colour(*i), false)?;
-                name.as_str()
-            }
-            Key::Actual if over_time => {
-                draw_point(area, (middle, y), KEY_GREY, false)?;
-                "actual"
-            }
-            Key::Forecast if over_time => {
-                let line = vec![(x0, y), (x1, y)];
-                area.draw(&DashedPathElement::new(line, 5, 3, KEY_GREY.stroke_width(2))).map_err(chart_err)?;
-                draw_point(area, (middle, y), KEY_GREY, true)?;
-                "forecast (hollow, dashed)"
-            }
-            Key::Range if over_time => {
-                draw_box(area, (middle - RANGE_HALF_WIDTH, y - 9), (middle + RANGE_HALF_WIDTH, y + 9), KEY_GREY, false)?;
-                for cap_y in [y - 9, y + 9] {
-                    let cap = vec![(middle - CAP_HALF_WIDTH, cap_y), (middle + CAP_HALF_WIDTH, cap_y)];
-                    area.draw(&PathElement::new(cap, KEY_GREY.stroke_width(2))).map_err(chart_err)?;
-                }
-                "range, low to high"
-            }
-            Key::Actual => {
-                draw_box(area, (middle - 8, y - 8), (middle + 8, y + 8), KEY_GREY, false)?;
-                "actual"
-            }
-            Key::Forecast => {
-                draw_box(area, (middle - 8, y - 8), (middle + 8, y + 8), KEY_GREY, true)?;
-                "forecast (hollow)"
-            }
-            Key::Range => {
-                draw_box(area, (middle - 8, y - 10), (middle + 8, y + 4), KEY_GREY, false)?;
-                let floor = vec![(x0, y + 10), (x1, y + 10)];
-                area.draw(&PathElement::new(floor, KEY_GREY.stroke_width(1))).map_err(chart_err)?;
-                "range: bar from low to high"
-            }
-        };
-        let shown = fitted(area, name, LABEL_SIZE, room)?;
-        draw_text(area, &shown, LABEL_SIZE, (x1 + 10, y - LABEL_SIZE as i32 / 2))?;
     }
     Ok(())
 }

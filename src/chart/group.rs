@@ -262,10 +262,8 @@ mod tests {
 
     #[test]
     fn a_missing_base_only_groups_with_a_missing_base() {
-        let figures = vec![
-            percent(50.0, "SK hynix", "share", Some("HBM market"), 1),
-            percent(40.0, "Samsung", "share", None, 2),
-        ];
+        let figures =
+            vec![percent(50.0, "SK hynix", "share", Some("HBM market"), 1), percent(40.0, "Samsung", "share", None, 2)];
         assert!(choose(&figures).is_none(), "one share of the HBM market and one of nothing said");
     }
 
@@ -307,7 +305,10 @@ mod tests {
         }
         let choice = choose(&figures).expect("a group");
         assert_eq!(choice.drawn.comparison.unit, "%");
-        assert_eq!(choice.also_found().as_deref(), Some("Also found: revenue (USD, 2 figures); ask for it to chart it."));
+        assert_eq!(
+            choice.also_found().as_deref(),
+            Some("Also found: revenue (USD, 2 figures); ask for it to chart it.")
+        );
     }
 
     #[test]

@@ -26,7 +26,10 @@ impl Rect {
     }
 
     fn contains(&self, inner: &Rect) -> bool {
-        inner.left >= self.left && inner.top >= self.top && inner.right() <= self.right() && inner.bottom() <= self.bottom()
+        inner.left >= self.left
+            && inner.top >= self.top
+            && inner.right() <= self.right()
+            && inner.bottom() <= self.bottom()
     }
 
     /// Distance in pixels from `point` to the nearest point of the box.
@@ -73,7 +76,8 @@ pub(super) fn place(requests: &[LabelRequest], obstacles: &[Rect], bounds: Rect)
     for i in order {
         let request = &requests[i];
         let free = |r: &Rect, avoid_marks: bool| {
-            !taken.iter().any(|t| t.intersects(r)) && !(avoid_marks && obstacles.iter().any(|o| o.intersects(r)))
+            let clear_of_marks = !avoid_marks || !obstacles.iter().any(|o| o.intersects(r));
+            clear_of_marks && !taken.iter().any(|t| t.intersects(r))
         };
         let candidates = candidates(request);
         let chosen = candidates

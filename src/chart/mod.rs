@@ -11,7 +11,9 @@
 mod draw;
 mod group;
 mod labels;
+mod legend;
 mod plan;
+mod wording;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -76,9 +78,7 @@ pub fn render_png(answer: &Answer, font: Option<&Path>) -> Result<Chart> {
     let image = image::RgbImage::from_raw(WIDTH, HEIGHT, rgb)
         .ok_or_else(|| Error::Chart("image buffer has the wrong size".into()))?;
     let mut png = Vec::new();
-    image
-        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageOutputFormat::Png)
-        .map_err(chart_err)?;
+    image.write_to(&mut std::io::Cursor::new(&mut png), image::ImageOutputFormat::Png).map_err(chart_err)?;
     let mut notes = plan.notes;
     notes.extend(choice.also_found());
     Ok(Chart { png, labelled, notes })
@@ -86,8 +86,7 @@ pub fn render_png(answer: &Answer, font: Option<&Path>) -> Result<Chart> {
 
 /// Registers a TrueType font with plotters, once per configured path.
 fn ensure_font(configured: Option<&Path>) -> Result<()> {
-    static LOADED: Mutex<BTreeMap<Option<PathBuf>, std::result::Result<(), String>>> =
-        Mutex::new(BTreeMap::new());
+    static LOADED: Mutex<BTreeMap<Option<PathBuf>, std::result::Result<(), String>>> = Mutex::new(BTreeMap::new());
     let mut loaded = LOADED.lock().map_err(|_| Error::Chart("font registry lock poisoned".into()))?;
     let outcome = loaded.entry(configured.map(Path::to_path_buf)).or_insert_with(|| {
         let candidates: Vec<PathBuf> = match configured {
@@ -172,5 +171,90 @@ mod tests {
         let chart = render_png(&answer, None).expect("chart");
         assert!(chart.png.starts_with(b"\x89PNG\r\n\x1a\n"));
         assert_eq!(chart.notes, ["Also found: growth of HBM revenue (2 figures); ask for it to chart it."]);
+    }
+
+    /// A share of the `of` market.
+    fn share_of(
+        subject: Option<&str>,
+        year: Option<i32>,
+        value: f64,
+        range: Option<(f64, f64)>,
+        forecast: bool,
+        citation: usize,
+        of: &str,
+    ) -> CitedFigure {
+        CitedFigure {
+            figure: Figure {
+                value,
+                unit: "%".into(),
+                low: range.map(|r| r.0),
+                high: range.map(|r| r.1),
+                year,
+                forecast,
+                subject: subject.map(str::to_string),
+                of: Some(of.into()),
+                change: false,
+                baseline: false,
+                kind: FigureKind::Percent,
+                text: String::new(),
+                sentence: String::new(),
+            },
+            citation,
+            metric: Some("share".into()),
+        }
+    }
+
+    #[test]
+    fn crowded_charts_are_drawn() {
+        // Long subject names and title, ranges and forecasts, several values in one year.
+        let of = "global demand for CoWoS and CoWoS-like advanced packaging capacity in the AI accelerator market";
+        let names = [
+            "Taiwan Semiconductor Manufacturing Company",
+            "Samsung Electronics",
+            "SK hynix",
+            "Micron Technology",
+            "Semiconductor Manufacturing International",
+            "Huawei",
+            "Cambricon Technologies",
+            "Moore Threads",
+        ];
+        let figures: Vec<CitedFigure> = names
+            .iter()
+            .enumerate()
+            .map(|(i, n)| {
+                share_of(
+                    Some(n),
+                    Some(2025),
+                    10.0 + i as f64 * 3.0,
+                    if i % 3 == 0 { Some((8.0 + i as f64, 12.0 + i as f64 * 2.0)) } else { None },
+                    i % 2 == 0,
+                    i + 1,
+                    of,
+                )
+            })
+            .collect();
+        let bars = render_png(&Answer { figures, ..Answer::default() }, None).expect("bars");
+        assert!(bars.png.starts_with(b"\x89PNG\r\n\x1a\n"));
+        let mut figures = Vec::new();
+        for (s, name) in ["SK hynix", "Samsung", "Micron", "A very long company name indeed Ltd"].iter().enumerate() {
+            for year in 2022..2027 {
+                let v = 50.0 - s as f64 * 12.0 + (year - 2022) as f64 * (s as f64 - 1.5);
+                figures.push(share_of(
+                    Some(name),
+                    Some(year),
+                    v,
+                    if year == 2026 { Some((v - 3.0, v + 3.0)) } else { None },
+                    year >= 2025,
+                    s + 1,
+                    "HBM market",
+                ));
+                if year == 2024 && s == 1 {
+                    figures.push(share_of(Some(name), Some(year), v + 1.0, None, false, 9, "HBM market"));
+                }
+            }
+        }
+        let lines = render_png(&Answer { figures, ..Answer::default() }, None).expect("lines");
+        assert!(lines.png.starts_with(b"\x89PNG\r\n\x1a\n"));
+        assert!(lines.notes.is_empty(), "{:?}", lines.notes);
     }
 }

@@ -1,19 +1,23 @@
 //! What a chart shows, before any drawing: one series per subject over the
 //! years when the figures span two or more years, otherwise one bar per
 //! subject; where each mark sits; which marks are ranges and which are
-//! forecasts; the axes, the title and the label of every mark.
+//! forecasts; the axes, the title and the label of every mark (worded by
+//! [`wording`]).
 
 use std::collections::BTreeMap;
 use std::ops::Range;
 
 use super::group::Group;
+use super::wording;
 use crate::figures::FigureKind;
 use crate::reply::CitedFigure;
 
 /// Series name for figures that name no subject.
-const NO_SUBJECT: &str = "(no company named)";
+pub(super) const NO_SUBJECT: &str = "(no company named)";
 /// Widest spread of the marks that share one year, in years.
 const YEAR_SPREAD: f64 = 0.5;
+/// Marks of one year closer than this share of the value axis are spread apart.
+const CLASH_SHARE: f64 = 0.03;
 /// Width of all bars of one subject together, in slots.
 const SLOT_FILL: f64 = 0.7;
 
@@ -179,8 +183,8 @@ pub(super) fn plan(group: &Group<'_>) -> Plan {
             };
             let value = figure.value / scale.divisor;
             let shown = match range {
-                Some((low, high)) => format!("{}–{}", number(low), number(high)),
-                None => number(value),
+                Some((low, high)) => format!("{}–{}", wording::number(low), wording::number(high)),
+                None => wording::number(value),
             };
             Mark {
                 series: series_of(cf),
@@ -215,7 +219,8 @@ pub(super) fn plan(group: &Group<'_>) -> Plan {
         }
     };
     let y_range = value_range(&marks, arrangement);
-    let title = title(group, arrangement, &series, &scale, years.first().copied().filter(|_| years.len() == 1));
+    let title =
+        wording::title(group, arrangement, &series, &scale.label, years.first().copied().filter(|_| years.len() == 1));
     Plan { arrangement, title, unit_label: scale.label, series, marks, links, x_range, x_ticks, y_range, notes }
 }
 
@@ -238,34 +243,64 @@ fn series_names(members: &[&CitedFigure], arrangement: Arrangement) -> Vec<Strin
 }
 
 /// Spreads the marks that share a position so that none hides another: a
-/// year's marks over a little of the year, a subject's bars side by side.
+/// subject's bars side by side; over time, the marks of one year that would
+/// cover each other (close values, overlapping ranges) over a little of the
+/// year, while the others stay on the year.
 fn spread(marks: &mut [Mark], arrangement: Arrangement) {
     let mut at: BTreeMap<i64, Vec<usize>> = BTreeMap::new();
     for (i, mark) in marks.iter().enumerate() {
         at.entry(mark.x.round() as i64).or_default().push(i);
     }
-    for mut indexes in at.into_values() {
-        indexes.sort_by(|&a, &b| {
-            let (a, b) = (&marks[a], &marks[b]);
-            (a.series, a.citation).cmp(&(b.series, b.citation)).then(a.value.total_cmp(&b.value))
-        });
-        let count = indexes.len() as f64;
-        for (n, &i) in indexes.iter().enumerate() {
-            let n = n as f64;
-            let mark = &mut marks[i];
-            match arrangement {
-                Arrangement::OverTime => {
-                    let step = if count > 1.0 { (YEAR_SPREAD / (count - 1.0)).min(0.15) } else { 0.0 };
-                    mark.x += (n - (count - 1.0) / 2.0) * step;
-                }
-                Arrangement::BySubject => {
-                    let width = SLOT_FILL / count;
-                    mark.x += -SLOT_FILL / 2.0 + width * (n + 0.5);
-                    mark.half_width = width * 0.45;
+    let top = marks.iter().map(Mark::top).fold(0.0, f64::max);
+    let bottom = marks.iter().map(|m| m.bottom(arrangement)).fold(0.0, f64::min);
+    let near = (top - bottom) * CLASH_SHARE;
+    for indexes in at.into_values() {
+        let clusters = match arrangement {
+            Arrangement::OverTime => clashing(marks, indexes, near, arrangement),
+            Arrangement::BySubject => vec![indexes],
+        };
+        for mut cluster in clusters {
+            cluster.sort_by(|&a, &b| {
+                let (a, b) = (&marks[a], &marks[b]);
+                (a.series, a.citation).cmp(&(b.series, b.citation)).then(a.value.total_cmp(&b.value))
+            });
+            let count = cluster.len() as f64;
+            for (n, &i) in cluster.iter().enumerate() {
+                let n = n as f64;
+                let mark = &mut marks[i];
+                match arrangement {
+                    Arrangement::OverTime => {
+                        let step = if count > 1.0 { (YEAR_SPREAD / (count - 1.0)).min(0.15) } else { 0.0 };
+                        mark.x += (n - (count - 1.0) / 2.0) * step;
+                    }
+                    Arrangement::BySubject => {
+                        let width = SLOT_FILL / count;
+                        mark.x += -SLOT_FILL / 2.0 + width * (n + 0.5);
+                        mark.half_width = width * 0.45;
+                    }
                 }
             }
         }
     }
+}
+
+/// The marks of `indexes` in groups that would cover one another: marks
+/// whose extents, widened by `near` each way, overlap (directly or through
+/// others).
+fn clashing(marks: &[Mark], mut indexes: Vec<usize>, near: f64, arrangement: Arrangement) -> Vec<Vec<usize>> {
+    indexes.sort_by(|&a, &b| marks[a].bottom(arrangement).total_cmp(&marks[b].bottom(arrangement)));
+    let mut clusters: Vec<(f64, Vec<usize>)> = Vec::new();
+    for i in indexes {
+        let (low, high) = (marks[i].bottom(arrangement) - near, marks[i].top() + near);
+        match clusters.last_mut() {
+            Some((reach, members)) if low <= *reach => {
+                *reach = reach.max(high);
+                members.push(i);
+            }
+            _ => clusters.push((high, vec![i])),
+        }
+    }
+    clusters.into_iter().map(|(_, members)| members).collect()
 }
 
 /// Lines over time: within a series, from each year to its next, when each
@@ -298,64 +333,20 @@ fn value_range(marks: &[Mark], arrangement: Arrangement) -> Range<f64> {
     bottom - below..top + span * 0.2
 }
 
-/// "Share of HBM market (%), by company", "NVIDIA: revenue (USD bn), by year".
-fn title(group: &Group<'_>, arrangement: Arrangement, series: &[String], scale: &Scale, year: Option<i32>) -> String {
-    let what = capitalised(&group.what());
-    let only = match series {
-        [only] if only != NO_SUBJECT => Some(only.as_str()),
-        _ => None,
-    };
-    // "Change in NVIDIA's revenue" names its subject already.
-    let named = only.is_some_and(|subject| group.what().to_lowercase().contains(&subject.to_lowercase()));
-    let by = match (arrangement, series.len()) {
-        (Arrangement::OverTime, 1) => ", by year",
-        (Arrangement::OverTime, _) => ", by company and year",
-        // Several values of one subject: nothing to say they are "by".
-        (Arrangement::BySubject, 1) => "",
-        (Arrangement::BySubject, _) => ", by company",
-    };
-    let year = year.map(|y| format!(", {y}")).unwrap_or_default();
-    match only.filter(|_| !named) {
-        Some(subject) => format!("{subject}: {} ({}){by}{year}", group.what(), scale.label),
-        None => format!("{what} ({}){by}{year}", scale.label),
-    }
-}
-
-fn capitalised(text: &str) -> String {
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
-    }
-}
-
-/// A value as a label shows it: at most two decimals, thousands separated.
-pub(super) fn number(value: f64) -> String {
-    let decimals = if value.abs() >= 1000.0 { 0 } else if value.abs() >= 10.0 { 1 } else { 2 };
-    let text = format!("{:.*}", decimals, value.abs());
-    let text = if text.contains('.') { text.trim_end_matches('0').trim_end_matches('.') } else { text.as_str() };
-    let (whole, fraction) = text.split_once('.').map_or((text, None), |(w, f)| (w, Some(f)));
-    let mut grouped = String::new();
-    for (i, digit) in whole.chars().enumerate() {
-        if i > 0 && (whole.len() - i) % 3 == 0 {
-            grouped.push(',');
-        }
-        grouped.push(digit);
-    }
-    let sign = if value < 0.0 && text.chars().any(|c| c.is_ascii_digit() && c != '0') { "−" } else { "" };
-    match fraction {
-        Some(fraction) => format!("{sign}{grouped}.{fraction}"),
-        None => format!("{sign}{grouped}"),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::super::group::choose;
     use super::*;
     use crate::figures::Figure;
 
-    fn capacity(subject: &str, year: Option<i32>, value: f64, range: Option<(f64, f64)>, forecast: bool, citation: usize) -> CitedFigure {
+    fn capacity(
+        subject: &str,
+        year: Option<i32>,
+        value: f64,
+        range: Option<(f64, f64)>,
+        forecast: bool,
+        citation: usize,
+    ) -> CitedFigure {
         CitedFigure {
             figure: Figure {
                 value: range.map_or(value, |(low, _)| low),
@@ -419,7 +410,10 @@ mod tests {
         let micron: Vec<&Mark> = plan.marks.iter().filter(|m| m.series == 2).collect();
         assert_eq!(micron.len(), 2, "two sources for Micron: two bars in its slot");
         assert!(micron.iter().all(|m| (m.x - 2.0).abs() < 0.4 && m.half_width > 0.0));
-        assert!((micron[0].x - micron[1].x).abs() >= micron[0].half_width * 2.0, "side by side, not on top of each other");
+        assert!(
+            (micron[0].x - micron[1].x).abs() >= micron[0].half_width * 2.0,
+            "side by side, not on top of each other"
+        );
         assert!(plan.links.is_empty());
         assert_eq!(plan.y_range.start, 0.0, "bars start at zero");
     }
@@ -439,10 +433,25 @@ mod tests {
         assert_eq!(plan.marks.len(), 4);
         assert_eq!(plan.notes, ["1 figure with no year ([5]) left off the chart over time."]);
         assert_eq!(plan.title, "Capacity (wafers/month), by company and year");
-        // Two marks in 2023, spread apart.
+        // Two marks in 2023, far apart in value: both stay on the year.
         let xs: Vec<f64> = plan.marks.iter().filter(|m| m.x.round() == 2023.0).map(|m| m.x).collect();
-        assert_eq!(xs.len(), 2);
-        assert!(xs[0] != xs[1]);
+        assert_eq!(xs, [2023.0, 2023.0]);
+    }
+
+    #[test]
+    fn marks_of_one_year_that_would_cover_each_other_are_spread() {
+        let figures = vec![
+            capacity("TSMC", Some(2024), 50_000.0, None, false, 1),
+            capacity("TSMC", Some(2025), 0.0, Some((75_000.0, 80_000.0)), false, 2),
+            capacity("ASE", Some(2025), 78_000.0, None, true, 3),
+            capacity("Amkor", Some(2025), 10_000.0, None, false, 4),
+        ];
+        let plan = plan_of(&figures);
+        let x_of = |citation: usize| plan.marks.iter().find(|m| m.citation == citation).map(|m| m.x).expect("mark");
+        assert_eq!(x_of(1), 2024.0);
+        assert_eq!(x_of(4), 2025.0, "far from the others: stays on its year");
+        assert!(x_of(2) < 2025.0 && x_of(3) > 2025.0, "a point inside a range moves beside it");
+        assert!((x_of(3) - x_of(2)).abs() <= YEAR_SPREAD);
     }
 
     #[test]
@@ -485,16 +494,5 @@ mod tests {
             figures.push(cited);
         }
         assert_eq!(plan_of(&figures).title, "Change in NVIDIA's data center revenue (%), by year");
-    }
-
-    #[test]
-    fn numbers_read_well() {
-        assert_eq!(number(130_000.0), "130,000");
-        assert_eq!(number(22.5), "22.5");
-        assert_eq!(number(9.0), "9");
-        assert_eq!(number(3.25), "3.25");
-        assert_eq!(number(1234.4), "1,234");
-        assert_eq!(number(-45.4), "−45.4");
-        assert_eq!(number(0.0), "0");
     }
 }
