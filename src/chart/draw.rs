@@ -1,8 +1,9 @@
 //! Drawing a [`Plan`] with plotters: the title, the axes, the marks (points
 //! or bars, ranges from their low to their high end, forecasts hollow and
 //! reached by dashed lines), the legend beside the plot ([`legend`]), and
-//! the value labels where [`labels::place`] puts them. Axes are drawn by plotters in chart
-//! units; everything else is drawn in pixels, mapped through the chart.
+//! the value labels where [`labels::place`] puts them. Plotters draws the
+//! value axis in chart units; everything else is drawn in pixels, mapped
+//! through the chart.
 
 use plotters::coord::Shift;
 use plotters::element::DashedPathElement;
@@ -51,7 +52,7 @@ pub(super) fn colour(series: usize) -> RGBColor {
     PALETTE[series % PALETTE.len()]
 }
 
-pub(super) fn text_style(size: f64) -> TextStyle<'static> {
+fn text_style(size: f64) -> TextStyle<'static> {
     TextStyle::from((FONT_FAMILY, size).into_font()).color(&INK)
 }
 
@@ -157,7 +158,7 @@ pub(super) fn fitted(area: &Area<'_>, text: &str, size: f64, room: i32) -> Resul
     Ok(String::new())
 }
 
-/// Draws `text` with its visible top-left corner at `top_left`. The font
+/// Draws `text` with its visible top-left corner at `(left, top)`. The font
 /// backend draws capitals about a quarter of the size above the given
 /// position, so the position is moved down by that much.
 pub(super) fn draw_text(area: &Area<'_>, text: &str, size: f64, (left, top): (i32, i32)) -> Result<()> {
@@ -165,14 +166,29 @@ pub(super) fn draw_text(area: &Area<'_>, text: &str, size: f64, (left, top): (i3
     area.draw(&Text::new(text.to_string(), (left, top + drop), text_style(size))).map_err(chart_err)
 }
 
-/// Years or subject names under the x axis, with tick marks. A name too wide
-/// for its slot is broken onto two lines, then shortened.
+/// Years or subject names under the x axis, with tick marks. Over many
+/// years only every second (third, ...) year is named, so that the years do
+/// not run into each other; a subject name too wide for its slot is broken
+/// onto two lines, then shortened.
 fn draw_x_ticks(root: &Area<'_>, plan: &Plan, to_pixels: &dyn Fn(f64, f64) -> (i32, i32)) -> Result<()> {
     let slot = (to_pixels(1.0, 0.0).0 - to_pixels(0.0, 0.0).0).abs() - 8;
-    for (x, name) in &plan.x_ticks {
+    let every = if plan.over_time() {
+        let mut widest = 0;
+        for (_, name) in &plan.x_ticks {
+            widest = widest.max(text_width(root, name, TICK_SIZE)?);
+        }
+        ((widest + 4 + slot) / slot.max(1)).max(1) as usize
+    } else {
+        1
+    };
+    for (i, (x, name)) in plan.x_ticks.iter().enumerate() {
         let (px, py) = to_pixels(*x, plan.y_range.start);
         root.draw(&PathElement::new(vec![(px, py), (px, py + 5)], INK.stroke_width(1))).map_err(chart_err)?;
-        for (row, line) in tick_lines(root, name, slot)?.iter().enumerate() {
+        if i % every != 0 {
+            continue;
+        }
+        let room = (slot + 8) * every as i32 - 8;
+        for (row, line) in tick_lines(root, name, room)?.iter().enumerate() {
             let width = text_width(root, line, TICK_SIZE)?;
             let top = py + 9 + row as i32 * (TICK_SIZE as i32 + 3);
             draw_text(root, line, TICK_SIZE, (px - width / 2, top))?;
