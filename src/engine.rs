@@ -204,6 +204,7 @@ impl Engine {
         let chart_png = if chart && !answer.figures.is_empty() {
             match crate::chart::render_png(&answer, self.settings().chart.font.as_deref()) {
                 Ok(chart) => {
+                    answer.notices.extend(chart.notes);
                     if !chart.labelled {
                         answer.notices.push(
                             "No usable font was found, so the chart has no labels; set chart.font to a .ttf file."
