@@ -419,7 +419,7 @@ fn years_in(raw: &str) -> Vec<i32> {
 fn tense_of(words: &[&str], raw: &str) -> Option<bool> {
     let future = [
         "will", "forecast", "expected", "expect", "projected", "outlook", "going", "next", "guidance", "guide", "plan", "target",
-        "supposed", "set", "due", "planned", "aiming", "aim", "gonna",
+        "supposed", "set", "due", "planned", "aiming", "aim", "aims", "gonna", "targeting", "targets",
     ];
     let past = ["was", "were", "did", "last", "reported", "had", "ago"];
     if BY_YEAR.is_match(raw) || words.iter().any(|w| future.contains(w)) {
