@@ -82,10 +82,21 @@ fn window_of(figure: &Figure, tokens: &[(std::ops::Range<usize>, String)]) -> st
 }
 
 /// Tokens between `figure` and the nearest occurrence of `term` in its window.
+/// For a year, a word after it counts as this much farther away than one
+/// before it: what a year dates mostly comes first ("the Ascend 970 for
+/// 2028"), an event after a date ("on 9 April 2025, NVIDIA disclosed") less so.
+const YEAR_AFTER_DISTANCE: usize = 5;
+
 fn distance_to(figure: &Figure, tokens: &[(std::ops::Range<usize>, String)], window: &std::ops::Range<usize>, term: &str) -> Option<usize> {
     let at = figure.sentence.find(figure.text.as_str()).unwrap_or(0);
-    let position = tokens.iter().position(|(r, _)| r.end > at).unwrap_or(tokens.len());
-    (window.start..window.end).filter(|&i| tokens[i].1 == term).map(|i| i.abs_diff(position)).min()
+    let end = at + figure.text.len();
+    let first = tokens.iter().position(|(r, _)| r.end > at).unwrap_or(tokens.len());
+    let last = tokens.iter().rposition(|(r, _)| r.start < end).unwrap_or(first).max(first);
+    let penalty = if figure.kind == FigureKind::Year { YEAR_AFTER_DISTANCE } else { 0 };
+    (window.start..window.end)
+        .filter(|&i| tokens[i].1 == term)
+        .map(|i| if i < first { first - i } else if i > last { i - last + penalty } else { 0 })
+        .min()
 }
 
 /// +0.5 when a change is stated against the basis asked for ("yoy" and "from
@@ -119,11 +130,18 @@ fn narrow_window(
     figure: &Figure,
 ) -> std::ops::Range<usize> {
     let at = figure.sentence.find(figure.text.as_str()).unwrap_or(0);
+    let end = at + figure.text.len();
     let first = tokens.iter().position(|(r, _)| r.end > at).unwrap_or(tokens.len());
-    // What a year dates mostly comes just before it ("the Ascend 970 for 2028").
+    let last = tokens.iter().rposition(|(r, _)| r.start < end).map_or(first, |i| i + 1).max(first);
+    // What a year dates mostly comes just before it ("the Ascend 970 for
+    // 2028"); an event after a date ("on 9 April 2025, NVIDIA disclosed")
+    // counts too, its words less the farther they are.
     let start = first.saturating_sub(terms).max(window.start);
-    start..(first + 1).min(window.end).max(start)
+    start..(last + YEAR_AFTER_TERMS).min(window.end).max(start)
 }
+
+/// Index terms after a year that count as what it dates.
+const YEAR_AFTER_TERMS: usize = 6;
 
 /// The parts of a year a sentence names: bit `p` for quarter `p` (1-4) and
 /// halves 5 (H1) and 6 (H2); bit 7 for the full year.
@@ -245,7 +263,10 @@ impl<'a, 'm> Judge<'a, 'm> {
         let measure_ok = stated_near || stated_in_sentence;
         let subject = self.subject_match(figure, byte_span(figure, tokens, &window), &info.mentions);
         let subject_ok = subject != SubjectMatch::Other;
+        // "When did the follow-up to the Oct 2022 rules come?": the years a
+        // date question names set the scene, they are not the answer.
         let period_ok = q.years.is_empty()
+            || (q.ask == Ask::Time && figure.kind == FigureKind::Year)
             || match figure.year {
                 Some(y) if figure.kind != FigureKind::Year => q.years.contains(&y),
                 _ => q.years.iter().any(|y| figure.sentence.contains(&y.to_string())),
@@ -266,7 +287,7 @@ impl<'a, 'm> Judge<'a, 'm> {
             .topic_terms
             .iter()
             .filter_map(|t| distance_to(figure, tokens, &local, t))
-            .map(|d| 1.0 - d as f32 / (WINDOW_TERMS + 1) as f32)
+            .map(|d| (1.0 - d as f32 / (WINDOW_TERMS + 1) as f32).max(0.0))
             .sum();
         let subject_words = q.subject_terms.iter().filter(|t| close.contains(t.as_str())).count();
         let mut score = 0.0;
@@ -319,7 +340,7 @@ impl<'a, 'm> Judge<'a, 'm> {
                 score -= 0.5;
             }
         }
-        if q.ask != Ask::YesNo && q.quoted(&figure.text) {
+        if q.ask != Ask::YesNo && (q.quoted(&figure.text) || q.names_date(figure)) {
             // "how much memory is in a 12-layer stack": the 12-layer is given, not asked.
             score -= 5.0;
         }

@@ -234,6 +234,23 @@ impl<'m> Question<'m> {
         !text.is_empty() && squash(&self.raw).contains(&text)
     }
 
+    /// Whether a Year figure is a date the question itself names: the same
+    /// year, and the same month when the figure has one ("Oct 2022" and
+    /// "October 2022").
+    pub fn names_date(&self, figure: &crate::figures::Figure) -> bool {
+        if figure.kind != FigureKind::Year || !self.years.contains(&(figure.value as i32)) {
+            return false;
+        }
+        let month = |text: &str| {
+            let lower = text.to_lowercase();
+            MONTHS.iter().take(12).position(|m| lower.split(|c: char| !c.is_alphabetic()).any(|w| w.len() >= 3 && m.starts_with(w)))
+        };
+        match month(&figure.text) {
+            Some(m) => month(&self.raw) == Some(m),
+            None => true,
+        }
+    }
+
     /// Whether the question asks for a figure at all.
     pub fn wants_figure(&self) -> bool {
         !self.kinds.is_empty() && !self.long_statement

@@ -1,4 +1,6 @@
-//! Year mentions: plain years 1990–2039 ("in 2026"), fiscal years
+//! Year mentions: plain years 1990–2039 ("in 2026"), dates that end in a
+//! year ("9 April 2025", "October 2023": the figure's text is the whole
+//! date, its value the year), fiscal years
 //! ("fiscal 2025", "FY2025", "FY25", "the 2024 fiscal year"), quarters and
 //! halves ("Q3 2024", "3Q24", "1H25", "H1 2025") and analyst-estimate years
 //! ("2026E", "2026F"). A year glued to money or written as a thousands group
@@ -49,6 +51,13 @@ static QUALIFIED: LazyLock<Vec<Regex>> = LazyLock::new(|| {
         r"\bH[12]\s+(?P<y>[0-9]{4})\b",
         r"\bH[12]'(?P<y>[0-9]{2})\b",
         r"(?i)\b(?P<y>[0-9]{4})\s+fiscal\s+year\b",
+        // Dates: "9 April 2025", "October 2023", "April 9, 2025", "Sept. 2024".
+        concat!(
+            r"\b(?:[0-3]?[0-9]\s+)?",
+            r"(?:January|February|March|April|May|June|July|August|September|October|November|December",
+            r"|Jan\.?|Feb\.?|Mar\.?|Apr\.?|Jun\.?|Jul\.?|Aug\.?|Sept?\.?|Oct\.?|Nov\.?|Dec\.?)",
+            r"(?:\s+[0-3]?[0-9],)?\s+(?P<y>(?:19|20)[0-9]{2})\b",
+        ),
     ]
     .iter()
     .map(|p| regex(p))

@@ -11,6 +11,24 @@ fn standalone_year_is_a_year_figure() {
 }
 
 #[test]
+fn a_date_is_a_year_figure_that_keeps_its_day_and_month() {
+    let f = only("The US government told NVIDIA on 9 April 2025 that the H20 needs a licence.", Year);
+    assert_value(&f, 2025.0, "year", "9 April 2025");
+    assert_value(&only("The rules took effect in October 2023.", Year), 2023.0, "year", "October 2023");
+    assert_value(&only("It was filed on April 9, 2025.", Year), 2025.0, "year", "April 9, 2025");
+    // A month name that is a word ("may") is no date.
+    let found = spans("Prices may 2026 rise.");
+    assert_eq!(found, vec![(Year, "2026".to_string())]);
+}
+
+#[test]
+fn a_date_dates_the_figures_of_its_sentence() {
+    let found = figures("On 17 October 2023, BIS added 13 entities, up from 7 in 2022.");
+    let entities = found.iter().find(|f| f.text.starts_with("13")).expect("13 entities");
+    assert_eq!(entities.year, Some(2023));
+}
+
+#[test]
 fn year_versus_count() {
     let found = figures("In 2024 it shipped 2,024 units.");
     assert_eq!(found.len(), 2, "{found:#?}");
