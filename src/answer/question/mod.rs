@@ -4,12 +4,15 @@
 //! forecast or an actual. The result decides which figure answers it and
 //! which extra words widen the search.
 
+mod words;
+
 use std::collections::HashSet;
 use std::sync::LazyLock;
 
 use regex::Regex;
 
 use super::measures::{Measure, Measures};
+use words::{FRAME_WORDS, MONTHS, QUANTITIES, UNITS};
 use crate::figures::{FigureKind, Gazetteer};
 use crate::query::ParsedQuery;
 use crate::search::Analyzer;
@@ -17,20 +20,6 @@ use crate::search::Analyzer;
 /// Words a statement may have and still be read as a search for a figure
 /// ("SK hynix HBM market share 2023").
 pub const LONG_STATEMENT_WORDS: usize = 6;
-
-/// Words that frame a question without saying what it is about. They are not
-/// searched when the text reads as a question, and never count as evidence.
-const FRAME_WORDS: [&str; 35] = [
-    "what", "whats", "which", "who", "whom", "when", "where", "how", "much", "many", "does", "did", "do",
-    "were", "has", "have", "had", "would", "could", "should", "can", "about", "tell", "me", "give", "get",
-    "got", "gets", "getting", "us", "we", "our", "you", "per", "according",
-];
-
-/// Month names and their short forms: part of a date, not of the topic.
-const MONTHS: [&str; 23] = [
-    "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-    "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov",
-];
 
 /// What a change is measured against.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -118,45 +107,7 @@ pub struct Question<'m> {
     pub by_when: bool,
 }
 
-/// Units a question may name, lowercase, with the figure kind each belongs to.
-const UNITS: [(&str, FigureKind); 22] = [
-    ("tflops", FigureKind::Compute),
-    ("pflops", FigureKind::Compute),
-    ("petaflops", FigureKind::Compute),
-    ("exaflops", FigureKind::Compute),
-    ("tops", FigureKind::Compute),
-    ("tb/s", FigureKind::Bandwidth),
-    ("gb/s", FigureKind::Bandwidth),
-    ("gbps", FigureKind::Bandwidth),
-    ("gt/s", FigureKind::Bandwidth),
-    ("gb", FigureKind::Memory),
-    ("tb", FigureKind::Memory),
-    ("gigabytes", FigureKind::Memory),
-    ("kw", FigureKind::Power),
-    ("mw", FigureKind::Power),
-    ("gw", FigureKind::Power),
-    ("watts", FigureKind::Power),
-    ("w", FigureKind::Power),
-    ("nm", FigureKind::Node),
-    ("nanometre", FigureKind::Node),
-    ("nanometer", FigureKind::Node),
-    ("%", FigureKind::Percent),
-    ("percent", FigureKind::Percent),
-];
 
-/// Every kind of number but a bare year: what "how much" or "is it more
-/// than" can be answered with when no measure narrows it.
-const QUANTITIES: [FigureKind; 9] = [
-    FigureKind::Percent,
-    FigureKind::Money,
-    FigureKind::Count,
-    FigureKind::Node,
-    FigureKind::Memory,
-    FigureKind::Bandwidth,
-    FigureKind::Compute,
-    FigureKind::Power,
-    FigureKind::Multiple,
-];
 
 static YEAR: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)\b(?:fy|fiscal\s+(?:year\s+)?)?'?((?:19|20)\d\d|\d\d)\b").expect("static year pattern"));

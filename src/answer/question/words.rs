@@ -1,0 +1,58 @@
+//! The word lists that read a question: words that only frame it, month
+//! names, and the units a question may name with their figure kinds.
+
+use crate::figures::FigureKind;
+
+/// Words that frame a question without saying what it is about. They are not
+/// searched when the text reads as a question, and never count as evidence.
+pub(super) const FRAME_WORDS: [&str; 35] = [
+    "what", "whats", "which", "who", "whom", "when", "where", "how", "much", "many", "does", "did", "do",
+    "were", "has", "have", "had", "would", "could", "should", "can", "about", "tell", "me", "give", "get",
+    "got", "gets", "getting", "us", "we", "our", "you", "per", "according",
+];
+
+/// Month names and their short forms: part of a date, not of the topic.
+pub(super) const MONTHS: [&str; 23] = [
+    "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+    "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov",
+];
+
+/// Units a question may name, lowercase, with the figure kind each belongs to.
+pub(super) const UNITS: [(&str, FigureKind); 22] = [
+    ("tflops", FigureKind::Compute),
+    ("pflops", FigureKind::Compute),
+    ("petaflops", FigureKind::Compute),
+    ("exaflops", FigureKind::Compute),
+    ("tops", FigureKind::Compute),
+    ("tb/s", FigureKind::Bandwidth),
+    ("gb/s", FigureKind::Bandwidth),
+    ("gbps", FigureKind::Bandwidth),
+    ("gt/s", FigureKind::Bandwidth),
+    ("gb", FigureKind::Memory),
+    ("tb", FigureKind::Memory),
+    ("gigabytes", FigureKind::Memory),
+    ("kw", FigureKind::Power),
+    ("mw", FigureKind::Power),
+    ("gw", FigureKind::Power),
+    ("watts", FigureKind::Power),
+    ("w", FigureKind::Power),
+    ("nm", FigureKind::Node),
+    ("nanometre", FigureKind::Node),
+    ("nanometer", FigureKind::Node),
+    ("%", FigureKind::Percent),
+    ("percent", FigureKind::Percent),
+];
+
+/// Every kind of number but a bare year: what "how much" or "is it more
+/// than" can be answered with when no measure narrows it.
+pub(super) const QUANTITIES: [FigureKind; 9] = [
+    FigureKind::Percent,
+    FigureKind::Money,
+    FigureKind::Count,
+    FigureKind::Node,
+    FigureKind::Memory,
+    FigureKind::Bandwidth,
+    FigureKind::Compute,
+    FigureKind::Power,
+    FigureKind::Multiple,
+];
