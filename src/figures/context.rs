@@ -8,6 +8,7 @@
 
 mod baseline;
 mod change;
+mod change_words;
 mod forecast;
 mod period;
 mod phrase;

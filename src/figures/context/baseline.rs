@@ -20,7 +20,7 @@ use regex::Regex;
 
 use super::super::number::{skip_hedges, word_before};
 use super::super::{Candidate, FigureKind};
-use super::change::is_change_word;
+use super::change_words::is_change_word;
 use super::Context;
 
 /// Words besides change words that make "from" a baseline ("moved from").

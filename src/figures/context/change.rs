@@ -13,36 +13,15 @@
 //! earlier", "17% quarter on quarter"). The words before are read one by one
 //! rather than with a regex anchored at the figure, which is slow.
 
-use std::collections::HashSet;
 use std::sync::LazyLock;
 
 use regex::Regex;
 
 use super::super::number::{skip_hedges, word_after};
 use super::super::{Candidate, FigureKind};
+use super::change_words::{MOVE_VERBS, NOUN_WORDS, TRANSITIVE_VERBS};
 use super::phrase::words_before;
 use super::Context;
-
-/// Change verbs that say a quantity moved, in the forms that come right
-/// before a figure ("rose 27%", "up 73%", "fell to").
-const VERBS: &str = concat!(
-    "up|down|rose|risen|rise|rises|rising|grew|grown|grow|grows|growing|fell|fallen|fall|falls|falling",
-    "|increased|increases|increasing|increase|decreased|decreases|decreasing|decrease",
-    "|declined|declines|declining|decline|dropped|drops|dropping|drop|jumped|jumps|jumping|jump",
-    "|surged|surges|surging|surge|soared|soars|soaring|soar|climbed|climbs|climbing|climb",
-    "|slipped|slips|slip|slid|slides|sliding|plunged|plunges|plunge|tumbled|tumbles|sank|sinks",
-    "|shrank|shrinks|shrinking|shrunk|contracted|contracts|expanded|expands|expanding|expand",
-    "|widened|narrowed|accelerated|rallied|dipped|dips|spiked|rebounded|recovered|slumped",
-);
-
-/// Verbs that take the figure as their object: a change for a percentage or
-/// a multiple ("cut 10%", "gained 161%") or with "by" ("raised prices by
-/// 5%"), but an amount otherwise ("raised 8 billion yuan", "lost US$2bn").
-const TRANSITIVE: &str = concat!(
-    "raised|raises|raising|raise|cut|cuts|cutting|lowered|lowers|lifted|lifts|lifting|lift",
-    "|improved|improves|improving|improve|reduced|reduces|reducing|reduce|boosted|boosts|boost",
-    "|gained|gains|gaining|gain|lost|loses|losing|lose|shed|trimmed|added|adds|adding",
-);
 
 /// Change nouns ("an increase of", "growth in HBM demand would approach").
 const NOUNS: &str = concat!(
@@ -62,15 +41,6 @@ const LINKS: &[&str] = &[
     "averaged", "averages", "averaging", "remain", "remained", "remains", "likely", "expected",
     "projected", "forecast", "estimated", "seen", "slowed", "slows", "accelerated",
     "accelerates", "eased", "eases",
-];
-
-/// Change nouns ("an increase of 112%"); "rate" only after "annual" or "growth".
-#[rustfmt::skip]
-const NOUN_WORDS: &[&str] = &[
-    "growth", "increase", "increases", "rise", "rises", "decline", "declines", "drop", "drops",
-    "fall", "falls", "gain", "gains", "jump", "jumps", "decrease", "decreases", "reduction",
-    "reductions", "improvement", "improvements", "expansion", "contraction", "surge", "surges",
-    "cagr",
 ];
 
 /// Comparatives after a figure that make it a relative change ("16% higher").
@@ -134,21 +104,6 @@ pub(super) struct ChangeCue {
     pub(super) tail_end: usize,
     /// Found after the figure, so the subject is that of a level.
     pub(super) after: bool,
-}
-
-/// Change words: verbs and nouns a phrase does not run across.
-static CHANGE_WORDS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
-    const MULTIPLIERS: &str = "double|doubled|doubles|doubling|triple|tripled|triples|tripling|quadrupled|halved";
-    let listed = [VERBS, TRANSITIVE, MULTIPLIERS].into_iter().flat_map(|list| list.split('|'));
-    listed.chain(NOUN_WORDS.iter().copied()).collect()
-});
-
-static MOVE_VERBS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| VERBS.split('|').collect());
-static TRANSITIVE_VERBS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| TRANSITIVE.split('|').collect());
-
-/// Whether `word` (lowercase) is a change verb or noun.
-pub(super) fn is_change_word(word: &str) -> bool {
-    CHANGE_WORDS.contains(word)
 }
 
 impl Context<'_> {

@@ -24,22 +24,8 @@ use regex::Regex;
 
 use super::super::years::YearMention;
 use super::super::Candidate;
-use super::relation::{Relation, Relations};
+use super::relation::{BasePeriod, Relation, Relations};
 use super::Context;
-
-/// Where a baseline's period comes from.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub(super) enum BasePeriod {
-    /// A year in its own time phrase.
-    Own(i32),
-    /// The year before the main period ("a year earlier").
-    YearBefore,
-    /// An earlier quarter: the stated ordinal ("the third quarter"), or the
-    /// one just before ("the previous quarter").
-    QuarterBefore(Option<u8>),
-    /// The sentence does not say.
-    Unknown,
-}
 
 static YEAR_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(

@@ -12,7 +12,7 @@
 //! unless the head is vague ("a target of revenue" gives "revenue").
 
 use super::super::number::HEDGES;
-use super::change::is_change_word;
+use super::change_words::is_change_word;
 use super::words::{ADJECTIVES_ED, COPULAS, LEADING, MODIFIERS, NOUNS_ING, PRONOUNS, STOPS, VERBS};
 
 const MAX_WORDS: usize = 6;

@@ -18,9 +18,22 @@ use regex::Regex;
 use super::super::number::skip_hedges;
 use super::super::{Candidate, FigureKind};
 use super::change::ChangeCue;
-use super::period::BasePeriod;
 use super::phrase::{self, Back};
 use super::Context;
+
+/// Where a baseline's period comes from.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) enum BasePeriod {
+    /// A year in its own time phrase.
+    Own(i32),
+    /// The year before the main period ("a year earlier").
+    YearBefore,
+    /// An earlier quarter: the stated ordinal ("the third quarter"), or the
+    /// one just before ("the previous quarter").
+    QuarterBefore(Option<u8>),
+    /// The sentence does not say.
+    Unknown,
+}
 
 /// What the sentence says about one figure beyond its value.
 #[derive(Debug, Clone, PartialEq)]
