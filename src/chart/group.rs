@@ -10,6 +10,18 @@ use std::collections::BTreeSet;
 use crate::figures::FigureKind;
 use crate::reply::CitedFigure;
 
+/// Series name for figures that name no subject.
+pub(super) const NO_SUBJECT: &str = "(no company named)";
+
+/// How the figures are laid out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Arrangement {
+    /// Years on the x axis, one line per subject.
+    OverTime,
+    /// One slot per subject on the x axis, one bar per figure in it.
+    BySubject,
+}
+
 /// Most other groups a note names before it just counts the rest.
 const NAMED_IN_NOTE: usize = 4;
 

@@ -7,13 +7,12 @@
 use std::collections::BTreeMap;
 use std::ops::Range;
 
+pub(super) use super::group::{Arrangement, NO_SUBJECT};
 use super::group::Group;
 use super::wording;
 use crate::figures::FigureKind;
 use crate::reply::CitedFigure;
 
-/// Series name for figures that name no subject.
-pub(super) const NO_SUBJECT: &str = "(no company named)";
 /// Widest spread of the marks that share one year, in years.
 const YEAR_SPREAD: f64 = 0.5;
 /// Marks of one year closer than this share of the value axis are spread apart.
@@ -21,14 +20,6 @@ const CLASH_SHARE: f64 = 0.03;
 /// Width of all bars of one subject together, in slots.
 const SLOT_FILL: f64 = 0.7;
 
-/// How the figures are laid out.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Arrangement {
-    /// Years on the x axis, one line per subject.
-    OverTime,
-    /// One slot per subject on the x axis, one bar per figure in it.
-    BySubject,
-}
 
 /// One plotted figure, in chart units.
 #[derive(Debug, Clone, PartialEq)]

@@ -3,7 +3,7 @@
 //! values as labels and axes show them ("130,000", "22.5").
 
 use super::group::Group;
-use super::plan::{Arrangement, NO_SUBJECT};
+use super::group::{Arrangement, NO_SUBJECT};
 
 /// "Share of HBM market (%), by company", "NVIDIA: revenue (USD bn), by year".
 pub(super) fn title(
