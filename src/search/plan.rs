@@ -21,7 +21,7 @@ use super::schema::{date_key, Fields};
 use crate::query::ParsedQuery;
 
 /// Extra weight of a title match on top of the title words already in
-/// `content`. Chosen on BEIR SciFact (README, "Ranking quality").
+/// `content`. Chosen on BEIR SciFact (docs/performance.md, "Ranking quality").
 pub(super) const TITLE_BOOST: f32 = 0.5;
 /// Weight of a matched pair of neighbouring query words.
 const PAIR_BOOST: f32 = 0.3;

@@ -2,7 +2,7 @@
 //!
 //! Report text follows a Zipf law: a few thousand words make up nearly every
 //! token, yet the Snowball stemmer ran on each occurrence and was a quarter
-//! of the instructions of an index build (README, "Profile"). This filter
+//! of the instructions of an index build (docs/performance.md, "Profile"). This filter
 //! gives exactly tantivy's `Stemmer` output (it calls it on a miss) and
 //! remembers each word's stem in a bounded per-thread table, shared by the
 //! indexing threads' analyzers and by query-time analysis.
