@@ -174,16 +174,6 @@ impl Measures {
         Ok(Measures { measures, words_by_first, cues_by_first })
     }
 
-    /// Every measure, in file order.
-    pub fn all(&self) -> &[Measure] {
-        &self.measures
-    }
-
-    /// The measure called `name`.
-    pub fn named(&self, name: &str) -> Option<&Measure> {
-        self.measures.iter().find(|m| m.name == name)
-    }
-
     /// Measures named in `text` (a question) by words or cues, in the order
     /// they are first named ("how much memory is in a stack": memory, then
     /// stack height); a longer phrase wins over the words inside it.
