@@ -89,6 +89,22 @@ fn assert_headline_quotes_its_passages(answer: &Answer) {
     }
 }
 
+/// Where the expected figure is in a failed answer: listed among its
+/// figures, only in a cited passage (not extracted or not listed), or in no
+/// cited passage at all (a retrieval miss). Says which part to look at.
+fn where_expected(case: &Case, answer: &Answer) -> String {
+    if case.expect.is_empty() {
+        return String::new();
+    }
+    let listed = answer.figures.iter().position(|f| case.expect.iter().any(|e| f.figure.text.contains(e.as_str())));
+    let cited = answer.citations.iter().find(|c| case.expect.iter().any(|e| c.passage.contains(e.as_str())));
+    match (listed, cited) {
+        (Some(i), _) => format!("listed as figure {} of {} from [{}]", i + 1, answer.figures.len(), answer.figures[i].citation),
+        (None, Some(c)) => format!("in passage [{}] ({}) but not listed", c.n, c.report_id),
+        (None, None) => format!("in no cited passage; cited {:?}", answer.citations.iter().map(|c| c.report_id.as_str()).collect::<Vec<_>>()),
+    }
+}
+
 #[test]
 fn headlines_state_the_expected_figure() {
     let cases = cases();
@@ -99,7 +115,7 @@ fn headlines_state_the_expected_figure() {
         common::assert_figures_shown(&answer);
         assert_headline_quotes_its_passages(&answer);
         if let Err(why) = judge(case, &answer) {
-            failed.push(format!("[{}] {}\n      expected {:?}; {why}", case.status, case.ask, case.expect));
+            failed.push(format!("[{}] {}\n      expected {:?}; {why}\n      {}", case.status, case.ask, case.expect, where_expected(case, &answer)));
         }
     }
     let passed = cases.len() - failed.len();
