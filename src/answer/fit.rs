@@ -200,11 +200,14 @@ pub struct Judge<'a, 'm> {
     pub analyzer: &'a Analyzer,
     pub gazetteer: &'a Gazetteer,
     sentences: RefCell<HashMap<String, Rc<Sentence<'m>>>>,
+    /// Companies and products named in each passage, looked up only for
+    /// sentences that name none ([`Judge::topic_before`]).
+    passages: RefCell<HashMap<String, Rc<Vec<(std::ops::Range<usize>, String)>>>>,
 }
 
 impl<'a, 'm> Judge<'a, 'm> {
     pub fn new(question: &'a Question<'m>, measures: &'m Measures, analyzer: &'a Analyzer, gazetteer: &'a Gazetteer) -> Self {
-        Judge { question, measures, analyzer, gazetteer, sentences: RefCell::new(HashMap::new()) }
+        Judge { question, measures, analyzer, gazetteer, sentences: RefCell::new(HashMap::new()), passages: RefCell::new(HashMap::new()) }
     }
 
     fn sentence(&self, text: &str) -> Rc<Sentence<'m>> {
@@ -226,8 +229,28 @@ impl<'a, 'm> Judge<'a, 'm> {
         sentence
     }
 
-    /// The fit of `figure`, found in the passage cited as number `citation`.
-    pub fn fit(&self, figure: &Figure, citation: usize) -> Fit<'m> {
+    /// The company or product a sentence without one is about: the last one
+    /// named before it in its `passage` ("Intel Gaudi 3 delivers ... A third
+    /// form factor ... is rated at 600W"), or else the first one after it.
+    fn topic_before(&self, passage: &str, sentence: &str) -> Option<String> {
+        use crate::figures::EntityKind;
+        let known = self.passages.borrow().get(passage).cloned();
+        let mentions = match known {
+            Some(m) => m,
+            None => {
+                let is_company = |name: &str| matches!(self.gazetteer.kind(name), Some(EntityKind::Company | EntityKind::Product));
+                let found: Vec<_> = self.gazetteer.mentions_at(passage).into_iter().filter(|(_, n)| is_company(n)).collect();
+                let found = Rc::new(found);
+                self.passages.borrow_mut().insert(passage.to_string(), found.clone());
+                found
+            }
+        };
+        let at = passage.find(sentence)?;
+        mentions.iter().rev().find(|(r, _)| r.end <= at).or_else(|| mentions.first()).map(|(_, n)| n.clone())
+    }
+
+    /// The fit of `figure`, found in `passage`, cited as number `citation`.
+    pub fn fit(&self, figure: &Figure, citation: usize, passage: &str) -> Fit<'m> {
         let q = self.question;
         let info = self.sentence(&figure.sentence);
         let tokens = &info.tokens;
@@ -261,7 +284,13 @@ impl<'a, 'm> Judge<'a, 'm> {
         // US$172 billion"), if the figure's kind can state it.
         let stated_in_sentence = names_measure && q.measures.iter().any(|m| m.fits(figure.kind) || figure.kind == FigureKind::Year);
         let measure_ok = stated_near || stated_in_sentence;
-        let subject = self.subject_match(figure, byte_span(figure, tokens, &window), &info.mentions);
+        let mut subject = self.subject_match(figure, byte_span(figure, tokens, &window), &info.mentions);
+        if subject == SubjectMatch::Other && !figure.subject.as_deref().is_some_and(|s| self.is_company(s)) && !info.mentions.iter().any(|(_, m)| self.is_company(m)) {
+            // A sentence that names no company is about the one its passage is about.
+            if self.topic_before(passage, &figure.sentence).is_some_and(|t| q.subjects.contains(&t)) {
+                subject = SubjectMatch::Nearby;
+            }
+        }
         let subject_ok = subject != SubjectMatch::Other;
         // "When did the follow-up to the Oct 2022 rules come?": the years a
         // date question names set the scene, they are not the answer.
@@ -323,8 +352,12 @@ impl<'a, 'm> Judge<'a, 'm> {
         if q.units.iter().any(|u| figure.text.to_lowercase().contains(u.as_str())) {
             score += 1.5;
         }
-        if asks_change != is_change && matches!(figure.kind, FigureKind::Percent | FigureKind::Multiple) {
+        if asks_change != is_change && q.ask != Ask::Compare && matches!(figure.kind, FigureKind::Percent | FigureKind::Multiple) {
             score -= 1.0;
+        }
+        if q.ask == Ask::Compare && matches!(figure.kind, FigureKind::Percent | FigureKind::Multiple) {
+            // "how much faster than the H100": a ratio says it outright.
+            score += 1.5;
         }
         if figure.baseline {
             // "up 73% from US$39.3 billion": the base is rarely what is asked.
@@ -358,18 +391,23 @@ impl<'a, 'm> Judge<'a, 'm> {
         Fit { measure, kind_ok, measure_ok, subject_ok, period_ok, topic_words, score }
     }
 
+    /// Whether `name` is a company or product (an unknown name counts as one).
+    fn is_company(&self, name: &str) -> bool {
+        use crate::figures::EntityKind;
+        matches!(self.gazetteer.kind(name), Some(EntityKind::Company | EntityKind::Product) | None)
+    }
+
     /// Whether `figure` is about what the question names. A company or
     /// product named in the question must be the figure's subject, or be
     /// named near the figure ("the Kirin 9000s, made by SMIC on its 7nm
     /// process" is about both); regions and technologies alone ("China",
     /// "HBM") need only be named in the figure's sentence.
     fn subject_match(&self, figure: &Figure, window: std::ops::Range<usize>, mentions: &[(std::ops::Range<usize>, String)]) -> SubjectMatch {
-        use crate::figures::EntityKind;
         let q = self.question;
         if q.subjects.is_empty() {
             return SubjectMatch::Named;
         }
-        let is_company = |s: &str| matches!(self.gazetteer.kind(s), Some(EntityKind::Company | EntityKind::Product) | None);
+        let is_company = |s: &str| self.is_company(s);
         let companies: Vec<&String> = q.subjects.iter().filter(|s| is_company(s)).collect();
         let wanted: Vec<&String> = if companies.is_empty() { q.subjects.iter().collect() } else { companies };
         if figure.subject.as_ref().is_some_and(|s| wanted.contains(&s)) {

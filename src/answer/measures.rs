@@ -185,6 +185,10 @@ impl Measures {
         let span = |tokens: &[crate::search::AnalyzedToken], f: &Found| (tokens[f.start].range.start, tokens[f.start + f.len - 1].range.end);
         let mut at: Vec<((usize, usize), Found)> = self.find(&terms).into_iter().map(|f| (span(&words, &f), f)).collect();
         at.extend(self.find_cues(&keyword_terms).into_iter().map(|f| (span(&keywords, &f), f)));
+        // A cue inside a longer phrase of another measure yields to it ("perf"
+        // in "perf per watt").
+        let all = at.clone();
+        at.retain(|((s, e), f)| !all.iter().any(|((gs, ge), g)| g.measure != f.measure && gs <= s && e <= ge && ge - gs > e - s));
         at.sort_by_key(|(bytes, f)| (*bytes, f.measure));
         // In a compound ("advanced-node wafer starts") the last word is the head.
         if let [(first, a), (second, b), ..] = at.as_slice() {

@@ -12,7 +12,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::measures::{Measure, Measures};
-use words::{FRAME_WORDS, MONTHS, QUANTITIES, UNITS};
+use words::{COMPARATIVES, FRAME_WORDS, MONTHS, QUANTITIES, UNITS};
 use crate::figures::{FigureKind, Gazetteer};
 use crate::query::ParsedQuery;
 use crate::search::Analyzer;
@@ -53,8 +53,11 @@ pub enum Ask {
     Share,
     /// "when", "what year", "by when".
     Time,
-    /// "by how much", "how fast ... grow".
+    /// "by how much", "how fast ... grow", "how much bigger will it get".
     Change,
+    /// "how much faster than", "how many times more ... than", "how close
+    /// does X get to Y": a ratio or a percentage between two things.
+    Compare,
     /// "is X above 50%?", "did Y pass ...?": answered by the figure itself.
     YesNo,
     /// A search without question form ("SK hynix HBM share 2023").
@@ -235,9 +238,18 @@ fn ask_of(words: &[&str], raw: &str) -> Ask {
     let has = |w: &str| words.contains(&w);
     let pair = |a: &str, b: &str| words.windows(2).any(|p| p[0] == a && p[1] == b);
     let which = |w: &str| matches!(w, "what" | "which");
+    let against = has("than") || has("vs") || has("versus") || has("compared") || pair("relative", "to");
+    let comparative = words.windows(2).any(|p| matches!(p[0], "much" | "times") && COMPARATIVES.contains(&p[1]))
+        || words.windows(3).any(|w| w == ["how", "many", "times"])
+        || (has("how") && has("close") && has("to"));
     if has("when") || words.windows(2).any(|p| which(p[0]) && matches!(p[1], "year" | "years" | "date" | "quarter")) || has("timeline")
     {
         Ask::Time
+    } else if has("how") && comparative && (against || has("close") || !words.windows(2).any(|p| p[0] == "much" && COMPARATIVES.contains(&p[1]))) {
+        Ask::Compare
+    } else if words.windows(2).any(|p| p[0] == "much" && COMPARATIVES.contains(&p[1])) && has("how") {
+        // "how much bigger will the HBM market get": a change over time.
+        Ask::Change
     } else if pair("by", "how") || pair("how", "fast") || pair("how", "quickly") || words.windows(3).any(|w| w == ["how", "many", "times"]) {
         Ask::Change
     } else if pair("how", "many") {
@@ -272,11 +284,18 @@ fn narrow_by_ask(kinds: &mut HashSet<FigureKind>, ask: Ask, found: &[&Measure]) 
         Ask::Time => &[Year],
         Ask::Share => &[Percent],
         Ask::Change => &[Percent, Multiple],
+        Ask::Compare => &[Percent, Multiple],
         Ask::Count => &[Count, Multiple],
         Ask::Amount | Ask::YesNo | Ask::Keywords => &[],
     };
     if ask == Ask::Time {
         *kinds = [Year].into();
+        return;
+    }
+    if ask == Ask::Compare {
+        // A ratio or a percentage answers best, but two stated values
+        // ("192 GB against 80 GB") still say it.
+        kinds.extend([Percent, Multiple]);
         return;
     }
     if found.is_empty() && matches!(ask, Ask::Amount | Ask::YesNo) {
@@ -438,6 +457,20 @@ mod tests {
             assert_eq!(q.ask, Ask::Count);
             assert!(q.kinds.contains(&FigureKind::Count));
             assert!(!q.kinds.contains(&FigureKind::Money));
+        });
+    }
+
+    #[test]
+    fn comparisons_ask_for_a_ratio_and_growth_for_a_change() {
+        read("How much faster is Trillium than the v5e at peak?", |q| {
+            assert_eq!(q.ask, Ask::Compare);
+            assert!(q.kinds.contains(&FigureKind::Multiple) && q.kinds.contains(&FigureKind::Percent));
+        });
+        read("how many times more power does CM384 need than a GB200 NVL72?", |q| assert_eq!(q.ask, Ask::Compare));
+        read("How close does the Ascend 910C get to an H100 in performance?", |q| assert_eq!(q.ask, Ask::Compare));
+        read("how much bigger will the HBM market get in 2025?", |q| assert_eq!(q.ask, Ask::Change));
+        read("how much better perf per watt is HBM4 vs HBM3E?", |q| {
+            assert_eq!(q.measures[0].name, "efficiency", "the phrase wins over the cue \"perf\" inside it");
         });
     }
 

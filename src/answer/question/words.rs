@@ -56,3 +56,11 @@ pub(super) const QUANTITIES: [FigureKind; 9] = [
     FigureKind::Power,
     FigureKind::Multiple,
 ];
+
+/// Comparative words after "how much" ("how much faster"): with "than" or
+/// "vs" they ask for a ratio between two things, without it for a change.
+pub(super) const COMPARATIVES: [&str; 26] = [
+    "faster", "quicker", "slower", "bigger", "larger", "smaller", "better", "worse", "lower", "higher", "cheaper",
+    "pricier", "more", "less", "fewer", "greater", "denser", "hotter", "longer", "shorter", "closer", "stronger",
+    "weaker", "costlier", "efficient", "wider",
+];
