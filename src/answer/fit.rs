@@ -44,7 +44,9 @@ impl Fit<'_> {
     /// A question with topic words but no subject ("Tesla Model 3 price")
     /// is not answered by a figure near none of them.
     pub fn answers(&self, question: &Question<'_>) -> bool {
-        let measure_ok = if question.measures.is_empty() { self.topic_words > 0 } else { self.measure_ok };
+        // A date answers an event named by the question's own words ("when did
+        // the performance-density rule kick in") even where the measure word is not repeated.
+        let measure_ok = if question.measures.is_empty() { self.topic_words > 0 } else { self.measure_ok || (question.ask == Ask::Time && self.topic_words > 0) };
         let about_it = !question.subjects.is_empty() || question.topic_terms.is_empty() || self.topic_words > 0;
         self.kind_ok && measure_ok && self.subject_ok && self.period_ok && about_it
     }
@@ -108,6 +110,19 @@ fn basis_bonus(basis: super::question::Basis, lower: &str) -> f32 {
     match (basis, yearly, quarterly) {
         (Basis::Year, true, _) | (Basis::Quarter, _, true) => 0.5,
         (Basis::Year, false, true) | (Basis::Quarter, true, false) => -0.5,
+        _ => 0.0,
+    }
+}
+
+/// How much more exactly a date answers "when" than a bare year: 1 for a
+/// day ("9 April 2025"), 0.5 for a month ("April 2025"), 0 for a year.
+fn date_precision(text: &str) -> f32 {
+    let words: Vec<&str> = text.split(|c: char| c.is_whitespace() || c == ',').filter(|w| !w.is_empty()).collect();
+    let day = words.iter().any(|w| w.len() <= 2 && w.chars().all(|c| c.is_ascii_digit()));
+    let month = words.iter().any(|w| w.chars().all(char::is_alphabetic));
+    match (day, month) {
+        (true, true) => 1.0,
+        (_, true) => 0.5,
         _ => 0.0,
     }
 }
@@ -262,7 +277,8 @@ impl<'a, 'm> Judge<'a, 'm> {
         let window_bytes = byte_span(figure, tokens, &window);
         let mut near_measures: Vec<&str> =
             info.located.within(window_bytes, figure.kind).into_iter().map(|m| m.name.as_str()).collect();
-        if figure.kind == FigureKind::Percent && !figure.change && (figure.of.is_some() || share_of(figure)) {
+        let is_share = figure.kind == FigureKind::Percent && !figure.change && (figure.of.is_some() || share_of(figure));
+        if is_share {
             near_measures.push("share");
         }
         if figure.change {
@@ -278,7 +294,18 @@ impl<'a, 'm> Judge<'a, 'm> {
         // The measure named first is the one asked for ("how much memory is
         // in a 12-layer stack"); the others set the scene.
         let primary = q.measures.first().map(|m| m.name.as_str());
-        let states_primary = near_measures.contains(&primary.unwrap_or_default()) || measure.is_some_and(|m| Some(m.name.as_str()) == primary);
+        // A figure whose own nearest measure word is another one does not
+        // state the primary measure just because its word is near
+        // ("revenue was US$7.7 billion ... net income fell to US$482 million").
+        let own = match (figure.change, is_share) {
+            (true, _) => Some("growth"),
+            (false, true) => Some("share"),
+            _ => measure.map(|m| m.name.as_str()),
+        };
+        let states_primary = match own {
+            Some(name) => Some(name) == primary || measure.is_some_and(|m| Some(m.name.as_str()) == primary),
+            None => near_measures.contains(&primary.unwrap_or_default()),
+        };
         // Further away in its sentence, a measure word still says what the
         // figure is about ("capital spending ... to grow 25% ... to reach
         // US$172 billion"), if the figure's kind can state it.
@@ -381,6 +408,10 @@ impl<'a, 'm> Judge<'a, 'm> {
         // answered where both are named.
         let asked_here = q.measures.iter().filter(|m| near_measures.contains(&m.name.as_str())).count();
         score += 0.8 * asked_here.saturating_sub(1) as f32;
+        if q.ask == Ask::Time && figure.kind == FigureKind::Year {
+            // "When did ..." is answered most exactly by a day, then a month.
+            score += date_precision(&figure.text);
+        }
         if q.by_when && figure.kind == FigureKind::Year && introduced_by_by(figure) {
             score += 0.5;
         }
