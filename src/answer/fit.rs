@@ -284,6 +284,11 @@ impl<'a, 'm> Judge<'a, 'm> {
         if figure.change {
             near_measures.push("growth");
         }
+        match figure.kind {
+            FigureKind::Rank => near_measures.push("rank"),
+            FigureKind::Duration => near_measures.push("duration"),
+            _ => {}
+        }
         let kind_ok = if figure.kind == FigureKind::Year {
             q.ask == Ask::Time
         } else {
@@ -297,9 +302,12 @@ impl<'a, 'm> Judge<'a, 'm> {
         // A figure whose own nearest measure word is another one does not
         // state the primary measure just because its word is near
         // ("revenue was US$7.7 billion ... net income fell to US$482 million").
-        let own = match (figure.change, is_share) {
-            (true, _) => Some("growth"),
-            (false, true) => Some("share"),
+        let own = match (figure.kind, figure.change, is_share) {
+            // A rank or a duration says what it is by its form.
+            (FigureKind::Rank, _, _) => Some("rank"),
+            (FigureKind::Duration, _, _) => Some("duration"),
+            (_, true, _) => Some("growth"),
+            (_, false, true) => Some("share"),
             _ => measure.map(|m| m.name.as_str()),
         };
         let states_primary = match own {

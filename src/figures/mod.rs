@@ -32,6 +32,7 @@ mod money;
 mod multiple;
 mod nodes;
 mod number;
+mod ranks;
 mod units;
 mod years;
 
@@ -61,6 +62,12 @@ pub enum FigureKind {
     /// "5x" are 5, "doubled" 2, "half" 0.5, "a third" 1/3. The text is the
     /// multiplier without hedges ("five times" in "about five times the power").
     Multiple,
+    /// A place in a ranking, unit "rank", value the place: "second-largest"
+    /// is 2 (see `ranks.rs`).
+    Rank,
+    /// A length of time, unit "years", "months", "weeks" or "days", value
+    /// the count: "19 months", "three to four years".
+    Duration,
 }
 
 /// One quantity found in text, normalised to base units.
@@ -191,9 +198,9 @@ fn extract_sentence(
     gazetteer: &Gazetteer,
     antecedent: Option<&'static str>,
 ) -> (Vec<Figure>, Option<&'static str>) {
-    // Every figure but a multiple written in words ("doubled", "half of")
-    // contains a digit.
-    if !sentence.bytes().any(|b| b.is_ascii_digit()) && !multiple::may_occur(sentence) {
+    // Every figure but a multiple, rank or duration written in words
+    // ("doubled", "second-largest", "three years") contains a digit.
+    if !sentence.bytes().any(|b| b.is_ascii_digit()) && !multiple::may_occur(sentence) && !ranks::may_occur(sentence) {
         return (Vec::new(), None);
     }
     let mut mentions = gazetteer.locate(sentence);
@@ -235,6 +242,8 @@ fn candidates(
     proposed.extend(units::find(sentence));
     proposed.extend(nodes::find(sentence));
     proposed.extend(multiple::find(sentence));
+    proposed.extend(ranks::find_ranks(sentence));
+    proposed.extend(ranks::find_durations(sentence));
     proposed.retain(|c| {
         !mentions
             .iter()

@@ -18,6 +18,8 @@
 
 mod words;
 
+pub(super) use words::{word_value, NUMBER_WORDS};
+
 use std::sync::LazyLock;
 
 use regex::{Captures, Regex, RegexSet};
@@ -25,8 +27,8 @@ use regex::{Captures, Regex, RegexSet};
 use super::number::{regex, regex_set, scaled_value, skip_hedges, starts_cleanly, word_after, word_before, year_like, NUM};
 use super::{Candidate, FigureKind};
 use words::{
-    word_value, COMPARISONS, COMPOUNDS, DETERMINERS, FREQUENCIES, HALF_NOT_RATIOS, HALF_PERIODS,
-    MULTIPLYING_VERBS, NUMBER_WORDS, PART_OF, VERB_MARKERS,
+    COMPARISONS, COMPOUNDS, DETERMINERS, FREQUENCIES, HALF_NOT_RATIOS, HALF_PERIODS,
+    MULTIPLYING_VERBS, PART_OF, VERB_MARKERS,
 };
 
 /// The unit of every multiple.

@@ -56,6 +56,8 @@ pub fn kind_label(kind: FigureKind) -> &'static str {
         FigureKind::Compute => "compute",
         FigureKind::Power => "power",
         FigureKind::Multiple => "multiple",
+        FigureKind::Rank => "rank",
+        FigureKind::Duration => "duration",
         FigureKind::Year => "year",
     }
 }

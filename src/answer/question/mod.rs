@@ -12,7 +12,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::measures::{Measure, Measures};
-use words::{COMPARATIVES, FRAME_WORDS, MONTHS, QUANTITIES, UNITS};
+use words::{CHANGE_VERBS, COMPARATIVES, FRAME_WORDS, MONTHS, QUANTITIES, UNITS};
 use crate::figures::{FigureKind, Gazetteer};
 use crate::query::ParsedQuery;
 use crate::search::Analyzer;
@@ -132,6 +132,10 @@ impl<'m> Question<'m> {
         let units = units_in(&lower);
         let mut kinds: HashSet<FigureKind> = found.iter().flat_map(|m| m.kinds.iter().copied()).collect();
         narrow_by_ask(&mut kinds, ask, &found);
+        if asks_duration(&words) {
+            // "how long", "how many years behind": a length of time.
+            kinds = [FigureKind::Duration].into();
+        }
         let unit_kinds: HashSet<FigureKind> = UNITS.iter().filter(|(u, _)| units.iter().any(|w| w == u)).map(|(_, k)| *k).collect();
         if !unit_kinds.is_empty() && ask != Ask::Time {
             kinds = unit_kinds;
@@ -247,7 +251,10 @@ fn ask_of(words: &[&str], raw: &str) -> Ask {
         Ask::Time
     } else if has("how") && comparative && (against || has("close") || !words.windows(2).any(|p| p[0] == "much" && COMPARATIVES.contains(&p[1]))) {
         Ask::Compare
-    } else if words.windows(2).any(|p| p[0] == "much" && COMPARATIVES.contains(&p[1])) && has("how") {
+    } else if (words.windows(2).any(|p| p[0] == "much" && COMPARATIVES.contains(&p[1])) && has("how"))
+        || (pair("how", "much")
+            && words.iter().enumerate().any(|(i, w)| CHANGE_VERBS.contains(w) && words.get(i + 1) != Some(&"to")))
+    {
         // "how much bigger will the HBM market get": a change over time.
         Ask::Change
     } else if pair("by", "how") || pair("how", "fast") || pair("how", "quickly") || words.windows(3).any(|w| w == ["how", "many", "times"]) {
@@ -321,6 +328,12 @@ fn narrow_by_ask(kinds: &mut HashSet<FigureKind>, ask: Ask, found: &[&Measure]) 
     if !narrowed.is_empty() {
         *kinds = narrowed;
     }
+}
+
+/// "How long did it take", "how many months after": the answer is a duration.
+fn asks_duration(words: &[&str]) -> bool {
+    let periods = ["years", "months", "weeks", "days"];
+    words.windows(2).any(|p| (p[0] == "how" && p[1] == "long") || (p[0] == "many" && periods.contains(&p[1])))
 }
 
 /// "2024" or "fy25": a period, not a topic word ("384" in "CloudMatrix 384" is one).
@@ -472,6 +485,16 @@ mod tests {
         read("how much better perf per watt is HBM4 vs HBM3E?", |q| {
             assert_eq!(q.measures[0].name, "efficiency", "the phrase wins over the cue \"perf\" inside it");
         });
+    }
+
+    #[test]
+    fn ranks_and_durations_are_asked_for() {
+        read("Per Jensen, where does China rank among AI markets?", |q| {
+            assert_eq!(q.measures[0].name, "rank");
+            assert!(q.kinds.contains(&FigureKind::Rank));
+        });
+        read("how many years behind the big three is CXMT in HBM?", |q| assert_eq!(q.kinds, [FigureKind::Duration].into()));
+        read("how long did Samsung's HBM3E take to pass the tests?", |q| assert_eq!(q.kinds, [FigureKind::Duration].into()));
     }
 
     #[test]

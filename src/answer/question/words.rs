@@ -64,3 +64,11 @@ pub(super) const COMPARATIVES: [&str; 26] = [
     "pricier", "more", "less", "fewer", "greater", "denser", "hotter", "longer", "shorter", "closer", "stronger",
     "weaker", "costlier", "efficient", "wider",
 ];
+
+/// Verbs of change: "how much did the stock pop" asks for the change, not
+/// an amount ("how much did it rise to" still asks for the amount).
+pub(super) const CHANGE_VERBS: [&str; 30] = [
+    "pop", "popped", "jump", "jumped", "rise", "rose", "climb", "climbed", "gain", "gained", "grow", "grew", "fall", "fell",
+    "drop", "dropped", "surge", "surged", "soar", "soared", "slump", "slumped", "sink", "sank", "plunge", "plunged",
+    "shrink", "shrank", "rally", "rallied",
+];

@@ -5,14 +5,14 @@
 
 /// Regex alternatives for a number written in words, longest first so that
 /// "seventeen" is not read as "seven".
-pub(super) const NUMBER_WORDS: &str = concat!(
+pub(in crate::figures) const NUMBER_WORDS: &str = concat!(
     r"(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[\s-](?:one|two|three|four|five|six|seven|eight|nine)\b)?",
     r"|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen",
     r"|one|two|three|four|five|six|seven|eight|nine|ten|a\s+hundred|hundred|a\s+thousand|thousand",
 );
 
 /// The value of a number written in words (already matched by [`NUMBER_WORDS`]).
-pub(super) fn word_value(words: &str) -> Option<f64> {
+pub(in crate::figures) fn word_value(words: &str) -> Option<f64> {
     let lower = words.to_ascii_lowercase();
     let mut parts = lower.split(|c: char| c.is_whitespace() || c == '-').filter(|p| !p.is_empty() && *p != "a");
     let first = unit_value(parts.next()?)?;
