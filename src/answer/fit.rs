@@ -10,7 +10,9 @@ use std::rc::Rc;
 use super::measures::{Located, Measure, Measures};
 use super::question::{Ask, Question};
 use crate::figures::{Figure, FigureKind, Gazetteer};
-use crate::search::Analyzer;
+use chrono::Datelike;
+
+use crate::search::{Analyzer, PassageHit};
 
 /// One figure judged against the question.
 #[derive(Debug, Clone)]
@@ -70,6 +72,10 @@ fn byte_span(figure: &Figure, tokens: &[(std::ops::Range<usize>, String)], windo
     start..end.max(start)
 }
 
+
+/// A year anywhere in a text.
+static YEAR_IN_TEXT: std::sync::LazyLock<regex::Regex> =
+    std::sync::LazyLock::new(|| regex::Regex::new(r"\b(?:19|20)\d\d\b").expect("static year pattern"));
 
 /// Index terms either side of a figure that count as its neighbourhood.
 const WINDOW_TERMS: usize = 10;
@@ -264,8 +270,9 @@ impl<'a, 'm> Judge<'a, 'm> {
         mentions.iter().rev().find(|(r, _)| r.end <= at).or_else(|| mentions.first()).map(|(_, n)| n.clone())
     }
 
-    /// The fit of `figure`, found in `passage`, cited as number `citation`.
-    pub fn fit(&self, figure: &Figure, citation: usize, passage: &str) -> Fit<'m> {
+    /// The fit of `figure`, found in the passage `hit`, cited as number `citation`.
+    pub fn fit(&self, figure: &Figure, citation: usize, hit: &PassageHit) -> Fit<'m> {
+        let passage = hit.text.as_str();
         let q = self.question;
         let info = self.sentence(&figure.sentence);
         let tokens = &info.tokens;
@@ -333,6 +340,16 @@ impl<'a, 'm> Judge<'a, 'm> {
             || (q.ask == Ask::Time && figure.kind == FigureKind::Year)
             || match figure.year {
                 Some(y) if figure.kind != FigureKind::Year => q.years.contains(&y),
+                // A figure its sentence does not date is dated by its passage
+                // ("The first rule added 140 entities" after "On 2 December
+                // 2024, ..."), or, undated there too, by its report's date.
+                _ if !YEAR_IN_TEXT.is_match(&figure.sentence) => {
+                    if YEAR_IN_TEXT.is_match(passage) {
+                        q.years.iter().any(|y| passage.contains(&y.to_string()))
+                    } else {
+                        hit.report.published.is_some_and(|d| q.years.contains(&d.year()))
+                    }
+                }
                 _ => q.years.iter().any(|y| figure.sentence.contains(&y.to_string())),
             };
         // A year belongs to the words right next to it ("the MI400 in 2026").

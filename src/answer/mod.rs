@@ -160,7 +160,7 @@ impl Composer<'_> {
         let mut hits = hits;
         for hit in &mut hits {
             let could_answer = |f: &Figure| question.kinds.contains(&f.kind) || (f.kind == FigureKind::Year && question.ask == Ask::Time);
-            if question.wants_figure() && hit.figures.iter().any(|f| could_answer(f) && judge.fit(f, 1, &hit.text).answers(question)) {
+            if question.wants_figure() && hit.figures.iter().any(|f| could_answer(f) && judge.fit(f, 1, hit).answers(question)) {
                 hit.score *= 1.0 + ANSWER_TYPE_BONUS;
             }
         }
@@ -218,7 +218,7 @@ impl Composer<'_> {
                 if repeated {
                     continue;
                 }
-                let fit = judge.fit(figure, i + 1, &hit.text);
+                let fit = judge.fit(figure, i + 1, hit);
                 tracing::debug!(figure = %figure.text, citation = i + 1, score = fit.score, answers = fit.answers(judge.question), measure = ?fit.measure.map(|m| &m.name), "figure fit");
                 let wanted = match scope {
                     FigureScope::Matching => fit.relevant() && (figure.kind != FigureKind::Year || fit.kind_ok),
