@@ -224,11 +224,13 @@ pub struct Judge<'a, 'm> {
     /// Companies and products named in each passage, looked up only for
     /// sentences that name none ([`Judge::topic_before`]).
     passages: RefCell<HashMap<String, Rc<Vec<(std::ops::Range<usize>, String)>>>>,
+    /// The measure each figure unit names, if any ("layers": stack height).
+    units: RefCell<HashMap<(String, FigureKind), Option<&'m Measure>>>,
 }
 
 impl<'a, 'm> Judge<'a, 'm> {
     pub fn new(question: &'a Question<'m>, measures: &'m Measures, analyzer: &'a Analyzer, gazetteer: &'a Gazetteer) -> Self {
-        Judge { question, measures, analyzer, gazetteer, sentences: RefCell::new(HashMap::new()), passages: RefCell::new(HashMap::new()) }
+        Judge { question, measures, analyzer, gazetteer, sentences: RefCell::new(HashMap::new()), passages: RefCell::new(HashMap::new()), units: RefCell::new(HashMap::new()) }
     }
 
     fn sentence(&self, text: &str) -> Rc<Sentence<'m>> {
@@ -250,9 +252,22 @@ impl<'a, 'm> Judge<'a, 'm> {
         sentence
     }
 
-    /// The company or product a sentence without one is about: the last one
-    /// named before it in its `passage` ("Intel Gaudi 3 delivers ... A third
-    /// form factor ... is rated at 600W"), or else the first one after it.
+    /// The measure a figure's unit names ("12-high" counts "layers", a
+    /// stack height word), which says what it is before any word near it.
+    fn unit_measure(&self, figure: &Figure) -> Option<&'m Measure> {
+        let key = (figure.unit.clone(), figure.kind);
+        if let Some(known) = self.units.borrow().get(&key) {
+            return *known;
+        }
+        let terms = self.analyzer.terms(&figure.unit.replace('/', " per "));
+        let found = self.measures.in_text(&terms).into_iter().find(|m| m.fits(figure.kind));
+        self.units.borrow_mut().insert(key, found);
+        found
+    }
+
+    /// The company or product a sentence without one is about: the one its
+    /// `passage` names most ("Intel Gaudi 3 delivers ... A third form factor
+    /// ... is rated at 600W").
     fn topic_before(&self, passage: &str, sentence: &str) -> Option<String> {
         use crate::figures::EntityKind;
         let known = self.passages.borrow().get(passage).cloned();
@@ -266,8 +281,11 @@ impl<'a, 'm> Judge<'a, 'm> {
                 found
             }
         };
-        let at = passage.find(sentence)?;
-        mentions.iter().rev().find(|(r, _)| r.end <= at).or_else(|| mentions.first()).map(|(_, n)| n.clone())
+        // The company named most often; among equals, the last named before the sentence.
+        let at = passage.find(sentence).unwrap_or(passage.len());
+        let count = |name: &str| mentions.iter().filter(|(_, n)| n == name).count();
+        let last_before = |name: &str| mentions.iter().rposition(|(r, n)| n == name && r.end <= at);
+        mentions.iter().map(|(_, n)| n).max_by_key(|n| (count(n), last_before(n))).cloned()
     }
 
     /// The fit of `figure`, found in the passage `hit`, cited as number `citation`.
@@ -277,7 +295,7 @@ impl<'a, 'm> Judge<'a, 'm> {
         let info = self.sentence(&figure.sentence);
         let tokens = &info.tokens;
         let at = figure.sentence.find(figure.text.as_str()).unwrap_or(0);
-        let measure = info.located.nearest(at..at + figure.text.len(), figure.kind);
+        let measure = self.unit_measure(figure).or_else(|| info.located.nearest(at..at + figure.text.len(), figure.kind));
         let sequence: Vec<&str> = tokens.iter().map(|(_, t)| t.as_str()).collect();
         let names_measure = info.names_measure;
         let window = window_of(figure, tokens);
