@@ -199,6 +199,14 @@ fn share_of(figure: &Figure) -> bool {
     after.starts_with("of ") && !after.starts_with("of growth")
 }
 
+/// What a figure's unit says: the measure it names, and whether the
+/// question names it too ("how many chips" and "9,216 chips").
+#[derive(Debug, Clone, Copy)]
+struct UnitReading<'m> {
+    measure: Option<&'m Measure>,
+    asked: bool,
+}
+
 /// What is worked out once per sentence, for all its figures.
 struct Sentence<'m> {
     tokens: Vec<(std::ops::Range<usize>, String)>,
@@ -224,13 +232,30 @@ pub struct Judge<'a, 'm> {
     /// Companies and products named in each passage, looked up only for
     /// sentences that name none ([`Judge::topic_before`]).
     passages: RefCell<HashMap<String, Rc<Vec<(std::ops::Range<usize>, String)>>>>,
+    /// How much each topic term counts when near a figure: rarer words
+    /// (a model number such as "9030") more than common ones ("chip").
+    topic_weights: HashMap<String, f32>,
     /// The measure each figure unit names, if any ("layers": stack height).
-    units: RefCell<HashMap<(String, FigureKind), Option<&'m Measure>>>,
+    units: RefCell<HashMap<(String, FigureKind), UnitReading<'m>>>,
 }
 
 impl<'a, 'm> Judge<'a, 'm> {
     pub fn new(question: &'a Question<'m>, measures: &'m Measures, analyzer: &'a Analyzer, gazetteer: &'a Gazetteer) -> Self {
-        Judge { question, measures, analyzer, gazetteer, sentences: RefCell::new(HashMap::new()), passages: RefCell::new(HashMap::new()), units: RefCell::new(HashMap::new()) }
+        Judge { question, measures, analyzer, gazetteer, sentences: RefCell::new(HashMap::new()), passages: RefCell::new(HashMap::new()), units: RefCell::new(HashMap::new()), topic_weights: HashMap::new() }
+    }
+
+    /// Weighs the question's topic terms by how rare they are in the index
+    /// (relative to the question's average; without stats all count 1).
+    pub fn with_topic_weights(mut self, stats: &crate::search::TermStats) -> Self {
+        let terms = &self.question.topic_terms;
+        if stats.passages == 0 || terms.is_empty() {
+            return self;
+        }
+        let mean = terms.iter().map(|t| stats.idf(t)).sum::<f32>() / terms.len() as f32;
+        if mean > 0.0 {
+            self.topic_weights = terms.iter().map(|t| (t.clone(), (stats.idf(t) / mean).clamp(0.3, 2.0))).collect();
+        }
+        self
     }
 
     fn sentence(&self, text: &str) -> Rc<Sentence<'m>> {
@@ -254,15 +279,18 @@ impl<'a, 'm> Judge<'a, 'm> {
 
     /// The measure a figure's unit names ("12-high" counts "layers", a
     /// stack height word), which says what it is before any word near it.
-    fn unit_measure(&self, figure: &Figure) -> Option<&'m Measure> {
+    fn unit_reading(&self, figure: &Figure) -> UnitReading<'m> {
         let key = (figure.unit.clone(), figure.kind);
         if let Some(known) = self.units.borrow().get(&key) {
             return *known;
         }
         let terms = self.analyzer.terms(&figure.unit.replace('/', " per "));
-        let found = self.measures.in_text(&terms).into_iter().find(|m| m.fits(figure.kind));
-        self.units.borrow_mut().insert(key, found);
-        found
+        let measure = self.measures.in_text(&terms).into_iter().find(|m| m.fits(figure.kind));
+        // "how many chips": the question counts what the unit names.
+        let asked = figure.kind == FigureKind::Count && self.question.ask == Ask::Count && !terms.is_empty() && terms.iter().all(|t| self.question.terms.contains(t));
+        let reading = UnitReading { measure, asked };
+        self.units.borrow_mut().insert(key, reading);
+        reading
     }
 
     /// The company or product a sentence without one is about: the one its
@@ -295,7 +323,8 @@ impl<'a, 'm> Judge<'a, 'm> {
         let info = self.sentence(&figure.sentence);
         let tokens = &info.tokens;
         let at = figure.sentence.find(figure.text.as_str()).unwrap_or(0);
-        let measure = self.unit_measure(figure).or_else(|| info.located.nearest(at..at + figure.text.len(), figure.kind));
+        let unit = self.unit_reading(figure);
+        let measure = unit.measure.or_else(|| info.located.nearest(at..at + figure.text.len(), figure.kind));
         let sequence: Vec<&str> = tokens.iter().map(|(_, t)| t.as_str()).collect();
         let names_measure = info.names_measure;
         let window = window_of(figure, tokens);
@@ -385,8 +414,8 @@ impl<'a, 'm> Judge<'a, 'm> {
         let nearness: f32 = q
             .topic_terms
             .iter()
-            .filter_map(|t| distance_to(figure, tokens, &local, t))
-            .map(|d| (1.0 - d as f32 / (WINDOW_TERMS + 1) as f32).max(0.0))
+            .filter_map(|t| distance_to(figure, tokens, &local, t).map(|d| (t, d)))
+            .map(|(t, d)| self.topic_weights.get(t).copied().unwrap_or(1.0) * (1.0 - d as f32 / (WINDOW_TERMS + 1) as f32).max(0.0))
             .sum();
         let subject_words = q.subject_terms.iter().filter(|t| close.contains(t.as_str())).count();
         let mut score = 0.0;
@@ -419,7 +448,7 @@ impl<'a, 'm> Judge<'a, 'm> {
         }
         let asks_change = q.ask == Ask::Change || q.measures.iter().any(|m| m.name == "growth");
         let is_change = figure.change;
-        if q.units.iter().any(|u| figure.text.to_lowercase().contains(u.as_str())) {
+        if unit.asked || q.units.iter().any(|u| figure.text.to_lowercase().contains(u.as_str())) {
             score += 1.5;
         }
         if asks_change != is_change && q.ask != Ask::Compare && matches!(figure.kind, FigureKind::Percent | FigureKind::Multiple) {
@@ -433,7 +462,15 @@ impl<'a, 'm> Judge<'a, 'm> {
             // "up 73% from US$39.3 billion": the base is rarely what is asked.
             score -= 0.75;
         }
-        score += 0.6 * nearness.min(4.0) + 0.4 * subject_words.min(3) as f32;
+        // Anywhere in the sentence, the question's rarer words still say it
+        // is about the thing asked ("Kirin 9030 ... using its N+3 process").
+        let in_sentence: f32 = q
+            .topic_terms
+            .iter()
+            .filter(|t| sequence.contains(&t.as_str()))
+            .map(|t| self.topic_weights.get(t).copied().unwrap_or(1.0))
+            .sum();
+        score += 0.6 * nearness.min(4.0) + 0.4 * subject_words.min(3) as f32 + 0.3 * in_sentence.min(4.0);
         if let Some(basis) = q.basis {
             score += basis_bonus(basis, &info.lower);
         }

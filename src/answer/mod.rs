@@ -71,7 +71,7 @@ impl Composer<'_> {
         stats: &TermStats,
     ) -> Answer {
         let wanted = self.wanted(query, question);
-        let judge = Judge::new(question, self.measures, self.analyzer, self.gazetteer);
+        let judge = Judge::new(question, self.measures, self.analyzer, self.gazetteer).with_topic_weights(stats);
         let mut chosen = self.choose_passages_with(&judge, query, hits, top);
         let (mut candidates, fits) = self.pick_figures(&chosen, &judge, scope);
         // The figure that will most likely head the answer leads its snippet,

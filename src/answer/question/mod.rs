@@ -292,7 +292,8 @@ fn narrow_by_ask(kinds: &mut HashSet<FigureKind>, ask: Ask, found: &[&Measure]) 
         Ask::Share => &[Percent],
         Ask::Change => &[Percent, Multiple],
         Ask::Compare => &[Percent, Multiple],
-        Ask::Count => &[Count, Multiple],
+        // "how many times" is a comparison ([`Ask::Compare`]).
+        Ask::Count => &[Count],
         Ask::Amount | Ask::YesNo | Ask::Keywords => &[],
     };
     if ask == Ask::Time {
