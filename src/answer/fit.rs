@@ -61,6 +61,9 @@ enum SubjectMatch {
     Named,
     /// One of them is named with the figure.
     Nearby,
+    /// One of them is what the figure's passage is about, though its
+    /// sentence does not name it.
+    InPassage,
     /// The figure is about something else.
     Other,
 }
@@ -176,7 +179,10 @@ fn parts_named(lower: &str) -> u8 {
         (6, &["second half", "second-half", "h2"]),
         (7, &["full year", "full-year", "full fiscal year"]),
     ];
-    NAMES.iter().filter(|(_, words)| words.iter().any(|w| lower.contains(w))).fold(0, |bits, (p, _)| bits | 1 << p)
+    // "q1" and "h2" are whole words ("H20" is a chip, not a half).
+    let tokens: Vec<&str> = lower.split(|c: char| !c.is_alphanumeric()).collect();
+    let named = |w: &str| if w.contains(' ') || w.contains('-') { lower.contains(w) } else { tokens.contains(&w) };
+    NAMES.iter().filter(|(_, words)| words.iter().any(|w| named(w))).fold(0, |bits, (p, _)| bits | 1 << p)
 }
 
 /// Whether a sentence naming `parts` is about the quarter or half asked
@@ -293,27 +299,29 @@ impl<'a, 'm> Judge<'a, 'm> {
         reading
     }
 
+    /// Every gazetteer entity `passage` names, with its byte range.
+    fn passage_mentions(&self, passage: &str) -> Rc<Vec<(std::ops::Range<usize>, String)>> {
+        if let Some(known) = self.passages.borrow().get(passage) {
+            return known.clone();
+        }
+        let found = Rc::new(self.gazetteer.mentions_at(passage));
+        self.passages.borrow_mut().insert(passage.to_string(), found.clone());
+        found
+    }
+
     /// The company or product a sentence without one is about: the one its
     /// `passage` names most ("Intel Gaudi 3 delivers ... A third form factor
     /// ... is rated at 600W").
     fn topic_before(&self, passage: &str, sentence: &str) -> Option<String> {
         use crate::figures::EntityKind;
-        let known = self.passages.borrow().get(passage).cloned();
-        let mentions = match known {
-            Some(m) => m,
-            None => {
-                let is_company = |name: &str| matches!(self.gazetteer.kind(name), Some(EntityKind::Company | EntityKind::Product));
-                let found: Vec<_> = self.gazetteer.mentions_at(passage).into_iter().filter(|(_, n)| is_company(n)).collect();
-                let found = Rc::new(found);
-                self.passages.borrow_mut().insert(passage.to_string(), found.clone());
-                found
-            }
-        };
+        let is_company = |name: &str| matches!(self.gazetteer.kind(name), Some(EntityKind::Company | EntityKind::Product));
+        let all = self.passage_mentions(passage);
+        let mentions: Vec<&(std::ops::Range<usize>, String)> = all.iter().filter(|(_, n)| is_company(n)).collect();
         // The company named most often; among equals, the last named before the sentence.
         let at = passage.find(sentence).unwrap_or(passage.len());
         let count = |name: &str| mentions.iter().filter(|(_, n)| n == name).count();
         let last_before = |name: &str| mentions.iter().rposition(|(r, n)| n == name && r.end <= at);
-        mentions.iter().map(|(_, n)| n).max_by_key(|n| (count(n), last_before(n))).cloned()
+        mentions.iter().map(|(_, n)| n).max_by_key(|n| (count(n), last_before(n))).map(|n| n.to_string())
     }
 
     /// The fit of `figure`, found in the passage `hit`, cited as number `citation`.
@@ -365,7 +373,12 @@ impl<'a, 'm> Judge<'a, 'm> {
             _ => measure.map(|m| m.name.as_str()),
         };
         let states_primary = match own {
-            Some(name) => Some(name) == primary || measure.is_some_and(|m| Some(m.name.as_str()) == primary),
+            // A percentage with "share" near it is a share whatever else is near.
+            Some(name) => {
+                Some(name) == primary
+                    || measure.is_some_and(|m| Some(m.name.as_str()) == primary)
+                    || (primary == Some("share") && figure.kind == FigureKind::Percent && !figure.change && near_measures.contains(&"share"))
+            }
             None => near_measures.contains(&primary.unwrap_or_default()),
         };
         // Further away in its sentence, a measure word still says what the
@@ -377,7 +390,14 @@ impl<'a, 'm> Judge<'a, 'm> {
         if subject == SubjectMatch::Other && !figure.subject.as_deref().is_some_and(|s| self.is_company(s)) && !info.mentions.iter().any(|(_, m)| self.is_company(m)) {
             // A sentence that names no company is about the one its passage is about.
             if self.topic_before(passage, &figure.sentence).is_some_and(|t| q.subjects.contains(&t)) {
-                subject = SubjectMatch::Nearby;
+                subject = SubjectMatch::InPassage;
+            }
+        }
+        if subject == SubjectMatch::Other && !q.subjects.iter().any(|s| self.is_company(s)) {
+            // A region or a technology ("China", "HBM") sets the scene of a
+            // whole passage: "the share of imported AI chips ... 42%".
+            if self.passage_mentions(passage).iter().any(|(_, m)| q.subjects.contains(m)) {
+                subject = SubjectMatch::InPassage;
             }
         }
         let subject_ok = subject != SubjectMatch::Other;
@@ -435,6 +455,7 @@ impl<'a, 'm> Judge<'a, 'm> {
             score += match subject {
                 SubjectMatch::Named => 2.0,
                 SubjectMatch::Nearby => 1.0,
+                SubjectMatch::InPassage => 0.5,
                 SubjectMatch::Other => -2.0,
             };
         }

@@ -420,7 +420,8 @@ fn years_in(raw: &str) -> Vec<i32> {
 fn tense_of(words: &[&str], raw: &str) -> Option<bool> {
     let future = [
         "will", "forecast", "expected", "expect", "projected", "outlook", "going", "next", "guidance", "guide", "plan", "target",
-        "supposed", "set", "due", "planned", "aiming", "aim", "aims", "gonna", "targeting", "targets",
+        "supposed", "set", "due", "planned", "aiming", "aim", "aims", "gonna", "targeting", "targets", "eventually", "could", "might",
+        "later", "future",
     ];
     let past = ["was", "were", "did", "last", "reported", "had", "ago"];
     if BY_YEAR.is_match(raw) || words.iter().any(|w| future.contains(w)) {
