@@ -136,6 +136,11 @@ fn date_precision(text: &str) -> f32 {
     }
 }
 
+/// Kinds that describe how a product is made or what it can do.
+fn is_specification(kind: FigureKind) -> bool {
+    matches!(kind, FigureKind::Node | FigureKind::Memory | FigureKind::Bandwidth | FigureKind::Compute | FigureKind::Power)
+}
+
 /// "by 2028": the year is a deadline.
 fn introduced_by_by(figure: &Figure) -> bool {
     let Some(at) = figure.sentence.find(figure.text.as_str()) else { return false };
@@ -386,7 +391,8 @@ impl<'a, 'm> Judge<'a, 'm> {
         // US$172 billion"), if the figure's kind can state it.
         let stated_in_sentence = names_measure && q.measures.iter().any(|m| m.fits(figure.kind) || figure.kind == FigureKind::Year);
         let measure_ok = stated_near || stated_in_sentence;
-        let mut subject = self.subject_match(figure, byte_span(figure, tokens, &window), &info.mentions);
+        let topic_near = sequence[window.clone()].iter().any(|t| q.topic_terms.contains(*t));
+        let mut subject = self.subject_match(figure, byte_span(figure, tokens, &window), &info.mentions, topic_near);
         if subject == SubjectMatch::Other && !figure.subject.as_deref().is_some_and(|s| self.is_company(s)) && !info.mentions.iter().any(|(_, m)| self.is_company(m)) {
             // A sentence that names no company is about the one its passage is about.
             if self.topic_before(passage, &figure.sentence).is_some_and(|t| q.subjects.contains(&t)) {
@@ -534,7 +540,13 @@ impl<'a, 'm> Judge<'a, 'm> {
     /// named near the figure ("the Kirin 9000s, made by SMIC on its 7nm
     /// process" is about both); regions and technologies alone ("China",
     /// "HBM") need only be named in the figure's sentence.
-    fn subject_match(&self, figure: &Figure, window: std::ops::Range<usize>, mentions: &[(std::ops::Range<usize>, String)]) -> SubjectMatch {
+    fn subject_match(
+        &self,
+        figure: &Figure,
+        window: std::ops::Range<usize>,
+        mentions: &[(std::ops::Range<usize>, String)],
+        topic_near: bool,
+    ) -> SubjectMatch {
         let q = self.question;
         if q.subjects.is_empty() {
             return SubjectMatch::Named;
@@ -554,6 +566,10 @@ impl<'a, 'm> Judge<'a, 'm> {
             // Another company's figure counts only when that company is named
             // away from it and the one asked about next to it.
             Some(other) if !near.iter().any(|m| m.as_str() == other) && near.iter().any(|m| wanted.contains(m)) => SubjectMatch::Nearby,
+            // A product's specification belongs to the product as much as to
+            // its maker ("the Kirin 9000s, made by SMIC on its 7nm process").
+            // When the question's own words for the product are there too.
+            Some(_) if is_specification(figure.kind) && topic_near && near.iter().any(|m| wanted.contains(m)) => SubjectMatch::Nearby,
             Some(_) => SubjectMatch::Other,
         }
     }
