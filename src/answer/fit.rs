@@ -141,6 +141,16 @@ fn is_specification(kind: FigureKind) -> bool {
     matches!(kind, FigureKind::Node | FigureKind::Memory | FigureKind::Bandwidth | FigureKind::Compute | FigureKind::Power)
 }
 
+/// What a change is compared with: the words after the figure, up to the
+/// next number ("27% from the third quarter and up 409% from the same
+/// quarter a year before": "from the third quarter and up " for 27%).
+fn compared_to(figure: &Figure) -> String {
+    let Some(at) = figure.sentence.find(figure.text.as_str()) else { return String::new() };
+    let after = &figure.sentence[at + figure.text.len()..];
+    let end = after.find(|c: char| c.is_ascii_digit()).unwrap_or(after.len());
+    after[..end].to_lowercase()
+}
+
 /// "by 2028": the year is a deadline.
 fn introduced_by_by(figure: &Figure) -> bool {
     let Some(at) = figure.sentence.find(figure.text.as_str()) else { return false };
@@ -499,7 +509,7 @@ impl<'a, 'm> Judge<'a, 'm> {
             .sum();
         score += 0.6 * nearness.min(4.0) + 0.4 * subject_words.min(3) as f32 + 0.3 * in_sentence.min(4.0);
         if let Some(basis) = q.basis {
-            score += basis_bonus(basis, &info.lower);
+            score += basis_bonus(basis, &compared_to(figure));
         }
         if !q.years.is_empty() && q.part.is_none() {
             // "in FY25" asks for the whole year.

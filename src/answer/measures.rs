@@ -29,6 +29,15 @@ pub enum MeasuresError {
 #[serde(deny_unknown_fields)]
 struct RawLexicon {
     measure: Vec<RawMeasure>,
+    #[serde(default)]
+    abbreviation: Vec<RawAbbreviation>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAbbreviation {
+    short: String,
+    long: String,
 }
 
 #[derive(Deserialize)]
@@ -70,6 +79,8 @@ pub struct Measures {
     words_by_first: HashMap<String, Vec<(usize, usize)>>,
     /// (measure, cue) pairs by the cue's first word (uninflected).
     cues_by_first: HashMap<String, Vec<(usize, usize)>>,
+    /// Short forms users type and the words reports write ("DC", "data center").
+    abbreviations: Vec<(String, String)>,
 }
 
 /// The lexicon's words in one sentence, by byte range.
@@ -171,7 +182,21 @@ impl Measures {
                 cues_by_first.entry(cue[0].clone()).or_default().push((i, j));
             }
         }
-        Ok(Measures { measures, words_by_first, cues_by_first })
+        let mut abbreviations = Vec::with_capacity(raw.abbreviation.len());
+        for a in raw.abbreviation {
+            if a.short.trim().is_empty() || analyzer.terms(&a.long).is_empty() {
+                return Err(invalid(format!("abbreviation `{}` needs a short form and a long form with words", a.short)));
+            }
+            abbreviations.push((a.short.trim().to_string(), a.long));
+        }
+        Ok(Measures { measures, words_by_first, cues_by_first, abbreviations })
+    }
+
+    /// The long forms of the abbreviations `text` uses, each written as a
+    /// whole word with the lexicon's capitals ("DC" but not "dc").
+    pub fn spelled_out(&self, text: &str) -> Vec<&str> {
+        let words: Vec<&str> = text.split(|c: char| !c.is_alphanumeric()).collect();
+        self.abbreviations.iter().filter(|(short, _)| words.contains(&short.as_str())).map(|(_, long)| long.as_str()).collect()
     }
 
     /// Measures named in `text` (a question) by words or cues, in the order

@@ -154,6 +154,12 @@ impl<'m> Question<'m> {
             })
             .map(|(_, t)| t.clone())
             .collect::<HashSet<String>>();
+        // "DC sales": reports write "data center".
+        let spelled: Vec<String> = measures.spelled_out(raw).into_iter().map(str::to_string).collect();
+        let mut topic_terms = topic_terms;
+        topic_terms.extend(spelled.iter().flat_map(|long| analyzer.terms(long)));
+        let mut rewrites = fiscal_forms(raw);
+        rewrites.extend(spelled);
         let terms: HashSet<String> = sequence.iter().cloned().collect();
         let topic_words: Vec<String> = written(raw, analyzer, |t| topic_terms.contains(t));
         let expansions = measures.expansions(&found, &terms);
@@ -174,7 +180,7 @@ impl<'m> Question<'m> {
             part: part_of_year(&lower),
             subject_terms,
             expansions,
-            rewrites: fiscal_forms(raw),
+            rewrites,
             basis: basis_of(&lower),
             by_when: ask == Ask::Time && BY_WHEN.is_match(&lower),
         }
