@@ -237,8 +237,6 @@ struct Sentence<'m> {
     /// Gazetteer entities named in it, with their byte ranges (looked up
     /// only when the question names a subject).
     mentions: Vec<(std::ops::Range<usize>, String)>,
-    /// The sentence in lower case.
-    lower: String,
     /// The parts of a year it names ([`parts_named`]).
     parts: u8,
 }
@@ -292,7 +290,6 @@ impl<'a, 'm> Judge<'a, 'm> {
             located,
             mentions: if self.question.subjects.is_empty() { Vec::new() } else { self.gazetteer.mentions_at(text) },
             parts: parts_named(&text.to_lowercase()),
-            lower: text.to_lowercase(),
         });
         self.sentences.borrow_mut().insert(text.to_string(), sentence.clone());
         sentence

@@ -10,7 +10,9 @@
 //! 2. "compared with", "versus" or "against" comes right before it, and its
 //!    own time phrase points earlier, or an earlier figure is a change;
 //! 3. its own time phrase starts with an earlier period ("16.4% a year earlier");
-//! 4. it continues a list of baselines of its kind ("from A in Q3 and B in Q4 2023").
+//! 4. it continues a list of baselines of its kind ("from A in Q3 and B in Q4 2023");
+//! 5. "from a range of" comes right before it and a "to" follows ("raised
+//!    capex from a range of US$7.5-8 billion to US$8 billion").
 //!
 //! Years and process nodes are never baselines.
 
@@ -52,6 +54,10 @@ impl Context<'_> {
                 .split(|c: char| !c.is_alphanumeric())
                 .any(|w| is_change_word(&w.to_lowercase()) || MOVES.contains(&w.to_lowercase().as_str()));
             return !ranged && (changing || self.to_follows(own));
+        }
+        // "raised its capex from a range of US$7.5-8 billion to US$8 billion".
+        if head.ends_with("from a range of") || head.ends_with("from the range of") {
+            return self.to_follows(own);
         }
         let compared = ["compared with", "compared to", "versus", "vs", "vs.", "against"]
             .iter()

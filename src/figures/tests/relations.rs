@@ -206,3 +206,10 @@ fn probes_in_the_style_of_analyst_notes() {
     let f = only("Chinese vendors, led by Huawei and Cambricon, supplied 1.2 million accelerators.", FigureKind::Count);
     assert_eq!(f.subject.as_deref(), Some("China"));
 }
+
+#[test]
+fn a_range_raised_to_a_new_level_is_the_baseline() {
+    let found = figures("Micron raised its fiscal 2024 capital expenditure from a range of US$7.5-8 billion to US$8 billion.");
+    assert!(find(&found, "US$7.5-8 billion").baseline);
+    assert!(!find(&found, "US$8 billion").baseline);
+}
