@@ -239,6 +239,8 @@ struct Sentence<'m> {
     mentions: Vec<(std::ops::Range<usize>, String)>,
     /// The parts of a year it names ([`parts_named`]).
     parts: u8,
+    /// It names another model of a line the question asks about.
+    other_model: bool,
 }
 
 /// Judges figures against one question.
@@ -282,6 +284,10 @@ impl<'a, 'm> Judge<'a, 'm> {
             return known.clone();
         }
         let tokens = self.analyzer.tokens(text);
+        let other_model = {
+            let terms: Vec<&str> = tokens.iter().map(|t| t.term.as_str()).collect();
+            self.question.other_model(&terms)
+        };
         let located = self.measures.locate(&tokens);
         let asked: Vec<&str> = self.question.measures.iter().map(|m| m.name.as_str()).collect();
         let sentence = Rc::new(Sentence {
@@ -290,6 +296,7 @@ impl<'a, 'm> Judge<'a, 'm> {
             located,
             mentions: if self.question.subjects.is_empty() { Vec::new() } else { self.gazetteer.mentions_at(text) },
             parts: parts_named(&text.to_lowercase()),
+            other_model,
         });
         self.sentences.borrow_mut().insert(text.to_string(), sentence.clone());
         sentence
@@ -491,6 +498,10 @@ impl<'a, 'm> Judge<'a, 'm> {
         if q.ask == Ask::Compare && matches!(figure.kind, FigureKind::Percent | FigureKind::Multiple) {
             // "how much faster than the H100": a ratio says it outright.
             score += 1.5;
+        }
+        if info.other_model {
+            // "Kirin 9000s" when "Kirin 9030" was asked about.
+            score -= 1.0;
         }
         if figure.baseline {
             // "up 73% from US$39.3 billion": the base is rarely what is asked.

@@ -108,6 +108,10 @@ pub struct Question<'m> {
     pub basis: Option<Basis>,
     /// "By when", "by what year": asks for a deadline ("by 2028").
     pub by_when: bool,
+    /// Model names the question asks about, as index terms: the model
+    /// ("9030", "h100") and the word before it ("kirin"), for telling a
+    /// passage about another model of the same line ([`Question::other_model`]).
+    pub models: Vec<(Option<String>, String)>,
 }
 
 
@@ -160,6 +164,7 @@ impl<'m> Question<'m> {
         topic_terms.extend(spelled.iter().flat_map(|long| analyzer.terms(long)));
         let mut rewrites = fiscal_forms(raw);
         rewrites.extend(spelled);
+        let models = models_in(&sequence, &frame_terms);
         let terms: HashSet<String> = sequence.iter().cloned().collect();
         let topic_words: Vec<String> = written(raw, analyzer, |t| topic_terms.contains(t));
         let expansions = measures.expansions(&found, &terms);
@@ -183,6 +188,7 @@ impl<'m> Question<'m> {
             rewrites,
             basis: basis_of(&lower),
             by_when: ask == Ask::Time && BY_WHEN.is_match(&lower),
+            models,
         }
     }
 
@@ -213,6 +219,26 @@ impl<'m> Question<'m> {
             Some(m) => month(&self.raw) == Some(m),
             None => true,
         }
+    }
+
+    /// Whether a sentence (its index terms, in order) names another model of
+    /// a line the question asks about and not the one asked: "Kirin 9000s"
+    /// for "Kirin 9030", "H200" for "H100", "Atlas 900" for "Atlas 960".
+    pub fn other_model(&self, sentence: &[&str]) -> bool {
+        self.models.iter().any(|(line, model)| {
+            if sentence.contains(&model.as_str()) {
+                return false;
+            }
+            let after_line = line.as_ref().is_some_and(|line| {
+                sentence.windows(2).any(|w| w[0] == line && w[1] != model && w[1].chars().any(|c| c.is_ascii_digit()))
+            });
+            let prefix: String = model.chars().take_while(|c| c.is_ascii_alphabetic()).collect();
+            let same_prefix = !prefix.is_empty()
+                && sentence.iter().any(|t| {
+                    t.starts_with(prefix.as_str()) && t[prefix.len()..].starts_with(|c: char| c.is_ascii_digit()) && *t != model
+                });
+            after_line || same_prefix
+        })
     }
 
     /// Whether the question asks for a figure at all.
@@ -335,6 +361,27 @@ fn narrow_by_ask(kinds: &mut HashSet<FigureKind>, ask: Ask, found: &[&Measure]) 
     if !narrowed.is_empty() {
         *kinds = narrowed;
     }
+}
+
+/// Units and scales that make a number with letters a quantity, not a model.
+const QUANTITY_SUFFIXES: [&str; 16] = ["k", "m", "b", "bn", "mn", "nm", "gb", "tb", "w", "kw", "mw", "gw", "x", "s", "th", "pct"];
+
+/// Model names in a question's index terms: a term with digits and letters
+/// ("h100", "910c"), or digits after a product word ("kirin 9030").
+fn models_in(sequence: &[String], frame_terms: &HashSet<String>) -> Vec<(Option<String>, String)> {
+    let mut out = Vec::new();
+    for (i, term) in sequence.iter().enumerate() {
+        if !term.chars().any(|c| c.is_ascii_digit()) || is_year_term(term) {
+            continue;
+        }
+        let letters: String = term.chars().filter(|c| c.is_ascii_alphabetic()).collect();
+        let before = i.checked_sub(1).map(|j| sequence[j].clone()).filter(|w| w.chars().all(|c| c.is_ascii_alphabetic()) && !frame_terms.contains(w));
+        let lettered = !letters.is_empty() && !QUANTITY_SUFFIXES.contains(&letters.as_str()) && term.starts_with(|c: char| c.is_ascii_alphabetic() || c.is_ascii_digit());
+        if lettered || (letters.is_empty() && before.is_some()) {
+            out.push((before, term.clone()));
+        }
+    }
+    out
 }
 
 /// "How long did it take", "how many months after": the answer is a duration.
@@ -503,6 +550,20 @@ mod tests {
         });
         read("how many years behind the big three is CXMT in HBM?", |q| assert_eq!(q.kinds, [FigureKind::Duration].into()));
         read("how long did Samsung's HBM3E take to pass the tests?", |q| assert_eq!(q.kinds, [FigureKind::Duration].into()));
+    }
+
+    #[test]
+    fn another_model_of_the_line_asked_about_is_told_apart() {
+        read("which SMIC process is the Kirin 9030 in the Mate 80 made on?", |q| {
+            assert!(q.other_model(&["kirin", "9000s", "was", "made"]));
+            assert!(!q.other_model(&["kirin", "9030", "n", "3"]));
+            assert!(!q.other_model(&["smic", "n", "3", "process"]));
+        });
+        read("How close does the Ascend 910C get to an H100?", |q| {
+            assert!(q.other_model(&["the", "h200", "is"]));
+            assert!(!q.other_model(&["h100", "and", "h200"]));
+        });
+        read("Did Intel get to $500M of Gaudi sales in 2024?", |q| assert!(q.models.is_empty(), "{:?}", q.models));
     }
 
     #[test]
