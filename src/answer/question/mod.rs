@@ -159,7 +159,10 @@ impl<'m> Question<'m> {
             .map(|(_, t)| t.clone())
             .collect::<HashSet<String>>();
         // "DC sales": reports write "data center".
-        let spelled: Vec<String> = measures.spelled_out(raw).into_iter().map(str::to_string).collect();
+        // Not for a long statement: in a pasted sentence "DC" may be anything.
+        let long_statement = ask == Ask::Keywords && query.terms.len() > LONG_STATEMENT_WORDS;
+        let spelled: Vec<String> =
+            if long_statement { Vec::new() } else { measures.spelled_out(raw).into_iter().map(str::to_string).collect() };
         let mut topic_terms = topic_terms;
         topic_terms.extend(spelled.iter().flat_map(|long| analyzer.terms(long)));
         let mut rewrites = fiscal_forms(raw);
@@ -169,7 +172,7 @@ impl<'m> Question<'m> {
         let topic_words: Vec<String> = written(raw, analyzer, |t| topic_terms.contains(t));
         let expansions = measures.expansions(&found, &terms);
         Question {
-            long_statement: ask == Ask::Keywords && query.terms.len() > LONG_STATEMENT_WORDS,
+            long_statement,
             raw: raw.clone(),
             ask,
             measures: found,
@@ -278,7 +281,11 @@ fn ask_of(words: &[&str], raw: &str) -> Ask {
     let comparative = words.windows(2).any(|p| matches!(p[0], "much" | "times") && COMPARATIVES.contains(&p[1]))
         || words.windows(3).any(|w| w == ["how", "many", "times"])
         || (has("how") && has("close") && has("to"));
-    if has("when") || words.windows(2).any(|p| which(p[0]) && matches!(p[1], "year" | "years" | "date" | "quarter")) || has("timeline")
+    // "When ..." or "..., by when?" asks for a date; "X rises when Y" states
+    // a condition.
+    let asked = raw.trim_end().ends_with('?');
+    let when = words.first() == Some(&"when") || pair("by", "when") || pair("since", "when") || (has("when") && asked);
+    if when || words.windows(2).any(|p| which(p[0]) && matches!(p[1], "year" | "years" | "date" | "quarter")) || has("timeline")
     {
         Ask::Time
     } else if has("how") && comparative && (against || has("close") || !words.windows(2).any(|p| p[0] == "much" && COMPARATIVES.contains(&p[1]))) {
@@ -564,6 +571,13 @@ mod tests {
             assert!(!q.other_model(&["h100", "and", "h200"]));
         });
         read("Did Intel get to $500M of Gaudi sales in 2024?", |q| assert!(q.models.is_empty(), "{:?}", q.models));
+    }
+
+    #[test]
+    fn a_when_clause_in_a_statement_asks_for_no_date() {
+        read("Insulin resistance rises when people sleep less than six hours", |q| assert_ne!(q.ask, Ask::Time));
+        read("when will China make more AI chips than it uses", |q| assert_eq!(q.ask, Ask::Time));
+        read("China's output passes demand when?", |q| assert_eq!(q.ask, Ask::Time));
     }
 
     #[test]
