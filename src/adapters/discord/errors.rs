@@ -15,9 +15,10 @@ const SORRY: &str = "Sorry, something went wrong while answering. Please try aga
 /// poise's `on_error`.
 pub async fn on_error(error: FrameworkError<'_, Data, HandlerError>) {
     match error {
-        FrameworkError::Setup { error, framework, .. } => {
+        FrameworkError::Setup { error, .. } => {
+            // `run` stops the client: shutting the shards down from here would
+            // wait on the shard that is running this very handler.
             tracing::error!(error = %chain(&error), "discord setup failed (command registration?); stopping the client");
-            framework.shard_manager().shutdown_all().await;
         }
         FrameworkError::UnknownCommand { msg, content_start, framework, .. } => {
             message_request(framework.serenity_context, framework.user_data, msg, content_start.into()).await;

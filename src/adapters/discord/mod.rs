@@ -35,6 +35,8 @@ use inflight::InFlight;
 pub const DEFAULT_API_BASE: &str = "https://discord.com";
 /// How long shutdown waits for replies in progress before closing the shards.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(20);
+/// How long a client whose setup failed may take to close its shards.
+const SETUP_FAILURE_GRACE: Duration = Duration::from_secs(2);
 
 /// State shared by every handler.
 pub struct Data {
@@ -66,11 +68,18 @@ pub async fn run(service: Arc<ChatService>, shutdown: CancellationToken) -> Resu
     let data = Data { service: service.clone(), settings: discord.clone(), inflight: inflight.clone() };
     let posters = service.digest_posters().clone();
     let prefix = service.prefix().to_string();
+    // A failed setup stops the bot through this channel: shutting the shards
+    // down from the error handler alone can lose the race with a shard that
+    // is still starting, and the client would then run on without commands.
+    let (setup_failed, mut setup_failure) = tokio::sync::mpsc::channel::<String>(1);
     let framework = poise::Framework::builder()
         .options(commands::framework_options(service.prefix()))
         .setup(move |ctx, ready, framework| {
             Box::pin(async move {
-                poise::builtins::register_globally(ctx, &framework.options().commands).await?;
+                if let Err(e) = poise::builtins::register_globally(ctx, &framework.options().commands).await {
+                    let _ = setup_failed.send(format!("command registration failed: {e}")).await;
+                    return Err(e.into());
+                }
                 posters.register(Arc::new(digest::DiscordPoster { http: ctx.http.clone(), prefix }));
                 tracing::info!(user = %ready.user.name, guilds = ready.guilds.len(), "discord bot ready; commands registered");
                 Ok(data)
@@ -99,6 +108,16 @@ pub async fn run(service: Arc<ChatService>, shutdown: CancellationToken) -> Resu
             let _ = running.await;
             tracing::info!("discord shards closed");
             Ok(())
+        }
+        Some(why) = setup_failure.recv() => {
+            service.digest_posters().unregister(crate::chat::Platform::Discord);
+            shards.shutdown_all().await;
+            // A shard that had not registered yet is not shut down by the
+            // manager: the client is of no use without its commands, so stop it.
+            if tokio::time::timeout(SETUP_FAILURE_GRACE, &mut running).await.is_err() {
+                running.abort();
+            }
+            Err(chat_error(why))
         }
         outcome = &mut running => {
             service.digest_posters().unregister(crate::chat::Platform::Discord);
