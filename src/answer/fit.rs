@@ -78,7 +78,7 @@ fn byte_span(figure: &Figure, tokens: &[(std::ops::Range<usize>, String)], windo
 
 /// A year anywhere in a text.
 static YEAR_IN_TEXT: std::sync::LazyLock<regex::Regex> =
-    std::sync::LazyLock::new(|| regex::Regex::new(r"\b(?:19|20)\d\d\b").expect("static year pattern"));
+    std::sync::LazyLock::new(|| regex::Regex::new(r"(?-u:\b)(?:19|20)\d\d(?-u:\b)").expect("static year pattern"));
 
 /// Index terms either side of a figure that count as its neighbourhood.
 const WINDOW_TERMS: usize = 10;
@@ -343,6 +343,44 @@ impl<'a, 'm> Judge<'a, 'm> {
         mentions.iter().map(|(_, n)| n).max_by_key(|n| (count(n), last_before(n))).map(|n| n.to_string())
     }
 
+    /// Whether `figure` (in the passage `hit`) is for a year the question
+    /// asks about (or the question names none).
+    fn period_ok(&self, figure: &Figure, hit: &PassageHit) -> bool {
+        let q = self.question;
+        let passage = hit.text.as_str();
+        // "When did the follow-up to the Oct 2022 rules come?": the years a
+        // date question names set the scene, they are not the answer.
+        q.years.is_empty()
+            || (q.ask == Ask::Time && figure.kind == FigureKind::Year)
+            || match figure.year {
+                Some(y) if figure.kind != FigureKind::Year => q.years.contains(&y),
+                // A figure its sentence does not date is dated by its passage
+                // ("The first rule added 140 entities" after "On 2 December
+                // 2024, ..."), or, undated there too, by its report's date.
+                _ if !YEAR_IN_TEXT.is_match(&figure.sentence) => {
+                    if YEAR_IN_TEXT.is_match(passage) {
+                        q.years.iter().any(|y| passage.contains(&y.to_string()))
+                    } else {
+                        hit.report.published.is_some_and(|d| q.years.contains(&d.year()))
+                    }
+                }
+                _ => q.years.iter().any(|y| figure.sentence.contains(&y.to_string())),
+            }
+    }
+
+    /// Whether `figure`, in the passage `hit`, answers the question: the
+    /// same as [`Fit::answers`] of [`Judge::fit`], with the cheap tests first
+    /// (kind, year, quarter), so that re-ranking many candidate passages
+    /// analyses only the sentences that could answer.
+    pub fn answers(&self, figure: &Figure, hit: &PassageHit) -> bool {
+        let q = self.question;
+        let kind_ok = if figure.kind == FigureKind::Year { q.ask == Ask::Time } else { q.kinds.contains(&figure.kind) };
+        kind_ok
+            && self.period_ok(figure, hit)
+            && q.part.is_none_or(|part| parts_named(&figure.sentence.to_lowercase()) & (1 << part) != 0)
+            && self.fit(figure, 1, hit).answers(q)
+    }
+
     /// The fit of `figure`, found in the passage `hit`, cited as number `citation`.
     pub fn fit(&self, figure: &Figure, citation: usize, hit: &PassageHit) -> Fit<'m> {
         let passage = hit.text.as_str();
@@ -421,24 +459,7 @@ impl<'a, 'm> Judge<'a, 'm> {
             }
         }
         let subject_ok = subject != SubjectMatch::Other;
-        // "When did the follow-up to the Oct 2022 rules come?": the years a
-        // date question names set the scene, they are not the answer.
-        let period_ok = q.years.is_empty()
-            || (q.ask == Ask::Time && figure.kind == FigureKind::Year)
-            || match figure.year {
-                Some(y) if figure.kind != FigureKind::Year => q.years.contains(&y),
-                // A figure its sentence does not date is dated by its passage
-                // ("The first rule added 140 entities" after "On 2 December
-                // 2024, ..."), or, undated there too, by its report's date.
-                _ if !YEAR_IN_TEXT.is_match(&figure.sentence) => {
-                    if YEAR_IN_TEXT.is_match(passage) {
-                        q.years.iter().any(|y| passage.contains(&y.to_string()))
-                    } else {
-                        hit.report.published.is_some_and(|d| q.years.contains(&d.year()))
-                    }
-                }
-                _ => q.years.iter().any(|y| figure.sentence.contains(&y.to_string())),
-            };
+        let period_ok = self.period_ok(figure, hit);
         // A year belongs to the words right next to it ("the MI400 in 2026").
         let local = if figure.kind == FigureKind::Year {
             narrow_window(&window, YEAR_WINDOW_TERMS, tokens, figure)

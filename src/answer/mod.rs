@@ -159,8 +159,7 @@ impl Composer<'_> {
         let question = judge.question;
         let mut hits = hits;
         for hit in &mut hits {
-            let could_answer = |f: &Figure| question.kinds.contains(&f.kind) || (f.kind == FigureKind::Year && question.ask == Ask::Time);
-            if question.wants_figure() && hit.figures.iter().any(|f| could_answer(f) && judge.fit(f, 1, hit).answers(question)) {
+            if question.wants_figure() && hit.figures.iter().any(|f| judge.answers(f, hit)) {
                 hit.score *= 1.0 + ANSWER_TYPE_BONUS;
             }
         }
