@@ -158,16 +158,44 @@ impl Composer<'_> {
     fn choose_passages_with(&self, judge: &Judge<'_, '_>, query: &ParsedQuery, hits: Vec<PassageHit>, top: usize) -> Vec<PassageHit> {
         let question = judge.question;
         let mut hits = hits;
-        for hit in &mut hits {
-            if question.wants_figure() && hit.figures.iter().any(|f| judge.answers(f, hit)) {
-                hit.score *= 1.0 + ANSWER_TYPE_BONUS;
-            }
+        if question.wants_figure() {
+            self.add_answer_bonus(judge, &mut hits, top);
         }
         let mut ranked = rerank(hits, self.settings.recency_weight);
         if query.prefers_recent {
             ranked = newest_first_among_relevant(ranked);
         }
         self.select(ranked, top, &self.wanted(query, question))
+    }
+
+    /// Multiplies the score of each candidate that states a figure answering
+    /// the question by 1 + [`ANSWER_TYPE_BONUS`]. Candidates are judged best
+    /// first (by the most they could score after the bonus and [`rerank`]'s
+    /// freshness); judging stops once none of the rest could reach the
+    /// [`JUDGED_PER_CITATION`] × `top` best final scores, since selection
+    /// never reaches that far down. The order of what selection can take is
+    /// the same as judging every candidate; it is just not paid for.
+    fn add_answer_bonus(&self, judge: &Judge<'_, '_>, hits: &mut [PassageHit], top: usize) {
+        let fresh = freshness(hits, self.settings.recency_weight);
+        let most: Vec<f32> = hits.iter().zip(&fresh).map(|(h, f)| h.score * f * (1.0 + ANSWER_TYPE_BONUS)).collect();
+        let mut order: Vec<usize> = (0..hits.len()).collect();
+        order.sort_by(|&a, &b| most[b].total_cmp(&most[a]));
+        let keep = (top * JUDGED_PER_CITATION).max(1);
+        let mut best: std::collections::BinaryHeap<std::cmp::Reverse<OrderedScore>> = std::collections::BinaryHeap::new();
+        for i in order {
+            if best.len() >= keep && best.peek().is_some_and(|low| most[i] < low.0 .0) {
+                break;
+            }
+            let hit = &hits[i];
+            let answers = hit.figures.iter().any(|f| judge.answers(f, hit));
+            if answers {
+                hits[i].score *= 1.0 + ANSWER_TYPE_BONUS;
+            }
+            best.push(std::cmp::Reverse(OrderedScore(hits[i].score * fresh[i])));
+            if best.len() > keep {
+                best.pop();
+            }
+        }
     }
 
     /// Index terms of the question and of its expansions (highlighted, and
@@ -257,16 +285,48 @@ pub fn prepare_search(parsed: &mut ParsedQuery, question: &Question<'_>, expansi
     }
 }
 
-/// Multiplies relevance by a bonus that halves for every year a report is
-/// older than the newest candidate, then sorts best first.
-fn rerank(mut hits: Vec<PassageHit>, weight: f32) -> Vec<PassageHit> {
+/// Candidates judged for [`ANSWER_TYPE_BONUS`] per citation shown: room for
+/// selection to skip near-duplicates and passages over the per-report cap.
+const JUDGED_PER_CITATION: usize = 3;
+
+/// A score that sorts (scores are never NaN here; NaN sorts as equal).
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct OrderedScore(f32);
+
+impl Eq for OrderedScore {}
+
+impl PartialOrd for OrderedScore {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for OrderedScore {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.0.total_cmp(&other.0)
+    }
+}
+
+/// Each hit's recency multiplier: 1 + `weight` × a bonus that halves for
+/// every year its report is older than the newest candidate.
+fn freshness(hits: &[PassageHit], weight: f32) -> Vec<f32> {
     let newest = hits.iter().filter_map(|h| h.report.published).max();
-    if let Some(newest) = newest {
-        for hit in &mut hits {
-            let age_days = hit.report.published.map_or(3650, |d| (newest - d).num_days().max(0));
-            let freshness = 0.5f32.powf(age_days as f32 / 365.0);
-            hit.score *= 1.0 + weight * freshness;
-        }
+    hits.iter()
+        .map(|hit| match newest {
+            Some(newest) => {
+                let age_days = hit.report.published.map_or(3650, |d| (newest - d).num_days().max(0));
+                1.0 + weight * 0.5f32.powf(age_days as f32 / 365.0)
+            }
+            None => 1.0,
+        })
+        .collect()
+}
+
+/// Multiplies relevance by [`freshness`], then sorts best first.
+fn rerank(mut hits: Vec<PassageHit>, weight: f32) -> Vec<PassageHit> {
+    let fresh = freshness(&hits, weight);
+    for (hit, fresh) in hits.iter_mut().zip(fresh) {
+        hit.score *= fresh;
     }
     hits.sort_by(|a, b| b.score.total_cmp(&a.score));
     hits
