@@ -211,8 +211,9 @@ impl Composer<'_> {
     /// query word (a title match alone is not new evidence).
     fn select(&self, ranked: Vec<PassageHit>, top: usize, wanted: &HashSet<String>) -> Vec<PassageHit> {
         let ranked = further_passages_later(ranked);
+        let wanted: HashSet<u64> = wanted.iter().map(|t| term_hash(t)).collect();
         let mut chosen: Vec<PassageHit> = Vec::new();
-        let mut chosen_terms: Vec<HashSet<String>> = Vec::new();
+        let mut chosen_terms: Vec<HashSet<u64>> = Vec::new();
         for hit in ranked {
             if chosen.len() == top {
                 break;
@@ -221,8 +222,12 @@ impl Composer<'_> {
             if from_report >= self.settings.max_per_report {
                 continue;
             }
-            let terms: HashSet<String> = self.analyzer.terms(&hit.text).into_iter().collect();
-            if from_report > 0 && !wanted.is_empty() && terms.is_disjoint(wanted) {
+            // Hashes of the passage's index terms: compared, never shown.
+            let mut terms: HashSet<u64> = HashSet::new();
+            self.analyzer.for_each_term(&hit.text, |t| {
+                terms.insert(term_hash(t));
+            });
+            if from_report > 0 && !wanted.is_empty() && terms.is_disjoint(&wanted) {
                 continue;
             }
             if chosen_terms.iter().any(|seen| overlap(seen, &terms) >= DUPLICATE_OVERLAP) {
@@ -392,7 +397,12 @@ fn contains(outer: &Range<usize>, inner: &Range<usize>) -> bool {
     outer.start <= inner.start && inner.end <= outer.end
 }
 
-fn overlap(a: &HashSet<String>, b: &HashSet<String>) -> f32 {
+/// A 64-bit FNV-1a hash of an index term (for comparing term sets).
+fn term_hash(term: &str) -> u64 {
+    term.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
+}
+
+fn overlap(a: &HashSet<u64>, b: &HashSet<u64>) -> f32 {
     let smaller = a.len().min(b.len());
     if smaller == 0 {
         return 0.0;

@@ -24,6 +24,7 @@ mod prefilter;
 mod rescore;
 mod schema;
 mod stem;
+mod stored_figures;
 mod suggest;
 #[cfg(test)]
 mod testindex;
@@ -423,15 +424,16 @@ impl SearchIndex {
             region: text(f.region),
             language: text(f.language),
         };
-        let figures = match text(f.figures) {
-            Some(json) => serde_json::from_str(&json).map_err(|e| Error::Index(format!("stored figures: {e}")))?,
+        let body = text(f.body).unwrap_or_default();
+        let figures = match doc.get_first(f.figures).and_then(|v| v.as_str()) {
+            Some(json) => stored_figures::decode(json, &body)?,
             None => Vec::new(),
         };
         Ok(PassageHit {
             score,
             report,
             passage: doc.get_first(f.passage).and_then(|v| v.as_u64()).unwrap_or(0) as usize,
-            text: text(f.body).unwrap_or_default(),
+            text: body,
             figures,
         })
     }

@@ -205,7 +205,7 @@ fn passage_document(
         doc.add_text(fields.authors, author);
     }
     let found = figures::extract(passage, gazetteer);
-    let json = serde_json::to_string(&found).map_err(|e| Error::Index(e.to_string()))?;
+    let json = super::stored_figures::encode(&found, passage)?;
     doc.add_text(fields.figures, json);
     Ok(doc)
 }

@@ -92,7 +92,7 @@ pub struct Question<'m> {
     /// The same words as typed ("Tesla Model 3"), for saying what was asked.
     pub topic_words: Vec<String>,
     /// Index terms of the words that only frame a question ("how", "much").
-    frame_terms: HashSet<String>,
+    frame_terms: &'static HashSet<String>,
     /// Units the question names ("tflops", "tb/s", "kw"), lowercase.
     pub units: Vec<String>,
     /// The part of a year the question names: quarters 1-4, halves 5 (H1) and 6 (H2).
@@ -118,6 +118,17 @@ pub struct Question<'m> {
 
 static YEAR: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)\b(?:fy|fiscal\s+(?:year\s+)?)?'?((?:19|20)\d\d|\d\d)\b").expect("static year pattern"));
+
+/// Index terms of [`FRAME_WORDS`] and of month names, analysed once (the
+/// analyzer is the index's, the same in every process).
+static FRAME_TERMS: LazyLock<HashSet<String>> = LazyLock::new(|| {
+    let analyzer = Analyzer::default();
+    FRAME_WORDS.iter().flat_map(|w| analyzer.terms(w)).collect()
+});
+static MONTH_TERMS: LazyLock<HashSet<String>> = LazyLock::new(|| {
+    let analyzer = Analyzer::default();
+    MONTHS.iter().chain(["dec"].iter()).flat_map(|w| analyzer.terms(w)).collect()
+});
 
 static BY_WHEN: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\bby\s+(?:when|what|which)\b").expect("static by-when pattern"));
 
@@ -148,8 +159,8 @@ impl<'m> Question<'m> {
         let years = years_in(raw);
         let covered = measures.covered_terms(&text, analyzer);
         let subject_terms: HashSet<String> = subjects.iter().flat_map(|s| analyzer.terms(s)).collect();
-        let frame_terms: HashSet<String> = FRAME_WORDS.iter().flat_map(|w| analyzer.terms(w)).collect();
-        let months: HashSet<String> = MONTHS.iter().chain(["dec"].iter()).flat_map(|w| analyzer.terms(w)).collect();
+        let frame_terms: &'static HashSet<String> = &FRAME_TERMS;
+        let months: &HashSet<String> = &MONTH_TERMS;
         let topic_terms = sequence
             .iter()
             .enumerate()
@@ -167,7 +178,7 @@ impl<'m> Question<'m> {
         topic_terms.extend(spelled.iter().flat_map(|long| analyzer.terms(long)));
         let mut rewrites = fiscal_forms(raw);
         rewrites.extend(spelled);
-        let models = models_in(&sequence, &frame_terms);
+        let models = models_in(&sequence, frame_terms);
         let terms: HashSet<String> = sequence.iter().cloned().collect();
         let topic_words: Vec<String> = written(raw, analyzer, |t| topic_terms.contains(t));
         let expansions = measures.expansions(&found, &terms);
