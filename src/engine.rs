@@ -160,16 +160,16 @@ impl Engine {
         let read = Question::read(&parsed, &inner.measures, &inner.gazetteer, index.analyzer());
         tracing::debug!(ask = ?read.ask, measures = ?read.measures.iter().map(|m| &m.name).collect::<Vec<_>>(), kinds = ?read.kinds, subjects = ?read.subjects, years = ?read.years, topic = ?read.topic_terms, "question read");
         crate::answer::prepare_search(&mut parsed, &read, inner.settings.answer.expansion_weight, index.analyzer());
-        let hits = index.search(&parsed, top * CANDIDATES_PER_CITATION)?;
+        let composer = Composer {
+            settings: &inner.settings.answer,
+            analyzer: index.analyzer(),
+            gazetteer: &inner.gazetteer,
+            measures: &inner.measures,
+        };
+        let hits = index.search_reachable(&parsed, top * CANDIDATES_PER_CITATION, composer.reach(&parsed, top))?;
         let mut answer = if hits.is_empty() {
             self.no_hits(&parsed)
         } else {
-            let composer = Composer {
-                settings: &inner.settings.answer,
-                analyzer: index.analyzer(),
-                gazetteer: &inner.gazetteer,
-                measures: &inner.measures,
-            };
             let stats = index.term_stats(&read.topic_terms)?;
             composer.compose(&parsed, &read, hits, top, scope, &stats)
         };

@@ -20,7 +20,7 @@ use crate::config::AnswerSettings;
 use crate::figures::{Figure, FigureKind, Gazetteer};
 use crate::query::ParsedQuery;
 use crate::reply::{Answer, Citation, CitedFigure};
-use crate::search::{Analyzer, PassageHit, TermStats};
+use crate::search::{Analyzer, PassageHit, Reach, TermStats};
 
 pub use disagree::disagreements;
 pub use figures::metric_of;
@@ -142,6 +142,18 @@ impl Composer<'_> {
             suggestions: Vec::new(),
             notices,
         }
+    }
+
+    /// Which candidates of a search for `query` can end up cited among
+    /// `top`: re-ranking multiplies a score by at most the answer bonus and
+    /// the freshness bonus, and judges and selects from the best
+    /// [`JUDGED_PER_CITATION`] × `top`; a candidate that cannot reach them
+    /// need not be read. "Latest" questions re-order by date and keep all.
+    pub fn reach(&self, query: &ParsedQuery, top: usize) -> Reach {
+        if query.prefers_recent {
+            return Reach::All;
+        }
+        Reach::Best { keep: top * JUDGED_PER_CITATION, boost: (1.0 + ANSWER_TYPE_BONUS) * (1.0 + self.settings.recency_weight.max(0.0)) }
     }
 
     /// The passages an answer cites, best first: candidate `hits` re-ranked

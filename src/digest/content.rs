@@ -110,7 +110,7 @@ impl Composer<'_> {
                     continue;
                 }
                 let Ok(query) = (self.parse)(&format!("{subject} {metric}")) else { continue };
-                let hits = self.index.search_in(generation, &query, OLDER_CANDIDATES)?;
+                let hits = self.index.search_in(generation, &query, OLDER_CANDIDATES, crate::search::Reach::All)?;
                 let mut older: Vec<&PassageHit> = hits
                     .iter()
                     .filter(|h| h.report.id != item.report_id && is_older(h.report.published, item.published))

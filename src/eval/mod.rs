@@ -162,7 +162,7 @@ fn rank(
     let deep = index.search(&parsed, PASSAGE_DEPTH)?;
     // Its own search: feedback re-scores the candidates it is given, so the
     // best 40 of a 400-passage search are not an answer's 40.
-    let candidates = index.search(&parsed, ANSWER_CITATIONS * CANDIDATES_PER_CITATION)?;
+    let candidates = index.search_reachable(&parsed, ANSWER_CITATIONS * CANDIDATES_PER_CITATION, composer.reach(&parsed, ANSWER_CITATIONS))?;
     let cited = composer.choose_passages(&parsed, &question, candidates, ANSWER_CITATIONS);
     Ok(Some((documents(cited, ANSWER_CITATIONS), documents(deep, DEPTH))))
 }

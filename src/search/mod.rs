@@ -74,6 +74,31 @@ pub struct PassageHit {
     pub figures: Vec<Figure>,
 }
 
+/// Which of a search's candidates its caller can use, so that the others
+/// are not read from the store.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Reach {
+    /// Every candidate.
+    All,
+    /// Candidates whose score, multiplied by at most `boost`, could still
+    /// reach the `keep`-th best score (every score only grows by the
+    /// caller's re-ranking, by at most `boost`).
+    Best { keep: usize, boost: f32 },
+}
+
+impl Reach {
+    /// How many of `scores` (best first) to keep.
+    fn keeps(self, scores: &[f32]) -> usize {
+        match self {
+            Reach::All => scores.len(),
+            Reach::Best { keep, boost } => match scores.get(keep.max(1) - 1) {
+                Some(&bar) => scores.iter().take_while(|&&s| s * boost >= bar).count(),
+                None => scores.len(),
+            },
+        }
+    }
+}
+
 /// How many passages the index holds and how many contain each term, for
 /// judging how much of a question the found passages cover.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -296,11 +321,17 @@ impl SearchIndex {
     /// Runs `query`, returning up to `limit` passages, best first. Filter-only
     /// queries return the newest passages first.
     pub fn search(&self, query: &ParsedQuery, limit: usize) -> Result<Vec<PassageHit>> {
-        self.search_in(&self.current(), query, limit)
+        self.search_in(&self.current(), query, limit, Reach::All)
+    }
+
+    /// [`SearchIndex::search`] for a caller that can use only the passages
+    /// `reach` lets through: the others are never read from the store.
+    pub fn search_reachable(&self, query: &ParsedQuery, limit: usize, reach: Reach) -> Result<Vec<PassageHit>> {
+        self.search_in(&self.current(), query, limit, reach)
     }
 
     /// Like [`SearchIndex::search`], in the given generation.
-    pub fn search_in(&self, generation: &Generation, query: &ParsedQuery, limit: usize) -> Result<Vec<PassageHit>> {
+    pub fn search_in(&self, generation: &Generation, query: &ParsedQuery, limit: usize, reach: Reach) -> Result<Vec<PassageHit>> {
         let searcher = &generation.searcher;
         let planned = plan::plan(query, &self.fields, &self.analyzer);
         let limit = limit.max(1);
@@ -319,19 +350,30 @@ impl SearchIndex {
         } else {
             searcher.search(&planned.query, &TopDocs::with_limit(limit).order_by_score()).map_err(index_err)?
         };
-        let hits: Vec<PassageHit> =
-            first.iter().map(|&(score, address)| self.hit(searcher, score, address)).collect::<Result<_>>()?;
-        if self.feedback.passages == 0 || hits.is_empty() {
-            return Ok(hits);
-        }
-        let own: HashSet<String> = query.text_terms().iter().flat_map(|t| self.analyzer.terms(t)).collect();
-        let texts: Vec<(&str, &str)> = hits.iter().map(|h| (h.report.title.as_str(), h.text.as_str())).collect();
-        let order = feedback::rerank(searcher, &self.fields, &self.analyzer, &first, &texts, &own, self.feedback)?;
-        let mut slots: Vec<Option<PassageHit>> = hits.into_iter().map(Some).collect();
-        Ok(order
+        // Stored passages are read only when needed: the feedback passages
+        // first, then whatever `reach` keeps of the final order.
+        let mut slots: Vec<Option<PassageHit>> = (0..first.len()).map(|_| None).collect();
+        let order: Vec<(f32, usize)> = if self.feedback.passages == 0 || first.is_empty() {
+            first.iter().enumerate().map(|(i, &(score, _))| (score, i)).collect()
+        } else {
+            let n = self.feedback.passages.min(first.len());
+            for (i, &(score, address)) in first.iter().enumerate().take(n) {
+                slots[i] = Some(self.hit(searcher, score, address)?);
+            }
+            let own: HashSet<String> = query.text_terms().iter().flat_map(|t| self.analyzer.terms(t)).collect();
+            let texts: Vec<(&str, &str)> =
+                slots.iter().flatten().map(|h| (h.report.title.as_str(), h.text.as_str())).collect();
+            feedback::rerank(searcher, &self.fields, &self.analyzer, &first, &texts, &own, self.feedback)?
+        };
+        let kept = reach.keeps(&order.iter().map(|(score, _)| *score).collect::<Vec<_>>());
+        order
             .into_iter()
-            .filter_map(|(score, i)| slots[i].take().map(|hit| PassageHit { score, ..hit }))
-            .collect())
+            .take(kept)
+            .map(|(score, i)| match slots[i].take() {
+                Some(hit) => Ok(PassageHit { score, ..hit }),
+                None => self.hit(searcher, score, first[i].1),
+            })
+            .collect()
     }
 
     /// The raw-tantivy floor measured by `chipbot bench`: parses `query`
