@@ -295,7 +295,8 @@ impl<'a, 'm> Judge<'a, 'm> {
             tokens: tokens.into_iter().map(|t| (t.range, t.term)).collect(),
             located,
             mentions: if self.question.subjects.is_empty() { Vec::new() } else { self.gazetteer.mentions_at(text) },
-            parts: parts_named(&text.to_lowercase()),
+            // Only a question with a year or a part of one looks at parts.
+            parts: if self.question.part.is_some() || !self.question.years.is_empty() { parts_named(&text.to_lowercase()) } else { 0 },
             other_model,
         });
         self.sentences.borrow_mut().insert(text.to_string(), sentence.clone());

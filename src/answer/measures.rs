@@ -16,6 +16,9 @@ use serde::Deserialize;
 use crate::figures::FigureKind;
 use crate::search::{AnalyzedToken, Analyzer};
 
+/// Words of one measure searched in addition to a question's own words.
+pub const EXPANSIONS_PER_MEASURE: usize = 4;
+
 /// A measure lexicon that could not be loaded.
 #[derive(Debug, thiserror::Error)]
 pub enum MeasuresError {
@@ -288,14 +291,22 @@ impl Measures {
 
     /// The searchable words of `measures` whose terms are not all among
     /// `own` terms, as written in the lexicon.
+    /// At most [`EXPANSIONS_PER_MEASURE`] words each, in the lexicon's order
+    /// (its first words are the ones reports use most): every extra word is
+    /// another posting list to walk, and the tail of a list adds little.
     pub fn expansions(&self, measures: &[&Measure], own: &HashSet<String>) -> Vec<String> {
         let mut out: Vec<String> = Vec::new();
         for m in measures {
+            let mut taken = 0;
             for (terms, written) in m.words.iter().zip(&m.written) {
+                if taken == EXPANSIONS_PER_MEASURE {
+                    break;
+                }
                 if terms.iter().all(|t| own.contains(t)) || out.contains(written) {
                     continue;
                 }
                 out.push(written.clone());
+                taken += 1;
             }
         }
         out

@@ -257,7 +257,7 @@ impl Composer<'_> {
     fn pick_figures<'m>(&self, chosen: &[PassageHit], judge: &Judge<'_, 'm>, scope: FigureScope) -> (Vec<CitedFigure>, Vec<Fit<'m>>) {
         let mut out: Vec<(CitedFigure, Fit<'m>)> = Vec::new();
         for (i, hit) in chosen.iter().enumerate() {
-            for figure in &hit.figures {
+            for figure in hit.figures.iter() {
                 let repeated = out.iter().any(|(f, _)| f.citation == i + 1 && f.figure.text == figure.text && f.figure.sentence == figure.sentence);
                 if repeated {
                     continue;
@@ -304,7 +304,7 @@ pub fn prepare_search(parsed: &mut ParsedQuery, question: &Question<'_>, expansi
 
 /// Candidates judged for [`ANSWER_TYPE_BONUS`] per citation shown: room for
 /// selection to skip near-duplicates and passages over the per-report cap.
-const JUDGED_PER_CITATION: usize = 3;
+const JUDGED_PER_CITATION: usize = 2;
 
 /// A score that sorts (scores are never NaN here; NaN sorts as equal).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -439,7 +439,7 @@ mod tests {
             },
             passage: 0,
             text: text.into(),
-            figures: Vec::new(),
+            figures: Vec::new().into(),
         }
     }
 

@@ -180,7 +180,7 @@ fn first_change(item: &DigestItem, newer: &CitedFigure, older: &[&PassageHit], c
     let mut candidates = vec![CitedFigure { citation: 1, ..newer.clone() }];
     let mut sources: Vec<&PassageHit> = Vec::new();
     for hit in older {
-        for figure in &hit.figures {
+        for figure in hit.figures.iter() {
             if figure.subject == newer.figure.subject {
                 sources.push(hit);
                 candidates.push(CitedFigure { metric: metric_of(figure), figure: figure.clone(), citation: sources.len() + 1 });

@@ -45,11 +45,11 @@ use tantivy::{DocAddress, Index, IndexReader, Order, ReloadPolicy, Searcher};
 
 pub use analyze::{AnalyzedToken, Analyzer};
 pub use feedback::Feedback;
+pub use stored_figures::PassageFigures;
 pub use meta::{FileEntry, IndexMeta};
 pub use update::{Source, UpdateReport};
 
 use crate::error::{Error, Result};
-use crate::figures::Figure;
 use crate::query::ParsedQuery;
 use crate::report::ReportMeta;
 use schema::Fields;
@@ -70,8 +70,9 @@ pub struct PassageHit {
     /// Position of the passage within its report.
     pub passage: usize,
     pub text: String,
-    /// Figures extracted from this passage at index time.
-    pub figures: Vec<Figure>,
+    /// Figures extracted from this passage at index time (decoded when
+    /// first read).
+    pub figures: PassageFigures,
 }
 
 /// Which of a search's candidates its caller can use, so that the others
@@ -467,9 +468,9 @@ impl SearchIndex {
             language: text(f.language),
         };
         let body = text(f.body).unwrap_or_default();
-        let figures = match doc.get_first(f.figures).and_then(|v| v.as_str()) {
-            Some(json) => stored_figures::decode(json, &body)?,
-            None => Vec::new(),
+        let figures = match text(f.figures) {
+            Some(json) => PassageFigures::stored(json, body.clone()),
+            None => PassageFigures::default(),
         };
         Ok(PassageHit {
             score,

@@ -4,10 +4,57 @@
 //! sentences used to store those sentences eight times; reading them back
 //! (decompressing and parsing) was a large part of fetching a candidate.
 
+use std::sync::OnceLock;
+
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::figures::Figure;
+
+/// A passage's figures, decoded from the index on first use: most
+/// candidates of a search are ranked, and some cited, without anyone
+/// looking at their figures. Derefs to the figures.
+#[derive(Debug, Clone, Default)]
+pub struct PassageFigures {
+    /// The stored JSON and its passage, until decoded.
+    stored: Option<(String, String)>,
+    decoded: OnceLock<Vec<Figure>>,
+}
+
+impl PassageFigures {
+    /// Figures as stored for `passage`, decoded when first read.
+    pub(super) fn stored(json: String, passage: String) -> Self {
+        PassageFigures { stored: Some((json, passage)), decoded: OnceLock::new() }
+    }
+}
+
+impl From<Vec<Figure>> for PassageFigures {
+    fn from(figures: Vec<Figure>) -> Self {
+        PassageFigures { stored: None, decoded: OnceLock::from(figures) }
+    }
+}
+
+impl std::ops::Deref for PassageFigures {
+    type Target = [Figure];
+
+    fn deref(&self) -> &[Figure] {
+        self.decoded.get_or_init(|| match &self.stored {
+            Some((json, passage)) => decode(json, passage).unwrap_or_else(|e| {
+                // A damaged entry loses its figures, not the answer; `chipbot
+                // index --rebuild` writes it again.
+                tracing::warn!(error = %e, "stored figures cannot be read; the passage is shown without them");
+                Vec::new()
+            }),
+            None => Vec::new(),
+        })
+    }
+}
+
+impl PartialEq for PassageFigures {
+    fn eq(&self, other: &Self) -> bool {
+        **self == **other
+    }
+}
 
 /// The stored form: figures without their sentences, and where each one's
 /// sentence stands in the passage.
