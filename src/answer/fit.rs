@@ -4,7 +4,7 @@
 //! figures an answer lists and chooses its headline.
 
 use std::cell::RefCell;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::rc::Rc;
 
 use super::measures::{Located, Measure, Measures};
@@ -195,8 +195,14 @@ fn parts_named(lower: &str) -> u8 {
         (7, &["full year", "full-year", "full fiscal year"]),
     ];
     // "q1" and "h2" are whole words ("H20" is a chip, not a half).
-    let tokens: Vec<&str> = lower.split(|c: char| !c.is_alphanumeric()).collect();
-    let named = |w: &str| if w.contains(' ') || w.contains('-') { lower.contains(w) } else { tokens.contains(&w) };
+    let bytes = lower.as_bytes();
+    let word_at = |at: usize, len: usize| {
+        let before = at.checked_sub(1).map_or(true, |i| !bytes[i].is_ascii_alphanumeric());
+        let after = bytes.get(at + len).is_none_or(|b| !b.is_ascii_alphanumeric());
+        before && after
+    };
+    let short = |w: &str| lower.match_indices(w).any(|(at, _)| word_at(at, w.len()));
+    let named = |w: &str| if w.contains(' ') || w.contains('-') { lower.contains(w) } else { short(w) };
     NAMES.iter().filter(|(_, words)| words.iter().any(|w| named(w))).fold(0, |bits, (p, _)| bits | 1 << p)
 }
 
@@ -391,7 +397,6 @@ impl<'a, 'm> Judge<'a, 'm> {
         let at = figure.sentence.find(figure.text.as_str()).unwrap_or(0);
         let unit = self.unit_reading(figure);
         let measure = unit.measure.or_else(|| info.located.nearest(at..at + figure.text.len(), figure.kind));
-        let sequence: Vec<&str> = tokens.iter().map(|(_, t)| t.as_str()).collect();
         let names_measure = info.names_measure;
         let window = window_of(figure, tokens);
         let window_bytes = byte_span(figure, tokens, &window);
@@ -444,7 +449,7 @@ impl<'a, 'm> Judge<'a, 'm> {
         // US$172 billion"), if the figure's kind can state it.
         let stated_in_sentence = names_measure && q.measures.iter().any(|m| m.fits(figure.kind) || figure.kind == FigureKind::Year);
         let measure_ok = stated_near || stated_in_sentence;
-        let topic_near = sequence[window.clone()].iter().any(|t| q.topic_terms.contains(*t));
+        let topic_near = tokens[window.clone()].iter().any(|(_, t)| q.topic_terms.contains(t));
         let mut subject = self.subject_match(figure, byte_span(figure, tokens, &window), &info.mentions, topic_near);
         if subject == SubjectMatch::Other && !figure.subject.as_deref().is_some_and(|s| self.is_company(s)) && !info.mentions.iter().any(|(_, m)| self.is_company(m)) {
             // A sentence that names no company is about the one its passage is about.
@@ -467,10 +472,11 @@ impl<'a, 'm> Judge<'a, 'm> {
         } else {
             window.clone()
         };
-        let close: HashSet<&str> = sequence[local.clone()].iter().copied().collect();
+        let close = &tokens[local.clone()];
+        let is_close = |term: &str| close.iter().any(|(_, t)| t == term);
         // A quarter or half asked for must be named with the figure.
         let period_ok = period_ok && q.part.is_none_or(|part| part_bonus(part, info.parts) > 0.0);
-        let topic_words = q.topic_terms.iter().filter(|t| close.contains(t.as_str())).count();
+        let topic_words = q.topic_terms.iter().filter(|t| is_close(t)).count();
         // Nearer topic words count more: in "data center revenue of US$51.2
         // billion and gaming revenue of US$4.3 billion", "gaming" dates the second.
         let nearness: f32 = q
@@ -479,7 +485,7 @@ impl<'a, 'm> Judge<'a, 'm> {
             .filter_map(|t| distance_to(figure, tokens, &local, t).map(|d| (t, d)))
             .map(|(t, d)| self.topic_weights.get(t).copied().unwrap_or(1.0) * (1.0 - d as f32 / (WINDOW_TERMS + 1) as f32).max(0.0))
             .sum();
-        let subject_words = q.subject_terms.iter().filter(|t| close.contains(t.as_str())).count();
+        let subject_words = q.subject_terms.iter().filter(|t| is_close(t)).count();
         let mut score = 0.0;
         if !kind_ok {
             score -= 4.0;
@@ -534,7 +540,7 @@ impl<'a, 'm> Judge<'a, 'm> {
         let in_sentence: f32 = q
             .topic_terms
             .iter()
-            .filter(|t| sequence.contains(&t.as_str()))
+            .filter(|t| tokens.iter().any(|(_, s)| s == *t))
             .map(|t| self.topic_weights.get(t).copied().unwrap_or(1.0))
             .sum();
         score += 0.6 * nearness.min(4.0) + 0.4 * subject_words.min(3) as f32 + 0.3 * in_sentence.min(4.0);

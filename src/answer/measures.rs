@@ -316,19 +316,20 @@ impl Measures {
     /// are for questions only): `tokens` are its index terms with byte
     /// ranges. Computed once per sentence and shared by its figures.
     pub fn locate(&self, tokens: &[AnalyzedToken]) -> Located<'_> {
-        let terms: Vec<String> = tokens.iter().map(|t| t.term.clone()).collect();
+        let terms: Vec<&str> = tokens.iter().map(|t| t.term.as_str()).collect();
         let bytes = |f: &Found| tokens[f.start].range.start..tokens[f.start + f.len - 1].range.end;
         Located { words: self.find(&terms).iter().map(|f| (bytes(f), &self.measures[f.measure])).collect() }
     }
 
     /// Every lexicon word or phrase found in `terms` (index form), longest
     /// first where they overlap (cues are matched by [`Measures::find_cues`]).
-    fn find(&self, terms: &[String]) -> Vec<Found> {
+    fn find<T: AsRef<str>>(&self, terms: &[T]) -> Vec<Found> {
         let mut found: Vec<Found> = Vec::new();
         for (start, term) in terms.iter().enumerate() {
-            for &(i, j) in self.words_by_first.get(term).into_iter().flatten() {
+            for &(i, j) in self.words_by_first.get(term.as_ref()).into_iter().flatten() {
                 let phrase = &self.measures[i].words[j];
-                if terms[start..].starts_with(phrase) {
+                let rest = &terms[start..];
+                if rest.len() >= phrase.len() && phrase.iter().zip(rest).all(|(p, t)| p == t.as_ref()) {
                     found.push(Found { measure: i, start, len: phrase.len() });
                 }
             }
