@@ -258,7 +258,8 @@ pub struct Judge<'a, 'm> {
     sentences: RefCell<HashMap<String, Rc<Sentence<'m>>>>,
     /// Companies and products named in each passage, looked up only for
     /// sentences that name none ([`Judge::topic_before`]).
-    passages: RefCell<HashMap<String, Rc<Vec<(std::ops::Range<usize>, String)>>>>,
+    /// Keyed by report id and passage number.
+    passages: RefCell<HashMap<(String, usize), Rc<Vec<(std::ops::Range<usize>, String)>>>>,
     /// How much each topic term counts when near a figure: rarer words
     /// (a model number such as "9030") more than common ones ("chip").
     topic_weights: HashMap<String, f32>,
@@ -326,22 +327,24 @@ impl<'a, 'm> Judge<'a, 'm> {
     }
 
     /// Every gazetteer entity `passage` names, with its byte range.
-    fn passage_mentions(&self, passage: &str) -> Rc<Vec<(std::ops::Range<usize>, String)>> {
-        if let Some(known) = self.passages.borrow().get(passage) {
+    fn passage_mentions(&self, hit: &PassageHit) -> Rc<Vec<(std::ops::Range<usize>, String)>> {
+        let key = (hit.report.id.clone(), hit.passage);
+        if let Some(known) = self.passages.borrow().get(&key) {
             return known.clone();
         }
-        let found = Rc::new(self.gazetteer.mentions_at(passage));
-        self.passages.borrow_mut().insert(passage.to_string(), found.clone());
+        let found = Rc::new(self.gazetteer.mentions_at(&hit.text));
+        self.passages.borrow_mut().insert(key, found.clone());
         found
     }
 
     /// The company or product a sentence without one is about: the one its
     /// `passage` names most ("Intel Gaudi 3 delivers ... A third form factor
     /// ... is rated at 600W").
-    fn topic_before(&self, passage: &str, sentence: &str) -> Option<String> {
+    fn topic_before(&self, hit: &PassageHit, sentence: &str) -> Option<String> {
         use crate::figures::EntityKind;
+        let passage = hit.text.as_str();
         let is_company = |name: &str| matches!(self.gazetteer.kind(name), Some(EntityKind::Company | EntityKind::Product));
-        let all = self.passage_mentions(passage);
+        let all = self.passage_mentions(hit);
         let mentions: Vec<&(std::ops::Range<usize>, String)> = all.iter().filter(|(_, n)| is_company(n)).collect();
         // The company named most often; among equals, the last named before the sentence.
         let at = passage.find(sentence).unwrap_or(passage.len());
@@ -390,7 +393,6 @@ impl<'a, 'm> Judge<'a, 'm> {
 
     /// The fit of `figure`, found in the passage `hit`, cited as number `citation`.
     pub fn fit(&self, figure: &Figure, citation: usize, hit: &PassageHit) -> Fit<'m> {
-        let passage = hit.text.as_str();
         let q = self.question;
         let info = self.sentence(&figure.sentence);
         let tokens = &info.tokens;
@@ -453,14 +455,14 @@ impl<'a, 'm> Judge<'a, 'm> {
         let mut subject = self.subject_match(figure, byte_span(figure, tokens, &window), &info.mentions, topic_near);
         if subject == SubjectMatch::Other && !figure.subject.as_deref().is_some_and(|s| self.is_company(s)) && !info.mentions.iter().any(|(_, m)| self.is_company(m)) {
             // A sentence that names no company is about the one its passage is about.
-            if self.topic_before(passage, &figure.sentence).is_some_and(|t| q.subjects.contains(&t)) {
+            if self.topic_before(hit, &figure.sentence).is_some_and(|t| q.subjects.contains(&t)) {
                 subject = SubjectMatch::InPassage;
             }
         }
         if subject == SubjectMatch::Other && !q.subjects.iter().any(|s| self.is_company(s)) {
             // A region or a technology ("China", "HBM") sets the scene of a
             // whole passage: "the share of imported AI chips ... 42%".
-            if self.passage_mentions(passage).iter().any(|(_, m)| q.subjects.contains(m)) {
+            if self.passage_mentions(hit).iter().any(|(_, m)| q.subjects.contains(m)) {
                 subject = SubjectMatch::InPassage;
             }
         }

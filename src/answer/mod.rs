@@ -223,9 +223,9 @@ impl Composer<'_> {
     /// query word (a title match alone is not new evidence).
     fn select(&self, ranked: Vec<PassageHit>, top: usize, wanted: &HashSet<String>) -> Vec<PassageHit> {
         let ranked = further_passages_later(ranked);
-        let wanted: HashSet<u64> = wanted.iter().map(|t| term_hash(t)).collect();
+        let wanted: TermHashes = wanted.iter().map(|t| term_hash(t)).collect();
         let mut chosen: Vec<PassageHit> = Vec::new();
-        let mut chosen_terms: Vec<HashSet<u64>> = Vec::new();
+        let mut chosen_terms: Vec<TermHashes> = Vec::new();
         for hit in ranked {
             if chosen.len() == top {
                 break;
@@ -235,7 +235,7 @@ impl Composer<'_> {
                 continue;
             }
             // Hashes of the passage's index terms: compared, never shown.
-            let mut terms: HashSet<u64> = HashSet::new();
+            let mut terms = TermHashes::default();
             self.analyzer.for_each_term(&hit.text, |t| {
                 terms.insert(term_hash(t));
             });
@@ -409,12 +409,33 @@ fn contains(outer: &Range<usize>, inner: &Range<usize>) -> bool {
     outer.start <= inner.start && inner.end <= outer.end
 }
 
+/// A set of [`term_hash`]es; the hashes are hashed no further.
+type TermHashes = HashSet<u64, std::hash::BuildHasherDefault<Prehashed>>;
+
+/// A hasher for keys that are hashes already.
+#[derive(Default)]
+struct Prehashed(u64);
+
+impl std::hash::Hasher for Prehashed {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        self.0 = bytes.iter().fold(self.0, |h, &b| h.rotate_left(8) ^ u64::from(b));
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
 /// A 64-bit FNV-1a hash of an index term (for comparing term sets).
 fn term_hash(term: &str) -> u64 {
     term.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
 }
 
-fn overlap(a: &HashSet<u64>, b: &HashSet<u64>) -> f32 {
+fn overlap(a: &TermHashes, b: &TermHashes) -> f32 {
     let smaller = a.len().min(b.len());
     if smaller == 0 {
         return 0.0;

@@ -6,6 +6,7 @@
 //! on a large index.
 
 use std::collections::{HashMap, HashSet};
+use std::hash::BuildHasherDefault;
 
 use tantivy::{DocAddress, Searcher};
 
@@ -13,6 +14,7 @@ use super::analyze::Analyzer;
 use super::plan::word_clause;
 use super::rescore::{added_scores, Clause};
 use super::schema::Fields;
+use super::stem::Fnv;
 use crate::error::Result;
 
 /// How feedback expands a query; `passages == 0` turns it off.
@@ -85,8 +87,8 @@ fn expansion_words(
     limit: usize,
 ) -> Vec<(String, f32)> {
     let best = scores.first().copied().unwrap_or(0.0);
-    let mut weights: HashMap<String, f32> = HashMap::new();
-    let mut counts: HashMap<String, usize> = HashMap::new();
+    let mut weights: HashMap<String, f32, BuildHasherDefault<Fnv>> = HashMap::default();
+    let mut counts: HashMap<String, usize, BuildHasherDefault<Fnv>> = HashMap::default();
     for (score, (title, body)) in scores.iter().zip(texts) {
         counts.clear();
         let mut total = 0usize;

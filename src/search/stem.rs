@@ -67,7 +67,7 @@ impl<T: TokenStream> TokenStream for CachedStemmerStream<T> {
 
 /// FNV-1a: words are short, and the table is private to one thread.
 #[derive(Default)]
-struct Fnv(u64);
+pub(super) struct Fnv(u64);
 
 impl std::hash::Hasher for Fnv {
     fn finish(&self) -> u64 {
