@@ -255,9 +255,11 @@ pub struct Judge<'a, 'm> {
     pub measures: &'m Measures,
     pub analyzer: &'a Analyzer,
     pub gazetteer: &'a Gazetteer,
-    sentences: RefCell<HashMap<String, Rc<Sentence<'m>>>>,
+    sentences: RefCell<HashMap<String, Rc<Sentence<'m>>, std::hash::BuildHasherDefault<crate::search::Fnv>>>,
     /// Companies and products named in each passage, looked up only for
     /// sentences that name none ([`Judge::topic_before`]).
+    /// Gazetteer mentions of each sentence ([`Judge::mentions_in`]).
+    mentions: RefCell<HashMap<String, Rc<Vec<(std::ops::Range<usize>, String)>>, std::hash::BuildHasherDefault<crate::search::Fnv>>>,
     /// Keyed by report id and passage number.
     passages: RefCell<HashMap<(String, usize), Rc<Vec<(std::ops::Range<usize>, String)>>>>,
     /// How much each topic term counts when near a figure: rarer words
@@ -269,7 +271,7 @@ pub struct Judge<'a, 'm> {
 
 impl<'a, 'm> Judge<'a, 'm> {
     pub fn new(question: &'a Question<'m>, measures: &'m Measures, analyzer: &'a Analyzer, gazetteer: &'a Gazetteer) -> Self {
-        Judge { question, measures, analyzer, gazetteer, sentences: RefCell::new(HashMap::new()), passages: RefCell::new(HashMap::new()), units: RefCell::new(HashMap::new()), topic_weights: HashMap::new() }
+        Judge { question, measures, analyzer, gazetteer, sentences: RefCell::new(HashMap::default()), mentions: RefCell::new(HashMap::default()), passages: RefCell::new(HashMap::new()), units: RefCell::new(HashMap::new()), topic_weights: HashMap::new() }
     }
 
     /// Weighs the question's topic terms by how rare they are in the index
@@ -301,7 +303,7 @@ impl<'a, 'm> Judge<'a, 'm> {
             names_measure: located.names_any(&asked),
             tokens: tokens.into_iter().map(|t| (t.range, t.term)).collect(),
             located,
-            mentions: if self.question.subjects.is_empty() { Vec::new() } else { self.gazetteer.mentions_at(text) },
+            mentions: self.mentions_in(text).as_ref().clone(),
             // Only a question with a year or a part of one looks at parts.
             parts: if self.question.part.is_some() || !self.question.years.is_empty() { parts_named(&text.to_lowercase()) } else { 0 },
             other_model,
@@ -324,6 +326,40 @@ impl<'a, 'm> Judge<'a, 'm> {
         let reading = UnitReading { measure, asked };
         self.units.borrow_mut().insert(key, reading);
         reading
+    }
+
+    /// Gazetteer entities a sentence names, with their byte ranges (none
+    /// looked up when the question names no subject).
+    fn mentions_in(&self, sentence: &str) -> Rc<Vec<(std::ops::Range<usize>, String)>> {
+        if self.question.subjects.is_empty() {
+            return Rc::default();
+        }
+        if let Some(known) = self.mentions.borrow().get(sentence) {
+            return known.clone();
+        }
+        let found = Rc::new(self.gazetteer.mentions_at(sentence));
+        self.mentions.borrow_mut().insert(sentence.to_string(), found.clone());
+        found
+    }
+
+    /// Whether `figure` can be about a subject the question names at all:
+    /// the figure's subject is one, its sentence names one, or its passage
+    /// can stand in ([`Judge::fit`] has the full test). Cheap: no analysis
+    /// of the sentence's words.
+    fn subject_possible(&self, figure: &Figure, hit: &PassageHit) -> bool {
+        let q = self.question;
+        if q.subjects.is_empty() || figure.subject.as_ref().is_some_and(|s| q.subjects.contains(s)) {
+            return true;
+        }
+        let mentions = self.mentions_in(&figure.sentence);
+        if mentions.iter().any(|(_, m)| q.subjects.contains(m)) {
+            return true;
+        }
+        let names_company = mentions.iter().any(|(_, m)| self.is_company(m));
+        let company_subject = figure.subject.as_deref().is_some_and(|s| self.is_company(s));
+        let by_passage = !names_company && !company_subject && self.topic_before(hit, &figure.sentence).is_some_and(|t| q.subjects.contains(&t));
+        let scene = !q.subjects.iter().any(|s| self.is_company(s)) && self.passage_mentions(hit).iter().any(|(_, m)| q.subjects.contains(m));
+        by_passage || scene
     }
 
     /// Every gazetteer entity `passage` names, with its byte range.
@@ -388,6 +424,7 @@ impl<'a, 'm> Judge<'a, 'm> {
         kind_ok
             && self.period_ok(figure, hit)
             && q.part.is_none_or(|part| parts_named(&figure.sentence.to_lowercase()) & (1 << part) != 0)
+            && self.subject_possible(figure, hit)
             && self.fit(figure, 1, hit).answers(q)
     }
 

@@ -45,6 +45,7 @@ use tantivy::{DocAddress, Index, IndexReader, Order, ReloadPolicy, Searcher};
 
 pub use analyze::{AnalyzedToken, Analyzer};
 pub use feedback::Feedback;
+pub use stem::Fnv;
 pub use stored_figures::PassageFigures;
 pub use meta::{FileEntry, IndexMeta};
 pub use update::{Source, UpdateReport};

@@ -65,9 +65,10 @@ impl<T: TokenStream> TokenStream for CachedStemmerStream<T> {
     }
 }
 
-/// FNV-1a: words are short, and the table is private to one thread.
+/// FNV-1a: a fast hash for short keys (words, sentences) in tables that
+/// outside input cannot fill on purpose.
 #[derive(Default)]
-pub(super) struct Fnv(u64);
+pub struct Fnv(u64);
 
 impl std::hash::Hasher for Fnv {
     fn finish(&self) -> u64 {

@@ -69,6 +69,8 @@ pub enum Ask {
 pub struct Question<'m> {
     /// The question as typed.
     pub raw: String,
+    /// The question in lower case without spaces or punctuation ([`squash`]).
+    squashed: String,
     /// A statement of more than [`LONG_STATEMENT_WORDS`] words, not worded as
     /// a question (a claim to check, a pasted sentence): it asks for no
     /// figure and its measure words are not expanded. Such a text already
@@ -185,6 +187,7 @@ impl<'m> Question<'m> {
         Question {
             long_statement,
             raw: raw.clone(),
+            squashed: squash(raw),
             ask,
             measures: found,
             kinds,
@@ -213,9 +216,8 @@ impl<'m> Question<'m> {
 
     /// Whether the question itself states `figure_text` ("12-layer").
     pub fn quoted(&self, figure_text: &str) -> bool {
-        let squash = |s: &str| s.to_lowercase().chars().filter(|c| c.is_alphanumeric()).collect::<String>();
         let text = squash(figure_text);
-        !text.is_empty() && squash(&self.raw).contains(&text)
+        !text.is_empty() && self.squashed.contains(&text)
     }
 
     /// Whether a Year figure is a date the question itself names: the same
@@ -269,6 +271,11 @@ impl<'m> Question<'m> {
     pub fn is_frame_word(&self, term: &str) -> bool {
         self.frame_terms.contains(term)
     }
+}
+
+/// `s` in lower case, letters and digits only: "12-Layer" is "12layer".
+fn squash(s: &str) -> String {
+    s.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
 }
 
 /// The words of `raw` whose index form satisfies `keep`, as typed, in order.
