@@ -197,7 +197,7 @@ fn parts_named(lower: &str) -> u8 {
     // "q1" and "h2" are whole words ("H20" is a chip, not a half).
     let bytes = lower.as_bytes();
     let word_at = |at: usize, len: usize| {
-        let before = at.checked_sub(1).map_or(true, |i| !bytes[i].is_ascii_alphanumeric());
+        let before = at.checked_sub(1).is_none_or(|i| !bytes[i].is_ascii_alphanumeric());
         let after = bytes.get(at + len).is_none_or(|b| !b.is_ascii_alphanumeric());
         before && after
     };
@@ -225,6 +225,9 @@ fn share_of(figure: &Figure) -> bool {
     let after = figure.sentence[at + figure.text.len()..].trim_start().to_lowercase();
     after.starts_with("of ") && !after.starts_with("of growth")
 }
+
+/// Gazetteer entities named in a text, with their byte ranges.
+type Mentions = Vec<(std::ops::Range<usize>, String)>;
 
 /// What a figure's unit says: the measure it names, and whether the
 /// question names it too ("how many chips" and "9,216 chips").
@@ -259,9 +262,9 @@ pub struct Judge<'a, 'm> {
     /// Companies and products named in each passage, looked up only for
     /// sentences that name none ([`Judge::topic_before`]).
     /// Gazetteer mentions of each sentence ([`Judge::mentions_in`]).
-    mentions: RefCell<HashMap<String, Rc<Vec<(std::ops::Range<usize>, String)>>, std::hash::BuildHasherDefault<crate::search::Fnv>>>,
+    mentions: RefCell<HashMap<String, Rc<Mentions>, std::hash::BuildHasherDefault<crate::search::Fnv>>>,
     /// Keyed by report id and passage number.
-    passages: RefCell<HashMap<(String, usize), Rc<Vec<(std::ops::Range<usize>, String)>>>>,
+    passages: RefCell<HashMap<(String, usize), Rc<Mentions>>>,
     /// How much each topic term counts when near a figure: rarer words
     /// (a model number such as "9030") more than common ones ("chip").
     topic_weights: HashMap<String, f32>,
@@ -330,7 +333,7 @@ impl<'a, 'm> Judge<'a, 'm> {
 
     /// Gazetteer entities a sentence names, with their byte ranges (none
     /// looked up when the question names no subject).
-    fn mentions_in(&self, sentence: &str) -> Rc<Vec<(std::ops::Range<usize>, String)>> {
+    fn mentions_in(&self, sentence: &str) -> Rc<Mentions> {
         if self.question.subjects.is_empty() {
             return Rc::default();
         }
@@ -363,7 +366,7 @@ impl<'a, 'm> Judge<'a, 'm> {
     }
 
     /// Every gazetteer entity `passage` names, with its byte range.
-    fn passage_mentions(&self, hit: &PassageHit) -> Rc<Vec<(std::ops::Range<usize>, String)>> {
+    fn passage_mentions(&self, hit: &PassageHit) -> Rc<Mentions> {
         let key = (hit.report.id.clone(), hit.passage);
         if let Some(known) = self.passages.borrow().get(&key) {
             return known.clone();
