@@ -91,6 +91,7 @@ fn single(text: &str, caps: &Captures<'_>) -> Option<Candidate> {
         return None;
     }
     let end = caps.get(0)?.end();
+    let end = end + per_share(&text[end..]);
     let value = scaled_value(n.as_str(), scale.map_or(0, |s| scale_exponent(s.as_str())))?;
     let currency = currency(text, prefix, suffix, (value, scale.is_some()))?;
     Some(Candidate::single(
@@ -100,6 +101,14 @@ fn single(text: &str, caps: &Captures<'_>) -> Option<Candidate> {
         currency,
         value,
     ))
+}
+
+/// "per diluted share" after an amount: it is an amount per share (earnings
+/// or a dividend), and says so in its text. Returns the bytes to take.
+fn per_share(after: &str) -> usize {
+    static PER_SHARE: LazyLock<Regex> =
+        LazyLock::new(|| regex(r"^\s+(?:a|per)\s+(?:diluted\s+|basic\s+)?(?:share|ADS)\b"));
+    PER_SHARE.find(after).map_or(0, |m| m.end())
 }
 
 /// "$8-10 billion", "between $8bn and $10bn", "5 to 7 trillion won".

@@ -40,7 +40,7 @@ const STOP_WORDS: [&str; 67] = [
 /// are changes or baselines and what they are of. 9: the later extraction
 /// fixes of the same round (group subjects, comparison years, change verbs).
 /// 10: a date ("9 April 2025") is one Year figure whose text keeps its day and month.
-pub const FORMAT_VERSION: u32 = 12;
+pub const FORMAT_VERSION: u32 = 13;
 
 /// Handles to every field.
 #[derive(Clone, Debug)]

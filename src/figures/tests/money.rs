@@ -188,3 +188,11 @@ fn currency_words_are_not_subjects() {
         None
     );
 }
+
+#[test]
+fn an_amount_per_share_says_so() {
+    let found = figures("NVIDIA reported GAAP earnings of US$4.93 per diluted share, and non-GAAP earnings of US$5.16 a share.");
+    let texts: Vec<&str> = found.iter().map(|f| f.text.as_str()).collect();
+    assert_eq!(texts, vec!["US$4.93 per diluted share", "US$5.16 a share"]);
+    assert_eq!(found[0].value, 4.93);
+}
