@@ -95,7 +95,8 @@ impl Composer<'_> {
                     .filter_map(|(_, at)| at.clone())
                     .collect();
                 let lead_here = lead.filter(|&l| candidates[l].citation == i + 1).and_then(|l| located[l].clone());
-                let built = snippet::build(&hit.text, &wanted, self.analyzer, self.settings.snippet_chars, &anchors, lead_here);
+                let tokens = judge.passage_tokens(hit);
+                let built = snippet::build(&hit.text, &tokens, &wanted, self.settings.snippet_chars, &anchors, lead_here);
                 shown.push(built.shown);
                 Citation {
                     n: i + 1,
@@ -177,7 +178,7 @@ impl Composer<'_> {
         if query.prefers_recent {
             ranked = newest_first_among_relevant(ranked);
         }
-        self.select(ranked, top, &self.wanted(query, question))
+        self.select(judge, ranked, top, &self.wanted(query, question))
     }
 
     /// Multiplies the score of each candidate that states a figure answering
@@ -221,7 +222,7 @@ impl Composer<'_> {
     /// At most `max_per_report` passages per report, no near-duplicates. A
     /// further passage of an already cited report must itself contain a
     /// query word (a title match alone is not new evidence).
-    fn select(&self, ranked: Vec<PassageHit>, top: usize, wanted: &HashSet<String>) -> Vec<PassageHit> {
+    fn select(&self, judge: &Judge<'_, '_>, ranked: Vec<PassageHit>, top: usize, wanted: &HashSet<String>) -> Vec<PassageHit> {
         let ranked = further_passages_later(ranked);
         let wanted: TermHashes = wanted.iter().map(|t| term_hash(t)).collect();
         let mut chosen: Vec<PassageHit> = Vec::new();
@@ -235,10 +236,7 @@ impl Composer<'_> {
                 continue;
             }
             // Hashes of the passage's index terms: compared, never shown.
-            let mut terms = TermHashes::default();
-            self.analyzer.for_each_term(&hit.text, |t| {
-                terms.insert(term_hash(t));
-            });
+            let terms: TermHashes = judge.passage_tokens(&hit).iter().map(|t| term_hash(&t.term)).collect();
             if from_report > 0 && !wanted.is_empty() && terms.is_disjoint(&wanted) {
                 continue;
             }
@@ -448,7 +446,17 @@ mod tests {
     use super::*;
     use crate::report::ReportMeta;
 
+    /// The report ids `composer` selects from `ranked` (five citations).
+    fn select_ids(composer: &Composer<'_>, ranked: Vec<PassageHit>, wanted: &HashSet<String>) -> Vec<String> {
+        let parsed = crate::query::parse("HBM", 500).expect("parses");
+        let question = Question::read(&parsed, composer.measures, composer.gazetteer, composer.analyzer);
+        let judge = Judge::new(&question, composer.measures, composer.analyzer, composer.gazetteer);
+        composer.select(&judge, ranked, 5, wanted).into_iter().map(|h| h.report.id).collect()
+    }
+
     fn hit(id: &str, date: &str, score: f32, text: &str) -> PassageHit {
+        // Every test passage is its own passage of its report.
+        static PASSAGES: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
         PassageHit {
             score,
             report: ReportMeta {
@@ -458,7 +466,7 @@ mod tests {
                 published: chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d").ok(),
                 ..ReportMeta::default()
             },
-            passage: 0,
+            passage: PASSAGES.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             text: text.into(),
             figures: Vec::new().into(),
         }
@@ -505,7 +513,7 @@ mod tests {
             hit("c", "2025-01-01", 5.0, "Samsung qualifies HBM3E"),
         ];
         let wanted: HashSet<String> = ["hbm".to_string()].into();
-        let ids: Vec<String> = composer.select(ranked, 5, &wanted).into_iter().map(|h| h.report.id).collect();
+        let ids = select_ids(&composer, ranked, &wanted);
         assert_eq!(ids, vec!["a", "a", "c"]);
     }
 
@@ -543,7 +551,7 @@ mod tests {
             hit("b", "2025-01-01", 7.0, "Title-only match is fine for a first passage"),
         ];
         let wanted: HashSet<String> = ["hbm".to_string()].into();
-        let ids: Vec<String> = composer.select(ranked, 5, &wanted).into_iter().map(|h| h.report.id).collect();
+        let ids = select_ids(&composer, ranked, &wanted);
         assert_eq!(ids, vec!["a", "b"]);
     }
 }
