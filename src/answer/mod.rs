@@ -95,8 +95,7 @@ impl Composer<'_> {
                     .filter_map(|(_, at)| at.clone())
                     .collect();
                 let lead_here = lead.filter(|&l| candidates[l].citation == i + 1).and_then(|l| located[l].clone());
-                let tokens = judge.passage_tokens(hit);
-                let built = snippet::build(&hit.text, &tokens, &wanted, self.settings.snippet_chars, &anchors, lead_here);
+                let built = snippet::build(&hit.text, &wanted, self.analyzer, self.settings.snippet_chars, &anchors, lead_here);
                 shown.push(built.shown);
                 Citation {
                     n: i + 1,
@@ -178,7 +177,7 @@ impl Composer<'_> {
         if query.prefers_recent {
             ranked = newest_first_among_relevant(ranked);
         }
-        self.select(judge, ranked, top, &self.wanted(query, question))
+        self.select(ranked, top, &self.wanted(query, question))
     }
 
     /// Multiplies the score of each candidate that states a figure answering
@@ -222,7 +221,7 @@ impl Composer<'_> {
     /// At most `max_per_report` passages per report, no near-duplicates. A
     /// further passage of an already cited report must itself contain a
     /// query word (a title match alone is not new evidence).
-    fn select(&self, judge: &Judge<'_, '_>, ranked: Vec<PassageHit>, top: usize, wanted: &HashSet<String>) -> Vec<PassageHit> {
+    fn select(&self, ranked: Vec<PassageHit>, top: usize, wanted: &HashSet<String>) -> Vec<PassageHit> {
         let ranked = further_passages_later(ranked);
         let wanted: TermHashes = wanted.iter().map(|t| term_hash(t)).collect();
         let mut chosen: Vec<PassageHit> = Vec::new();
@@ -236,7 +235,10 @@ impl Composer<'_> {
                 continue;
             }
             // Hashes of the passage's index terms: compared, never shown.
-            let terms: TermHashes = judge.passage_tokens(&hit).iter().map(|t| term_hash(&t.term)).collect();
+            let mut terms = TermHashes::default();
+            self.analyzer.for_each_term(&hit.text, |t| {
+                terms.insert(term_hash(t));
+            });
             if from_report > 0 && !wanted.is_empty() && terms.is_disjoint(&wanted) {
                 continue;
             }
@@ -446,17 +448,7 @@ mod tests {
     use super::*;
     use crate::report::ReportMeta;
 
-    /// The report ids `composer` selects from `ranked` (five citations).
-    fn select_ids(composer: &Composer<'_>, ranked: Vec<PassageHit>, wanted: &HashSet<String>) -> Vec<String> {
-        let parsed = crate::query::parse("HBM", 500).expect("parses");
-        let question = Question::read(&parsed, composer.measures, composer.gazetteer, composer.analyzer);
-        let judge = Judge::new(&question, composer.measures, composer.analyzer, composer.gazetteer);
-        composer.select(&judge, ranked, 5, wanted).into_iter().map(|h| h.report.id).collect()
-    }
-
     fn hit(id: &str, date: &str, score: f32, text: &str) -> PassageHit {
-        // Every test passage is its own passage of its report.
-        static PASSAGES: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
         PassageHit {
             score,
             report: ReportMeta {
@@ -466,7 +458,7 @@ mod tests {
                 published: chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d").ok(),
                 ..ReportMeta::default()
             },
-            passage: PASSAGES.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+            passage: 0,
             text: text.into(),
             figures: Vec::new().into(),
         }
@@ -513,7 +505,7 @@ mod tests {
             hit("c", "2025-01-01", 5.0, "Samsung qualifies HBM3E"),
         ];
         let wanted: HashSet<String> = ["hbm".to_string()].into();
-        let ids = select_ids(&composer, ranked, &wanted);
+        let ids: Vec<String> = composer.select(ranked, 5, &wanted).into_iter().map(|h| h.report.id).collect();
         assert_eq!(ids, vec!["a", "a", "c"]);
     }
 
@@ -551,7 +543,7 @@ mod tests {
             hit("b", "2025-01-01", 7.0, "Title-only match is fine for a first passage"),
         ];
         let wanted: HashSet<String> = ["hbm".to_string()].into();
-        let ids = select_ids(&composer, ranked, &wanted);
+        let ids: Vec<String> = composer.select(ranked, 5, &wanted).into_iter().map(|h| h.report.id).collect();
         assert_eq!(ids, vec!["a", "b"]);
     }
 }

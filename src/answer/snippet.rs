@@ -7,7 +7,7 @@ use std::collections::HashSet;
 use std::ops::Range;
 
 use crate::reply::Snippet;
-use crate::search::AnalyzedToken;
+use crate::search::{AnalyzedToken, Analyzer};
 use crate::text::sentence_spans;
 
 /// Separates two pieces of a passage that are not next to each other.
@@ -28,12 +28,13 @@ pub struct Built {
 /// to each other are joined with [`GAP`].
 pub fn build(
     passage: &str,
-    tokens: &[AnalyzedToken],
     wanted: &HashSet<String>,
+    analyzer: &Analyzer,
     max_chars: usize,
     anchors: &[Range<usize>],
     lead: Option<Range<usize>>,
 ) -> Built {
+    let tokens = analyzer.tokens(passage);
     let spans = sentence_spans(passage);
     if spans.is_empty() {
         return Built { snippet: Snippet { text: String::new(), highlights: Vec::new() }, shown: Vec::new() };
@@ -49,7 +50,7 @@ pub fn build(
     let best = lead_sentence.unwrap_or_else(|| (0..spans.len()).max_by_key(|&i| (matches[i], std::cmp::Reverse(i))).unwrap_or(0));
     if spans[best].len() > max_chars {
         let clipped = clip(passage, spans[best].clone(), max_chars);
-        return render(passage, tokens, wanted, vec![clipped], true);
+        return render(passage, &tokens, wanted, vec![clipped], true);
     }
     let anchored = |span: &Range<usize>| anchors.iter().any(|a| a.start < span.end && span.start < a.end);
     let mut chosen = Selection::new(&spans, best);
@@ -61,7 +62,7 @@ pub fn build(
     }
     chosen.grow(&matches, max_chars);
     let shown = chosen.runs();
-    render(passage, tokens, wanted, shown, false)
+    render(passage, &tokens, wanted, shown, false)
 }
 
 /// The sentences chosen so far, by index into the sentence spans.
@@ -168,11 +169,6 @@ fn clip(text: &str, sentence: Range<usize>, max_chars: usize) -> Range<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::search::Analyzer;
-
-    fn tokens(passage: &str) -> Vec<AnalyzedToken> {
-        Analyzer::default().tokens(passage)
-    }
 
     fn wanted(words: &[&str]) -> HashSet<String> {
         let analyzer = Analyzer::default();
@@ -182,7 +178,7 @@ mod tests {
     #[test]
     fn picks_the_matching_sentence_and_highlights_words() {
         let passage = "SMIC runs several fabs. Huawei is projected to hold about 50% of the market in 2026. Other vendors trail.";
-        let s = build(passage, &tokens(passage), &wanted(&["Huawei", "market"]), 90, &[], None).snippet;
+        let s = build(passage, &wanted(&["Huawei", "market"]), &Analyzer::default(), 90, &[], None).snippet;
         assert!(s.text.starts_with("Huawei is projected"), "{}", s.text);
         let marked: Vec<&str> = s.highlights.iter().map(|r| &s.text[r.clone()]).collect();
         assert_eq!(marked, vec!["Huawei", "market"]);
@@ -191,14 +187,14 @@ mod tests {
     #[test]
     fn neighbours_are_added_while_they_fit() {
         let passage = "Alpha one. Beta HBM two. Gamma three.";
-        let s = build(passage, &tokens(passage), &wanted(&["hbm"]), 300, &[], None).snippet;
+        let s = build(passage, &wanted(&["hbm"]), &Analyzer::default(), 300, &[], None).snippet;
         assert_eq!(s.text, passage);
     }
 
     #[test]
     fn long_sentences_are_clipped_on_word_boundaries() {
         let passage = format!("HBM {} end.", "supply ".repeat(100));
-        let s = build(&passage, &tokens(&passage), &wanted(&["hbm"]), 100, &[], None).snippet;
+        let s = build(&passage, &wanted(&["hbm"]), &Analyzer::default(), 100, &[], None).snippet;
         assert!(s.text.len() <= 100 + " …".len(), "{}", s.text.len());
         assert!(s.text.ends_with(" …"));
         assert_eq!(&s.text[s.highlights[0].clone()], "HBM");
@@ -211,20 +207,20 @@ mod tests {
         let anchor = [at..at + 3];
         let words = wanted(&["hbm"]);
         // Without an anchor the snippet grows towards the neighbour that matches.
-        let plain = build(passage, &tokens(passage), &words, 60, &[], None);
+        let plain = build(passage, &words, &Analyzer::default(), 60, &[], None);
         assert_eq!(plain.snippet.text, "HBM supply is tight. HBM prices rose again this year.");
         // With one, the figure's sentence comes in as its own piece.
-        let anchored = build(passage, &tokens(passage), &words, 60, &anchor, None);
+        let anchored = build(passage, &words, &Analyzer::default(), 60, &anchor, None);
         assert_eq!(anchored.snippet.text, "HBM supply is tight. … SK hynix held 50% of output.");
         assert_eq!(anchored.shown.len(), 2);
         assert!(anchored.shown[1].contains(&at));
         let marked: Vec<&str> = anchored.snippet.highlights.iter().map(|r| &anchored.snippet.text[r.clone()]).collect();
         assert_eq!(marked, vec!["HBM"]);
         // Pieces that become neighbours are joined without a gap.
-        let roomy = build(passage, &tokens(passage), &words, 200, &anchor, None);
+        let roomy = build(passage, &words, &Analyzer::default(), 200, &anchor, None);
         assert_eq!(roomy.snippet.text, passage);
         // A figure that does not fit is left out, and the caller drops it.
-        let tight = build(passage, &tokens(passage), &words, 40, &anchor, None);
+        let tight = build(passage, &words, &Analyzer::default(), 40, &anchor, None);
         assert_eq!(tight.snippet.text, "HBM supply is tight.");
         assert!(!tight.shown.iter().any(|r| r.contains(&at)));
     }

@@ -12,7 +12,7 @@ use super::question::{Ask, Question};
 use crate::figures::{Figure, FigureKind, Gazetteer};
 use chrono::Datelike;
 
-use crate::search::{AnalyzedToken, Analyzer, PassageHit};
+use crate::search::{Analyzer, PassageHit};
 
 mod around;
 
@@ -113,8 +113,6 @@ pub struct Judge<'a, 'm> {
     /// sentences that name none ([`Judge::topic_before`]).
     /// Gazetteer mentions of each sentence ([`Judge::mentions_in`]).
     mentions: RefCell<HashMap<String, Rc<Mentions>, std::hash::BuildHasherDefault<crate::search::Fnv>>>,
-    /// Each passage's tokens ([`Judge::passage_tokens`]), keyed like `passages`.
-    passage_tokens: RefCell<HashMap<(String, usize), Rc<Vec<AnalyzedToken>>>>,
     /// Keyed by report id and passage number.
     passages: RefCell<HashMap<(String, usize), Rc<Mentions>>>,
     /// How much each topic term counts when near a figure: rarer words
@@ -126,7 +124,7 @@ pub struct Judge<'a, 'm> {
 
 impl<'a, 'm> Judge<'a, 'm> {
     pub fn new(question: &'a Question<'m>, measures: &'m Measures, analyzer: &'a Analyzer, gazetteer: &'a Gazetteer) -> Self {
-        Judge { question, measures, analyzer, gazetteer, sentences: RefCell::new(HashMap::default()), mentions: RefCell::new(HashMap::default()), passage_tokens: RefCell::new(HashMap::new()), passages: RefCell::new(HashMap::new()), units: RefCell::new(HashMap::new()), topic_weights: HashMap::new() }
+        Judge { question, measures, analyzer, gazetteer, sentences: RefCell::new(HashMap::default()), mentions: RefCell::new(HashMap::default()), passages: RefCell::new(HashMap::new()), units: RefCell::new(HashMap::new()), topic_weights: HashMap::new() }
     }
 
     /// Weighs the question's topic terms by how rare they are in the index
@@ -143,36 +141,11 @@ impl<'a, 'm> Judge<'a, 'm> {
         self
     }
 
-    /// The index terms of `hit`'s passage with their byte ranges, analysed
-    /// once per answer and shared by its sentences, selection and snippet.
-    pub fn passage_tokens(&self, hit: &PassageHit) -> Rc<Vec<AnalyzedToken>> {
-        let key = (hit.report.id.clone(), hit.passage);
-        if let Some(known) = self.passage_tokens.borrow().get(&key) {
-            return known.clone();
-        }
-        let tokens = Rc::new(self.analyzer.tokens(&hit.text));
-        self.passage_tokens.borrow_mut().insert(key, tokens.clone());
-        tokens
-    }
-
-    /// The tokens of `sentence`, a part of `hit`'s passage: taken from the
-    /// passage's (a sentence boundary never splits a word), or analysed on
-    /// their own if the sentence is not found in it.
-    fn sentence_tokens(&self, sentence: &str, hit: &PassageHit) -> Vec<AnalyzedToken> {
-        let Some(at) = hit.text.find(sentence) else { return self.analyzer.tokens(sentence) };
-        let end = at + sentence.len();
-        self.passage_tokens(hit)
-            .iter()
-            .filter(|t| t.range.start >= at && t.range.end <= end)
-            .map(|t| AnalyzedToken { range: t.range.start - at..t.range.end - at, term: t.term.clone() })
-            .collect()
-    }
-
-    fn sentence(&self, text: &str, hit: &PassageHit) -> Rc<Sentence<'m>> {
+    fn sentence(&self, text: &str) -> Rc<Sentence<'m>> {
         if let Some(known) = self.sentences.borrow().get(text) {
             return known.clone();
         }
-        let tokens = self.sentence_tokens(text, hit);
+        let tokens = self.analyzer.tokens(text);
         let other_model = {
             let terms: Vec<&str> = tokens.iter().map(|t| t.term.as_str()).collect();
             self.question.other_model(&terms)
@@ -311,7 +284,7 @@ impl<'a, 'm> Judge<'a, 'm> {
     /// The fit of `figure`, found in the passage `hit`, cited as number `citation`.
     pub fn fit(&self, figure: &Figure, citation: usize, hit: &PassageHit) -> Fit<'m> {
         let q = self.question;
-        let info = self.sentence(&figure.sentence, hit);
+        let info = self.sentence(&figure.sentence);
         let tokens = &info.tokens;
         let at = figure.sentence.find(figure.text.as_str()).unwrap_or(0);
         let unit = self.unit_reading(figure);
