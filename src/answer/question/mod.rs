@@ -4,7 +4,11 @@
 //! forecast or an actual. The result decides which figure answers it and
 //! which extra words widen the search.
 
+mod form;
 mod words;
+
+pub use form::{Ask, Basis};
+use form::{ask_of, asks_duration, basis_of, narrow_by_ask};
 
 use std::collections::HashSet;
 use std::sync::LazyLock;
@@ -12,7 +16,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::measures::{Measure, Measures};
-use words::{CHANGE_VERBS, COMPARATIVES, FRAME_WORDS, MONTHS, QUANTITIES, UNITS};
+use words::{FRAME_WORDS, MONTHS, UNITS};
 use crate::figures::{FigureKind, Gazetteer};
 use crate::query::ParsedQuery;
 use crate::search::Analyzer;
@@ -20,49 +24,6 @@ use crate::search::Analyzer;
 /// Words a statement may have and still be read as a search for a figure
 /// ("SK hynix HBM market share 2023").
 pub const LONG_STATEMENT_WORDS: usize = 6;
-
-/// What a change is measured against.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Basis {
-    /// "yoy", "year on year", "from a year earlier".
-    Year,
-    /// "qoq", "sequential", "quarter on quarter".
-    Quarter,
-}
-
-fn basis_of(lower: &str) -> Option<Basis> {
-    const YEAR: [&str; 6] = ["yoy", "y/y", "year on year", "year-on-year", "year over year", "year-over-year"];
-    const QUARTER: [&str; 6] = ["qoq", "q/q", "quarter on quarter", "quarter-on-quarter", "sequential", "quarter over quarter"];
-    if YEAR.iter().any(|w| lower.contains(w)) {
-        Some(Basis::Year)
-    } else if QUARTER.iter().any(|w| lower.contains(w)) {
-        Some(Basis::Quarter)
-    } else {
-        None
-    }
-}
-
-/// The form of answer a question expects.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Ask {
-    /// "how much", "what was": money or another quantity.
-    Amount,
-    /// "how many".
-    Count,
-    /// "what share", "what percentage", "what portion".
-    Share,
-    /// "when", "what year", "by when".
-    Time,
-    /// "by how much", "how fast ... grow", "how much bigger will it get".
-    Change,
-    /// "how much faster than", "how many times more ... than", "how close
-    /// does X get to Y": a ratio or a percentage between two things.
-    Compare,
-    /// "is X above 50%?", "did Y pass ...?": answered by the figure itself.
-    YesNo,
-    /// A search without question form ("SK hynix HBM share 2023").
-    Keywords,
-}
 
 /// What a question asks, as far as figures are concerned.
 #[derive(Debug, Clone)]
@@ -290,104 +251,6 @@ fn written(raw: &str, analyzer: &Analyzer, keep: impl Fn(&str) -> bool) -> Vec<S
     out
 }
 
-/// The question's form, from its opening words and its wording.
-fn ask_of(words: &[&str], raw: &str) -> Ask {
-    let has = |w: &str| words.contains(&w);
-    let pair = |a: &str, b: &str| words.windows(2).any(|p| p[0] == a && p[1] == b);
-    let which = |w: &str| matches!(w, "what" | "which");
-    let against = has("than") || has("vs") || has("versus") || has("compared") || pair("relative", "to");
-    let comparative = words.windows(2).any(|p| matches!(p[0], "much" | "times") && COMPARATIVES.contains(&p[1]))
-        || words.windows(3).any(|w| w == ["how", "many", "times"])
-        || (has("how") && has("close") && has("to"));
-    // "When ..." or "..., by when?" asks for a date; "X rises when Y" states
-    // a condition.
-    let asked = raw.trim_end().ends_with('?');
-    let when = words.first() == Some(&"when") || pair("by", "when") || pair("since", "when") || (has("when") && asked);
-    if when || words.windows(2).any(|p| which(p[0]) && matches!(p[1], "year" | "years" | "date" | "quarter")) || has("timeline")
-    {
-        Ask::Time
-    } else if has("how") && comparative && (against || has("close") || !words.windows(2).any(|p| p[0] == "much" && COMPARATIVES.contains(&p[1]))) {
-        Ask::Compare
-    } else if (words.windows(2).any(|p| p[0] == "much" && COMPARATIVES.contains(&p[1])) && has("how"))
-        || (pair("how", "much")
-            && words.iter().enumerate().any(|(i, w)| CHANGE_VERBS.contains(w) && words.get(i + 1) != Some(&"to")))
-    {
-        // "how much bigger will the HBM market get": a change over time.
-        Ask::Change
-    } else if pair("by", "how") || pair("how", "fast") || pair("how", "quickly") || words.windows(3).any(|w| w == ["how", "many", "times"]) {
-        Ask::Change
-    } else if pair("how", "many") {
-        Ask::Count
-    } else if words.windows(2).any(|p| which(p[0]) && matches!(p[1], "share" | "percentage" | "percent" | "portion" | "proportion" | "fraction" | "slice" | "cut"))
-        || words.windows(3).any(|w| w == ["how", "much", "of"])
-        || pair("what", "%")
-        || raw.contains("what %")
-    {
-        Ask::Share
-    } else if pair("how", "much")
-        || pair("how", "big")
-        || pair("how", "large")
-        || words.first().is_some_and(|w| matches!(*w, "what" | "whats" | "which" | "who" | "how"))
-    {
-        Ask::Amount
-    } else if words.first().is_some_and(|w| matches!(*w, "is" | "was" | "did" | "does" | "will" | "are" | "has" | "can" | "could"))
-    {
-        Ask::YesNo
-    } else if raw.trim_end().ends_with('?') {
-        Ask::Amount
-    } else {
-        Ask::Keywords
-    }
-}
-
-/// Narrows the kinds the measures allow to those the form of the question
-/// asks for; a question with no measure takes the kinds of its form.
-fn narrow_by_ask(kinds: &mut HashSet<FigureKind>, ask: Ask, found: &[&Measure]) {
-    use FigureKind::*;
-    let by_form: &[FigureKind] = match ask {
-        Ask::Time => &[Year],
-        Ask::Share => &[Percent],
-        Ask::Change => &[Percent, Multiple],
-        Ask::Compare => &[Percent, Multiple],
-        // "how many times" is a comparison ([`Ask::Compare`]).
-        Ask::Count => &[Count],
-        Ask::Amount | Ask::YesNo | Ask::Keywords => &[],
-    };
-    if ask == Ask::Time {
-        *kinds = [Year].into();
-        return;
-    }
-    if ask == Ask::Compare {
-        // A ratio or a percentage answers best, but two stated values
-        // ("192 GB against 80 GB") still say it.
-        kinds.extend([Percent, Multiple]);
-        return;
-    }
-    if found.is_empty() && matches!(ask, Ask::Amount | Ask::YesNo) {
-        *kinds = QUANTITIES.into_iter().collect();
-        return;
-    }
-    if ask == Ask::Amount && !found.iter().any(|m| m.kinds.iter().all(|k| matches!(k, Percent | Multiple))) {
-        // "How much did SMIC earn": an amount, not a rate of change.
-        let amounts: HashSet<FigureKind> = kinds.iter().copied().filter(|k| !matches!(k, Percent | Multiple)).collect();
-        if !amounts.is_empty() {
-            *kinds = amounts;
-        }
-        return;
-    }
-    if by_form.is_empty() {
-        return;
-    }
-    if found.is_empty() {
-        *kinds = by_form.iter().copied().collect();
-        return;
-    }
-    let narrowed: HashSet<FigureKind> = kinds.iter().copied().filter(|k| by_form.contains(k)).collect();
-    if !narrowed.is_empty() {
-        *kinds = narrowed;
-    }
-}
-
 /// Units and scales that make a number with letters a quantity, not a model.
 const QUANTITY_SUFFIXES: [&str; 16] = ["k", "m", "b", "bn", "mn", "nm", "gb", "tb", "w", "kw", "mw", "gw", "x", "s", "th", "pct"];
 
@@ -407,12 +270,6 @@ fn models_in(sequence: &[String], frame_terms: &HashSet<String>) -> Vec<(Option<
         }
     }
     out
-}
-
-/// "How long did it take", "how many months after": the answer is a duration.
-fn asks_duration(words: &[&str]) -> bool {
-    let periods = ["years", "months", "weeks", "days"];
-    words.windows(2).any(|p| (p[0] == "how" && p[1] == "long") || (p[0] == "many" && periods.contains(&p[1])))
 }
 
 /// "2024" or "fy25": a period, not a topic word ("384" in "CloudMatrix 384" is one).
