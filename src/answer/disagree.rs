@@ -90,21 +90,7 @@ mod tests {
     use crate::answer::metric_of;
 
     fn fig(text: &str, value: f64, sentence: &str) -> Figure {
-        Figure {
-            value,
-            unit: "%".into(),
-            low: None,
-            high: None,
-            year: Some(2026),
-            forecast: true,
-            subject: Some("Huawei".into()),
-            of: None,
-            change: false,
-            baseline: false,
-            kind: FigureKind::Percent,
-            text: text.into(),
-            sentence: sentence.into(),
-        }
+        Figure { year: Some(2026), forecast: true, subject: Some("Huawei".into()), ..Figure::percent(text, value, sentence) }
     }
 
     fn cited(f: Figure, citation: usize) -> CitedFigure {

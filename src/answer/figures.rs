@@ -55,21 +55,7 @@ mod tests {
     use super::*;
 
     fn fig(text: &str, value: f64, sentence: &str, subject: &str, year: i32) -> Figure {
-        Figure {
-            value,
-            unit: "%".into(),
-            low: None,
-            high: None,
-            year: Some(year),
-            forecast: true,
-            subject: Some(subject.into()),
-            of: None,
-            change: false,
-            baseline: false,
-            kind: FigureKind::Percent,
-            text: text.into(),
-            sentence: sentence.into(),
-        }
+        Figure { year: Some(year), forecast: true, subject: Some(subject.into()), ..Figure::percent(text, value, sentence) }
     }
 
     #[test]

@@ -200,19 +200,10 @@ mod tests {
     fn percent(value: f64, subject: &str, metric: &str, of: Option<&str>, citation: usize) -> CitedFigure {
         CitedFigure {
             figure: Figure {
-                value,
-                unit: "%".into(),
-                low: None,
-                high: None,
                 year: Some(2023),
-                forecast: false,
                 subject: Some(subject.into()),
                 of: of.map(str::to_string),
-                change: false,
-                baseline: false,
-                kind: FigureKind::Percent,
-                text: format!("{value}%"),
-                sentence: String::new(),
+                ..Figure::percent(&format!("{value}%"), value, "")
             },
             citation,
             metric: Some(metric.into()),

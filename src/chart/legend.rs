@@ -114,25 +114,19 @@ mod tests {
     use super::super::group::choose;
     use super::super::plan::plan;
     use super::*;
-    use crate::figures::{Figure, FigureKind};
+    use crate::figures::Figure;
     use crate::reply::CitedFigure;
 
     fn share(subject: &str, year: i32, range: Option<(f64, f64)>, forecast: bool) -> CitedFigure {
         CitedFigure {
             figure: Figure {
-                value: range.map_or(40.0, |(low, _)| low),
-                unit: "%".into(),
                 low: range.map(|(low, _)| low),
                 high: range.map(|(_, high)| high),
                 year: Some(year),
                 forecast,
                 subject: Some(subject.into()),
                 of: Some("HBM market".into()),
-                change: false,
-                baseline: false,
-                kind: FigureKind::Percent,
-                text: String::new(),
-                sentence: String::new(),
+                ..Figure::percent("", range.map_or(40.0, |(low, _)| low), "")
             },
             citation: 1,
             metric: Some("share".into()),

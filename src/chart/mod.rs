@@ -120,19 +120,9 @@ mod tests {
     fn cited(text: &str, value: f64, subject: &str, citation: usize) -> CitedFigure {
         CitedFigure {
             figure: Figure {
-                value,
-                unit: "%".into(),
-                low: None,
-                high: None,
                 year: Some(2025),
-                forecast: false,
                 subject: Some(subject.into()),
-                of: None,
-                change: false,
-                baseline: false,
-                kind: FigureKind::Percent,
-                text: text.into(),
-                sentence: format!("{subject} held {text} of the market."),
+                ..Figure::percent(text, value, &format!("{subject} held {text} of the market."))
             },
             citation,
             metric: Some("share".into()),

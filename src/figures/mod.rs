@@ -123,6 +123,30 @@ pub struct Figure {
     pub sentence: String,
 }
 
+#[cfg(test)]
+impl Figure {
+    /// A percentage for tests: `text` worth `value`, stated in `sentence`,
+    /// with no subject, period or relation. Tests set other fields with
+    /// struct update syntax (`Figure { year: Some(2025), ..Figure::percent(..) }`).
+    pub(crate) fn percent(text: &str, value: f64, sentence: &str) -> Figure {
+        Figure {
+            value,
+            unit: "%".into(),
+            low: None,
+            high: None,
+            year: None,
+            forecast: false,
+            subject: None,
+            of: None,
+            change: false,
+            baseline: false,
+            kind: FigureKind::Percent,
+            text: text.into(),
+            sentence: sentence.into(),
+        }
+    }
+}
+
 /// A figure proposed by a matcher: a byte span of the sentence plus its value.
 #[derive(Debug, Clone, PartialEq)]
 struct Candidate {
