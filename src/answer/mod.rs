@@ -258,7 +258,8 @@ impl Composer<'_> {
         for (i, hit) in chosen.iter().enumerate() {
             for figure in hit.figures.iter() {
                 let repeated = out.iter().any(|(f, _)| f.citation == i + 1 && f.figure.text == figure.text && f.figure.sentence == figure.sentence);
-                if repeated {
+                // A figure of a kind the question cannot take is never relevant.
+                if repeated || (scope == FigureScope::Matching && !judge.kind_fits(figure)) {
                     continue;
                 }
                 let fit = judge.fit(figure, i + 1, hit);

@@ -96,7 +96,8 @@ impl Analyzer {
 
 fn collect(analyzer: &mut TextAnalyzer, text: &str) -> Vec<AnalyzedToken> {
     let mut stream = analyzer.token_stream(text);
-    let mut out = Vec::new();
+    // About one term per six bytes of English prose.
+    let mut out = Vec::with_capacity(text.len() / 6 + 1);
     while let Some(token) = stream.next() {
         out.push(AnalyzedToken {
             range: token.offset_from..token.offset_to,

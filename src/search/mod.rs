@@ -24,6 +24,7 @@ mod prefilter;
 mod rescore;
 mod schema;
 mod stem;
+mod stored_doc;
 mod stored_figures;
 mod suggest;
 #[cfg(test)]
@@ -49,6 +50,7 @@ pub use stem::Fnv;
 pub use stored_figures::PassageFigures;
 pub use meta::{FileEntry, IndexMeta};
 pub use update::{Source, UpdateReport};
+use stored_doc::StoredValues;
 
 use crate::error::{Error, Result};
 use crate::query::ParsedQuery;
@@ -452,34 +454,12 @@ impl SearchIndex {
     }
 
     fn hit(&self, searcher: &Searcher, score: f32, address: DocAddress) -> Result<PassageHit> {
-        let doc: TantivyDocument = searcher.doc(address).map_err(index_err)?;
-        let f = &self.fields;
-        let text = |field| doc.get_first(field).and_then(|v| v.as_str()).map(str::to_string);
-        let all = |field| doc.get_all(field).filter_map(|v| v.as_str().map(str::to_string)).collect::<Vec<_>>();
-        let report = ReportMeta {
-            id: text(f.report_id).unwrap_or_default(),
-            title: text(f.title).unwrap_or_default(),
-            publisher: text(f.publisher).unwrap_or_default(),
-            url: text(f.url),
-            published: doc.get_first(f.published).and_then(|v| v.as_u64()).and_then(schema::date_from_key),
-            authors: all(f.authors),
-            companies: all(f.companies),
-            topics: all(f.topics),
-            region: text(f.region),
-            language: text(f.language),
-        };
-        let body = text(f.body).unwrap_or_default();
-        let figures = match text(f.figures) {
-            Some(json) => PassageFigures::stored(json, body.clone()),
+        let stored = searcher.doc::<StoredValues>(address).map_err(index_err)?.into_passage(&self.fields);
+        let figures = match stored.figures {
+            Some(json) => PassageFigures::stored(json, stored.body.clone()),
             None => PassageFigures::default(),
         };
-        Ok(PassageHit {
-            score,
-            report,
-            passage: doc.get_first(f.passage).and_then(|v| v.as_u64()).unwrap_or(0) as usize,
-            text: body,
-            figures,
-        })
+        Ok(PassageHit { score, report: stored.report, passage: stored.passage, text: stored.body, figures })
     }
 }
 

@@ -120,11 +120,15 @@ pub struct Judge<'a, 'm> {
     topic_weights: HashMap<String, f32>,
     /// The measure each figure unit names, if any ("layers": stack height).
     units: RefCell<HashMap<(String, FigureKind), UnitReading<'m>>>,
+    /// Fits worked out, as for citation 1, keyed by report id, passage and
+    /// the figure's place among the passage's figures: a candidate judged
+    /// while passages are chosen is not judged again when its figures are listed.
+    fits: RefCell<HashMap<(String, usize, usize), Fit<'m>>>,
 }
 
 impl<'a, 'm> Judge<'a, 'm> {
     pub fn new(question: &'a Question<'m>, measures: &'m Measures, analyzer: &'a Analyzer, gazetteer: &'a Gazetteer) -> Self {
-        Judge { question, measures, analyzer, gazetteer, sentences: RefCell::new(HashMap::default()), mentions: RefCell::new(HashMap::default()), passages: RefCell::new(HashMap::new()), units: RefCell::new(HashMap::new()), topic_weights: HashMap::new() }
+        Judge { question, measures, analyzer, gazetteer, sentences: RefCell::new(HashMap::default()), mentions: RefCell::new(HashMap::default()), passages: RefCell::new(HashMap::new()), units: RefCell::new(HashMap::new()), topic_weights: HashMap::new(), fits: RefCell::new(HashMap::new()) }
     }
 
     /// Weighs the question's topic terms by how rare they are in the index
@@ -283,6 +287,37 @@ impl<'a, 'm> Judge<'a, 'm> {
 
     /// The fit of `figure`, found in the passage `hit`, cited as number `citation`.
     pub fn fit(&self, figure: &Figure, citation: usize, hit: &PassageHit) -> Fit<'m> {
+        let place = hit.figures.iter().position(|f| std::ptr::eq(f, figure));
+        let key = place.map(|i| (hit.report.id.clone(), hit.passage, i));
+        let known = key.as_ref().and_then(|k| self.fits.borrow().get(k).cloned());
+        let mut fit = match known {
+            Some(fit) => fit,
+            None => {
+                let fit = self.first_fit(figure, hit);
+                if let Some(key) = key {
+                    self.fits.borrow_mut().insert(key, fit.clone());
+                }
+                fit
+            }
+        };
+        // The same last step as in one pass: later citations rank lower.
+        fit.score -= 0.15 * (citation.saturating_sub(1)) as f32;
+        fit
+    }
+
+    /// Whether the figure's kind is one the question can take (any kind when
+    /// it names none; a year only when it asks when): [`Fit::kind_ok`].
+    pub fn kind_fits(&self, figure: &Figure) -> bool {
+        let q = self.question;
+        if figure.kind == FigureKind::Year {
+            q.ask == Ask::Time
+        } else {
+            q.kinds.is_empty() || q.kinds.contains(&figure.kind)
+        }
+    }
+
+    /// The fit of `figure` in `hit` as citation 1.
+    fn first_fit(&self, figure: &Figure, hit: &PassageHit) -> Fit<'m> {
         let q = self.question;
         let info = self.sentence(&figure.sentence);
         let tokens = &info.tokens;
@@ -306,11 +341,7 @@ impl<'a, 'm> Judge<'a, 'm> {
             FigureKind::Duration => near_measures.push("duration"),
             _ => {}
         }
-        let kind_ok = if figure.kind == FigureKind::Year {
-            q.ask == Ask::Time
-        } else {
-            q.kinds.is_empty() || q.kinds.contains(&figure.kind)
-        };
+        let kind_ok = self.kind_fits(figure);
         let named = |m: &Measure| q.measures.iter().any(|w| w.name == m.name);
         let stated_near = near_measures.iter().any(|n| q.measures.iter().any(|m| m.name == *n)) || measure.is_some_and(named);
         // The measure named first is the one asked for ("how much memory is
@@ -463,7 +494,6 @@ impl<'a, 'm> Judge<'a, 'm> {
         if let Some(part) = q.part {
             score += part_bonus(part, info.parts);
         }
-        score -= 0.15 * (citation.saturating_sub(1)) as f32;
         Fit { measure, kind_ok, measure_ok, subject_ok, period_ok, topic_words, score }
     }
 
