@@ -126,7 +126,7 @@ fn init_logging(verbose: u8) {
 async fn run(cli: Cli) -> ExitCode {
     let settings = match Settings::load(cli.config.as_deref()) {
         Ok(s) => s,
-        Err(e) => return fail(&cli, &e),
+        Err(e) => return fail(&cli, &e.into()),
     };
     if matches!(cli.command, CliCommand::Serve) {
         return match crate::serve::serve(settings).await {

@@ -72,6 +72,7 @@ impl Engine {
 
     /// Like [`Engine::open`], choosing whether to update the index now.
     pub fn open_with(settings: Settings, refresh: Refresh) -> Result<Engine> {
+        check_digest_queries(&settings)?;
         let gazetteer_path = &settings.figures.gazetteer;
         let gazetteer_text =
             std::fs::read_to_string(gazetteer_path).map_err(|source| GazetteerError::Io { path: gazetteer_path.clone(), source })?;
@@ -79,7 +80,7 @@ impl Engine {
         let gazetteer = Gazetteer::from_file_text(&gazetteer_text, gazetteer_path)?;
         let window = settings.index.passage_paragraphs;
         let (index, rebuilt) = SearchIndex::open(&settings.index.data_dir, &gazetteer_hash, window)?;
-        let index = index.with_feedback(settings.answer.feedback());
+        let index = index.with_feedback(crate::search::Feedback::from_settings(&settings.answer));
         let measures = Measures::load(&settings.figures.measures, index.analyzer())?;
         let mut notices = Vec::new();
         let first_build = index.report_count() == 0;
@@ -421,6 +422,24 @@ impl Engine {
 
     fn take_startup_notices(&self) -> Vec<String> {
         self.inner.startup.lock().map(|mut s| std::mem::take(&mut s.notices)).unwrap_or_default()
+    }
+}
+
+/// Every digest's filter must parse as a query; the error names the digest.
+fn check_digest_queries(settings: &Settings) -> Result<()> {
+    let problems: Vec<String> = settings
+        .digests
+        .iter()
+        .filter_map(|d| {
+            let q = d.query.as_ref()?;
+            let e = query::parse(q, settings.answer.max_query_chars).err()?;
+            Some(format!("digest {:?}: query {q:?} is not valid ({e})", d.name))
+        })
+        .collect();
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::Config(problems.join("; ")))
     }
 }
 

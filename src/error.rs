@@ -3,6 +3,12 @@
 
 use std::path::PathBuf;
 
+impl From<crate::config::ConfigError> for Error {
+    fn from(e: crate::config::ConfigError) -> Self {
+        Error::Config(e.0)
+    }
+}
+
 /// Result alias used throughout the library.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
@@ -63,7 +69,7 @@ pub enum Error {
 
     /// The measure lexicon could not be loaded.
     #[error("measures: {0}")]
-    Measures(#[from] crate::answer::MeasuresError),
+    Measures(#[from] MeasuresError),
 
     /// A chart could not be drawn.
     #[error("chart: {0}")]
@@ -151,6 +157,15 @@ impl Error {
             Error::Chat { .. } => "The chat service could not be reached. Please try again shortly.".into(),
         }
     }
+}
+
+/// A measure lexicon that could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum MeasuresError {
+    #[error("cannot read the measure lexicon {}: {source} (a relative path is looked up from the working directory; set figures.measures to point elsewhere)", path.display())]
+    Io { path: PathBuf, source: std::io::Error },
+    #[error("measure lexicon {}: {message}", path.display())]
+    Invalid { path: PathBuf, message: String },
 }
 
 #[cfg(test)]

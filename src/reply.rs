@@ -1,6 +1,6 @@
 //! Platform-neutral replies. The engine returns these; each front end (CLI
 //! text, JSON, Discord, Matrix) renders them in its own format. The JSON
-//! shapes are built in [`crate::render::json`], the one place that defines them.
+//! shapes are built in the JSON renderer (`render::json`), the one place that defines them.
 
 use std::ops::Range;
 

@@ -9,24 +9,16 @@
 //! ([`Measures::of_figure`]).
 
 use std::collections::{HashMap, HashSet};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde::Deserialize;
 
+pub use crate::error::MeasuresError;
 use crate::figures::FigureKind;
 use crate::search::{AnalyzedToken, Analyzer};
 
 /// Words of one measure searched in addition to a question's own words.
 pub const EXPANSIONS_PER_MEASURE: usize = 4;
-
-/// A measure lexicon that could not be loaded.
-#[derive(Debug, thiserror::Error)]
-pub enum MeasuresError {
-    #[error("cannot read the measure lexicon {}: {source} (a relative path is looked up from the working directory; set figures.measures to point elsewhere)", path.display())]
-    Io { path: PathBuf, source: std::io::Error },
-    #[error("measure lexicon {}: {message}", path.display())]
-    Invalid { path: PathBuf, message: String },
-}
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]

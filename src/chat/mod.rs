@@ -13,10 +13,10 @@ pub mod glob;
 pub mod ratelimit;
 pub mod split;
 
-use std::fmt;
 use std::time::Duration;
 
 use crate::command::{help_text, Command, UnknownCommand};
+pub use crate::config::Platform;
 use crate::config::AdminSettings;
 use crate::digest::PosterRegistry;
 use crate::engine::Engine;
@@ -25,24 +25,6 @@ use crate::reply::Reply;
 use crate::store::{AuditOutcome, AuditRecord};
 
 pub use ratelimit::RateLimiter;
-
-/// Where a request came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Platform {
-    Matrix,
-    Discord,
-    Cli,
-}
-
-impl fmt::Display for Platform {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Platform::Matrix => "matrix",
-            Platform::Discord => "discord",
-            Platform::Cli => "cli",
-        })
-    }
-}
 
 /// Who sent a command, in platform-neutral terms.
 #[derive(Debug, Clone, PartialEq, Eq)]

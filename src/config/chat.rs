@@ -2,9 +2,28 @@
 //! `[matrix]`, `[discord]` and `[admins]`. Secrets are not here: they come
 //! from the environment only (see [`super::secret`]).
 
+use std::fmt;
 use std::path::PathBuf;
 
 use serde::Deserialize;
+
+/// A place requests come from and digests go to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Platform {
+    Matrix,
+    Discord,
+    Cli,
+}
+
+impl fmt::Display for Platform {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Platform::Matrix => "matrix",
+            Platform::Discord => "discord",
+            Platform::Cli => "cli",
+        })
+    }
+}
 
 /// The command layer shared by every chat platform.
 #[derive(Debug, Clone, PartialEq, Deserialize)]

@@ -5,8 +5,7 @@
 
 use serde::Deserialize;
 
-use crate::chat::Platform;
-use crate::digest::Schedule;
+use super::{Platform, Schedule};
 
 /// One `[[digest]]` entry as written in the config.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -94,7 +93,7 @@ impl DigestSettings {
 }
 
 /// Validates every entry; returns the settings or the problems, each naming its entry.
-pub(super) fn validate(raw: Vec<RawDigest>, max_query_chars: usize) -> Result<Vec<DigestSettings>, Vec<String>> {
+pub(super) fn validate(raw: Vec<RawDigest>) -> Result<Vec<DigestSettings>, Vec<String>> {
     let mut problems = Vec::new();
     let mut out: Vec<DigestSettings> = Vec::new();
     let mut names = std::collections::HashSet::new();
@@ -109,11 +108,6 @@ pub(super) fn validate(raw: Vec<RawDigest>, max_query_chars: usize) -> Result<Ve
         let schedule = Schedule::parse(&entry.schedule, &entry.timezone).map_err(&mut bad).ok();
         if entry.max_items == 0 || entry.max_items > 50 {
             bad("max_items must be between 1 and 50".into());
-        }
-        if let Some(query) = &entry.query {
-            if let Err(e) = crate::query::parse(query, max_query_chars) {
-                bad(format!("query {query:?} is not valid ({e})"));
-            }
         }
         for room in &entry.matrix_rooms {
             if !(room.starts_with('!') && room.contains(':')) {
@@ -168,7 +162,7 @@ mod tests {
 
     #[test]
     fn valid_entries_become_settings() {
-        let got = validate(vec![raw("weekly", "0 9 * * MON", "Europe/Berlin")], 500).expect("valid");
+        let got = validate(vec![raw("weekly", "0 9 * * MON", "Europe/Berlin")]).expect("valid");
         assert_eq!(got[0].targets.len(), 2);
         assert_eq!(got[0].targets[0].key(), "discord:42");
         assert_eq!(got[0].targets[1].key(), "matrix:!room:example.org");
@@ -182,7 +176,7 @@ mod tests {
             raw("daily", "0 9 * * *", "Mars/Olympus"),
             raw("daily", "0 9 * * *", "UTC"),
         ];
-        let problems = validate(entries, 500).expect_err("invalid").join("\n");
+        let problems = validate(entries).expect_err("invalid").join("\n");
         assert!(problems.contains("digest \"weekly\": schedule \"0 25 * * *\""), "{problems}");
         assert!(problems.contains("digest \"daily\": timezone \"Mars/Olympus\""), "{problems}");
         assert!(problems.contains("name is used by another digest"), "{problems}");

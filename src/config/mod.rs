@@ -8,18 +8,25 @@
 
 mod chat;
 mod digest;
+mod schedule;
 mod secret;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-pub use chat::{AdminSettings, ChatSettings, DiscordSettings, MatrixSettings};
+pub use chat::{AdminSettings, ChatSettings, DiscordSettings, MatrixSettings, Platform};
 pub use digest::{DigestSettings, DigestTarget, MissedSlots};
+pub use schedule::Schedule;
 pub use secret::{Secret, Secrets, SECRET_KEYS};
 
 use serde::Deserialize;
 
-use crate::error::{Error, Result};
+/// Why the settings could not be loaded: one message naming every problem.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct ConfigError(pub String);
+
+type Result<T> = std::result::Result<T, ConfigError>;
 
 /// Directory holding `default.toml` and `local.toml`, relative to the working directory.
 pub const CONFIG_DIR: &str = "config";
@@ -175,7 +182,7 @@ impl Settings {
             .add_source(File::from(config_dir.join("local.toml")).required(false));
         if let Some(path) = extra {
             if !path.is_file() {
-                return Err(Error::Config(format!("config file {} not found", path.display())));
+                return Err(ConfigError(format!("config file {} not found", path.display())));
             }
             builder = builder.add_source(File::from(path).required(true));
         }
@@ -200,7 +207,7 @@ impl Settings {
             )
             .build()
             .and_then(Config::try_deserialize)
-            .map_err(|e| Error::Config(explain_config_error(&e.to_string(), env_prefix)))?;
+            .map_err(|e| ConfigError(explain_config_error(&e.to_string(), env_prefix)))?;
         raw.validate(secrets)
     }
 }
@@ -262,12 +269,12 @@ impl RawSettings {
         if self.index.watch && self.index.watch_debounce_secs == 0 {
             problems.push("index.watch_debounce_secs must be at least 1".into());
         }
-        let digests = digest::validate(self.digest, self.answer.max_query_chars).unwrap_or_else(|found| {
+        let digests = digest::validate(self.digest).unwrap_or_else(|found| {
             problems.extend(found);
             Vec::new()
         });
         if !problems.is_empty() {
-            return Err(Error::Config(problems.join("; ")));
+            return Err(ConfigError(problems.join("; ")));
         }
         Ok(Settings {
             index: self.index,
@@ -281,17 +288,6 @@ impl RawSettings {
             digests,
             secrets,
         })
-    }
-}
-
-impl AnswerSettings {
-    /// The pseudo-relevance feedback these settings ask for.
-    pub fn feedback(&self) -> crate::search::Feedback {
-        crate::search::Feedback {
-            passages: self.feedback_passages,
-            terms: self.feedback_terms,
-            weight: self.feedback_weight,
-        }
     }
 }
 

@@ -9,7 +9,6 @@
 //! platform type.
 
 pub mod content;
-pub mod schedule;
 pub mod service;
 
 use std::collections::HashMap;
@@ -21,10 +20,10 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 
-pub use schedule::Schedule;
+pub use crate::config::Schedule;
 pub use service::{run_scheduler, DigestService, RetryPolicy};
 
-use crate::chat::Platform;
+use crate::config::Platform;
 use crate::reply::Reply;
 
 /// Why a post failed, as the adapter saw it.

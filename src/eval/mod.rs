@@ -100,7 +100,7 @@ pub fn evaluate(args: &EvalArgs, settings: &Settings) -> Result<EvalScores> {
     let data = beir::load(&args.beir, &args.split)?;
     let scratch = Scratch::new()?;
     let (index, _) = SearchIndex::open(&scratch.0, "beir-eval", window)?;
-    let index = index.with_feedback(settings.answer.feedback());
+    let index = index.with_feedback(crate::search::Feedback::from_settings(&settings.answer));
     let started = Instant::now();
     index.replace_all(&data.reports, &Gazetteer::empty(), window)?;
     let index_ms = started.elapsed().as_millis();

@@ -31,6 +31,11 @@ pub struct Feedback {
 impl Feedback {
     /// No feedback.
     pub const OFF: Feedback = Feedback { passages: 0, terms: 0, weight: 0.0 };
+
+    /// The feedback the answer settings ask for.
+    pub fn from_settings(settings: &crate::config::AnswerSettings) -> Feedback {
+        Feedback { passages: settings.feedback_passages, terms: settings.feedback_terms, weight: settings.feedback_weight }
+    }
 }
 
 /// Re-scores the `first` hits (best first; `texts` holds each one's title
