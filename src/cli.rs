@@ -1,5 +1,6 @@
-//! The command line: clap arguments mapped onto [`Command`], run through the
-//! same [`Engine`] the chat adapters use, rendered as text or `--json`.
+//! The command line: clap arguments mapped onto a [`Command`] (or `serve`, or
+//! a measuring tool) in one match, asked through the same door of the
+//! [`Core`] the chat adapters use, rendered as text or `--json`.
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -7,13 +8,11 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use crate::command::Command;
 use crate::config::Settings;
-use crate::engine::{Engine, Refresh};
+use crate::core::{Command, Core, DigestWindow, Refresh, Request};
 use crate::error::Error;
 use crate::render::{json, text};
 use crate::reply::{Reply, ToolOutput};
-use crate::store::AuditRecord;
 
 /// Answers chip-industry questions from curated reports, with citations.
 #[derive(Debug, Parser)]
@@ -22,7 +21,7 @@ pub struct Cli {
     /// Extra config file, applied on top of config/default.toml and config/local.toml.
     #[arg(long, global = true, value_name = "FILE")]
     pub config: Option<PathBuf>,
-    /// Machine-readable JSON output (see README for the shapes).
+    /// Machine-readable JSON output (shapes in docs/json.md).
     #[arg(long, global = true)]
     pub json: bool,
     /// More logging (-v: timings, -vv: debug). RUST_LOG overrides.
@@ -123,55 +122,83 @@ fn init_logging(verbose: u8) {
         .try_init();
 }
 
+/// What a subcommand is: the bot itself, a measuring tool, or a command
+/// for the core.
+enum Run {
+    Serve,
+    Tool(Box<dyn FnOnce(&Settings) -> crate::Result<ToolOutput> + Send>),
+    Command { command: Command, repeat: u32, chart: Option<PathBuf> },
+}
+
+/// The one match over the subcommands.
+fn plan(command: &CliCommand) -> Run {
+    let run = |command| Run::Command { command, repeat: 1, chart: None };
+    match command {
+        CliCommand::Serve => Run::Serve,
+        CliCommand::Eval(args) => {
+            let args = args.clone();
+            Run::Tool(Box::new(move |settings| crate::eval::run(&args, settings)))
+        }
+        #[cfg(feature = "bench")]
+        CliCommand::Bench(args) => {
+            let args = args.clone();
+            Run::Tool(Box::new(move |settings| crate::bench::run(&args, settings)))
+        }
+        CliCommand::Ask { question, top, repeat } => {
+            Run::Command { command: Command::Ask { question: question.join(" "), top: *top }, repeat: (*repeat).max(1), chart: None }
+        }
+        CliCommand::Figures { query, chart } => Run::Command {
+            command: Command::Figures { query: query.join(" "), chart: chart.is_some() },
+            repeat: 1,
+            chart: chart.clone(),
+        },
+        CliCommand::Sources => run(Command::Sources),
+        CliCommand::Index { full } => run(Command::Index { full: *full }),
+        CliCommand::Extract { file } => run(Command::Extract { path: file.clone() }),
+        CliCommand::Digest { name, dry_run, since } => {
+            run(Command::Digest { name: name.clone(), window: DigestWindow::Since(*since), dry_run: *dry_run })
+        }
+        CliCommand::Audit { limit } => run(Command::Audit { limit: *limit }),
+    }
+}
+
 async fn run(cli: Cli) -> ExitCode {
     let settings = match Settings::load(cli.config.as_deref()) {
         Ok(s) => s,
         Err(e) => return fail(&cli, &e.into()),
     };
-    if matches!(cli.command, CliCommand::Serve) {
-        return match crate::serve::serve(settings).await {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(e) => fail(&cli, &e),
-        };
-    }
-    if let Some(outcome) = run_tool(&cli.command, &settings).await {
-        return match outcome {
-            Ok(output) => {
-                let text = if cli.json { format!("{:#}\n", output.json) } else { output.text };
-                let _ = std::io::stdout().write_all(text.as_bytes());
-                ExitCode::SUCCESS
-            }
-            Err(e) => fail(&cli, &e),
-        };
-    }
+    let (command, repeat, chart_path) = match plan(&cli.command) {
+        Run::Serve => {
+            return match crate::serve::serve(settings).await {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => fail(&cli, &e),
+            };
+        }
+        Run::Tool(tool) => {
+            return match crate::task::blocking(move || tool(&settings)).await {
+                Ok(output) => {
+                    let text = if cli.json { format!("{:#}\n", output.json) } else { output.text };
+                    let _ = std::io::stdout().write_all(text.as_bytes());
+                    ExitCode::SUCCESS
+                }
+                Err(e) => fail(&cli, &e),
+            };
+        }
+        Run::Command { command, repeat, chart } => (command, repeat, chart),
+    };
     let started = std::time::Instant::now();
     // `index` reports the update itself, so opening must not do it first.
-    let refresh = if matches!(cli.command, CliCommand::Index { .. } | CliCommand::Audit { .. }) { Refresh::Later } else { Refresh::OnOpen };
-    let opened = tokio::task::spawn_blocking(move || Engine::open_with(settings, refresh)).await;
-    let engine = match opened.map_err(|e| Error::Task(e.to_string())).and_then(|r| r) {
-        Ok(engine) => engine,
+    let refresh = if matches!(command, Command::Index { .. } | Command::Audit { .. }) { Refresh::Later } else { Refresh::OnOpen };
+    let core = match Core::start(settings, refresh).await {
+        Ok(core) => core,
         Err(e) => return fail(&cli, &e),
     };
     tracing::info!(elapsed_ms = started.elapsed().as_millis() as u64, "index ready");
-    if let Some(job) = store_job(&cli.command) {
-        let outcome = tokio::task::spawn_blocking(move || job(&engine)).await;
-        return match outcome.map_err(|e| Error::Task(e.to_string())).and_then(|r| r) {
-            Ok(Output::Reply(reply)) => {
-                print(&cli, &reply);
-                ExitCode::SUCCESS
-            }
-            Ok(Output::Audit(records)) => {
-                let _ = std::io::stdout().write_all(audit_text(&records, cli.json).as_bytes());
-                ExitCode::SUCCESS
-            }
-            Err(e) => fail(&cli, &e),
-        };
-    }
-    let (command, repeat, chart_path) = to_command(&cli.command);
+    let request = Request::cli(command);
     for _ in 1..repeat {
-        let _ = engine.execute(command.clone()).await;
+        let _ = core.handle(request.clone()).await;
     }
-    let reply = match engine.execute(command).await {
+    let reply = match core.handle(request).await {
         Ok(reply) => reply,
         Err(e) => return fail(&cli, &e),
     };
@@ -192,135 +219,6 @@ async fn run(cli: Cli) -> ExitCode {
     }
     print(&cli, &reply);
     ExitCode::SUCCESS
-}
-
-/// Runs the measuring tools, which build their own indexes; `None` for the
-/// commands that go through the engine.
-async fn run_tool(command: &CliCommand, settings: &Settings) -> Option<crate::Result<ToolOutput>> {
-    let settings = settings.clone();
-    let job: Box<dyn FnOnce() -> crate::Result<ToolOutput> + Send> = match command {
-        CliCommand::Eval(args) => {
-            let args = args.clone();
-            Box::new(move || crate::eval::run(&args, &settings))
-        }
-        #[cfg(feature = "bench")]
-        CliCommand::Bench(args) => {
-            let args = args.clone();
-            Box::new(move || crate::bench::run(&args, &settings))
-        }
-        _ => return None,
-    };
-    Some(tokio::task::spawn_blocking(job).await.map_err(|e| Error::Task(e.to_string())).and_then(|r| r))
-}
-
-/// The watermark target of digests printed by the CLI.
-pub const CLI_TARGET: &str = "cli";
-
-/// What a store-backed command prints.
-enum Output {
-    Reply(Reply),
-    Audit(Vec<AuditRecord>),
-}
-
-type StoreJob = Box<dyn FnOnce(&Engine) -> crate::Result<Output> + Send>;
-
-/// The commands that use the state store (`index` writes an audit record).
-fn store_job(command: &CliCommand) -> Option<StoreJob> {
-    match command {
-        CliCommand::Index { full } => {
-            let full = *full;
-            let user = std::env::var("USER").unwrap_or_else(|_| "cli".into());
-            Some(Box::new(move |engine| engine.reindex_audited("cli", &user, full).map(|s| Output::Reply(Reply::Indexed(s)))))
-        }
-        CliCommand::Digest { name, dry_run, since } => {
-            let (name, dry_run, since) = (name.clone(), *dry_run, *since);
-            Some(Box::new(move |engine| cli_digest(engine, name.as_deref(), dry_run, since).map(Output::Reply)))
-        }
-        CliCommand::Audit { limit } => {
-            let limit = *limit;
-            Some(Box::new(move |engine| engine.store()?.audit_log(limit).map(Output::Audit)))
-        }
-        _ => None,
-    }
-}
-
-/// `chipbot digest`: since --since, else since the last non-dry run, else the
-/// schedule's last full period. A non-dry run records its end as the CLI's
-/// watermark.
-fn cli_digest(engine: &Engine, name: Option<&str>, dry_run: bool, since: Option<chrono::NaiveDate>) -> crate::Result<Reply> {
-    let spec = engine.digest_spec(name)?;
-    let store = engine.store()?;
-    let now = chrono::Utc::now();
-    let start = match since {
-        Some(_) => Engine::digest_start(&spec, since, now),
-        None => match store.watermark(&spec.name, CLI_TARGET)? {
-            Some(mark) => mark,
-            None => Engine::digest_start(&spec, None, now),
-        },
-    };
-    let digest = engine.digest_blocking(&spec, start, now)?;
-    if !dry_run {
-        store.advance_watermark(&spec.name, CLI_TARGET, now, now)?;
-    }
-    Ok(Reply::Digest(digest))
-}
-
-/// The audit log as text lines, or as a JSON array.
-fn audit_text(records: &[AuditRecord], as_json: bool) -> String {
-    if as_json {
-        let rows: Vec<serde_json::Value> = records
-            .iter()
-            .map(|r| {
-                serde_json::json!({
-                    "id": r.id,
-                    "at": r.at.to_rfc3339(),
-                    "platform": r.platform,
-                    "user": r.user_id,
-                    "full": r.full,
-                    "outcome": r.outcome.as_str(),
-                    "summary": r.summary,
-                })
-            })
-            .collect();
-        return format!("{:#}\n", serde_json::Value::Array(rows));
-    }
-    if records.is_empty() {
-        return "No reindex has been requested yet.\n".into();
-    }
-    let mut out = String::new();
-    for r in records {
-        let kind = if r.full { "full" } else { "incremental" };
-        out.push_str(&format!(
-            "{}  {:<8} {:<24} {:<11} {:<8} {}\n",
-            r.at.format("%Y-%m-%d %H:%M:%S UTC"),
-            r.platform,
-            r.user_id,
-            kind,
-            r.outcome.as_str(),
-            r.summary
-        ));
-    }
-    out
-}
-
-fn to_command(command: &CliCommand) -> (Command, u32, Option<PathBuf>) {
-    match command {
-        CliCommand::Ask { question, top, repeat } => {
-            (Command::Ask { question: question.join(" "), top: *top }, (*repeat).max(1), None)
-        }
-        CliCommand::Figures { query, chart } => {
-            (Command::Figures { query: query.join(" "), chart: chart.is_some() }, 1, chart.clone())
-        }
-        CliCommand::Sources => (Command::Sources, 1, None),
-        CliCommand::Index { full } => (Command::Index { full: *full }, 1, None),
-        CliCommand::Extract { file } => (Command::Extract { path: file.clone() }, 1, None),
-        // Tools never reach here: `run_tool` handles them first.
-        CliCommand::Eval(_) | CliCommand::Serve | CliCommand::Digest { .. } | CliCommand::Audit { .. } => {
-            (Command::Help, 1, None)
-        }
-        #[cfg(feature = "bench")]
-        CliCommand::Bench(_) => (Command::Help, 1, None),
-    }
 }
 
 fn print(cli: &Cli, reply: &Reply) {

@@ -99,6 +99,15 @@ pub enum Error {
     #[error("digest: {0}")]
     Digest(String),
 
+    /// The request was refused for who sent it (not an admin); the text is
+    /// the reply.
+    #[error("{0}")]
+    Refused(String),
+
+    /// A chat user sent too many commands; they may try again after `wait`.
+    #[error("rate limited for {} s", wait.as_secs())]
+    RateLimited { wait: std::time::Duration },
+
     /// A blocking task panicked or was cancelled.
     #[error("background task failed: {0}")]
     Task(String),
@@ -155,6 +164,11 @@ impl Error {
                 format!("Reindex refused: {reason}. Questions are still answered from the current index.")
             }
             Error::Chat { .. } => "The chat service could not be reached. Please try again shortly.".into(),
+            Error::Refused(message) => message.clone(),
+            Error::RateLimited { wait } => {
+                let secs = wait.as_secs_f64().ceil().max(1.0) as u64;
+                format!("You're sending commands too fast. Please try again in {secs} s.")
+            }
         }
     }
 }
@@ -171,6 +185,13 @@ pub enum MeasuresError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_rate_limit_wait_is_rounded_up_to_whole_seconds() {
+        let message = |ms| Error::RateLimited { wait: std::time::Duration::from_millis(ms) }.user_message();
+        assert!(message(200).contains("in 1 s"));
+        assert!(message(12_100).contains("in 13 s"));
+    }
 
     #[test]
     fn user_messages_hide_internal_paths_for_io_errors() {

@@ -1,11 +1,14 @@
 //! chipbot answers chip-industry questions from curated reports, with cited
 //! snippets and summary figures.
 //!
-//! Data flows one way: entry points (CLI, chat adapters) parse a
-//! [`command::Command`], the [`engine::Engine`] answers it with a
-//! platform-neutral [`reply::Reply`], and only [`search`] touches tantivy.
-//! Chat platforms go through the shared [`chat`] layer; only
-//! [`adapters`] import serenity, poise or matrix-sdk.
+//! Data flows one way: entry points (the CLI, the chat [`adapters`], watch
+//! mode, the [`digest`] scheduler) build a [`core::Request`] (who asks, and a
+//! [`core::Command`]) and hand it to [`core::Core::handle`], the one door.
+//! The core applies the rules about who asks and runs the command on the
+//! [`answer::Engine`], which answers from the [`search`] index with a
+//! platform-neutral [`reply::Reply`] that each entry point renders. Only
+//! [`search`] imports tantivy; only [`adapters`] import serenity, poise or
+//! matrix-sdk; [`config`] imports nothing of the crate.
 
 // matrix-sdk's sync future needs a deeper trait-resolution limit to be spawned.
 #![recursion_limit = "256"]
@@ -14,13 +17,10 @@ pub mod adapters;
 pub mod answer;
 #[cfg(feature = "bench")]
 pub mod bench;
-pub mod chart;
-pub mod chat;
 pub mod cli;
-pub mod command;
 pub mod config;
+pub mod core;
 pub mod digest;
-pub mod engine;
 pub mod error;
 pub mod eval;
 pub mod figures;
@@ -31,6 +31,7 @@ pub mod report;
 pub mod search;
 pub mod serve;
 pub mod store;
+pub mod task;
 pub mod text;
 pub mod watch;
 

@@ -166,12 +166,13 @@ pub struct SourcesSummary {
     pub by_publisher: Vec<(String, usize)>,
     pub by_year: Vec<(i32, usize)>,
     /// Newest reports: (title, publisher, date, url).
-    pub newest: Vec<SourceLine>,
+    pub newest: Vec<ReportRef>,
 }
 
-/// A report listed by `sources`.
+/// A report as replies name it: id, title, publisher, date and link,
+/// built once from its metadata.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct SourceLine {
+pub struct ReportRef {
     pub report_id: String,
     pub title: String,
     pub publisher: String,
@@ -179,7 +180,20 @@ pub struct SourceLine {
     pub url: Option<String>,
 }
 
-/// The outcome of an index update.
+impl From<&crate::report::ReportMeta> for ReportRef {
+    fn from(meta: &crate::report::ReportMeta) -> Self {
+        ReportRef {
+            report_id: meta.id.clone(),
+            title: meta.title.clone(),
+            publisher: meta.publisher.clone(),
+            published: meta.published,
+            url: meta.url.clone(),
+        }
+    }
+}
+
+/// What an index update did: the reply to a reindex, and what the index
+/// reports of every update.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct IndexSummary {
     pub added: Vec<String>,
@@ -280,6 +294,11 @@ pub struct FigureChange {
 }
 
 impl IndexSummary {
+    /// Whether the index content changed.
+    pub fn changed(&self) -> bool {
+        !(self.added.is_empty() && self.updated.is_empty() && self.removed.is_empty())
+    }
+
     /// "added 1, updated 0, removed 2, unchanged 40, failed 1 (35 ms)".
     pub fn counts_line(&self) -> String {
         format!(
@@ -308,6 +327,8 @@ pub enum Reply {
     Indexed(IndexSummary),
     Digest(Digest),
     Extracted { figures: Vec<Figure> },
+    /// The reindex audit log, newest first.
+    Audit(Vec<crate::store::AuditRecord>),
     /// A user-facing error message (the details went to the log).
     Error { message: String },
 }

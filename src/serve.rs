@@ -1,18 +1,17 @@
-//! `chipbot serve`: opens the engine once and runs every configured chat
-//! adapter on it until SIGINT or SIGTERM, then shuts them down gracefully
-//! through one cancellation token. Next to the adapters it runs the digest
-//! service when `[[digest]]` entries exist (adapters register their posters
-//! in the shared [`crate::digest::PosterRegistry`]), and the reports watcher
-//! when `index.watch` is on.
-
-use std::sync::Arc;
+//! `chipbot serve`: opens the core once and runs every configured chat
+//! adapter in front of it until SIGINT or SIGTERM, then shuts them down
+//! gracefully through one cancellation token. Next to the adapters it runs
+//! the digest service when `[[digest]]` entries exist (it builds the
+//! [`PosterRegistry`] the adapters register their posters in), and the
+//! reports watcher when `index.watch` is on. Each adapter is handed its own
+//! settings.
 
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 
-use crate::chat::ChatService;
 use crate::config::Settings;
-use crate::engine::Engine;
+use crate::core::{Core, Refresh};
+use crate::digest::PosterRegistry;
 use crate::error::{Error, Result};
 
 /// Runs the configured bots until a shutdown signal, or until one fails.
@@ -25,25 +24,22 @@ pub async fn serve(settings: Settings) -> Result<()> {
 /// Like [`serve`], stopping when `shutdown` is cancelled (tests cancel it).
 pub async fn serve_until(settings: Settings, shutdown: CancellationToken) -> Result<()> {
     let wanted = wanted_adapters(&settings)?;
-    let engine = tokio::task::spawn_blocking(move || Engine::open(settings))
-        .await
-        .map_err(|e| Error::Task(e.to_string()))??;
-    let service = Arc::new(ChatService::new(engine.clone()));
+    let core = Core::start(settings, Refresh::OnOpen).await?;
+    let posters = PosterRegistry::default();
     let mut tasks: JoinSet<Result<()>> = JoinSet::new();
     for adapter in wanted {
         tracing::info!(adapter, "starting");
-        spawn_adapter(&mut tasks, adapter, service.clone(), shutdown.clone());
+        spawn_adapter(&mut tasks, adapter, &core, &posters, shutdown.clone());
     }
-    if !engine.settings().digests.is_empty() {
-        let opener = engine.clone();
-        let store = tokio::task::spawn_blocking(move || opener.store()).await.map_err(|e| Error::Task(e.to_string()))??;
-        let posters = service.digest_posters().clone();
-        tracing::info!(digests = engine.settings().digests.len(), "starting the digest service");
-        tasks.spawn(crate::digest::run_scheduler(engine.clone(), store, posters, shutdown.clone()));
+    if !core.settings().digests.is_empty() {
+        let opener = core.clone();
+        let store = crate::task::blocking(move || opener.store()).await?;
+        tracing::info!(digests = core.settings().digests.len(), "starting the digest service");
+        tasks.spawn(crate::digest::run_scheduler(core.clone(), store, posters.clone(), shutdown.clone()));
     }
-    if engine.settings().index.watch {
+    if core.settings().index.watch {
         tracing::info!("watching the reports directory");
-        tasks.spawn(crate::watch::run(engine.clone(), shutdown.clone()));
+        tasks.spawn(crate::watch::run(core.clone(), shutdown.clone()));
     }
     let mut outcome = Ok(());
     while let Some(joined) = tasks.join_next().await {
@@ -63,15 +59,17 @@ pub async fn serve_until(settings: Settings, shutdown: CancellationToken) -> Res
 /// Starts one compiled-in adapter.
 // Without chat features no arm uses the arguments.
 #[allow(unused_variables)]
-fn spawn_adapter(tasks: &mut JoinSet<Result<()>>, adapter: &str, service: Arc<ChatService>, token: CancellationToken) {
+fn spawn_adapter(tasks: &mut JoinSet<Result<()>>, adapter: &str, core: &Core, posters: &PosterRegistry, token: CancellationToken) {
     match adapter {
         #[cfg(feature = "matrix")]
         "matrix" => {
-            tasks.spawn(crate::adapters::matrix::run(service, token));
+            let settings = core.settings().matrix.clone();
+            tasks.spawn(crate::adapters::matrix::run(core.clone(), settings, posters.clone(), token));
         }
         #[cfg(feature = "discord")]
         "discord" => {
-            tasks.spawn(crate::adapters::discord::run(service, token));
+            let settings = core.settings().discord.clone();
+            tasks.spawn(crate::adapters::discord::run(core.clone(), settings, posters.clone(), token));
         }
         _ => unreachable!("wanted_adapters only names compiled adapters"),
     }

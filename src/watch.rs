@@ -9,8 +9,9 @@ use std::time::Duration;
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
-use crate::engine::Engine;
+use crate::core::{Command, Core, Origin, Request};
 use crate::error::{Error, Result};
+use crate::reply::Reply;
 
 /// Longest time between two looks at the directory.
 const MAX_POLL: Duration = Duration::from_secs(2);
@@ -19,23 +20,23 @@ const MAX_POLL: Duration = Duration::from_secs(2);
 /// the directory could not be read.
 type Fingerprint = std::result::Result<Vec<(String, u64, Option<std::time::SystemTime>)>, String>;
 
-/// Watches with the debounce from the engine's settings until `shutdown`.
-pub async fn run(engine: Engine, shutdown: CancellationToken) -> Result<()> {
-    let debounce = Duration::from_secs(engine.settings().index.watch_debounce_secs.max(1));
+/// Watches with the debounce from the core's settings until `shutdown`.
+pub async fn run(core: Core, shutdown: CancellationToken) -> Result<()> {
+    let debounce = Duration::from_secs(core.settings().index.watch_debounce_secs.max(1));
     let poll = (debounce / 2).clamp(Duration::from_millis(100), MAX_POLL);
-    watch(engine, poll, debounce, shutdown).await
+    watch(core, poll, debounce, shutdown).await
 }
 
 /// Polls every `poll`; reindexes once no change was seen for `debounce`.
-pub async fn watch(engine: Engine, poll: Duration, debounce: Duration, shutdown: CancellationToken) -> Result<()> {
-    let mut seen = fingerprint(&engine).await?;
+pub async fn watch(core: Core, poll: Duration, debounce: Duration, shutdown: CancellationToken) -> Result<()> {
+    let mut seen = fingerprint(&core).await?;
     let mut changed_at: Option<Instant> = None;
     loop {
         tokio::select! {
             _ = shutdown.cancelled() => return Ok(()),
             _ = tokio::time::sleep(poll) => {}
         }
-        let now = fingerprint(&engine).await?;
+        let now = fingerprint(&core).await?;
         if now != seen {
             seen = now;
             changed_at = Some(Instant::now());
@@ -43,12 +44,9 @@ pub async fn watch(engine: Engine, poll: Duration, debounce: Duration, shutdown:
         }
         if changed_at.is_some_and(|at| at.elapsed() >= debounce) {
             changed_at = None;
-            let reindexer = engine.clone();
-            let result = tokio::task::spawn_blocking(move || reindexer.reindex_audited("watch", "watch", false))
-                .await
-                .map_err(|e| Error::Task(e.to_string()))?;
-            match result {
-                Ok(s) => tracing::info!(
+            let request = Request { origin: Origin::Watch, command: Command::Index { full: false } };
+            match core.handle(request).await {
+                Ok(Reply::Indexed(s)) => tracing::info!(
                     added = s.added.len(), updated = s.updated.len(), removed = s.removed.len(), failed = s.failed.len(),
                     elapsed_ms = s.elapsed_ms as u64, "watch: reindexed after changes settled"
                 ),
@@ -56,19 +54,19 @@ pub async fn watch(engine: Engine, poll: Duration, debounce: Duration, shutdown:
                     tracing::info!("watch: a reindex is running; trying again after it");
                     changed_at = Some(Instant::now());
                 }
+                Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "watch: reindex refused or failed; the current index stays"),
             }
         }
     }
 }
 
-async fn fingerprint(engine: &Engine) -> Result<Fingerprint> {
-    let dir = engine.settings().index.reports_dir.clone();
-    tokio::task::spawn_blocking(move || {
-        crate::report::scan_dir(&dir)
+async fn fingerprint(core: &Core) -> Result<Fingerprint> {
+    let dir = core.settings().index.reports_dir.clone();
+    crate::task::blocking(move || {
+        Ok(crate::report::scan_dir(&dir)
             .map(|files| files.into_iter().map(|f| (f.rel, f.size, f.modified)).collect())
-            .map_err(|e| e.to_string())
+            .map_err(|e| e.to_string()))
     })
     .await
-    .map_err(|e| Error::Task(e.to_string()))
 }

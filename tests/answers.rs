@@ -3,7 +3,6 @@
 
 mod common;
 
-use chipbot::command::Command;
 use chipbot::render::text::{answer_text, figures_text, Highlight};
 
 #[test]
@@ -89,7 +88,7 @@ fn json_answer_snapshot() {
 fn figures_table_snapshot() {
     let (engine, _r, _d) = common::fixture_engine("mini");
     let _ = engine.ask("warm up", None);
-    let reply = engine.execute_blocking(Command::Figures { query: "HBM".into(), chart: false }).expect("reply");
+    let reply = chipbot::render::chart::figures_reply(engine.figures("HBM").expect("reply"), false, None);
     let chipbot::reply::Reply::Figures { answer, chart_png } = reply else { panic!("not a figures reply") };
     assert!(chart_png.is_none());
     common::assert_citations_consistent(&answer);

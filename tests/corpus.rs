@@ -6,7 +6,7 @@ mod common;
 
 use std::sync::OnceLock;
 
-use chipbot::engine::Engine;
+use chipbot::answer::Engine;
 
 struct Case {
     question: &'static str,
@@ -59,7 +59,7 @@ fn engine() -> &'static Engine {
 
 #[test]
 fn bundled_corpus_is_large_and_loads_cleanly() {
-    let summary = engine().reindex(false).expect("reindex");
+    let summary = engine().update_index(false).expect("reindex");
     assert!(summary.failed.is_empty(), "{:?}", summary.failed);
     assert!(summary.unchanged >= 40, "{summary:?}");
 }

@@ -5,7 +5,7 @@
 mod common;
 
 use chipbot::config::DigestSettings;
-use chipbot::engine::Engine;
+use chipbot::answer::Engine;
 use chipbot::reply::Digest;
 use chrono::{DateTime, TimeZone, Utc};
 
@@ -22,7 +22,7 @@ fn engine_with_late_report() -> (Engine, DateTime<Utc>, tempfile::TempDir, tempf
     let between = Utc::now();
     std::thread::sleep(std::time::Duration::from_millis(20));
     std::fs::write(&late, text).expect("add");
-    let summary = engine.reindex(false).expect("reindex");
+    let summary = engine.update_index(false).expect("reindex");
     assert_eq!(summary.added, vec!["hbm-supply-2025.md"]);
     (engine, between, reports, data)
 }
@@ -54,7 +54,7 @@ fn assert_cited(d: &Digest) {
 #[test]
 fn only_reports_indexed_in_the_window_are_listed_with_the_changed_figures() {
     let (engine, between, _r, _d) = engine_with_late_report();
-    let digest = engine.digest_blocking(&spec(None), between, Utc::now()).expect("digest");
+    let digest = engine.digest(&spec(None), between, Utc::now()).expect("digest");
     let ids: Vec<&str> = digest.items.iter().map(|i| i.report_id.as_str()).collect();
     assert_eq!(ids, ["fixture-hbm-supply-2025"]);
     let item = &digest.items[0];
@@ -65,11 +65,11 @@ fn only_reports_indexed_in_the_window_are_listed_with_the_changed_figures() {
     assert_eq!(digest.citations[change.older.citation - 1].report_id, "fixture-hbm-supply-2024");
     assert_cited(&digest);
 
-    let everything = engine.digest_blocking(&spec(None), between - chrono::Duration::days(1), Utc::now()).expect("all");
+    let everything = engine.digest(&spec(None), between - chrono::Duration::days(1), Utc::now()).expect("all");
     assert_eq!(everything.items.len(), 4);
     assert_eq!(everything.items[0].report_id, "fixture-hbm-supply-2025", "newest first");
     assert_cited(&everything);
-    let none = engine.digest_blocking(&spec(None), Utc::now(), Utc::now()).expect("empty");
+    let none = engine.digest(&spec(None), Utc::now(), Utc::now()).expect("empty");
     assert!(none.is_empty());
 }
 
@@ -77,32 +77,36 @@ fn only_reports_indexed_in_the_window_are_listed_with_the_changed_figures() {
 fn the_query_filter_and_max_items_apply() {
     let (engine, between, _r, _d) = engine_with_late_report();
     let since = between - chrono::Duration::days(1);
-    let hbm = engine.digest_blocking(&spec(Some("topic:hbm")), since, Utc::now()).expect("hbm");
+    let hbm = engine.digest(&spec(Some("topic:hbm")), since, Utc::now()).expect("hbm");
     let mut ids: Vec<&str> = hbm.items.iter().map(|i| i.report_id.as_str()).collect();
     ids.sort();
     assert_eq!(ids, ["fixture-hbm-supply-2024", "fixture-hbm-supply-2025"]);
-    let micron = engine.digest_blocking(&spec(Some("company:micron")), since, Utc::now()).expect("micron");
+    let micron = engine.digest(&spec(Some("company:micron")), since, Utc::now()).expect("micron");
     assert_eq!(micron.items.len(), 1);
     let capped = DigestSettings { max_items: 1, ..spec(None) };
-    let one = engine.digest_blocking(&capped, since, Utc::now()).expect("capped");
+    let one = engine.digest(&capped, since, Utc::now()).expect("capped");
     assert_eq!((one.items.len(), one.more), (1, 3));
 }
 
-#[test]
-fn on_demand_digest_command_names_unknown_digests() {
+#[tokio::test]
+async fn on_demand_digest_command_names_unknown_digests() {
     let (engine, _between, _r, _d) = engine_with_late_report();
-    let reply = engine.execute_blocking(chipbot::command::Command::Digest { name: None, since: None });
+    let core = chipbot::core::Core::new(engine);
+    let digest = |name: Option<&str>| chipbot::core::Command::Digest {
+        name: name.map(str::to_string),
+        window: chipbot::core::DigestWindow::Since(None),
+        dry_run: true,
+    };
+    let reply = common::cli(&core, digest(None)).await;
     assert!(matches!(reply, Ok(chipbot::reply::Reply::Digest(_))));
-    let err = engine
-        .execute_blocking(chipbot::command::Command::Digest { name: Some("nope".into()), since: None })
-        .expect_err("unknown");
+    let err = common::cli(&core, digest(Some("nope"))).await.expect_err("unknown");
     assert!(err.user_message().contains("nope"), "{}", err.user_message());
 }
 
 #[test]
 fn rendered_digest_snapshots() {
     let (engine, between, _r, _d) = engine_with_late_report();
-    let mut digest = engine.digest_blocking(&spec(None), between, Utc::now()).expect("digest");
+    let mut digest = engine.digest(&spec(None), between, Utc::now()).expect("digest");
     // Fixed times so the snapshot does not depend on when the test runs.
     digest.since = Utc.with_ymd_and_hms(2026, 3, 23, 8, 0, 0).unwrap();
     digest.until = Utc.with_ymd_and_hms(2026, 3, 30, 7, 0, 0).unwrap();
@@ -118,12 +122,12 @@ fn rendered_digest_snapshots() {
 #[tokio::test]
 async fn chat_digest_command_replies_with_the_digest() {
     let (engine, _between, _r, _d) = engine_with_late_report();
-    let service = chipbot::chat::ChatService::new(engine);
-    let sender = chipbot::chat::Sender::new(chipbot::chat::Platform::Matrix, "@ann:example.org");
-    let reply = service.handle_text(&sender, "!digest 2000-01-01").await.expect("a command");
+    let service = chipbot::core::Core::new(engine);
+    let sender = chipbot::core::Sender::new(chipbot::core::Platform::Matrix, "@ann:example.org");
+    let reply = service.reply_to_text(&sender, "!digest 2000-01-01").await.expect("a command");
     let chipbot::reply::Reply::Digest(digest) = reply else { panic!("expected a digest, got {reply:?}") };
     assert_eq!(digest.items.len(), 4, "everything indexed since 2000");
     assert_cited(&digest);
-    let reply = service.handle_text(&sender, "!digest nope").await.expect("a command");
+    let reply = service.reply_to_text(&sender, "!digest nope").await.expect("a command");
     assert!(matches!(reply, chipbot::reply::Reply::Error { ref message } if message.contains("nope")), "{reply:?}");
 }

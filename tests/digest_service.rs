@@ -9,10 +9,10 @@ use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use chipbot::chat::Platform;
+use chipbot::core::Platform;
 use chipbot::config::{DigestSettings, DigestTarget, MissedSlots};
 use chipbot::digest::{Clock, DigestPoster, DigestService, PostError, PostFuture, PosterRegistry, RetryPolicy, Schedule};
-use chipbot::engine::Engine;
+use chipbot::core::{Core, Refresh};
 use chipbot::reply::Reply;
 use chipbot::store::{OutboxKey, OutboxState, Store};
 use chrono::{DateTime, Utc};
@@ -57,7 +57,7 @@ impl DigestPoster for RecordingPoster {
 }
 
 struct Rig {
-    engine: Engine,
+    core: Core,
     store: Store,
     _reports: tempfile::TempDir,
     _data: tempfile::TempDir,
@@ -76,9 +76,9 @@ fn rig(schedule: &str, missed: MissedSlots) -> Rig {
         post_empty: true,
         missed,
     }];
-    let engine = Engine::open(settings).expect("engine");
-    let store = engine.store().expect("store");
-    Rig { engine, store, _reports: reports, _data: data }
+    let core = Core::open(settings, Refresh::OnOpen).expect("core");
+    let store = core.store().expect("store");
+    Rig { core, store, _reports: reports, _data: data }
 }
 
 fn utc(text: &str) -> DateTime<Utc> {
@@ -89,7 +89,7 @@ fn utc(text: &str) -> DateTime<Utc> {
 async fn run_for(rig: &Rig, clock: Clock, poster: &Arc<RecordingPoster>, retry: RetryPolicy, run_for: Duration) {
     let posters = PosterRegistry::default();
     posters.register(poster.clone());
-    let service = DigestService::new(rig.engine.clone(), rig.store.clone(), posters).with_clock(clock).with_retry(retry);
+    let service = DigestService::new(rig.core.clone(), rig.store.clone(), posters).with_clock(clock).with_retry(retry);
     let shutdown = CancellationToken::new();
     let handle = tokio::spawn(service.run(shutdown.clone()));
     tokio::time::sleep(run_for).await;
@@ -218,7 +218,7 @@ async fn waiting_for_the_adapter_to_connect_costs_no_attempt() {
     let poster = RecordingPoster::new(clock, Vec::new());
     let posters = PosterRegistry::default();
     let policy = RetryPolicy { max_attempts: 1, ..RetryPolicy::default() };
-    let service = DigestService::new(rig.engine.clone(), rig.store.clone(), posters.clone()).with_clock(clock).with_retry(policy);
+    let service = DigestService::new(rig.core.clone(), rig.store.clone(), posters.clone()).with_clock(clock).with_retry(policy);
     let shutdown = CancellationToken::new();
     let handle = tokio::spawn(service.run(shutdown.clone()));
     tokio::time::sleep(Duration::from_secs(10 * 60)).await; // the slot passes with no adapter

@@ -7,12 +7,11 @@
 mod common;
 mod discord_standin;
 
-use std::sync::Arc;
 use std::time::Duration;
 
-use chipbot::chat::ChatService;
 use chipbot::config::{Secret, Settings};
-use chipbot::engine::Engine;
+use chipbot::core::{Core, Refresh};
+use chipbot::digest::PosterRegistry;
 use discord_standin::{Recorded, StandIn, BOT_ID, CHANNEL, GUILD, TOKEN};
 use serde_json::{json, Value};
 use tokio_util::sync::CancellationToken;
@@ -24,7 +23,8 @@ const ADMIN_ROLE: u64 = 600_000_000_000_001;
 /// A bot running against a stand-in; stops when dropped.
 struct Bot {
     discord: StandIn,
-    service: Arc<ChatService>,
+    core: Core,
+    posters: PosterRegistry,
     shutdown: CancellationToken,
     task: tokio::task::JoinHandle<chipbot::Result<()>>,
     _reports: tempfile::TempDir,
@@ -54,11 +54,12 @@ impl Bot {
         settings.secrets.discord_token = Some(Secret::new(TOKEN));
         settings.admins.discord_roles = vec![ADMIN_ROLE];
         configure(&mut settings);
-        let engine = tokio::task::spawn_blocking(move || Engine::open(settings)).await.expect("join").expect("engine");
-        let service = Arc::new(ChatService::new(engine));
+        let discord_settings = settings.discord.clone();
+        let core = Core::start(settings, Refresh::OnOpen).await.expect("core");
+        let posters = PosterRegistry::default();
         let shutdown = CancellationToken::new();
-        let task = tokio::spawn(chipbot::adapters::discord::run(service.clone(), shutdown.clone()));
-        Bot { discord, service, shutdown, task, _reports: reports, _data: data }
+        let task = tokio::spawn(chipbot::adapters::discord::run(core.clone(), discord_settings, posters.clone(), shutdown.clone()));
+        Bot { discord, core, posters, shutdown, task, _reports: reports, _data: data }
     }
 
     /// Sends `content` from USER in the test channel and waits for `n` replies.
@@ -392,10 +393,11 @@ async fn digests_answer_on_demand_and_post_to_channels() {
     assert!(text.contains("Reports indexed 2020-01-01 00:00 UTC to "), "{text}");
     assert!(text.contains("[Fictional update: HBM market shares shift](https://example.com/updates/hbm-2025)"), "{text}");
     assert!(text.contains("· [1]"), "figures cite their passage: {text}");
-    let poster = bot.service.digest_posters().get(chipbot::chat::Platform::Discord).expect("registered once ready");
+    let poster = bot.posters.get(chipbot::core::Platform::Discord).expect("registered once ready");
     let since_date = chrono::NaiveDate::from_ymd_opt(2020, 1, 1);
-    let command = chipbot::command::Command::Digest { name: None, since: since_date };
-    let reply = bot.service.engine().execute(command).await.expect("digest");
+    let window = chipbot::core::DigestWindow::Since(since_date);
+    let command = chipbot::core::Command::Digest { name: None, window, dry_run: true };
+    let reply = bot.core.handle(chipbot::core::Request::cli(command)).await.expect("digest");
     let since = bot.discord.requests().len();
     poster.post(&CHANNEL.to_string(), &reply).await.expect("posted");
     let posted = bot.discord.messages_since(since);

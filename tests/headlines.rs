@@ -9,7 +9,7 @@ mod common;
 
 use std::sync::OnceLock;
 
-use chipbot::engine::Engine;
+use chipbot::answer::Engine;
 use chipbot::reply::{Answer, HeadlineStatus};
 use serde::Deserialize;
 

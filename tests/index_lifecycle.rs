@@ -3,7 +3,7 @@
 
 mod common;
 
-use chipbot::engine::Engine;
+use chipbot::answer::Engine;
 use chipbot::error::Error;
 
 fn good_report(id: &str, body: &str) -> String {
@@ -17,7 +17,7 @@ fn reopening_an_unchanged_index_does_no_work() {
     let (engine, reports, data) = common::fixture_engine("mini");
     drop(engine);
     let engine = Engine::open(common::settings(reports.path(), data.path())).expect("reopen");
-    let summary = engine.reindex(false).expect("reindex");
+    let summary = engine.update_index(false).expect("reindex");
     assert_eq!((summary.added.len(), summary.updated.len(), summary.removed.len()), (0, 0, 0));
     assert_eq!(summary.unchanged, 4);
     let answer = engine.ask("HBM market share", None).expect("answer");
@@ -33,7 +33,7 @@ fn incremental_update_counts_added_updated_removed() {
     let edited = std::fs::read_to_string(dir.join("foundry-capacity.md")).expect("read")
         + "\nA new closing paragraph about substrate shortages.\n";
     std::fs::write(dir.join("foundry-capacity.md"), edited).expect("write");
-    let summary = engine.reindex(false).expect("reindex");
+    let summary = engine.update_index(false).expect("reindex");
     assert_eq!(summary.added, vec!["new.md"]);
     assert_eq!(summary.updated, vec!["foundry-capacity.md"]);
     assert_eq!(summary.removed, vec!["export-rules.txt"]);
@@ -59,7 +59,7 @@ fn broken_files_are_reported_and_the_rest_indexed() {
     let engine = Engine::open(common::settings(dir, data.path())).expect("opens despite bad files");
     let answer = engine.ask("HBM", None).expect("answer");
     assert!(answer.notices.iter().any(|n| n.contains("5 report file(s) could not be indexed")), "{:?}", answer.notices);
-    let summary = engine.reindex(false).expect("reindex");
+    let summary = engine.update_index(false).expect("reindex");
     let reasons: Vec<String> = summary.failed.iter().map(|(f, r)| format!("{f}: {r}")).collect();
     assert_eq!(summary.failed.len(), 5, "{reasons:?}");
     let find = |file: &str| reasons.iter().find(|r| r.starts_with(file)).cloned().unwrap_or_default();
@@ -138,7 +138,7 @@ fn missing_reports_dir_keeps_serving_the_existing_index() {
     let answer = engine.ask("HBM market share", None).expect("answer");
     assert!(answer.notices.iter().any(|n| n.contains("existing index")), "{:?}", answer.notices);
     assert!(!answer.citations.is_empty());
-    assert!(engine.reindex(false).is_err(), "a reindex from a missing folder must be refused");
+    assert!(engine.update_index(false).is_err(), "a reindex from a missing folder must be refused");
     assert!(!engine.ask("HBM", None).expect("answer").citations.is_empty(), "old index still serves");
 }
 
@@ -154,7 +154,7 @@ fn no_reports_at_all_is_a_clear_error() {
 #[test]
 fn full_rebuild_reindexes_everything() {
     let (engine, _reports, _data) = common::fixture_engine("mini");
-    let summary = engine.reindex(true).expect("full");
+    let summary = engine.update_index(true).expect("full");
     assert_eq!(summary.updated.len(), 4);
     assert!(summary.rebuilt.is_some());
     assert!(!engine.ask("HBM", None).expect("answer").citations.is_empty());

@@ -389,7 +389,7 @@ async fn serve_binary_stops_on_sigterm(h: &mut Harness) {
 }
 
 async fn digests_are_posted(h: &mut Harness) {
-    use chipbot::chat::Platform;
+    use chipbot::core::Platform;
     use chipbot::config::{DigestSettings, DigestTarget, MissedSlots};
     let alice = login(h, "alice").await;
     // The room exists before the bot starts: it finds the invite on its first sync.

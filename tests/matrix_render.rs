@@ -7,7 +7,6 @@
 mod common;
 
 use chipbot::adapters::matrix::render::render;
-use chipbot::command::Command;
 use chipbot::reply::Reply;
 
 #[test]
@@ -23,7 +22,7 @@ fn answer_html_and_body_snapshot() {
 #[test]
 fn figures_reply_leads_with_the_table() {
     let (engine, _r, _d) = common::fixture_engine("mini");
-    let reply = engine.execute_blocking(Command::Figures { query: "HBM market share".into(), chart: false }).expect("figures");
+    let reply = chipbot::render::chart::figures_reply(engine.figures("HBM market share").expect("figures"), false, None);
     let message = render(&reply, 16_000);
     let table = message.html.find("<table>").expect("table");
     let sources = message.html.find("Sources").expect("sources");

@@ -1,4 +1,4 @@
-//! Admin reindex through the shared chat layer: questions keep being
+//! Admin reindex through the core's one door: questions keep being
 //! answered from a complete index during a full rebuild, a second request is
 //! told one is running, non-admins and reindexes that would empty the index
 //! are refused (the old index keeps answering), and every request lands in
@@ -10,10 +10,9 @@ use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 
-use chipbot::chat::{ChatService, Platform, Sender};
-use chipbot::command::Command;
+use chipbot::answer::Engine;
 use chipbot::config::Settings;
-use chipbot::engine::Engine;
+use chipbot::core::{Command, Core, Platform, Request, Sender};
 use chipbot::reply::Reply;
 use chipbot::store::AuditOutcome;
 
@@ -75,21 +74,21 @@ async fn questions_are_answered_from_a_complete_index_during_a_full_reindex() {
     let opened = std::time::Instant::now();
     let engine = tokio::task::spawn_blocking(move || Engine::open(settings)).await.expect("join").expect("engine");
     println!("first build of {REPORTS} reports: {} ms", opened.elapsed().as_millis());
-    let service = Arc::new(ChatService::new(engine.clone()));
+    let service = Core::new(engine.clone());
     write_corpus(reports.path(), "beta");
 
     let done = Arc::new(AtomicBool::new(false));
     let answered = Arc::new(AtomicUsize::new(0));
     let mut loops = Vec::new();
     for worker in 0..8 {
-        let (engine, done, answered) = (engine.clone(), done.clone(), answered.clone());
+        let (core, done, answered) = (service.clone(), done.clone(), answered.clone());
         loops.push(tokio::spawn(async move {
             let mut seen = Vec::new();
             while !done.load(Ordering::Acquire) {
                 let question = format!("wafer starts at fab {} generation", worker * 100 + seen.len() % 50);
-                let reply = engine.execute(Command::Ask { question, top: Some(5) }).await.expect("question failed");
+                let reply = core.handle(Request::cli(Command::Ask { question, top: Some(5) })).await.expect("question failed");
                 seen.push(generation_of(&reply));
-                let sources = engine.execute(Command::Sources).await.expect("sources failed");
+                let sources = core.handle(Request::cli(Command::Sources)).await.expect("sources failed");
                 let Reply::Sources(s) = sources else { panic!("expected sources") };
                 assert_eq!((s.reports, s.passages), (REPORTS, (REPORTS * PARAGRAPHS) as u64), "incomplete index seen");
                 answered.fetch_add(1, Ordering::Relaxed);
@@ -99,13 +98,13 @@ async fn questions_are_answered_from_a_complete_index_during_a_full_reindex() {
     }
     let reindex = {
         let service = service.clone();
-        tokio::spawn(async move { service.handle(&admin(), Command::Index { full: true }).await })
+        tokio::spawn(async move { service.reply(Request::chat(&admin(), Command::Index { full: true })).await })
     };
     // A second request while the first runs is told so, not queued.
-    while !engine.reindex_running() && !reindex.is_finished() {
+    while !service.reindex_running() && !reindex.is_finished() {
         tokio::task::yield_now().await;
     }
-    let busy = match service.handle(&admin(), Command::Index { full: false }).await {
+    let busy = match service.reply(Request::chat(&admin(), Command::Index { full: false })).await {
         Reply::Error { message } => Some(message),
         _ => None,
     };
@@ -127,7 +126,7 @@ async fn questions_are_answered_from_a_complete_index_during_a_full_reindex() {
     assert_eq!(busy.as_deref(), Some("A reindex is already running; please wait for it to finish."));
     assert_eq!(generations.first(), Some(&"alpha"));
     assert_eq!(generations.last(), Some(&"beta"));
-    let store = engine.store().expect("store");
+    let store = service.store().expect("store");
     let outcomes: Vec<AuditOutcome> = store.audit_log(10).expect("log").iter().map(|r| r.outcome).collect();
     assert!(outcomes.contains(&AuditOutcome::Ok) && outcomes.contains(&AuditOutcome::Busy), "{outcomes:?}");
 }
@@ -135,12 +134,12 @@ async fn questions_are_answered_from_a_complete_index_during_a_full_reindex() {
 #[tokio::test]
 async fn non_admins_are_refused_and_audited() {
     let (engine, _reports, _data) = common::fixture_engine("mini");
-    let service = ChatService::new(engine.clone());
+    let service = Core::new(engine.clone());
     let eve = Sender::new(Platform::Matrix, "@eve:example.org");
-    let reply = service.handle_text(&eve, "!reindex full").await.expect("a command");
+    let reply = service.reply_to_text(&eve, "!reindex full").await.expect("a command");
     let Reply::Error { message } = reply else { panic!("expected a refusal, got {reply:?}") };
     assert!(message.contains("only chipbot admins"), "{message}");
-    let log = engine.store().expect("store").audit_log(10).expect("log");
+    let log = service.store().expect("store").audit_log(10).expect("log");
     assert_eq!(log.len(), 1);
     assert_eq!((log[0].platform.as_str(), log[0].user_id.as_str()), ("matrix", "@eve:example.org"));
     assert_eq!((log[0].outcome, log[0].full), (AuditOutcome::Refused, true));
@@ -151,7 +150,7 @@ async fn a_missing_or_empty_reports_directory_is_refused_and_the_old_index_answe
     let reports = common::copy_fixture("mini");
     let data = tempfile::tempdir().expect("tempdir");
     let engine = Engine::open(admin_settings(reports.path(), data.path())).expect("engine");
-    let service = ChatService::new(engine.clone());
+    let service = Core::new(engine.clone());
     let moved = tempfile::tempdir().expect("tempdir");
     for entry in std::fs::read_dir(reports.path()).expect("list") {
         let entry = entry.expect("entry");
@@ -164,7 +163,7 @@ async fn a_missing_or_empty_reports_directory_is_refused_and_the_old_index_answe
             "missing" => std::fs::remove_dir_all(reports.path()).expect("remove dir"),
             _ => {}
         }
-        let reply = service.handle(&admin(), Command::Index { full: true }).await;
+        let reply = service.reply(Request::chat(&admin(), Command::Index { full: true })).await;
         let Reply::Error { message } = reply else { panic!("{step}: expected a refusal, got {reply:?}") };
         assert!(message.starts_with("Reindex refused"), "{step}: {message}");
         if step == "broken" {
@@ -172,9 +171,9 @@ async fn a_missing_or_empty_reports_directory_is_refused_and_the_old_index_answe
         }
         let answer = engine.ask("HBM market share", None).expect("answer");
         assert!(!answer.citations.is_empty(), "{step}: the old index must keep answering");
-        assert_eq!(engine.execute(Command::Sources).await.map(|r| matches!(r, Reply::Sources(s) if s.reports == 4)).ok(), Some(true));
+        assert_eq!(engine.sources().reports, 4);
     }
-    let log = engine.store().expect("store").audit_log(10).expect("log");
+    let log = service.store().expect("store").audit_log(10).expect("log");
     assert_eq!(log.len(), 3);
     assert!(log.iter().all(|r| r.outcome == AuditOutcome::Error && r.summary.contains("reindex refused")), "{log:?}");
 }
@@ -184,17 +183,17 @@ async fn the_reply_counts_changes_and_names_each_failure() {
     let reports = common::copy_fixture("mini");
     let data = tempfile::tempdir().expect("tempdir");
     let engine = Engine::open(admin_settings(reports.path(), data.path())).expect("engine");
-    let service = ChatService::new(engine.clone());
+    let service = Core::new(engine.clone());
     std::fs::write(reports.path().join("broken.md"), "no front matter here").expect("write");
     std::fs::remove_file(reports.path().join("export-rules.txt")).expect("remove");
-    let reply = service.handle_text(&admin(), "!reindex").await.expect("a command");
+    let reply = service.reply_to_text(&admin(), "!reindex").await.expect("a command");
     let Reply::Indexed(summary) = &reply else { panic!("expected a summary, got {reply:?}") };
     assert_eq!(summary.removed, vec!["export-rules.txt"]);
     assert_eq!(summary.failed.len(), 1);
     assert_eq!(summary.failed[0].0, "broken.md");
     let text = chipbot::render::text::render(&reply, chipbot::render::text::Highlight::Stars);
     assert!(text.contains("removed 1") && text.contains("failed: broken.md: ") && text.contains(" ms)"), "{text}");
-    let log = engine.store().expect("store").audit_log(1).expect("log");
+    let log = service.store().expect("store").audit_log(1).expect("log");
     assert_eq!(log[0].outcome, AuditOutcome::Ok);
     assert!(log[0].summary.contains("removed 1") && log[0].summary.contains("broken.md"), "{}", log[0].summary);
 }

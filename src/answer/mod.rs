@@ -4,7 +4,9 @@
 //! cited passages that fit the question (best first) and that their snippets
 //! show, and open with a headline that states the answering figure.
 
+mod digest;
 mod disagree;
+mod engine;
 mod evidence;
 mod figures;
 mod fit;
@@ -24,6 +26,7 @@ use crate::reply::{Answer, Citation, CitedFigure};
 use crate::search::{Analyzer, PassageHit, Reach, TermStats};
 
 pub use disagree::disagreements;
+pub use engine::{Engine, Refresh};
 pub use figures::metric_of;
 pub use fit::{Fit, Judge};
 pub use measures::{Measure, Measures, MeasuresError};

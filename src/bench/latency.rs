@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use super::fts5;
 use super::measure::Percentiles;
 use super::queries::{Mode, Query};
-use crate::engine::Engine;
+use crate::answer::Engine;
 use crate::error::{Error, Result};
 use crate::render::text::{answer_text, Highlight};
 use crate::search::SearchIndex;

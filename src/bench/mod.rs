@@ -24,11 +24,10 @@ use std::time::{Duration, Instant};
 
 use sha2::{Digest, Sha256};
 
-use crate::command::Command;
 use crate::config::Settings;
-use crate::engine::Engine;
+use crate::answer::Engine;
 use crate::error::{Error, Result};
-use crate::reply::{Reply, ToolOutput};
+use crate::reply::ToolOutput;
 use crate::search::SearchIndex;
 use latency::{Engines, Kind};
 use measure::{disk_bytes, Rss};
@@ -154,10 +153,8 @@ fn build_answer(settings: &Settings, bytes: u64) -> Result<(BuildFigures, usize,
     let started = Instant::now();
     let engine = Engine::open(settings.clone())?;
     let elapsed = started.elapsed();
-    let (docs, passages) = match engine.execute_blocking(Command::Sources)? {
-        Reply::Sources(summary) => (summary.reports, summary.passages),
-        _ => (0, 0),
-    };
+    let summary = engine.sources();
+    let (docs, passages) = (summary.reports, summary.passages);
     Ok((BuildFigures { docs, bytes, elapsed }, docs, passages))
 }
 

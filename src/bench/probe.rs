@@ -15,7 +15,7 @@ use super::latency::answer_once;
 use super::measure::Rss;
 use super::queries::{Mode, Query};
 use crate::config::Settings;
-use crate::engine::Engine;
+use crate::answer::Engine;
 use crate::error::{Error, Result};
 
 /// The line the child prints once its first answer is rendered.

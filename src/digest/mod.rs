@@ -1,14 +1,13 @@
-//! Scheduled digests: when they are due ([`schedule`]), what they say
-//! ([`content`]), and the service that posts them exactly once per target
-//! and slot ([`service`]).
+//! Scheduled digests: the service that posts them exactly once per target
+//! and slot ([`service`]). When a digest is due is its [`Schedule`] (a
+//! validated setting); what it says is composed by the answer engine, asked
+//! through the core's one door like any other request.
 //!
 //! Chat adapters take part through one platform-neutral trait,
 //! [`DigestPoster`]: an adapter that can post into a room or channel
-//! registers a poster in the [`PosterRegistry`] it gets from
-//! [`crate::chat::ChatService::digest_posters`]. The service never sees a
-//! platform type.
+//! registers a poster in the [`PosterRegistry`] that `serve` hands it. The
+//! service never sees a platform type.
 
-pub mod content;
 pub mod service;
 
 use std::collections::HashMap;

@@ -27,7 +27,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::{Clock, DigestPoster, PostError, PosterRegistry};
 use crate::config::{DigestSettings, MissedSlots};
-use crate::engine::Engine;
+use crate::core::{Command, Core, DigestWindow, Origin, Request};
 use crate::error::Result;
 use crate::reply::Reply;
 use crate::store::{OutboxEntry, OutboxKey, Store};
@@ -67,19 +67,14 @@ impl RetryPolicy {
     }
 }
 
-/// Runs the digests configured in the engine's settings until `shutdown`.
-pub async fn run_scheduler(
-    engine: Engine,
-    store: Store,
-    posters: PosterRegistry,
-    shutdown: CancellationToken,
-) -> Result<()> {
-    DigestService::new(engine, store, posters).run(shutdown).await
+/// Runs the digests configured in the core's settings until `shutdown`.
+pub async fn run_scheduler(core: Core, store: Store, posters: PosterRegistry, shutdown: CancellationToken) -> Result<()> {
+    DigestService::new(core, store, posters).run(shutdown).await
 }
 
 /// The scheduler; see the module docs.
 pub struct DigestService {
-    engine: Engine,
+    core: Core,
     store: Store,
     posters: PosterRegistry,
     digests: Vec<DigestSettings>,
@@ -95,10 +90,10 @@ struct RunState {
 }
 
 impl DigestService {
-    /// A service for the digests in `engine`'s settings, on the system clock.
-    pub fn new(engine: Engine, store: Store, posters: PosterRegistry) -> Self {
-        let digests = engine.settings().digests.clone();
-        DigestService { engine, store, posters, digests, clock: Clock::System, retry: RetryPolicy::default() }
+    /// A service for the digests in `core`'s settings, on the system clock.
+    pub fn new(core: Core, store: Store, posters: PosterRegistry) -> Self {
+        let digests = core.settings().digests.clone();
+        DigestService { core, store, posters, digests, clock: Clock::System, retry: RetryPolicy::default() }
     }
 
     /// Uses `clock` instead of the system clock (tests).
@@ -252,12 +247,14 @@ impl DigestService {
             .map_err(|e| PostError::transient(e.to_string()))?;
         // Start where the last successful post of this target ended.
         let since = watermark.unwrap_or(row.since).min(row.until);
-        let built = self.engine.digest(digest.clone(), since, row.until).await;
-        let content = built.map_err(|e| PostError::transient(format!("could not build the digest: {e}")))?;
-        if content.is_empty() && !digest.post_empty {
+        let window = DigestWindow::Between { since, until: row.until };
+        let command = Command::Digest { name: Some(digest.name.clone()), window, dry_run: true };
+        let built = self.core.handle(Request { origin: Origin::Scheduler, command }).await;
+        let reply = built.map_err(|e| PostError::transient(format!("could not build the digest: {e}")))?;
+        if matches!(&reply, Reply::Digest(content) if content.is_empty() && !digest.post_empty) {
             return Ok(false);
         }
-        poster.post(&target.id, &Reply::Digest(content)).await.map(|()| true)
+        poster.post(&target.id, &reply).await.map(|()| true)
     }
 }
 

@@ -1,5 +1,5 @@
 //! The `--json` output: a stable contract for scripts. Keys are only ever
-//! added, never renamed or removed. Shapes are documented in README.md.
+//! added, never renamed or removed. Shapes are documented in docs/json.md.
 
 use serde_json::{json, Map, Value};
 
@@ -40,6 +40,22 @@ pub fn render(reply: &Reply) -> Value {
                 Value::Object(obj)
             }).collect::<Vec<_>>()
         }),
+        Reply::Audit(records) => Value::Array(
+            records
+                .iter()
+                .map(|r| {
+                    json!({
+                        "id": r.id,
+                        "at": r.at.to_rfc3339(),
+                        "platform": r.platform,
+                        "user": r.user_id,
+                        "full": r.full,
+                        "outcome": r.outcome.as_str(),
+                        "summary": r.summary,
+                    })
+                })
+                .collect(),
+        ),
         Reply::Error { message } => json!({ "error": message }),
     }
 }

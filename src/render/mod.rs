@@ -2,7 +2,9 @@
 //! front end. The CLI uses [`text`] and [`json`]; chat adapters add their own
 //! renderers next to their platform code, reusing the helpers here.
 
+pub mod chart;
 pub mod json;
+pub mod split;
 pub mod text;
 
 use crate::figures::{Figure, FigureKind};

@@ -40,8 +40,31 @@ pub fn render(reply: &Reply, style: Highlight) -> String {
             }
             out
         }
+        Reply::Audit(records) => audit_text(records),
         Reply::Error { message } => format!("{message}\n"),
     }
+}
+
+/// The reindex audit log, a line per request.
+fn audit_text(records: &[crate::store::AuditRecord]) -> String {
+    if records.is_empty() {
+        return "No reindex has been requested yet.\n".into();
+    }
+    let mut out = String::new();
+    for r in records {
+        let kind = if r.full { "full" } else { "incremental" };
+        let _ = writeln!(
+            out,
+            "{}  {:<8} {:<24} {:<11} {:<8} {}",
+            r.at.format("%Y-%m-%d %H:%M:%S UTC"),
+            r.platform,
+            r.user_id,
+            kind,
+            r.outcome.as_str(),
+            r.summary
+        );
+    }
+    out
 }
 
 /// An answer: notices, numbered snippets with their sources, then figures.

@@ -49,11 +49,12 @@ pub use feedback::Feedback;
 pub use stem::Fnv;
 pub use stored_figures::PassageFigures;
 pub use meta::{FileEntry, IndexMeta};
-pub use update::{Source, UpdateReport};
+pub use update::Source;
 use stored_doc::StoredValues;
 
 use crate::error::{Error, Result};
 use crate::query::ParsedQuery;
+use crate::reply::IndexSummary;
 use crate::report::ReportMeta;
 use schema::Fields;
 
@@ -217,7 +218,7 @@ impl SearchIndex {
     /// Brings the index up to date with `source`. With `full`, every file is
     /// re-read and re-indexed. The change lands in one atomic commit; an
     /// update that would leave the index with no reports is refused.
-    pub fn update(&self, source: &Source<'_>, full: bool) -> Result<UpdateReport> {
+    pub fn update(&self, source: &Source<'_>, full: bool) -> Result<IndexSummary> {
         let _guard = self.writer_lock.lock().map_err(|_| Error::Index("writer lock poisoned".into()))?;
         let started = Instant::now();
         let now = chrono::Utc::now();
@@ -225,7 +226,7 @@ impl SearchIndex {
         // current file table can be used in place (100k entries at scale).
         let previous = self.current().meta.clone();
         let plan = update::plan(source.reports_dir, &previous, full)?;
-        let mut report = UpdateReport::default();
+        let mut report = IndexSummary::default();
         if plan.load.is_empty() && plan.keep.is_empty() {
             return Err(Error::NoReports { dir: source.reports_dir.to_path_buf(), failed: Vec::new() });
         }

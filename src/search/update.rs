@@ -13,29 +13,9 @@ use super::meta::{modified_ns, FileEntry, IndexMeta};
 use super::schema::{date_key, Fields};
 use crate::error::{Error, Result};
 use crate::figures::{self, Gazetteer};
+use crate::reply::IndexSummary;
 use crate::report::{self, Report};
 use crate::text;
-
-/// What an index update did.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct UpdateReport {
-    pub added: Vec<String>,
-    pub updated: Vec<String>,
-    pub removed: Vec<String>,
-    /// Files that could not be indexed: (path, reason).
-    pub failed: Vec<(String, String)>,
-    pub unchanged: usize,
-    /// Set when the whole index was rebuilt, with the reason.
-    pub rebuilt: Option<String>,
-    pub elapsed_ms: u128,
-}
-
-impl UpdateReport {
-    /// Whether the index content changed.
-    pub fn changed(&self) -> bool {
-        !(self.added.is_empty() && self.updated.is_empty() && self.removed.is_empty())
-    }
-}
 
 /// The work an update has to do.
 pub(super) struct Plan {
@@ -81,7 +61,7 @@ pub(super) fn apply(
     source: &Source<'_>,
     plan: Plan,
     previous: &IndexMeta,
-    report_out: &mut UpdateReport,
+    report_out: &mut IndexSummary,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<BTreeMap<String, FileEntry>> {
     let reports_dir = source.reports_dir;

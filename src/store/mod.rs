@@ -129,7 +129,7 @@ impl Store {
         F: FnOnce(&Store) -> Result<T> + Send + 'static,
     {
         let store = self.clone();
-        tokio::task::spawn_blocking(move || work(&store)).await.map_err(|e| Error::Task(e.to_string()))?
+        crate::task::blocking(move || work(&store)).await
     }
 
     /// Runs `work` on the connection, naming the file in any error.

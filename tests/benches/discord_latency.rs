@@ -12,9 +12,9 @@ mod discord_standin;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use chipbot::chat::ChatService;
+use chipbot::core::Core;
 use chipbot::config::Secret;
-use chipbot::engine::Engine;
+use chipbot::answer::Engine;
 use discord_standin::{StandIn, CHANNEL, GUILD, TOKEN};
 use tokio_util::sync::CancellationToken;
 

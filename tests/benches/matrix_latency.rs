@@ -16,9 +16,9 @@ mod synapse;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use chipbot::chat::ChatService;
+use chipbot::core::Core;
 use chipbot::config::Secret;
-use chipbot::engine::Engine;
+use chipbot::answer::Engine;
 use matrix_sdk::ruma::events::room::member::MembershipState;
 use matrix_sdk::ruma::UserId;
 use tokio_util::sync::CancellationToken;

@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 
 use chipbot::config::Settings;
-use chipbot::engine::Engine;
+use chipbot::answer::Engine;
 
 /// The crate root.
 pub fn root() -> PathBuf {
@@ -39,6 +39,17 @@ pub fn fixture_engine(name: &str) -> (Engine, tempfile::TempDir, tempfile::TempD
     let data = tempfile::tempdir().expect("tempdir");
     let engine = Engine::open(settings(reports.path(), data.path())).expect("engine opens");
     (engine, reports, data)
+}
+
+/// A core (the one door) over a private copy of fixture `name`.
+pub fn fixture_core(name: &str) -> (chipbot::core::Core, tempfile::TempDir, tempfile::TempDir) {
+    let (engine, reports, data) = fixture_engine(name);
+    (chipbot::core::Core::new(engine), reports, data)
+}
+
+/// Runs `command` through `core` as the command line's user would.
+pub async fn cli(core: &chipbot::core::Core, command: chipbot::core::Command) -> chipbot::Result<chipbot::reply::Reply> {
+    core.handle(chipbot::core::Request::cli(command)).await
 }
 
 /// Asserts what a reader of an `ask` answer relies on besides the citation

@@ -1,21 +1,11 @@
-//! The poise commands. Each one builds a single [`Command`] variant and hands
-//! it to [`respond`]; the rules (admin check, rate limit, errors as messages)
-//! live in [`crate::chat::ChatService`], not here. Slash and prefix forms
-//! share one function per command.
+//! The poise commands. Each one builds a single [`Command`] variant from its
+//! typed arguments and hands it to [`handlers::respond`]; the rules (admin
+//! check, rate limit, errors as messages) live in the core, not here. Slash
+//! and prefix forms share one function per command.
 
-use poise::serenity_prelude as serenity;
-
-use super::policy::{self, Place};
-use super::{errors, render, send, Context, Data, HandlerError};
-use crate::chat::{Platform, Sender};
-use crate::command::Command;
-
-/// What a handler was asked: a parsed command, or raw prefix text for the
-/// shared parser (when poise could not read the arguments).
-pub(super) enum Request {
-    Command(Command),
-    Text(String),
-}
+use super::handlers::{respond, Request};
+use super::{errors, send, Context, Data, HandlerError};
+use crate::core::Command;
 
 /// The framework's settings: the commands, the prefix from `[chat]`, mentions
 /// of the bot as a prefix, and an error handler that always answers.
@@ -77,9 +67,9 @@ pub async fn digest(
     #[description = "Which configured digest (default: the only or first one)"] name: Option<String>,
     #[description = "Start date, YYYY-MM-DD (default: since the last digest)"] since: Option<String>,
 ) -> Result<(), HandlerError> {
-    // The shared parser reads `digest [name] [YYYY-MM-DD]`, for both forms.
-    let text = format!("{}digest {} {}", ctx.data().service.prefix(), name.unwrap_or_default(), since.unwrap_or_default());
-    respond(ctx, Request::Text(text)).await
+    // The same reading as `!digest [name] [YYYY-MM-DD]`.
+    let words = [&name, &since].into_iter().flatten().flat_map(|s| s.split_whitespace());
+    respond(ctx, Request::Command(Command::digest_from_words(words))).await
 }
 
 /// Bring the index up to date (chipbot admins only)
@@ -91,79 +81,4 @@ pub async fn reindex(
     full: bool,
 ) -> Result<(), HandlerError> {
     respond(ctx, Request::Command(Command::Index { full })).await
-}
-
-/// Runs a request through the chat layer and sends the rendered reply where
-/// it came from. Slash commands are deferred first (answers can take longer
-/// than Discord's 3 seconds); prefix commands show typing meanwhile.
-pub(super) async fn respond(ctx: Context<'_>, request: Request) -> Result<(), HandlerError> {
-    let data = ctx.data();
-    let _working = data.inflight.start();
-    let place = place_of(ctx);
-    if !policy::allowed(&data.settings, place) {
-        tracing::debug!(?place, "discord: command in a place that is not allowed");
-        if let Context::Application(_) = ctx {
-            let text = "chipbot does not answer in this channel.";
-            let message = render::Outgoing { content: Some(text.into()), ..Default::default() };
-            ctx.send(send::reply(&message, true)).await?;
-        }
-        return Ok(());
-    }
-    let sender = sender_of(ctx);
-    let _typing = ctx.defer_or_broadcast().await?;
-    let service = &data.service;
-    let reply = match request {
-        Request::Command(command) => service.handle(&sender, command).await,
-        Request::Text(text) => match service.handle_text(&sender, &text).await {
-            Some(reply) => reply,
-            None => return Ok(()),
-        },
-    };
-    send::send_all(ctx, &render::render(&reply, service.prefix()), false).await
-}
-
-/// The sender of a command, with the member's role IDs for admin roles.
-fn sender_of(ctx: Context<'_>) -> Sender {
-    let roles = match ctx {
-        Context::Application(a) => a.interaction.member.as_ref().map(|m| role_ids(&m.roles)),
-        Context::Prefix(p) => p.msg.member.as_ref().map(|m| role_ids(&m.roles)),
-    };
-    Sender { roles: roles.unwrap_or_default(), ..Sender::new(Platform::Discord, ctx.author().id.get().to_string()) }
-}
-
-/// The sender of a plain message.
-pub(super) fn sender_of_message(msg: &serenity::Message) -> Sender {
-    let roles = msg.member.as_ref().map(|m| role_ids(&m.roles)).unwrap_or_default();
-    Sender { roles, ..Sender::new(Platform::Discord, msg.author.id.get().to_string()) }
-}
-
-fn role_ids(roles: &[serenity::RoleId]) -> Vec<u64> {
-    roles.iter().map(|r| r.get()).collect()
-}
-
-pub(super) fn place_of(ctx: Context<'_>) -> Place {
-    let guild = ctx.guild_id();
-    let channel = ctx.channel_id();
-    let parent = match ctx {
-        Context::Application(a) => a.interaction.channel.as_ref().and_then(|c| c.parent_id).map(|p| p.get()),
-        Context::Prefix(_) => None,
-    }
-    .or_else(|| thread_parent(ctx.serenity_context(), guild, channel));
-    Place { guild: guild.map(|g| g.get()), channel: channel.get(), parent }
-}
-
-/// The place of a plain message.
-pub(super) fn place_of_message(ctx: &serenity::Context, msg: &serenity::Message) -> Place {
-    Place {
-        guild: msg.guild_id.map(|g| g.get()),
-        channel: msg.channel_id.get(),
-        parent: thread_parent(ctx, msg.guild_id, msg.channel_id),
-    }
-}
-
-/// The parent channel of a thread, from the cache.
-fn thread_parent(ctx: &serenity::Context, guild: Option<serenity::GuildId>, channel: serenity::ChannelId) -> Option<u64> {
-    let guild = ctx.cache.guild(guild?)?;
-    let thread = guild.threads.iter().find(|t| t.id == channel)?;
-    thread.parent_id.map(|p| p.get())
 }

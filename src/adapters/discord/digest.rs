@@ -8,7 +8,7 @@ use std::time::Duration;
 use poise::serenity_prelude as serenity;
 
 use super::{render, send};
-use crate::chat::Platform;
+use crate::config::Platform;
 use crate::digest::{DigestPoster, PostError, PostFuture};
 use crate::reply::Reply;
 

@@ -1,16 +1,14 @@
 //! The framework's error handler. Whatever goes wrong, the user gets a short
 //! answer and the log gets the full error chain. Two "errors" are really
 //! requests: a mention of the bot followed by a question, and a prefix word
-//! poise does not know; both go to the shared chat layer.
+//! poise does not know; both are handled like commands (`handlers`).
 
 use poise::serenity_prelude as serenity;
 use poise::FrameworkError;
 
-use super::commands::{self, Request};
-use super::{policy, render, send, Data, HandlerError};
+use super::handlers::{chain, message_request, respond, Request, SORRY};
+use super::{render, send, Data, HandlerError};
 
-/// Shown when a handler failed for a reason the user cannot fix.
-const SORRY: &str = "Sorry, something went wrong while answering. Please try again in a moment.";
 
 /// poise's `on_error`.
 pub async fn on_error(error: FrameworkError<'_, Data, HandlerError>) {
@@ -26,8 +24,8 @@ pub async fn on_error(error: FrameworkError<'_, Data, HandlerError>) {
         FrameworkError::ArgumentParse { ctx: poise::Context::Prefix(p), .. } => {
             // poise could not read the arguments: let the shared parser explain.
             let rest = p.msg.content.get(usize::from(p.content_start)..).unwrap_or("").trim_start();
-            let text = format!("{}{rest}", p.data().service.prefix());
-            if let Err(e) = commands::respond(poise::Context::Prefix(p), Request::Text(text)).await {
+            let text = format!("{}{rest}", p.data().core.prefix());
+            if let Err(e) = respond(poise::Context::Prefix(p), Request::Text(text)).await {
                 tracing::warn!(error = %chain(&e), "discord: could not answer a prefix command");
             }
         }
@@ -59,35 +57,6 @@ pub async fn on_error(error: FrameworkError<'_, Data, HandlerError>) {
     }
 }
 
-/// A message poise did not take as a command: a mention of the bot with a
-/// question, or the prefix with an unknown word. Answered in the channel or
-/// thread it came from.
-async fn message_request(ctx: &serenity::Context, data: &Data, msg: &serenity::Message, content_start: usize) {
-    let _working = data.inflight.start();
-    if !policy::allowed(&data.settings, commands::place_of_message(ctx, msg)) {
-        return;
-    }
-    let service = &data.service;
-    let sender = commands::sender_of_message(msg);
-    let by_prefix = msg.content.starts_with(service.prefix());
-    let _typing = msg.channel_id.start_typing(&ctx.http);
-    let reply = if by_prefix {
-        service.handle_text(&sender, &msg.content).await
-    } else {
-        let question = msg.content.get(content_start..).unwrap_or("").trim();
-        Some(service.handle_mention(&sender, question).await)
-    };
-    let Some(reply) = reply else { return };
-    let messages = render::render(&reply, service.prefix());
-    if let Err(e) = send::send_to_channel(&ctx.http, msg, &messages).await {
-        tracing::warn!(error = %chain(&e), channel = %msg.channel_id, "discord: could not send a reply; sending a short note");
-        let sorry = render::Outgoing { content: Some(SORRY.into()), ..Default::default() };
-        if let Err(e) = send::send_to_channel(&ctx.http, msg, &[sorry]).await {
-            tracing::warn!(error = %chain(&e), "discord: could not send the error message either");
-        }
-    }
-}
-
 /// A framework error with its source chain, for the log.
 fn describe(error: &FrameworkError<'_, Data, HandlerError>) -> String {
     match error {
@@ -96,16 +65,4 @@ fn describe(error: &FrameworkError<'_, Data, HandlerError>) -> String {
         FrameworkError::CommandPanic { payload, .. } => format!("panic: {}", payload.as_deref().unwrap_or("?")),
         other => other.to_string(),
     }
-}
-
-/// "outer: inner: innermost".
-pub fn chain(error: &(dyn std::error::Error + 'static)) -> String {
-    let mut out = error.to_string();
-    let mut source = error.source();
-    while let Some(e) = source {
-        out.push_str(": ");
-        out.push_str(&e.to_string());
-        source = e.source();
-    }
-    out
 }

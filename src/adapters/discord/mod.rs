@@ -1,12 +1,15 @@
 //! The Discord adapter: serenity for the gateway and REST, poise for slash and
-//! prefix commands. It turns Discord events into [`ChatService`] calls and
-//! renders the platform-neutral replies as embeds ([`render`]). This module
-//! tree is the only place that imports serenity or poise.
+//! prefix commands. It turns Discord events into requests to the core's one
+//! door and renders the platform-neutral replies as embeds ([`render`]).
+//! With the Matrix adapter it shares one layout: entry (`run`), handlers,
+//! render, digest poster, send.
 //!
 //! - `commands`: the poise commands (`ask`, `figures`, `sources`, `help`,
-//!   `reindex`), each building one [`crate::command::Command`].
-//! - `errors`: the framework's error handler, which always answers, plus
-//!   mentions of the bot and unknown prefix commands.
+//!   `digest`, `reindex`), each building one [`crate::core::Command`].
+//! - `handlers`: checks where a request came from and who sent it, asks the
+//!   core, sends the rendered reply.
+//! - `errors`: the framework's error handler, which always answers; mentions
+//!   of the bot and unknown prefix words go to the handlers.
 //! - `send`: turning rendered messages into serenity builders, every one with
 //!   empty `allowed_mentions`.
 //! - `digest`: the poster scheduled digests use to reach Discord channels.
@@ -14,6 +17,7 @@
 mod commands;
 mod digest;
 mod errors;
+mod handlers;
 mod inflight;
 pub mod markdown;
 pub mod policy;
@@ -26,8 +30,9 @@ use std::time::Duration;
 use poise::serenity_prelude as serenity;
 use tokio_util::sync::CancellationToken;
 
-use crate::chat::ChatService;
-use crate::config::{DiscordSettings, Secret};
+use crate::config::{DiscordSettings, Platform, Secret};
+use crate::core::Core;
+use crate::digest::PosterRegistry;
 use crate::error::{Error, Result};
 use inflight::InFlight;
 
@@ -40,7 +45,7 @@ const SETUP_FAILURE_GRACE: Duration = Duration::from_secs(2);
 
 /// State shared by every handler.
 pub struct Data {
-    service: Arc<ChatService>,
+    core: Core,
     settings: DiscordSettings,
     inflight: InFlight,
 }
@@ -56,31 +61,30 @@ type Context<'a> = poise::Context<'a, Data, HandlerError>;
 
 /// Runs the Discord bot until `shutdown` is cancelled. Replies already being
 /// worked on are finished and sent before the shards close.
-pub async fn run(service: Arc<ChatService>, shutdown: CancellationToken) -> Result<()> {
-    let settings = service.engine().settings();
-    let token = settings
+pub async fn run(core: Core, discord: DiscordSettings, posters: PosterRegistry, shutdown: CancellationToken) -> Result<()> {
+    let token = core
+        .settings()
         .secrets
         .discord_token
         .clone()
         .ok_or_else(|| Error::Config("CHIPBOT_DISCORD__TOKEN is not set".into()))?;
-    let discord = settings.discord.clone();
     let inflight = InFlight::default();
-    let data = Data { service: service.clone(), settings: discord.clone(), inflight: inflight.clone() };
-    let posters = service.digest_posters().clone();
-    let prefix = service.prefix().to_string();
+    let prefix = core.prefix().to_string();
+    let data = Data { core, settings: discord.clone(), inflight: inflight.clone() };
+    let registry = posters.clone();
     // A failed setup stops the bot through this channel: shutting the shards
     // down from the error handler alone can lose the race with a shard that
     // is still starting, and the client would then run on without commands.
     let (setup_failed, mut setup_failure) = tokio::sync::mpsc::channel::<String>(1);
     let framework = poise::Framework::builder()
-        .options(commands::framework_options(service.prefix()))
+        .options(commands::framework_options(&prefix))
         .setup(move |ctx, ready, framework| {
             Box::pin(async move {
                 if let Err(e) = poise::builtins::register_globally(ctx, &framework.options().commands).await {
                     let _ = setup_failed.send(format!("command registration failed: {e}")).await;
                     return Err(e.into());
                 }
-                posters.register(Arc::new(digest::DiscordPoster { http: ctx.http.clone(), prefix }));
+                registry.register(Arc::new(digest::DiscordPoster { http: ctx.http.clone(), prefix }));
                 tracing::info!(user = %ready.user.name, guilds = ready.guilds.len(), "discord bot ready; commands registered");
                 Ok(data)
             })
@@ -103,14 +107,14 @@ pub async fn run(service: Arc<ChatService>, shutdown: CancellationToken) -> Resu
             if !inflight.wait_idle(SHUTDOWN_GRACE).await {
                 tracing::warn!(in_flight = inflight.count(), "discord shutdown: gave up waiting for replies");
             }
-            service.digest_posters().unregister(crate::chat::Platform::Discord);
+            posters.unregister(Platform::Discord);
             shards.shutdown_all().await;
             let _ = running.await;
             tracing::info!("discord shards closed");
             Ok(())
         }
         Some(why) = setup_failure.recv() => {
-            service.digest_posters().unregister(crate::chat::Platform::Discord);
+            posters.unregister(Platform::Discord);
             shards.shutdown_all().await;
             // A shard that had not registered yet is not shut down by the
             // manager: the client is of no use without its commands, so stop it.
@@ -120,7 +124,7 @@ pub async fn run(service: Arc<ChatService>, shutdown: CancellationToken) -> Resu
             Err(chat_error(why))
         }
         outcome = &mut running => {
-            service.digest_posters().unregister(crate::chat::Platform::Discord);
+            posters.unregister(Platform::Discord);
             let message = match outcome {
                 Ok(Ok(())) => "the client stopped (see the log for why)".to_string(),
                 Ok(Err(e)) => e.to_string(),

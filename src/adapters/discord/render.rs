@@ -7,7 +7,7 @@
 use std::fmt::Write;
 
 use super::markdown::{code_block_safe, escape, link, neutralise_mentions};
-use crate::chat::split::{chars, split_text, truncate_chars};
+use crate::render::split::{chars, split_text, truncate_chars};
 use crate::render::{period_label, source_line};
 use crate::reply::{date_label, Answer, Citation, CitedFigure, Digest, Reply, SourcesSummary};
 

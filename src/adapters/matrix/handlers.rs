@@ -22,8 +22,8 @@ use tokio_util::task::TaskTracker;
 use super::ledger::Ledger;
 use super::render::{render, MatrixMessage};
 use super::session::StorePaths;
-use crate::chat::glob::any_match;
-use crate::chat::{ChatService, Platform, RateLimiter, Sender};
+use crate::core::glob::any_match;
+use crate::core::{Core, Platform, RateLimiter, Sender};
 use crate::config::MatrixSettings;
 use crate::reply::Reply;
 
@@ -37,7 +37,7 @@ const MIN_LEDGER_RETENTION_MS: u64 = 24 * 3600 * 1000;
 /// Shared state of the event handlers.
 #[derive(Debug)]
 pub struct Bot {
-    service: Arc<ChatService>,
+    core: Core,
     own: OwnedUserId,
     allowed_inviters: Vec<String>,
     max_age_ms: u64,
@@ -49,7 +49,7 @@ pub struct Bot {
 
 impl Bot {
     pub fn new(
-        service: Arc<ChatService>,
+        core: Core,
         settings: &MatrixSettings,
         paths: &StorePaths,
         own: OwnedUserId,
@@ -62,7 +62,7 @@ impl Bot {
         };
         let max_age_ms = settings.max_message_age_secs.saturating_mul(1000);
         Bot {
-            service,
+            core,
             allowed_inviters,
             max_age_ms,
             max_reply_chars: settings.max_reply_chars,
@@ -142,7 +142,7 @@ pub async fn on_message(event: OriginalSyncRoomMessageEvent, room: Room, Ctx(bot
     }
     let body = strip_reply_fallback(&text.body);
     let mentioned = event.content.mentions.as_ref().is_some_and(|m| m.user_ids.contains(&bot.own));
-    let addressed = addressed_text(&body, bot.service.prefix(), &bot.own, mentioned);
+    let addressed = addressed_text(&body, bot.core.prefix(), &bot.own, mentioned);
     let Some(addressed) = addressed else { return };
     let sender = Sender::new(Platform::Matrix, event.sender.as_str());
     let task_bot = bot.clone();
@@ -155,8 +155,8 @@ pub async fn on_message(event: OriginalSyncRoomMessageEvent, room: Room, Ctx(bot
         let bot = task_bot;
         let answer = async {
             match addressed {
-                Addressed::Command(text) => bot.service.handle_text(&sender, &text).await,
-                Addressed::Mention(text) => Some(bot.service.handle_mention(&sender, &text).await),
+                Addressed::Command(text) => bot.core.reply_to_text(&sender, &text).await,
+                Addressed::Mention(text) => Some(bot.core.reply_to_mention(&sender, &text).await),
             }
         };
         let (reply, typing) = answer_with_typing(&room, answer).await;

@@ -24,7 +24,9 @@ use matrix_sdk::Client;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
-use crate::chat::{ChatService, Platform};
+use crate::config::{MatrixSettings, Platform};
+use crate::core::Core;
+use crate::digest::PosterRegistry;
 use crate::error::Result;
 use handlers::Bot;
 use session::{chat_error, StorePaths};
@@ -37,18 +39,17 @@ const MAX_SYNC_BACKOFF: Duration = Duration::from_secs(30);
 const DRAIN_TIMEOUT: Duration = Duration::from_secs(20);
 
 /// Runs the Matrix bot until `shutdown` is cancelled.
-pub async fn run(service: Arc<ChatService>, shutdown: CancellationToken) -> Result<()> {
-    let settings = service.engine().settings().clone();
-    let paths = StorePaths::new(&settings.matrix, &settings.index.data_dir);
+pub async fn run(core: Core, matrix: MatrixSettings, posters: PosterRegistry, shutdown: CancellationToken) -> Result<()> {
+    let secrets = core.settings().secrets.clone();
+    let paths = StorePaths::new(&matrix, &core.settings().index.data_dir);
     let connected = tokio::select! {
-        connected = session::connect(&settings.matrix, &settings.secrets, &paths) => connected?,
+        connected = session::connect(&matrix, &secrets, &paths) => connected?,
         () = shutdown.cancelled() => return Ok(()),
     };
     let client = connected.client;
     let own = client.user_id().ok_or_else(|| chat_error("logged in without a user ID"))?.to_owned();
     let tasks = TaskTracker::new();
-    let posters = service.digest_posters().clone();
-    let bot = Arc::new(Bot::new(service, &settings.matrix, &paths, own.clone(), tasks.clone()));
+    let bot = Arc::new(Bot::new(core, &matrix, &paths, own.clone(), tasks.clone()));
     client.add_event_handler_context(bot.clone());
     client.add_event_handler(handlers::on_invite);
     if !connected.restored {
@@ -58,7 +59,7 @@ pub async fn run(service: Arc<ChatService>, shutdown: CancellationToken) -> Resu
     client.add_event_handler(handlers::on_message);
     client.add_event_handler(handlers::on_undecryptable);
     tracing::info!(user = %own, restored = connected.restored, "Matrix bot is listening");
-    let poster = digest::MatrixPoster { client: client.clone(), max_reply_chars: settings.matrix.max_reply_chars };
+    let poster = digest::MatrixPoster { client: client.clone(), max_reply_chars: matrix.max_reply_chars };
     posters.register(Arc::new(poster));
     sync_until_cancelled(&client, &shutdown).await;
     posters.unregister(Platform::Matrix);

@@ -7,7 +7,7 @@
 use std::fmt::Write;
 
 use crate::render::{mark_snippet, period_label, source_line, text};
-use crate::reply::{Answer, Reply};
+use crate::reply::{date_label, Answer, CitedFigure, Digest, Reply};
 
 /// A rendered message: the plain `body` and the HTML `formatted_body`.
 #[derive(Debug, Clone, PartialEq)]
@@ -23,7 +23,7 @@ pub fn render(reply: &Reply, max_chars: usize) -> MatrixMessage {
         Reply::Figures { answer, .. } => fit_answer(answer, max_chars, |a| answer_message(a, true)),
         Reply::Help { text } => cut_text(text, max_chars, paragraphs_html),
         Reply::Error { message } => cut_text(message, max_chars, paragraphs_html),
-        Reply::Digest(digest) => super::digest::render_digest(digest, max_chars),
+        Reply::Digest(digest) => render_digest(digest, max_chars),
         other => cut_text(&text::render(other, text::Highlight::Stars), max_chars, preformatted_html),
     }
 }
@@ -230,6 +230,98 @@ fn paragraphs_html(text: &str) -> String {
 
 fn preformatted_html(text: &str) -> String {
     format!("<pre><code>{}</code></pre>", escape_html(text))
+}
+
+/// A digest as HTML and plain text, cut to `max_chars` with
+/// [`Digest::shrink`] (left-out reports are counted in "and N more").
+pub fn render_digest(digest: &Digest, max_chars: usize) -> MatrixMessage {
+    let mut kept = digest.clone();
+    loop {
+        let message = MatrixMessage { body: defuse_mentions(&text::digest_text(&kept)), html: digest_html(&kept) };
+        let fits = message.body.chars().count() <= max_chars && message.html.chars().count() <= max_chars;
+        if fits || !kept.shrink() {
+            return message;
+        }
+    }
+}
+
+fn link(url: Option<&str>, label: &str) -> String {
+    match url.filter(|u| u.starts_with("https://") || u.starts_with("http://")) {
+        Some(url) => format!("<a href=\"{}\">{label}</a>", escape_html(url)),
+        None => label.to_string(),
+    }
+}
+
+fn digest_html(d: &Digest) -> String {
+    let (since, until) = d.window_labels();
+    let mut html = format!("<p><strong>Digest “{}”</strong>: reports indexed {since} to {until}", safe(&d.name));
+    if let Some(filter) = &d.filter {
+        let _ = write!(html, " matching <code>{}</code>", safe(filter));
+    }
+    html.push_str("</p>");
+    for notice in &d.notices {
+        let _ = write!(html, "<p><em>Note: {}</em></p>", safe(notice));
+    }
+    if d.is_empty() {
+        html.push_str("<p>Nothing new.</p>");
+        return html;
+    }
+    html.push_str("<ol>");
+    for item in &d.items {
+        let date = date_label(item.published);
+        let _ = write!(
+            html,
+            "<li>{} ({}, {})<br>{} [{}]",
+            link(item.url.as_deref(), &format!("<strong>{}</strong>", safe(&item.title))),
+            safe(&item.publisher),
+            date,
+            safe(&item.summary),
+            item.summary_citation
+        );
+        if !item.figures.is_empty() {
+            html.push_str("<ul>");
+            for f in &item.figures {
+                let _ = write!(html, "<li>{}</li>", figure_html(f));
+            }
+            html.push_str("</ul>");
+        }
+        html.push_str("</li>");
+    }
+    html.push_str("</ol>");
+    if d.more > 0 {
+        let _ = write!(html, "<p>(and {} more new report(s))</p>", d.more);
+    }
+    if !d.changes.is_empty() {
+        html.push_str("<p><strong>Figures that changed</strong></p><ul>");
+        for c in &d.changes {
+            let period = c.year.map(|y| format!(" ({y})")).unwrap_or_default();
+            let _ = write!(
+                html,
+                "<li>{} {}{}: now {} [{}], earlier {} [{}]</li>",
+                safe(&c.subject),
+                safe(&c.metric),
+                period,
+                safe(&c.newer.figure.text),
+                c.newer.citation,
+                safe(&c.older.figure.text),
+                c.older.citation
+            );
+        }
+        html.push_str("</ul>");
+    }
+    html.push_str("<p><strong>Sources</strong></p><p>");
+    for c in &d.citations {
+        let label = format!("[{}]", c.n);
+        let _ = write!(html, "{} {} ({})<br>", link(c.url.as_deref(), &label), safe(&c.title), safe(&source_line(c)));
+    }
+    html.push_str("</p>");
+    html
+}
+
+fn figure_html(cf: &CitedFigure) -> String {
+    let what = [cf.figure.subject.as_deref(), cf.metric.as_deref()].into_iter().flatten().collect::<Vec<_>>().join(" ");
+    let what = if what.is_empty() { String::new() } else { format!("{}: ", safe(&what)) };
+    format!("{what}{} ({}) [{}]", safe(&cf.figure.text), safe(&period_label(&cf.figure)), cf.citation)
 }
 
 #[cfg(test)]

@@ -9,13 +9,12 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 
-use crate::answer::{disagreements, metric_of};
+use super::{disagreements, metric_of, Engine};
 use crate::config::DigestSettings;
 use crate::error::Result;
 use crate::figures::{Figure, FigureKind};
-use crate::query::ParsedQuery;
 use crate::reply::{Citation, CitedFigure, Digest, DigestItem, FigureChange, Snippet};
-use crate::search::{FileEntry, Generation, PassageHit, SearchIndex};
+use crate::search::{FileEntry, Generation, PassageHit};
 
 /// Key figures listed per report.
 const KEY_FIGURES: usize = 3;
@@ -23,13 +22,6 @@ const KEY_FIGURES: usize = 3;
 const SUMMARY_CHARS: usize = 200;
 /// Passages searched per figure when looking for older values.
 const OLDER_CANDIDATES: usize = 20;
-
-/// Builds digests from one index generation.
-pub struct Composer<'a> {
-    pub index: &'a SearchIndex,
-    /// Parses a query as answers do (gazetteer names made canonical).
-    pub parse: &'a dyn Fn(&str) -> Result<ParsedQuery>,
-}
 
 /// Citations under construction, one per cited passage.
 #[derive(Default)]
@@ -61,18 +53,18 @@ impl Cited {
     }
 }
 
-impl Composer<'_> {
-    /// The digest `spec` for reports indexed in `(since, until]`.
-    pub fn compose(&self, spec: &DigestSettings, since: DateTime<Utc>, until: DateTime<Utc>) -> Result<Digest> {
-        let generation = self.index.current();
+impl Engine {
+    /// The digest `spec` for reports indexed in `(since, until]`. Blocking.
+    pub fn digest(&self, spec: &DigestSettings, since: DateTime<Utc>, until: DateTime<Utc>) -> Result<Digest> {
+        let generation = self.index().current();
         let mut new = new_entries(&generation, since, until);
         let mut notices = Vec::new();
         if let Some(filter) = &spec.query {
-            let parsed = (self.parse)(filter)?;
+            let parsed = self.parse(filter)?;
             notices.extend(parsed.notices.iter().cloned());
             let ids: Vec<String> = new.iter().map(|e| e.report.id.clone()).collect();
             if !ids.is_empty() {
-                let matching = self.index.reports_matching(&generation, &parsed, &ids)?;
+                let matching = self.index().reports_matching(&generation, &parsed, &ids)?;
                 new.retain(|e| matching.contains(&e.report.id));
             }
         }
@@ -81,7 +73,7 @@ impl Composer<'_> {
         let mut cited = Cited::default();
         let mut items = Vec::new();
         for entry in new {
-            let passages = self.index.report_passages(&generation, &entry.report.id)?;
+            let passages = self.index().report_passages(&generation, &entry.report.id)?;
             if let Some(item) = item_for(entry, &passages, &mut cited) {
                 items.push(item);
             }
@@ -109,8 +101,8 @@ impl Composer<'_> {
                 if out.iter().any(|c| &c.subject == subject && &c.metric == metric && c.year == newer.figure.year) {
                     continue;
                 }
-                let Ok(query) = (self.parse)(&format!("{subject} {metric}")) else { continue };
-                let hits = self.index.search_in(generation, &query, OLDER_CANDIDATES, crate::search::Reach::All)?;
+                let Ok(query) = self.parse(&format!("{subject} {metric}")) else { continue };
+                let hits = self.index().search_in(generation, &query, OLDER_CANDIDATES, crate::search::Reach::All)?;
                 let mut older: Vec<&PassageHit> = hits
                     .iter()
                     .filter(|h| h.report.id != item.report_id && is_older(h.report.published, item.published))

@@ -1,10 +1,11 @@
 //! The closed set of commands every front end speaks. Chat adapters parse a
-//! message with [`Command::from_chat`]; the CLI builds the same variants from
+//! message with [`Command::from_chat`] (Discord's slash commands build the
+//! variants from their typed options); the CLI builds the same variants from
 //! its arguments.
 
 use std::path::PathBuf;
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 
 /// Something a user asked chipbot to do.
 #[derive(Debug, Clone, PartialEq)]
@@ -20,10 +21,24 @@ pub enum Command {
     /// Bring the index up to date (`full` re-reads every file).
     Index { full: bool },
     /// What is new in the reports: the digest `name` (or the only/default
-    /// one), covering reports indexed since `since` (or its last period).
-    Digest { name: Option<String>, since: Option<NaiveDate> },
+    /// one) over `window`. `dry_run` leaves the command line's watermark
+    /// where it is.
+    Digest { name: Option<String>, window: DigestWindow, dry_run: bool },
+    /// List the reindex audit log, newest first (admins only).
+    Audit { limit: usize },
     /// List the figures found in one report file (CLI only).
     Extract { path: PathBuf },
+}
+
+/// The reports a digest covers, by when they were indexed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DigestWindow {
+    /// Since midnight of a date in the digest's time zone; without one, the
+    /// schedule's last full period (chat) or since the command line's last
+    /// recorded digest (CLI).
+    Since(Option<NaiveDate>),
+    /// Exactly `(since, until]`: a scheduled post.
+    Between { since: DateTime<Utc>, until: DateTime<Utc> },
 }
 
 impl Command {
@@ -37,8 +52,14 @@ impl Command {
             Command::Help => "help",
             Command::Index { .. } => "reindex",
             Command::Digest { .. } => "digest",
+            Command::Audit { .. } => "audit",
             Command::Extract { .. } => "extract",
         }
+    }
+
+    /// Commands that only admins may run.
+    pub fn requires_admin(&self) -> bool {
+        matches!(self, Command::Index { .. } | Command::Audit { .. })
     }
 }
 
@@ -61,7 +82,7 @@ impl Command {
             "sources" => Command::Sources,
             "help" => Command::Help,
             "reindex" => Command::Index { full: argument.trim_start_matches('-').eq_ignore_ascii_case("full") },
-            "digest" => digest_command(argument),
+            "digest" => Command::digest_from_words(argument.split_whitespace()),
             "" => return None,
             other => return Some(Err(UnknownCommand(other.chars().take(40).collect()))),
         };
@@ -69,18 +90,22 @@ impl Command {
     }
 }
 
-/// `digest [name] [YYYY-MM-DD]`: a word that is a date is the start.
-fn digest_command(argument: &str) -> Command {
-    let mut name = None;
-    let mut since = None;
-    for word in argument.split_whitespace() {
-        match NaiveDate::parse_from_str(word, "%Y-%m-%d") {
-            Ok(date) => since = Some(date),
-            Err(_) if name.is_none() => name = Some(word.chars().take(64).collect()),
-            Err(_) => {}
+impl Command {
+    /// `digest [name] [YYYY-MM-DD]`: a word that is a date is the start, the
+    /// first other word the name. Chat text and Discord's typed options are
+    /// read the same way.
+    pub fn digest_from_words<'a>(words: impl IntoIterator<Item = &'a str>) -> Command {
+        let mut name = None;
+        let mut since = None;
+        for word in words {
+            match NaiveDate::parse_from_str(word, "%Y-%m-%d") {
+                Ok(date) => since = Some(date),
+                Err(_) if name.is_none() => name = Some(word.chars().take(64).collect()),
+                Err(_) => {}
+            }
         }
+        Command::Digest { name, window: DigestWindow::Since(since), dry_run: false }
     }
-    Command::Digest { name, since }
 }
 
 /// The help text, with chat commands written with `prefix`.
@@ -121,12 +146,16 @@ mod tests {
         assert_eq!(Command::from_chat("!help", "!"), Some(Ok(Command::Help)));
         assert_eq!(Command::from_chat("!reindex", "!"), Some(Ok(Command::Index { full: false })));
         assert_eq!(Command::from_chat("!reindex --full", "!"), Some(Ok(Command::Index { full: true })));
-        assert_eq!(Command::from_chat("!digest", "!"), Some(Ok(Command::Digest { name: None, since: None })));
+        assert_eq!(
+            Command::from_chat("!digest", "!"),
+            Some(Ok(Command::Digest { name: None, window: DigestWindow::Since(None), dry_run: false }))
+        );
         assert_eq!(
             Command::from_chat("!digest weekly 2026-03-01", "!"),
             Some(Ok(Command::Digest {
                 name: Some("weekly".into()),
-                since: NaiveDate::from_ymd_opt(2026, 3, 1)
+                window: DigestWindow::Since(NaiveDate::from_ymd_opt(2026, 3, 1)),
+                dry_run: false,
             }))
         );
     }

@@ -6,7 +6,7 @@ use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 
 use super::chart_err;
-use super::draw::{
+use super::pen::{
     colour, draw_box, draw_point, draw_text, fitted, Area, CAP_HALF_WIDTH, LABEL_SIZE, RANGE_HALF_WIDTH,
 };
 use super::plan::Plan;

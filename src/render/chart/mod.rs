@@ -12,6 +12,7 @@ mod draw;
 mod group;
 mod labels;
 mod legend;
+mod pen;
 mod plan;
 mod wording;
 
@@ -22,7 +23,7 @@ use std::sync::Mutex;
 use plotters::prelude::*;
 
 use crate::error::{Error, Result};
-use crate::reply::Answer;
+use crate::reply::{Answer, Reply};
 
 const WIDTH: u32 = 1000;
 const HEIGHT: u32 = 560;
@@ -45,6 +46,30 @@ pub struct Chart {
     /// Things the user should know: comparable figures that were not drawn
     /// ("Also found: ..."), figures left off the chart.
     pub notes: Vec<String>,
+}
+
+/// The reply to the `figures` command: the table, and when `chart` is asked
+/// for and the figures compare, its PNG. What keeps a chart from being drawn,
+/// or drawn with labels, is added to the answer's notes.
+pub fn figures_reply(mut answer: Answer, chart: bool, font: Option<&Path>) -> Reply {
+    let chart_png = if chart && !answer.figures.is_empty() {
+        match render_png(&answer, font) {
+            Ok(chart) => {
+                answer.notices.extend(chart.notes);
+                if !chart.labelled {
+                    answer.notices.push("No usable font was found, so the chart has no labels; set chart.font to a .ttf file.".into());
+                }
+                Some(chart.png)
+            }
+            Err(e) => {
+                answer.notices.push(e.user_message());
+                None
+            }
+        }
+    } else {
+        None
+    };
+    Reply::Figures { answer, chart_png }
 }
 
 /// Renders the chart of `answer`'s most numerous comparable figures as a

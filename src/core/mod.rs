@@ -1,0 +1,321 @@
+//! The one door into chipbot. Every entry point (the CLI, the Matrix and
+//! Discord adapters, watch mode, the digest scheduler) hands a [`Request`]
+//! (who asks, what they ask) to [`Core::handle`]. The rules about *who* live
+//! here and nowhere else: the admin check, the audit record of every
+//! reindex outcome (done, busy, failed, refused), per-user rate limits for
+//! chat, the digest watermark of the command line, and the hop onto the
+//! blocking pool. What is asked is answered by the [`Engine`] below; the
+//! reply is platform-neutral and each entry point only renders it.
+
+pub mod command;
+pub mod glob;
+mod origin;
+mod ratelimit;
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+
+pub use command::{help_text, Command, DigestWindow, UnknownCommand};
+pub use origin::{Origin, Sender};
+pub use ratelimit::RateLimiter;
+
+pub use crate::answer::{Engine, Refresh};
+pub use crate::config::Platform;
+use crate::config::{DigestSettings, Settings};
+use crate::error::{Error, Result};
+use crate::reply::{IndexSummary, Reply};
+use crate::store::{AuditOutcome, AuditRecord, Store};
+use crate::task::blocking;
+
+/// The watermark target of digests printed by the command line.
+pub const CLI_TARGET: &str = "cli";
+
+/// A command and who asks for it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Request {
+    pub origin: Origin,
+    pub command: Command,
+}
+
+impl Request {
+    /// A request from the command line's user.
+    pub fn cli(command: Command) -> Request {
+        Request { origin: Origin::cli(), command }
+    }
+
+    /// A request from a chat user.
+    pub fn chat(sender: &Sender, command: Command) -> Request {
+        Request { origin: Origin::Chat(sender.clone()), command }
+    }
+}
+
+/// The core: cheap to clone and shared by every entry point of a process.
+#[derive(Clone)]
+pub struct Core {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    engine: Engine,
+    limiter: RateLimiter,
+    /// Set while a reindex runs; a second one is refused, not queued.
+    reindexing: AtomicBool,
+    /// The state store (audit log, watermarks), opened on first use.
+    store: Mutex<Option<Store>>,
+}
+
+impl std::fmt::Debug for Core {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Core").field("engine", &self.inner.engine).finish_non_exhaustive()
+    }
+}
+
+impl Core {
+    /// Opens the engine (see [`Engine::open_with`]) behind a new core. Blocking.
+    pub fn open(settings: Settings, refresh: Refresh) -> Result<Core> {
+        Ok(Core::new(Engine::open_with(settings, refresh)?))
+    }
+
+    /// [`Core::open`] on the blocking pool.
+    pub async fn start(settings: Settings, refresh: Refresh) -> Result<Core> {
+        blocking(move || Core::open(settings, refresh)).await
+    }
+
+    /// A core in front of an open engine.
+    pub fn new(engine: Engine) -> Core {
+        let chat = &engine.settings().chat;
+        let limiter = RateLimiter::new(chat.rate_limit_count, Duration::from_secs(chat.rate_limit_window_secs));
+        let inner = Inner { engine, limiter, reindexing: AtomicBool::new(false), store: Mutex::new(None) };
+        Core { inner: Arc::new(inner) }
+    }
+
+    /// The settings the core runs with.
+    pub fn settings(&self) -> &Settings {
+        self.inner.engine.settings()
+    }
+
+    /// The message-command prefix (`!`).
+    pub fn prefix(&self) -> &str {
+        &self.settings().chat.prefix
+    }
+
+    /// Whether a reindex is running right now.
+    pub fn reindex_running(&self) -> bool {
+        self.inner.reindexing.load(Ordering::Acquire)
+    }
+
+    /// Handles one request: who may ask, then the answer, on the blocking pool.
+    pub async fn handle(&self, request: Request) -> Result<Reply> {
+        let Request { origin, command } = request;
+        let word = command.word();
+        let settings = self.settings();
+        if command.requires_admin() && !origin.is_admin(&settings.admins) {
+            tracing::warn!(platform = %origin.platform(), user = %origin.user(), command = word, "refused admin command");
+            let message = format!("Sorry, only chipbot admins can run `{}{word}`.", self.prefix());
+            if let Command::Index { full } = command {
+                let (core, origin, summary) = (self.clone(), origin.clone(), message.clone());
+                let refused = blocking(move || {
+                    core.audit(Utc::now(), &origin, full, AuditOutcome::Refused, summary);
+                    Ok(())
+                });
+                if let Err(e) = refused.await {
+                    tracing::error!(error = %e, "audit task failed");
+                }
+            }
+            return Err(Error::Refused(message));
+        }
+        if command == Command::Help {
+            let prefix = if origin.sender().is_some() { self.prefix() } else { "" };
+            return Ok(Reply::Help { text: help_text(prefix) });
+        }
+        if let Some(sender) = origin.sender() {
+            let key = format!("{}:{}", sender.platform, sender.user_id);
+            if let Err(wait) = self.inner.limiter.check(&key) {
+                tracing::info!(platform = %sender.platform, user = %sender.user_id, wait_s = wait.as_secs(), "rate limited");
+                return Err(Error::RateLimited { wait });
+            }
+        }
+        let core = self.clone();
+        let started = Instant::now();
+        let reply = blocking(move || core.execute(&origin, command)).await;
+        let elapsed_us = started.elapsed().as_micros() as u64;
+        match &reply {
+            Ok(_) => tracing::info!(command = word, elapsed_us, "command answered"),
+            Err(e) => tracing::warn!(command = word, elapsed_us, error = %e, "command failed"),
+        }
+        reply
+    }
+
+    /// [`Core::handle`] for chat: an error becomes its user-facing message.
+    pub async fn reply(&self, request: Request) -> Reply {
+        let origin = request.origin.clone();
+        match self.handle(request).await {
+            Ok(reply) => reply,
+            Err(e) => {
+                if !matches!(e, Error::Refused(_) | Error::RateLimited { .. }) {
+                    tracing::warn!(platform = %origin.platform(), user = %origin.user(), error = ?e, "command failed");
+                }
+                Reply::Error { message: e.user_message() }
+            }
+        }
+    }
+
+    /// Handles a chat message: a command with the prefix, else `None`.
+    pub async fn reply_to_text(&self, sender: &Sender, text: &str) -> Option<Reply> {
+        match Command::from_chat(text, self.prefix())? {
+            Ok(command) => Some(self.reply(Request::chat(sender, command)).await),
+            Err(UnknownCommand(word)) => Some(Reply::Error {
+                message: format!("Unknown command `{word}`. Try `{}help`.", self.prefix()),
+            }),
+        }
+    }
+
+    /// Handles text addressed to the bot by a mention: a command with the
+    /// prefix, or else a question.
+    pub async fn reply_to_mention(&self, sender: &Sender, text: &str) -> Reply {
+        match self.reply_to_text(sender, text).await {
+            Some(reply) => reply,
+            None => {
+                let question = text.trim().to_string();
+                self.reply(Request::chat(sender, Command::Ask { question, top: None })).await
+            }
+        }
+    }
+
+    /// Runs `command` for `origin` on the current thread.
+    fn execute(&self, origin: &Origin, command: Command) -> Result<Reply> {
+        let engine = &self.inner.engine;
+        match command {
+            Command::Ask { question, top } => engine.ask(&question, top).map(Reply::Answer),
+            Command::Figures { query, chart } => {
+                let answer = engine.figures(&query)?;
+                Ok(crate::render::chart::figures_reply(answer, chart, self.settings().chart.font.as_deref()))
+            }
+            Command::Sources => Ok(Reply::Sources(engine.sources())),
+            Command::Help => Ok(Reply::Help { text: help_text("") }),
+            Command::Index { full } => self.reindex(origin, full).map(Reply::Indexed),
+            Command::Digest { name, window, dry_run } => self.digest(origin, name.as_deref(), window, dry_run),
+            Command::Audit { limit } => self.store()?.audit_log(limit).map(Reply::Audit),
+            Command::Extract { path } => engine.extract(&path).map(|figures| Reply::Extracted { figures }),
+        }
+    }
+
+    /// One reindex at a time, audited whatever its outcome.
+    fn reindex(&self, origin: &Origin, full: bool) -> Result<IndexSummary> {
+        let requested = Utc::now();
+        let flag = &self.inner.reindexing;
+        let result = if flag.compare_exchange(false, true, Ordering::AcqRel, Ordering::Acquire).is_err() {
+            Err(Error::ReindexRunning)
+        } else {
+            // Cleared on every exit, including a panic.
+            struct Running<'a>(&'a AtomicBool);
+            impl Drop for Running<'_> {
+                fn drop(&mut self) {
+                    self.0.store(false, Ordering::Release);
+                }
+            }
+            let _running = Running(flag);
+            self.inner.engine.update_index(full)
+        };
+        let (outcome, summary) = match &result {
+            Ok(summary) => (AuditOutcome::Ok, summary_text(summary)),
+            Err(Error::ReindexRunning) => (AuditOutcome::Busy, Error::ReindexRunning.to_string()),
+            Err(e) => (AuditOutcome::Error, e.to_string()),
+        };
+        self.audit(requested, origin, full, outcome, summary);
+        result
+    }
+
+    /// Writes an audit record; a store failure is logged, not returned, so
+    /// the request's own outcome still reaches the user.
+    fn audit(&self, at: DateTime<Utc>, origin: &Origin, full: bool, outcome: AuditOutcome, summary: String) {
+        let record = AuditRecord {
+            id: 0,
+            at,
+            platform: origin.platform(),
+            user_id: origin.user().to_string(),
+            full,
+            outcome,
+            summary,
+        };
+        if let Err(e) = self.store().and_then(|store| store.record_audit(&record)) {
+            tracing::error!(error = %e, platform = %record.platform, user = %record.user_id, "could not write the audit record");
+        }
+    }
+
+    /// The state store in the data directory, opened on first use. Blocking.
+    pub fn store(&self) -> Result<Store> {
+        let mut slot = self.inner.store.lock().map_err(|_| Error::Task("store lock poisoned".into()))?;
+        if let Some(store) = slot.as_ref() {
+            return Ok(store.clone());
+        }
+        let store = Store::open(&self.settings().index.data_dir)?;
+        *slot = Some(store.clone());
+        Ok(store)
+    }
+
+    /// A digest for `origin`: the scheduler's exact window, a chat user's
+    /// on-demand period, or the command line's since its last run (moved on
+    /// unless `dry_run`).
+    fn digest(&self, origin: &Origin, name: Option<&str>, window: DigestWindow, dry_run: bool) -> Result<Reply> {
+        let spec = self.digest_spec(name)?;
+        let now = Utc::now();
+        let (since, until) = match (window, origin) {
+            (DigestWindow::Between { since, until }, _) => (since, until),
+            (DigestWindow::Since(None), Origin::Cli { .. }) => {
+                let mark = self.store()?.watermark(&spec.name, CLI_TARGET)?;
+                (mark.unwrap_or_else(|| digest_start(&spec, None, now)), now)
+            }
+            (DigestWindow::Since(date), _) => (digest_start(&spec, date, now), now),
+        };
+        let digest = self.inner.engine.digest(&spec, since, until)?;
+        if matches!(origin, Origin::Cli { .. }) && !dry_run {
+            self.store()?.advance_watermark(&spec.name, CLI_TARGET, now, now)?;
+        }
+        Ok(Reply::Digest(digest))
+    }
+
+    /// The configured digest called `name`; without a name, the only one
+    /// configured, or an unfiltered default when none is.
+    pub fn digest_spec(&self, name: Option<&str>) -> Result<DigestSettings> {
+        let digests = &self.settings().digests;
+        let names = || digests.iter().map(|d| d.name.as_str()).collect::<Vec<_>>().join(", ");
+        match name {
+            Some(name) => digests.iter().find(|d| d.name.eq_ignore_ascii_case(name)).cloned().ok_or_else(|| {
+                if digests.is_empty() {
+                    Error::Digest(format!("No digest named `{name}`: none is configured."))
+                } else {
+                    Error::Digest(format!("No digest named `{name}`. Configured: {}.", names()))
+                }
+            }),
+            None => match digests.as_slice() {
+                [] => Ok(DigestSettings::fallback()),
+                [only] => Ok(only.clone()),
+                _ => Err(Error::Digest(format!("Several digests are configured; name one of: {}.", names()))),
+            },
+        }
+    }
+}
+
+/// Where an on-demand digest starts: midnight of `since` in the digest's
+/// time zone, else the start of the schedule's last full period.
+pub fn digest_start(spec: &DigestSettings, since: Option<NaiveDate>, now: DateTime<Utc>) -> DateTime<Utc> {
+    let tz = spec.schedule.timezone();
+    let from_date = since.and_then(|d| tz.from_local_datetime(&d.and_time(chrono::NaiveTime::MIN)).earliest());
+    match from_date {
+        Some(start) => start.with_timezone(&Utc),
+        None => spec.schedule.period_start_before(now).unwrap_or(now - chrono::Duration::days(7)),
+    }
+}
+
+/// The audit summary of a reindex: counts, failures and time.
+fn summary_text(s: &IndexSummary) -> String {
+    let mut text = s.counts_line();
+    for (file, reason) in &s.failed {
+        text.push_str(&format!("; {file}: {reason}"));
+    }
+    text
+}
