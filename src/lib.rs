@@ -30,9 +30,9 @@ pub mod reply;
 pub mod report;
 pub mod search;
 pub mod serve;
+pub mod segment;
 pub mod store;
 pub mod task;
-pub mod text;
 pub mod watch;
 
 pub use error::{Error, Result};

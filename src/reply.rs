@@ -242,6 +242,19 @@ impl Digest {
         self.items.is_empty()
     }
 
+    /// Renders the digest with `render`, leaving out its last parts
+    /// ([`Digest::shrink`]) until `fits` accepts the rendering or nothing
+    /// more can go (that last rendering is returned as it is).
+    pub fn render_shrunk<T>(&self, render: impl Fn(&Digest) -> T, fits: impl Fn(&T) -> bool) -> T {
+        let mut kept = self.clone();
+        loop {
+            let rendered = render(&kept);
+            if fits(&rendered) || !kept.shrink() {
+                return rendered;
+            }
+        }
+    }
+
     /// Makes the digest shorter so it fits one message: leaves out the last
     /// new report (counted in `more`), or, when no report is left, the
     /// figures that changed (with a notice). Citations nobody refers to any

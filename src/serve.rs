@@ -33,7 +33,7 @@ pub async fn serve_until(settings: Settings, shutdown: CancellationToken) -> Res
     }
     if !core.settings().digests.is_empty() {
         let opener = core.clone();
-        let store = crate::task::blocking(move || opener.store()).await?;
+        let store = crate::task::blocking(move || opener.open_store()).await?;
         tracing::info!(digests = core.settings().digests.len(), "starting the digest service");
         tasks.spawn(crate::digest::run_scheduler(core.clone(), store, posters.clone(), shutdown.clone()));
     }

@@ -77,7 +77,7 @@ fn rig(schedule: &str, missed: MissedSlots) -> Rig {
         missed,
     }];
     let core = Core::open(settings, Refresh::OnOpen).expect("core");
-    let store = core.store().expect("store");
+    let store = core.open_store().expect("store");
     Rig { core, store, _reports: reports, _data: data }
 }
 

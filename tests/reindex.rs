@@ -126,7 +126,7 @@ async fn questions_are_answered_from_a_complete_index_during_a_full_reindex() {
     assert_eq!(busy.as_deref(), Some("A reindex is already running; please wait for it to finish."));
     assert_eq!(generations.first(), Some(&"alpha"));
     assert_eq!(generations.last(), Some(&"beta"));
-    let store = service.store().expect("store");
+    let store = service.open_store().expect("store");
     let outcomes: Vec<AuditOutcome> = store.audit_log(10).expect("log").iter().map(|r| r.outcome).collect();
     assert!(outcomes.contains(&AuditOutcome::Ok) && outcomes.contains(&AuditOutcome::Busy), "{outcomes:?}");
 }
@@ -139,7 +139,7 @@ async fn non_admins_are_refused_and_audited() {
     let reply = service.reply_to_text(&eve, "!reindex full").await.expect("a command");
     let Reply::Error { message } = reply else { panic!("expected a refusal, got {reply:?}") };
     assert!(message.contains("only chipbot admins"), "{message}");
-    let log = service.store().expect("store").audit_log(10).expect("log");
+    let log = service.open_store().expect("store").audit_log(10).expect("log");
     assert_eq!(log.len(), 1);
     assert_eq!((log[0].platform.as_str(), log[0].user_id.as_str()), ("matrix", "@eve:example.org"));
     assert_eq!((log[0].outcome, log[0].full), (AuditOutcome::Refused, true));
@@ -173,7 +173,7 @@ async fn a_missing_or_empty_reports_directory_is_refused_and_the_old_index_answe
         assert!(!answer.citations.is_empty(), "{step}: the old index must keep answering");
         assert_eq!(engine.sources().reports, 4);
     }
-    let log = service.store().expect("store").audit_log(10).expect("log");
+    let log = service.open_store().expect("store").audit_log(10).expect("log");
     assert_eq!(log.len(), 3);
     assert!(log.iter().all(|r| r.outcome == AuditOutcome::Error && r.summary.contains("reindex refused")), "{log:?}");
 }
@@ -193,7 +193,7 @@ async fn the_reply_counts_changes_and_names_each_failure() {
     assert_eq!(summary.failed[0].0, "broken.md");
     let text = chipbot::render::text::render(&reply, chipbot::render::text::Highlight::Stars);
     assert!(text.contains("removed 1") && text.contains("failed: broken.md: ") && text.contains(" ms)"), "{text}");
-    let log = service.store().expect("store").audit_log(1).expect("log");
+    let log = service.open_store().expect("store").audit_log(1).expect("log");
     assert_eq!(log[0].outcome, AuditOutcome::Ok);
     assert!(log[0].summary.contains("removed 1") && log[0].summary.contains("broken.md"), "{}", log[0].summary);
 }

@@ -40,7 +40,7 @@ async fn a_new_report_is_indexed_after_changes_settle() {
     assert_eq!(answer.citations[0].report_id, "watched");
     shutdown.cancel();
     watcher.await.expect("join").expect("watcher ran");
-    let log = core.store().expect("store").audit_log(5).expect("log");
+    let log = core.open_store().expect("store").audit_log(5).expect("log");
     assert_eq!(log.len(), 1, "one reindex for one settled change: {log:?}");
     assert_eq!((log[0].platform.as_str(), log[0].outcome), ("watch", AuditOutcome::Ok));
 }

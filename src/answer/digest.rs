@@ -200,7 +200,7 @@ fn is_older(candidate: Option<chrono::NaiveDate>, new: Option<chrono::NaiveDate>
 
 /// The first sentence of `passage`, cut at a word boundary.
 fn summary_line(passage: &str) -> String {
-    let first = crate::text::sentence_spans(passage)
+    let first = crate::segment::sentence_spans(passage)
         .into_iter()
         .next()
         .map_or(passage, |span| &passage[span]);

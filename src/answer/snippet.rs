@@ -8,7 +8,7 @@ use std::ops::Range;
 
 use crate::reply::Snippet;
 use crate::search::{AnalyzedToken, Analyzer};
-use crate::text::sentence_spans;
+use crate::segment::sentence_spans;
 
 /// Separates two pieces of a passage that are not next to each other.
 const GAP: &str = " … ";

@@ -16,7 +16,7 @@ mod latency;
 mod measure;
 mod probe;
 mod queries;
-mod report;
+mod results;
 mod rng;
 
 use std::path::{Path, PathBuf};
@@ -32,7 +32,7 @@ use crate::search::SearchIndex;
 use latency::{Engines, Kind};
 use measure::{disk_bytes, Rss};
 use queries::{Query, Sampler};
-use report::{BuildFigures, Results};
+use results::{BuildFigures, Results};
 
 /// Default seed of the generator and the query sampler.
 pub const DEFAULT_SEED: u64 = 20_261_129;
@@ -182,7 +182,7 @@ fn serve(engine: &Engine, settings: &Settings, queries: &[Query], db: &Path, res
     tracing::info!("timing {} queries x {} rounds", queries.len(), results.rounds);
     results.timings = latency::timed_rounds(queries, &engines, results.rounds)?;
     for kind in Kind::ALL {
-        let qps = latency::throughput(kind, queries, &engines, report::THREADS)?;
+        let qps = latency::throughput(kind, queries, &engines, results::THREADS)?;
         results.qps.insert(kind, qps);
     }
     results.end = Rss::now();

@@ -108,17 +108,63 @@ impl Command {
     }
 }
 
+/// One chat command as help shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CommandHelp {
+    /// The command word (`ask`).
+    pub word: &'static str,
+    /// Its arguments as written after the word (` <question>`).
+    pub arguments: &'static str,
+    /// What it does.
+    pub about: &'static str,
+    /// The slash-command form with example options.
+    pub slash: &'static str,
+}
+
+/// Every chat command, in the order help lists them: the one source of the
+/// help text and of Discord's slash-command list.
+pub const COMMAND_HELP: [CommandHelp; 6] = [
+    CommandHelp {
+        word: "ask",
+        arguments: " <question>",
+        about: "cited snippets and the figures they give",
+        slash: "/ask question: What share of the HBM market did SK hynix hold?",
+    },
+    CommandHelp {
+        word: "figures",
+        arguments: " <query>",
+        about: "a table of figures (with a chart when they compare)",
+        slash: "/figures query: HBM market share 2025",
+    },
+    CommandHelp { word: "sources", arguments: "", about: "what is indexed", slash: "/sources" },
+    CommandHelp { word: "help", arguments: "", about: "this text", slash: "/help" },
+    CommandHelp {
+        word: "digest",
+        arguments: " [name] [YYYY-MM-DD]",
+        about: "what is new in the reports (since a date)",
+        slash: "/digest name: since: 2026-01-01",
+    },
+    CommandHelp {
+        word: "reindex",
+        arguments: " [full]",
+        about: "bring the index up to date (admins only)",
+        slash: "/reindex full: (admins only)",
+    },
+];
+
+/// The help of the command `word`.
+pub fn command_help(word: &str) -> Option<&'static CommandHelp> {
+    COMMAND_HELP.iter().find(|c| c.word == word)
+}
+
 /// The help text, with chat commands written with `prefix`.
 pub fn help_text(prefix: &str) -> String {
+    let commands: String =
+        COMMAND_HELP.iter().map(|c| format!("{prefix}{}{}: {}\n", c.word, c.arguments, c.about)).collect();
     format!(
         "chipbot answers questions from curated chip-industry reports, citing its sources.\n\n\
          Commands:\n\
-         {prefix}ask <question>: cited snippets and the figures they give\n\
-         {prefix}figures <query>: a table of figures (with a chart when they compare)\n\
-         {prefix}sources: what is indexed\n\
-         {prefix}help: this text\n\
-         {prefix}digest [name] [YYYY-MM-DD]: what is new in the reports (since a date)\n\
-         {prefix}reindex [full]: bring the index up to date (admins only)\n\n\
+         {commands}\n\
          Query syntax:\n\
          free words: Huawei AI chip market share\n\
          \"exact phrase\": \"CoWoS capacity\"\n\
@@ -180,6 +226,20 @@ mod tests {
             Command::from_chat("!ask", "!"),
             Some(Ok(Command::Ask { question: String::new(), top: None }))
         );
+    }
+
+    #[test]
+    fn help_lists_every_command_as_before() {
+        let expected = "chipbot answers questions from curated chip-industry reports, citing its sources.\n\n\
+             Commands:\n\
+             !ask <question>: cited snippets and the figures they give\n\
+             !figures <query>: a table of figures (with a chart when they compare)\n\
+             !sources: what is indexed\n\
+             !help: this text\n\
+             !digest [name] [YYYY-MM-DD]: what is new in the reports (since a date)\n\
+             !reindex [full]: bring the index up to date (admins only)\n\n\
+             Query syntax:\n";
+        assert!(help_text("!").starts_with(expected), "{}", help_text("!"));
     }
 
     #[test]

@@ -198,7 +198,7 @@ impl Core {
             Command::Help => Ok(Reply::Help { text: help_text("") }),
             Command::Index { full } => self.reindex(origin, full).map(Reply::Indexed),
             Command::Digest { name, window, dry_run } => self.digest(origin, name.as_deref(), window, dry_run),
-            Command::Audit { limit } => self.store()?.audit_log(limit).map(Reply::Audit),
+            Command::Audit { limit } => self.open_store()?.audit_log(limit).map(Reply::Audit),
             Command::Extract { path } => engine.extract(&path).map(|figures| Reply::Extracted { figures }),
         }
     }
@@ -241,13 +241,13 @@ impl Core {
             outcome,
             summary,
         };
-        if let Err(e) = self.store().and_then(|store| store.record_audit(&record)) {
+        if let Err(e) = self.open_store().and_then(|store| store.record_audit(&record)) {
             tracing::error!(error = %e, platform = %record.platform, user = %record.user_id, "could not write the audit record");
         }
     }
 
     /// The state store in the data directory, opened on first use. Blocking.
-    pub fn store(&self) -> Result<Store> {
+    pub fn open_store(&self) -> Result<Store> {
         let mut slot = self.inner.store.lock().map_err(|_| Error::Task("store lock poisoned".into()))?;
         if let Some(store) = slot.as_ref() {
             return Ok(store.clone());
@@ -266,14 +266,14 @@ impl Core {
         let (since, until) = match (window, origin) {
             (DigestWindow::Between { since, until }, _) => (since, until),
             (DigestWindow::Since(None), Origin::Cli { .. }) => {
-                let mark = self.store()?.watermark(&spec.name, CLI_TARGET)?;
+                let mark = self.open_store()?.watermark(&spec.name, CLI_TARGET)?;
                 (mark.unwrap_or_else(|| digest_start(&spec, None, now)), now)
             }
             (DigestWindow::Since(date), _) => (digest_start(&spec, date, now), now),
         };
         let digest = self.inner.engine.digest(&spec, since, until)?;
         if matches!(origin, Origin::Cli { .. }) && !dry_run {
-            self.store()?.advance_watermark(&spec.name, CLI_TARGET, now, now)?;
+            self.open_store()?.advance_watermark(&spec.name, CLI_TARGET, now, now)?;
         }
         Ok(Reply::Digest(digest))
     }

@@ -5,7 +5,7 @@
 //! states a change or is a baseline, and what a share or change is of.
 //!
 //! The pipeline, per sentence (see [`extract`]):
-//! 1. [`crate::text::sentence_spans`] splits the passage without breaking "U.S.", "e.g." or "35.1".
+//! 1. [`crate::segment::sentence_spans`] splits the passage without breaking "U.S.", "e.g." or "35.1".
 //! 2. `money`, `units`, `nodes` and `multiple` propose candidate spans;
 //!    numbers inside a gazetteer product name ("CloudMatrix 384") are
 //!    dropped, and overlapping candidates are resolved longest-first, so
@@ -23,7 +23,7 @@
 //!    (`context::subject`, from [`Gazetteer`] mentions loaded from
 //!    `config/gazetteer.toml`).
 //!
-//! Apart from the shared sentence splitter in [`crate::text`], the module is
+//! Apart from the shared sentence splitter in [`crate::segment`], the module is
 //! self-contained.
 
 mod context;
@@ -207,7 +207,7 @@ pub fn extract(text: &str, gazetteer: &Gazetteer) -> Vec<Figure> {
     let mut figures = Vec::new();
     // The noun of the last count, for "1.65 million of them" in the next sentence.
     let mut antecedent = None;
-    for range in crate::text::sentence_spans(text) {
+    for range in crate::segment::sentence_spans(text) {
         let (found, noun) = extract_sentence(&text[range], gazetteer, antecedent);
         figures.extend(found);
         antecedent = noun;

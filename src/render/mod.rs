@@ -8,7 +8,17 @@ pub mod split;
 pub mod text;
 
 use crate::figures::{Figure, FigureKind};
-use crate::reply::{Citation, Snippet};
+use crate::reply::{Citation, CitedFigure, Snippet};
+
+/// "SK hynix share": what a figure is about, subject then metric, where known.
+pub fn figure_label(cf: &CitedFigure) -> Option<String> {
+    match (&cf.figure.subject, &cf.metric) {
+        (Some(s), Some(m)) => Some(format!("{s} {m}")),
+        (Some(s), None) => Some(s.clone()),
+        (None, Some(m)) => Some(m.clone()),
+        (None, None) => None,
+    }
+}
 
 /// Wraps every highlighted range of `snippet` with `open`/`close`, passing
 /// all text (including the marks' surroundings) through `escape`.

@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use super::{kind_label, mark_snippet, period_label, source_line};
+use super::{figure_label, kind_label, mark_snippet, period_label, source_line};
 use crate::reply::{date_label, Answer, CitedFigure, Digest, IndexSummary, Reply, SourcesSummary};
 
 /// How highlighted words are marked.
@@ -114,12 +114,7 @@ fn figure_rows(answer: &Answer) -> String {
 }
 
 fn subject_and_metric(cf: &CitedFigure) -> String {
-    match (&cf.figure.subject, &cf.metric) {
-        (Some(s), Some(m)) => format!("{s} {m}"),
-        (Some(s), None) => s.clone(),
-        (None, Some(m)) => m.clone(),
-        (None, None) => "-".into(),
-    }
+    figure_label(cf).unwrap_or_else(|| "-".into())
 }
 
 /// Widths of the figure and subject columns: wide enough for the longest
@@ -249,12 +244,7 @@ pub fn digest_text(d: &Digest) -> String {
 
 fn figure_line(cf: &CitedFigure) -> String {
     let f = &cf.figure;
-    let what = match (&f.subject, &cf.metric) {
-        (Some(s), Some(m)) => format!("{s} {m}"),
-        (Some(s), None) => s.clone(),
-        (None, Some(m)) => m.clone(),
-        (None, None) => kind_label(f.kind).to_string(),
-    };
+    let what = figure_label(cf).unwrap_or_else(|| kind_label(f.kind).to_string());
     format!("{}: {} ({}) [{}]", what, f.text, period_label(f), cf.citation)
 }
 

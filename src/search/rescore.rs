@@ -9,13 +9,12 @@
 //! documents that could still reach the top. The results are the same
 //! scores, summed in the same order, as the single boolean query gives.
 
-use std::cmp::Ordering;
-
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::query::{Bm25Weight, EnableScoring, Query, Weight};
 use tantivy::{DocAddress, DocId, Score, Searcher, SegmentOrdinal, SegmentReader, Term};
 
 use super::index_err;
+use super::topk::TopK;
 use crate::error::Result;
 
 /// Top `k` of `base` plus the optional `boosts`, best first (ties: lower
@@ -151,9 +150,8 @@ impl Collector for WithinReach {
 /// within `reach` of the running `k`-th best, which only rises.
 struct SegmentWithinReach {
     segment: SegmentOrdinal,
-    k: usize,
     reach: Score,
-    best: std::collections::BinaryHeap<std::cmp::Reverse<Ranked>>,
+    best: TopK,
     floor: Score,
     kept: Vec<(Score, DocId)>,
     prune_at: usize,
@@ -163,9 +161,8 @@ impl SegmentWithinReach {
     fn new(segment: SegmentOrdinal, k: usize, reach: Score) -> SegmentWithinReach {
         SegmentWithinReach {
             segment,
-            k: k.max(1),
             reach,
-            best: std::collections::BinaryHeap::new(),
+            best: TopK::new(k.max(1)),
             floor: Score::NEG_INFINITY,
             kept: Vec::new(),
             prune_at: 1024,
@@ -180,16 +177,8 @@ impl SegmentCollector for SegmentWithinReach {
         if score < self.floor {
             return;
         }
-        if self.best.len() < self.k {
-            self.best.push(std::cmp::Reverse(Ranked(score)));
-        } else if self.best.peek().is_some_and(|low| score > low.0 .0) {
-            self.best.pop();
-            self.best.push(std::cmp::Reverse(Ranked(score)));
-        }
-        if self.best.len() == self.k {
-            if let Some(low) = self.best.peek() {
-                self.floor = low.0 .0 - self.reach;
-            }
+        if self.best.offer(score, DocAddress::new(self.segment, doc)) {
+            self.floor = self.best.threshold() - self.reach;
         }
         self.kept.push((score, doc));
         if self.kept.len() >= self.prune_at {
@@ -201,7 +190,7 @@ impl SegmentCollector for SegmentWithinReach {
 
     fn harvest(self) -> Self::Fruit {
         let segment = self.segment;
-        let best = self.best.into_iter().map(|r| r.0 .0).collect();
+        let best = self.best.into_sorted().into_iter().map(|(score, _)| score).collect();
         let floor = self.floor;
         let kept = self
             .kept
@@ -210,30 +199,6 @@ impl SegmentCollector for SegmentWithinReach {
             .map(|(score, doc)| (score, DocAddress::new(segment, doc)))
             .collect();
         (best, kept)
-    }
-}
-
-/// A score ordered totally, for the heap.
-#[derive(Debug, Clone, Copy)]
-struct Ranked(Score);
-
-impl PartialEq for Ranked {
-    fn eq(&self, other: &Self) -> bool {
-        self.0.total_cmp(&other.0) == Ordering::Equal
-    }
-}
-
-impl Eq for Ranked {}
-
-impl PartialOrd for Ranked {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl Ord for Ranked {
-    fn cmp(&self, other: &Self) -> Ordering {
-        self.0.total_cmp(&other.0)
     }
 }
 

@@ -15,7 +15,7 @@ use crate::error::{Error, Result};
 use crate::figures::{self, Gazetteer};
 use crate::reply::IndexSummary;
 use crate::report::{self, Report};
-use crate::text;
+use crate::segment;
 
 /// The work an update has to do.
 pub(super) struct Plan {
@@ -137,7 +137,7 @@ pub(super) fn add_report(
     gazetteer: &Gazetteer,
     window: usize,
 ) -> Result<usize> {
-    let passages = text::passages(&report.body, window);
+    let passages = segment::passages(&report.body, window);
     for (number, passage) in passages.iter().enumerate() {
         let doc = passage_document(fields, report, number, passage, gazetteer)?;
         writer.add_document(doc).map_err(|e| Error::Index(e.to_string()))?;

@@ -47,16 +47,11 @@ impl DigestPoster for DiscordPoster {
 /// that did arrive a second time.
 fn single_message(reply: &Reply, prefix: &str) -> Vec<render::Outgoing> {
     let Reply::Digest(digest) = reply else { return render::render(reply, prefix) };
-    let mut digest = digest.clone();
-    loop {
-        let messages = render::render(&Reply::Digest(digest.clone()), prefix);
-        if messages.len() <= 1 || !digest.shrink() {
-            if messages.len() > 1 {
-                tracing::warn!(parts = messages.len(), "a digest still needs several Discord messages");
-            }
-            return messages;
-        }
+    let messages = digest.render_shrunk(|d| render::render(&Reply::Digest(d.clone()), prefix), |m| m.len() <= 1);
+    if messages.len() > 1 {
+        tracing::warn!(parts = messages.len(), "a digest still needs several Discord messages");
     }
+    messages
 }
 
 /// Turns a send failure into a retry decision: missing access or an unknown

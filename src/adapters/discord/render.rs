@@ -8,7 +8,8 @@ use std::fmt::Write;
 
 use super::markdown::{code_block_safe, escape, link, neutralise_mentions};
 use crate::render::split::{chars, split_text, truncate_chars};
-use crate::render::{period_label, source_line};
+use crate::core::command::command_help;
+use crate::render::{figure_label, period_label, source_line};
 use crate::reply::{date_label, Answer, Citation, CitedFigure, Digest, Reply, SourcesSummary};
 
 /// Discord's limits, in characters.
@@ -199,7 +200,7 @@ fn figures_messages(answer: &Answer, chart: Option<&[u8]>) -> Vec<Outgoing> {
 fn figure_table(figures: &[CitedFigure]) -> String {
     let mut rows = vec![format!("{:<16} {:<26} {:<16} src", "figure", "subject / metric", "period")];
     for cf in figures {
-        let what = what(cf).unwrap_or_else(|| "-".into());
+        let what = figure_label(cf).unwrap_or_else(|| "-".into());
         let row = format!("{:<16} {:<26} {:<16} [{}]", cf.figure.text, what, period_label(&cf.figure), cf.citation);
         rows.push(code_block_safe(&row));
     }
@@ -216,16 +217,6 @@ fn figure_table(figures: &[CitedFigure]) -> String {
     out
 }
 
-/// "SK hynix share": the subject and metric of a figure, where known.
-fn what(cf: &CitedFigure) -> Option<String> {
-    match (&cf.figure.subject, &cf.metric) {
-        (Some(s), Some(m)) => Some(format!("{s} {m}")),
-        (Some(s), None) => Some(s.clone()),
-        (None, Some(m)) => Some(m.clone()),
-        (None, None) => None,
-    }
-}
-
 /// "[2] [Title](url) · Publisher, 2025-06-01"; the title is shortened, never the URL.
 fn citation_line(c: &Citation) -> String {
     let mut title = c.title.clone();
@@ -240,7 +231,7 @@ fn citation_line(c: &Citation) -> String {
 
 /// "**55%** · SK hynix share · 2023, actual · [2]".
 fn figure_line(cf: &CitedFigure) -> String {
-    let what = what(cf).map(|w| format!("{} · ", escape(&w))).unwrap_or_default();
+    let what = figure_label(cf).map(|w| format!("{} · ", escape(&w))).unwrap_or_default();
     format!("**{}** · {what}{} · [{}]", escape(&cf.figure.text), period_label(&cf.figure), cf.citation)
 }
 
@@ -394,13 +385,10 @@ fn help_embed(text: &str, prefix: &str) -> Embed {
     let mut embed = Embed::new();
     embed.title = Some("chipbot help".into());
     embed.description = Some(truncate_chars(&escape(text), limits::EMBED_DESCRIPTION));
-    let slash = "/ask question: What share of the HBM market did SK hynix hold?\n\
-                 /figures query: HBM market share 2025\n\
-                 /sources\n\
-                 /digest name: since: 2026-01-01\n\
-                 /help\n\
-                 /reindex full: (admins only)";
-    embed.fields.push(Field { name: "Slash commands".into(), value: escape(slash), inline: false });
+    // Discord lists `digest` before `help`.
+    let order = ["ask", "figures", "sources", "digest", "help", "reindex"];
+    let slash = order.iter().filter_map(|w| command_help(w)).map(|c| c.slash).collect::<Vec<_>>().join("\n");
+    embed.fields.push(Field { name: "Slash commands".into(), value: escape(&slash), inline: false });
     embed.footer = Some(format!("Mention the bot with a question, or use {prefix}ask, /ask and the rest."));
     embed
 }

@@ -6,7 +6,7 @@
 
 use std::fmt::Write;
 
-use crate::render::{mark_snippet, period_label, source_line, text};
+use crate::render::{figure_label, mark_snippet, period_label, source_line, text};
 use crate::reply::{date_label, Answer, CitedFigure, Digest, Reply};
 
 /// A rendered message: the plain `body` and the HTML `formatted_body`.
@@ -138,12 +138,7 @@ fn figures_html(answer: &Answer) -> String {
          <th>Period</th><th>Source</th></tr></thead><tbody>",
     );
     for cf in &answer.figures {
-        let what = [cf.figure.subject.as_deref(), cf.metric.as_deref()]
-            .into_iter()
-            .flatten()
-            .collect::<Vec<_>>()
-            .join(" ");
-        let what = if what.is_empty() { "-".to_string() } else { what };
+        let what = figure_label(cf).unwrap_or_else(|| "-".to_string());
         let _ = write!(
             html,
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>[{}]</td></tr>",
@@ -235,14 +230,10 @@ fn preformatted_html(text: &str) -> String {
 /// A digest as HTML and plain text, cut to `max_chars` with
 /// [`Digest::shrink`] (left-out reports are counted in "and N more").
 pub fn render_digest(digest: &Digest, max_chars: usize) -> MatrixMessage {
-    let mut kept = digest.clone();
-    loop {
-        let message = MatrixMessage { body: defuse_mentions(&text::digest_text(&kept)), html: digest_html(&kept) };
-        let fits = message.body.chars().count() <= max_chars && message.html.chars().count() <= max_chars;
-        if fits || !kept.shrink() {
-            return message;
-        }
-    }
+    digest.render_shrunk(
+        |d| MatrixMessage { body: defuse_mentions(&text::digest_text(d)), html: digest_html(d) },
+        |m| !too_long(m, max_chars),
+    )
 }
 
 fn link(url: Option<&str>, label: &str) -> String {
@@ -319,8 +310,7 @@ fn digest_html(d: &Digest) -> String {
 }
 
 fn figure_html(cf: &CitedFigure) -> String {
-    let what = [cf.figure.subject.as_deref(), cf.metric.as_deref()].into_iter().flatten().collect::<Vec<_>>().join(" ");
-    let what = if what.is_empty() { String::new() } else { format!("{}: ", safe(&what)) };
+    let what = figure_label(cf).map_or(String::new(), |what| format!("{}: ", safe(&what)));
     format!("{what}{} ({}) [{}]", safe(&cf.figure.text), safe(&period_label(&cf.figure)), cf.citation)
 }
 

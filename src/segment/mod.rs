@@ -1,5 +1,5 @@
-//! Text helpers shared by indexing and answer composition: sentence
-//! boundaries and the passage windows a report is indexed as.
+//! Segmenting report text, shared by indexing and answer composition:
+//! sentence boundaries and the passage windows a report is indexed as.
 
 use std::ops::Range;
 
