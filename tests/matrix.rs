@@ -1,5 +1,5 @@
 //! End-to-end tests of the Matrix bot against a real Synapse homeserver on
-//! loopback (installed from PyPI on first use; see `support/synapse.rs`).
+//! loopback (installed from PyPI on first use; see `it/support/synapse.rs`).
 //! A second matrix-sdk client plays the person in the room and checks what
 //! they would see. The cases share one homeserver and run in order, each
 //! with its own bot process state; the runner prints Synapse's log when a
@@ -7,10 +7,11 @@
 
 #![recursion_limit = "256"]
 
-#[path = "support/matrix_user.rs"]
+#[path = "it/support/matrix_user.rs"]
 mod matrix_user;
-#[path = "support/synapse.rs"]
+#[path = "it/support/synapse.rs"]
 mod synapse;
+#[path = "it/support/mod.rs"]
 mod common;
 
 use std::future::Future;

@@ -4,18 +4,16 @@
 //! the `mini` fixture by the real serenity/poise client. Prints p50, p99, mean
 //! and max. Run with `cargo bench --features discord --bench discord_latency`.
 
-#[path = "../common/mod.rs"]
+#[path = "../it/support/mod.rs"]
 mod common;
-#[path = "../discord_standin/mod.rs"]
-mod discord_standin;
 
-use std::sync::Arc;
+
 use std::time::{Duration, Instant};
 
-use chipbot::core::Core;
+use chipbot::core::{Core, Refresh};
+use chipbot::digest::PosterRegistry;
 use chipbot::config::Secret;
-use chipbot::answer::Engine;
-use discord_standin::{StandIn, CHANNEL, GUILD, TOKEN};
+use common::discord_standin::{StandIn, CHANNEL, GUILD, TOKEN};
 use tokio_util::sync::CancellationToken;
 
 const QUESTIONS: usize = 200;
@@ -41,9 +39,10 @@ async fn measure() {
     settings.discord.api_base = discord.api_base();
     settings.secrets.discord_token = Some(Secret::new(TOKEN));
     settings.chat.rate_limit_count = 0;
-    let engine = tokio::task::spawn_blocking(move || Engine::open(settings)).await.expect("join").expect("engine");
+    let own = settings.discord.clone();
+    let core = Core::start(settings, Refresh::OnOpen).await.expect("core");
     let shutdown = CancellationToken::new();
-    let bot = tokio::spawn(chipbot::adapters::discord::run(Arc::new(ChatService::new(engine)), shutdown.clone()));
+    let bot = tokio::spawn(chipbot::adapters::discord::run(core, own, PosterRegistry::default(), shutdown.clone()));
     discord.wait_ready().await;
 
     let mut samples = Vec::with_capacity(QUESTIONS);

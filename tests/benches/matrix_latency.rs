@@ -6,19 +6,19 @@
 
 #![recursion_limit = "256"]
 
-#[path = "../common/mod.rs"]
+#[path = "../it/support/mod.rs"]
 mod common;
-#[path = "../support/matrix_user.rs"]
+#[path = "../it/support/matrix_user.rs"]
 mod matrix_user;
-#[path = "../support/synapse.rs"]
+#[path = "../it/support/synapse.rs"]
 mod synapse;
 
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use chipbot::core::Core;
+use chipbot::core::{Core, Refresh};
+use chipbot::digest::PosterRegistry;
 use chipbot::config::Secret;
-use chipbot::answer::Engine;
 use matrix_sdk::ruma::events::room::member::MembershipState;
 use matrix_sdk::ruma::UserId;
 use tokio_util::sync::CancellationToken;
@@ -107,9 +107,10 @@ async fn measure(synapse: &synapse::Synapse, count: usize) -> Vec<(Duration, Dur
     settings.chat.rate_limit_count = 0;
     settings.secrets.matrix_password = Some(Secret::new(PASSWORD));
     settings.secrets.matrix_store_passphrase = Some(Secret::new("bench"));
-    let engine = tokio::task::spawn_blocking(move || Engine::open(settings)).await.expect("join").expect("engine");
+    let own = settings.matrix.clone();
+    let core = Core::start(settings, Refresh::OnOpen).await.expect("core");
     let stop = CancellationToken::new();
-    let bot = tokio::spawn(chipbot::adapters::matrix::run(Arc::new(ChatService::new(engine)), stop.clone()));
+    let bot = tokio::spawn(chipbot::adapters::matrix::run(core, own, PosterRegistry::default(), stop.clone()));
     let alice = matrix_user::User::login(&synapse.url(), "alice", PASSWORD).await;
     let room = alice.create_room(false, &[&bot_id]).await;
     alice.wait_membership(&room, &bot_id, MembershipState::Join, Duration::from_secs(30)).await;

@@ -1,7 +1,7 @@
 //! The index across runs: first build, reopen without work, incremental
 //! updates, broken files, and recovery from corrupt or outdated indexes.
 
-mod common;
+use crate::support;
 
 use chipbot::answer::Engine;
 use chipbot::error::Error;
@@ -14,9 +14,9 @@ fn good_report(id: &str, body: &str) -> String {
 
 #[test]
 fn reopening_an_unchanged_index_does_no_work() {
-    let (engine, reports, data) = common::fixture_engine("mini");
+    let (engine, reports, data) = support::fixture_engine("mini");
     drop(engine);
-    let engine = Engine::open(common::settings(reports.path(), data.path())).expect("reopen");
+    let engine = Engine::open(support::settings(reports.path(), data.path())).expect("reopen");
     let summary = engine.update_index(false).expect("reindex");
     assert_eq!((summary.added.len(), summary.updated.len(), summary.removed.len()), (0, 0, 0));
     assert_eq!(summary.unchanged, 4);
@@ -26,7 +26,7 @@ fn reopening_an_unchanged_index_does_no_work() {
 
 #[test]
 fn incremental_update_counts_added_updated_removed() {
-    let (engine, reports, _data) = common::fixture_engine("mini");
+    let (engine, reports, _data) = support::fixture_engine("mini");
     let dir = reports.path();
     std::fs::write(dir.join("new.md"), good_report("brand-new", "Gallium nitride power devices.")).expect("write");
     std::fs::remove_file(dir.join("export-rules.txt")).expect("remove");
@@ -48,7 +48,7 @@ fn incremental_update_counts_added_updated_removed() {
 
 #[test]
 fn broken_files_are_reported_and_the_rest_indexed() {
-    let reports = common::copy_fixture("mini");
+    let reports = support::copy_fixture("mini");
     let dir = reports.path();
     std::fs::write(dir.join("no-front-matter.md"), "Just some text").expect("write");
     std::fs::write(dir.join("bad-toml.md"), "+++\nid = \"x\"\ntitle = oops\n+++\nbody").expect("write");
@@ -56,7 +56,7 @@ fn broken_files_are_reported_and_the_rest_indexed() {
     std::fs::write(dir.join("latin1.txt"), b"Caf\xe9 report").expect("write");
     std::fs::write(dir.join("broken.pdf"), b"%PDF-1.7\nthis is not really a pdf").expect("write");
     let data = tempfile::tempdir().expect("tempdir");
-    let engine = Engine::open(common::settings(dir, data.path())).expect("opens despite bad files");
+    let engine = Engine::open(support::settings(dir, data.path())).expect("opens despite bad files");
     let answer = engine.ask("HBM", None).expect("answer");
     assert!(answer.notices.iter().any(|n| n.contains("5 report file(s) could not be indexed")), "{:?}", answer.notices);
     let summary = engine.update_index(false).expect("reindex");
@@ -74,7 +74,7 @@ fn broken_files_are_reported_and_the_rest_indexed() {
 
 #[test]
 fn corrupt_index_is_rebuilt_with_a_notice() {
-    let (engine, reports, data) = common::fixture_engine("mini");
+    let (engine, reports, data) = support::fixture_engine("mini");
     drop(engine);
     let index_dir = data.path().join("index");
     for entry in std::fs::read_dir(&index_dir).expect("index dir") {
@@ -84,7 +84,7 @@ fn corrupt_index_is_rebuilt_with_a_notice() {
         }
     }
     std::fs::write(index_dir.join("meta.json"), b"{ not json").expect("corrupt");
-    let engine = Engine::open(common::settings(reports.path(), data.path())).expect("recovers");
+    let engine = Engine::open(support::settings(reports.path(), data.path())).expect("recovers");
     let answer = engine.ask("HBM market share", None).expect("answer");
     assert!(answer.notices.iter().any(|n| n.starts_with("Rebuilt the search index")), "{:?}", answer.notices);
     assert!(!answer.citations.is_empty());
@@ -92,7 +92,7 @@ fn corrupt_index_is_rebuilt_with_a_notice() {
 
 #[test]
 fn damaged_segment_files_are_detected_and_rebuilt() {
-    let (engine, reports, data) = common::fixture_engine("mini");
+    let (engine, reports, data) = support::fixture_engine("mini");
     drop(engine);
     let index_dir = data.path().join("index");
     let mut damaged = 0;
@@ -107,7 +107,7 @@ fn damaged_segment_files_are_detected_and_rebuilt() {
         }
     }
     assert!(damaged > 0, "the fixture index has stored fields");
-    let engine = Engine::open(common::settings(reports.path(), data.path())).expect("recovers");
+    let engine = Engine::open(support::settings(reports.path(), data.path())).expect("recovers");
     let answer = engine.ask("HBM market share", None).expect("answer");
     assert!(answer.notices.iter().any(|n| n.contains("checksum")), "{:?}", answer.notices);
     assert!(!answer.citations.is_empty());
@@ -115,14 +115,14 @@ fn damaged_segment_files_are_detected_and_rebuilt() {
 
 #[test]
 fn outdated_metadata_triggers_a_rebuild() {
-    let (engine, reports, data) = common::fixture_engine("mini");
+    let (engine, reports, data) = support::fixture_engine("mini");
     drop(engine);
     let meta_path = data.path().join("index/chipbot-meta.json");
     let text = std::fs::read_to_string(&meta_path).expect("meta");
     let mut meta: serde_json::Value = serde_json::from_str(&text).expect("json");
     meta["format_version"] = serde_json::json!(0);
     std::fs::write(&meta_path, meta.to_string()).expect("write");
-    let engine = Engine::open(common::settings(reports.path(), data.path())).expect("recovers");
+    let engine = Engine::open(support::settings(reports.path(), data.path())).expect("recovers");
     let answer = engine.ask("HBM", None).expect("answer");
     assert!(answer.notices.iter().any(|n| n.contains("outdated")), "{:?}", answer.notices);
     assert!(!answer.citations.is_empty());
@@ -130,10 +130,10 @@ fn outdated_metadata_triggers_a_rebuild() {
 
 #[test]
 fn missing_reports_dir_keeps_serving_the_existing_index() {
-    let (engine, reports, data) = common::fixture_engine("mini");
+    let (engine, reports, data) = support::fixture_engine("mini");
     drop(engine);
     let gone = reports.path().join("moved-away");
-    let settings = common::settings(&gone, data.path());
+    let settings = support::settings(&gone, data.path());
     let engine = Engine::open(settings).expect("serves old index");
     let answer = engine.ask("HBM market share", None).expect("answer");
     assert!(answer.notices.iter().any(|n| n.contains("existing index")), "{:?}", answer.notices);
@@ -146,14 +146,14 @@ fn missing_reports_dir_keeps_serving_the_existing_index() {
 fn no_reports_at_all_is_a_clear_error() {
     let empty = tempfile::tempdir().expect("tempdir");
     let data = tempfile::tempdir().expect("tempdir");
-    let err = Engine::open(common::settings(empty.path(), data.path())).expect_err("nothing to index");
+    let err = Engine::open(support::settings(empty.path(), data.path())).expect_err("nothing to index");
     assert!(matches!(err, Error::NoReports { .. }), "{err}");
     assert!(err.user_message().contains("No reports"));
 }
 
 #[test]
 fn full_rebuild_reindexes_everything() {
-    let (engine, _reports, _data) = common::fixture_engine("mini");
+    let (engine, _reports, _data) = support::fixture_engine("mini");
     let summary = engine.update_index(true).expect("full");
     assert_eq!(summary.updated.len(), 4);
     assert!(summary.rebuilt.is_some());

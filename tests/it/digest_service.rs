@@ -3,7 +3,7 @@
 //! retry-after, permanent failures, and posts interrupted mid-send. Posts go
 //! to a recording poster; the outbox lives in a real SQLite file.
 
-mod common;
+use crate::support;
 
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
@@ -64,9 +64,9 @@ struct Rig {
 }
 
 fn rig(schedule: &str, missed: MissedSlots) -> Rig {
-    let reports = common::copy_fixture("mini");
+    let reports = support::copy_fixture("mini");
     let data = tempfile::tempdir().expect("tempdir");
-    let mut settings = common::settings(reports.path(), data.path());
+    let mut settings = support::settings(reports.path(), data.path());
     settings.digests = vec![DigestSettings {
         name: "daily".into(),
         schedule: Schedule::parse(schedule, "Europe/Berlin").expect("schedule"),

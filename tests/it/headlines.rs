@@ -5,7 +5,7 @@
 //! At least 90% of the expected headlines must be stated (the issue's
 //! target); the README says how many are today.
 
-mod common;
+use crate::support;
 
 use std::sync::OnceLock;
 
@@ -37,14 +37,14 @@ fn engine() -> &'static Engine {
     static ENGINE: OnceLock<(Engine, tempfile::TempDir)> = OnceLock::new();
     let (engine, _) = ENGINE.get_or_init(|| {
         let data = tempfile::tempdir().expect("tempdir");
-        let settings = common::settings(&common::root().join("index/reports"), data.path());
+        let settings = support::settings(&support::root().join("index/reports"), data.path());
         (Engine::open(settings).expect("engine opens"), data)
     });
     engine
 }
 
 fn cases() -> Vec<Case> {
-    let path = common::root().join("tests/fixtures/headlines/questions.toml");
+    let path = support::root().join("tests/fixtures/headlines/questions.toml");
     let text = std::fs::read_to_string(&path).expect("question set");
     toml::from_str::<QuestionSet>(&text).expect("question set parses").question
 }
@@ -110,7 +110,7 @@ fn headlines_state_the_expected_figure() {
     let mut failed = Vec::new();
     for case in &cases {
         let answer = engine().ask(&case.ask, None).expect("answer");
-        common::assert_figures_shown(&answer);
+        support::assert_figures_shown(&answer);
         assert_headline_quotes_its_passages(&answer);
         if let Err(why) = judge(case, &answer) {
             failed.push(format!("[{}] {}\n      expected {:?}; {why}\n      {}", case.status, case.ask, case.expect, where_expected(case, &answer)));

@@ -2,7 +2,7 @@
 //! time), the query filter, the figures that changed, the citation contract,
 //! and the rendered text and JSON shapes.
 
-mod common;
+use crate::support;
 
 use chipbot::config::DigestSettings;
 use chipbot::answer::Engine;
@@ -12,12 +12,12 @@ use chrono::{DateTime, TimeZone, Utc};
 /// An engine over the mini fixture where `hbm-supply-2025.md` was added in a
 /// second, later update. Returns the time between the two updates.
 fn engine_with_late_report() -> (Engine, DateTime<Utc>, tempfile::TempDir, tempfile::TempDir) {
-    let reports = common::copy_fixture("mini");
+    let reports = support::copy_fixture("mini");
     let late = reports.path().join("hbm-supply-2025.md");
     let text = std::fs::read_to_string(&late).expect("read");
     std::fs::remove_file(&late).expect("hold back");
     let data = tempfile::tempdir().expect("tempdir");
-    let engine = Engine::open(common::settings(reports.path(), data.path())).expect("engine");
+    let engine = Engine::open(support::settings(reports.path(), data.path())).expect("engine");
     std::thread::sleep(std::time::Duration::from_millis(20));
     let between = Utc::now();
     std::thread::sleep(std::time::Duration::from_millis(20));
@@ -97,9 +97,9 @@ async fn on_demand_digest_command_names_unknown_digests() {
         window: chipbot::core::DigestWindow::Since(None),
         dry_run: true,
     };
-    let reply = common::cli(&core, digest(None)).await;
+    let reply = support::cli(&core, digest(None)).await;
     assert!(matches!(reply, Ok(chipbot::reply::Reply::Digest(_))));
-    let err = common::cli(&core, digest(Some("nope"))).await.expect_err("unknown");
+    let err = support::cli(&core, digest(Some("nope"))).await.expect_err("unknown");
     assert!(err.user_message().contains("nope"), "{}", err.user_message());
 }
 

@@ -4,7 +4,7 @@
 //! are refused (the old index keeps answering), and every request lands in
 //! the audit log.
 
-mod common;
+use crate::support;
 
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use chipbot::answer::Engine;
 use chipbot::config::Settings;
-use chipbot::core::{Command, Core, Platform, Request, Sender};
+use chipbot::core::{Command, Core, Origin, Platform, Request, Sender};
 use chipbot::reply::Reply;
 use chipbot::store::AuditOutcome;
 
@@ -45,7 +45,7 @@ fn write_corpus(dir: &Path, marker: &str) {
 }
 
 fn admin_settings(reports: &Path, data: &Path) -> Settings {
-    let mut settings = common::settings(reports, data);
+    let mut settings = support::settings(reports, data);
     settings.admins.discord_users = vec![7];
     settings.chat.rate_limit_count = 0;
     settings
@@ -133,7 +133,7 @@ async fn questions_are_answered_from_a_complete_index_during_a_full_reindex() {
 
 #[tokio::test]
 async fn non_admins_are_refused_and_audited() {
-    let (engine, _reports, _data) = common::fixture_engine("mini");
+    let (engine, _reports, _data) = support::fixture_engine("mini");
     let service = Core::new(engine.clone());
     let eve = Sender::new(Platform::Matrix, "@eve:example.org");
     let reply = service.reply_to_text(&eve, "!reindex full").await.expect("a command");
@@ -147,7 +147,7 @@ async fn non_admins_are_refused_and_audited() {
 
 #[tokio::test]
 async fn a_missing_or_empty_reports_directory_is_refused_and_the_old_index_answers() {
-    let reports = common::copy_fixture("mini");
+    let reports = support::copy_fixture("mini");
     let data = tempfile::tempdir().expect("tempdir");
     let engine = Engine::open(admin_settings(reports.path(), data.path())).expect("engine");
     let service = Core::new(engine.clone());
@@ -180,7 +180,7 @@ async fn a_missing_or_empty_reports_directory_is_refused_and_the_old_index_answe
 
 #[tokio::test]
 async fn the_reply_counts_changes_and_names_each_failure() {
-    let reports = common::copy_fixture("mini");
+    let reports = support::copy_fixture("mini");
     let data = tempfile::tempdir().expect("tempdir");
     let engine = Engine::open(admin_settings(reports.path(), data.path())).expect("engine");
     let service = Core::new(engine.clone());
@@ -196,4 +196,41 @@ async fn the_reply_counts_changes_and_names_each_failure() {
     let log = service.open_store().expect("store").audit_log(1).expect("log");
     assert_eq!(log[0].outcome, AuditOutcome::Ok);
     assert!(log[0].summary.contains("removed 1") && log[0].summary.contains("broken.md"), "{}", log[0].summary);
+}
+
+#[tokio::test]
+async fn every_origin_s_reindex_goes_through_the_door_and_is_audited() {
+    let reports = support::copy_fixture("mini");
+    let data = tempfile::tempdir().expect("tempdir");
+    let mut settings = admin_settings(reports.path(), data.path());
+    settings.admins.matrix_users = vec!["@ops:example.org".into()];
+    let core = Core::open(settings, chipbot::core::Refresh::OnOpen).expect("core");
+    let origins = [
+        Origin::Cli { user: "ann".into() },
+        Origin::Chat(Sender::new(Platform::Matrix, "@ops:example.org")),
+        Origin::Chat(admin()),
+        Origin::Watch,
+        Origin::Scheduler,
+    ];
+    for origin in origins {
+        let reply = core.handle(Request { origin: origin.clone(), command: Command::Index { full: false } }).await;
+        assert!(matches!(reply, Ok(Reply::Indexed(_))), "{origin:?}: {reply:?}");
+    }
+    let eve = Sender::new(Platform::Matrix, "@eve:example.org");
+    let refused = core.handle(Request::chat(&eve, Command::Index { full: true })).await;
+    assert!(matches!(refused, Err(chipbot::Error::Refused(_))), "{refused:?}");
+    let log = core.open_store().expect("store").audit_log(10).expect("log");
+    let seen: Vec<(&str, &str, AuditOutcome)> =
+        log.iter().rev().map(|r| (r.platform.as_str(), r.user_id.as_str(), r.outcome)).collect();
+    assert_eq!(
+        seen,
+        [
+            ("cli", "ann", AuditOutcome::Ok),
+            ("matrix", "@ops:example.org", AuditOutcome::Ok),
+            ("discord", "7", AuditOutcome::Ok),
+            ("watch", "watch", AuditOutcome::Ok),
+            ("scheduler", "scheduler", AuditOutcome::Ok),
+            ("matrix", "@eve:example.org", AuditOutcome::Refused),
+        ]
+    );
 }

@@ -1,7 +1,7 @@
 //! Watch mode: a change in the reports folder is indexed by itself once
 //! the folder has been quiet for the debounce time, and audited as `watch`.
 
-mod common;
+use crate::support;
 
 use std::time::Duration;
 
@@ -9,7 +9,7 @@ use chipbot::store::AuditOutcome;
 use tokio_util::sync::CancellationToken;
 
 async fn reports_indexed(core: &chipbot::core::Core) -> usize {
-    match common::cli(core, chipbot::core::Command::Sources).await {
+    match support::cli(core, chipbot::core::Command::Sources).await {
         Ok(chipbot::reply::Reply::Sources(s)) => s.reports,
         other => panic!("expected sources, got {other:?}"),
     }
@@ -17,7 +17,7 @@ async fn reports_indexed(core: &chipbot::core::Core) -> usize {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_new_report_is_indexed_after_changes_settle() {
-    let (core, reports, _data) = common::fixture_core("mini");
+    let (core, reports, _data) = support::fixture_core("mini");
     let shutdown = CancellationToken::new();
     let watcher = tokio::spawn(chipbot::watch::watch(
         core.clone(),
@@ -36,7 +36,7 @@ async fn a_new_report_is_indexed_after_changes_settle() {
     }
     assert_eq!(reports_indexed(&core).await, 5, "the new report was not indexed");
     let ask = chipbot::core::Command::Ask { question: "gallium oxide".into(), top: None };
-    let Ok(chipbot::reply::Reply::Answer(answer)) = common::cli(&core, ask).await else { panic!("an answer") };
+    let Ok(chipbot::reply::Reply::Answer(answer)) = support::cli(&core, ask).await else { panic!("an answer") };
     assert_eq!(answer.citations[0].report_id, "watched");
     shutdown.cancel();
     watcher.await.expect("join").expect("watcher ran");

@@ -1,7 +1,13 @@
-//! Helpers shared by the integration tests: engines over fixture folders or
-//! the bundled corpus, each with its own temporary data directory.
+//! Helpers shared by the integration tests: engines and cores over fixture
+//! folders or the bundled corpus, each with its own temporary data
+//! directory. `discord_standin` speaks Discord's v10 REST and gateway on
+//! loopback; `synapse` and `matrix_user` serve the Matrix runner
+//! (`tests/matrix.rs`) and the Matrix latency bench.
 
 #![allow(dead_code)]
+
+#[cfg(feature = "discord")]
+pub mod discord_standin;
 
 use std::path::{Path, PathBuf};
 

@@ -1,6 +1,6 @@
 //! `chipbot digest` and `chipbot audit` from the command line.
 
-mod common;
+use crate::support;
 
 use std::process::{Command, Output};
 
@@ -9,7 +9,7 @@ fn run(reports: &std::path::Path, data: &std::path::Path, args: &[&str]) -> Outp
     for (key, _) in std::env::vars().filter(|(k, _)| k.starts_with("CHIPBOT_")) {
         cmd.env_remove(key);
     }
-    cmd.current_dir(common::root())
+    cmd.current_dir(support::root())
         .args(args)
         .env("CHIPBOT_INDEX__REPORTS_DIR", reports)
         .env("CHIPBOT_INDEX__DATA_DIR", data)
@@ -25,7 +25,7 @@ fn stdout(out: &Output) -> String {
 
 #[test]
 fn digest_lists_new_reports_and_a_real_run_moves_the_cli_watermark() {
-    let reports = common::copy_fixture("mini");
+    let reports = support::copy_fixture("mini");
     let data = tempfile::tempdir().expect("tempdir");
     let (r, d) = (reports.path(), data.path());
     let since = ["digest", "--since", "2000-01-01", "--dry-run"];
@@ -48,7 +48,7 @@ fn digest_lists_new_reports_and_a_real_run_moves_the_cli_watermark() {
 
 #[test]
 fn index_requests_are_listed_by_audit() {
-    let reports = common::copy_fixture("mini");
+    let reports = support::copy_fixture("mini");
     let data = tempfile::tempdir().expect("tempdir");
     let (r, d) = (reports.path(), data.path());
     assert!(stdout(&run(r, d, &["audit"])).contains("No reindex"));

@@ -1,19 +1,18 @@
 //! End-to-end tests of the Discord bot: the real serenity/poise client, run by
 //! `chipbot::adapters::discord::run`, against the stand-in in
-//! `tests/discord_standin` over loopback, answering from fixture reports.
+//! `tests/it/support/discord_standin` over loopback, answering from fixture reports.
 
 #![cfg(feature = "discord")]
-
-mod common;
-mod discord_standin;
 
 use std::time::Duration;
 
 use chipbot::config::{Secret, Settings};
 use chipbot::core::{Core, Refresh};
 use chipbot::digest::PosterRegistry;
-use discord_standin::{Recorded, StandIn, BOT_ID, CHANNEL, GUILD, TOKEN};
+use crate::support::discord_standin::{Recorded, StandIn, BOT_ID, CHANNEL, GUILD, TOKEN};
 use serde_json::{json, Value};
+
+use crate::support;
 use tokio_util::sync::CancellationToken;
 
 const WAIT: Duration = Duration::from_secs(20);
@@ -47,9 +46,9 @@ impl Bot {
 
     /// Starts the bot against `discord` without waiting for it to be ready.
     async fn launch(discord: StandIn, fixture: &str, configure: impl FnOnce(&mut Settings)) -> Bot {
-        let reports = common::copy_fixture(fixture);
+        let reports = support::copy_fixture(fixture);
         let data = tempfile::tempdir().expect("tempdir");
-        let mut settings = common::settings(reports.path(), data.path());
+        let mut settings = support::settings(reports.path(), data.path());
         settings.discord.api_base = discord.api_base();
         settings.secrets.discord_token = Some(Secret::new(TOKEN));
         settings.admins.discord_roles = vec![ADMIN_ROLE];

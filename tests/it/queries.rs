@@ -1,13 +1,13 @@
 //! Bad and unusual queries: each gets a clear message, never a failure of
 //! the whole request.
 
-mod common;
+use crate::support;
 
 use chipbot::error::Error;
 
 #[test]
 fn empty_query_gets_usage() {
-    let (engine, _r, _d) = common::fixture_engine("mini");
+    let (engine, _r, _d) = support::fixture_engine("mini");
     let err = engine.ask("   ", None).expect_err("empty");
     assert!(matches!(err, Error::EmptyQuery));
     assert!(err.user_message().contains("ask"));
@@ -15,14 +15,14 @@ fn empty_query_gets_usage() {
 
 #[test]
 fn oversized_query_is_refused_clearly() {
-    let (engine, _r, _d) = common::fixture_engine("mini");
+    let (engine, _r, _d) = support::fixture_engine("mini");
     let err = engine.ask(&"hbm ".repeat(200), None).expect_err("too long");
     assert!(err.user_message().contains("limit is 500"), "{}", err.user_message());
 }
 
 #[test]
 fn malformed_parts_are_reported_and_the_rest_answered() {
-    let (engine, _r, _d) = common::fixture_engine("mini");
+    let (engine, _r, _d) = support::fixture_engine("mini");
     let answer = engine.ask(r#"HBM "market share colour:red after:2025-02-30"#, None).expect("answer");
     assert!(!answer.citations.is_empty());
     assert!(answer.notices.iter().any(|n| n.contains("Unbalanced quote")), "{:?}", answer.notices);
@@ -33,7 +33,7 @@ fn malformed_parts_are_reported_and_the_rest_answered() {
 
 #[test]
 fn no_hits_suggests_close_words() {
-    let (engine, _r, _d) = common::fixture_engine("mini");
+    let (engine, _r, _d) = support::fixture_engine("mini");
     let answer = engine.ask("Huawie Acsend", None).expect("answer");
     assert!(answer.citations.is_empty());
     assert!(answer.notices.iter().any(|n| n.contains("No report matches")));
@@ -43,7 +43,7 @@ fn no_hits_suggests_close_words() {
 
 #[test]
 fn suggestions_are_words_as_written_not_stems() {
-    let (engine, _r, _d) = common::fixture_engine("mini");
+    let (engine, _r, _d) = support::fixture_engine("mini");
     // The index holds the stems "suppli" and "memori"; a user must see words.
     let answer = engine.ask("suply memmory", None).expect("answer");
     assert!(answer.citations.is_empty());
@@ -54,7 +54,7 @@ fn suggestions_are_words_as_written_not_stems() {
 
 #[test]
 fn no_suggestions_near_stop_words() {
-    let (engine, _r, _d) = common::fixture_engine("mini");
+    let (engine, _r, _d) = support::fixture_engine("mini");
     // Nothing matches (the filter excludes the only report with the phrase);
     // "and" is a stop word, so "end" (in the index, one edit away) is no suggestion.
     let answer = engine.ask("\"ahead of Samsung\" and company:cxmt", None).expect("answer");
@@ -64,14 +64,14 @@ fn no_suggestions_near_stop_words() {
 
 #[test]
 fn only_stop_words_is_treated_as_no_match() {
-    let (engine, _r, _d) = common::fixture_engine("mini");
+    let (engine, _r, _d) = support::fixture_engine("mini");
     let answer = engine.ask("what is the", None).expect("answer");
     assert!(answer.notices.iter().any(|n| n.contains("No report matches")), "{:?}", answer.notices);
 }
 
 #[test]
 fn phrase_must_match_exactly() {
-    let (engine, _r, _d) = common::fixture_engine("mini");
+    let (engine, _r, _d) = support::fixture_engine("mini");
     let answer = engine.ask("\"wafers per month\"", None).expect("answer");
     assert_eq!(answer.citations[0].report_id, "fixture-foundry-capacity");
     let answer = engine.ask("\"month per wafers\"", None).expect("answer");
@@ -80,7 +80,7 @@ fn phrase_must_match_exactly() {
 
 #[test]
 fn phrase_with_a_stop_word_matches_the_text() {
-    let (engine, _r, _d) = common::fixture_engine("mini");
+    let (engine, _r, _d) = support::fixture_engine("mini");
     // "of" is a stop word: it is not indexed but still takes its place.
     let answer = engine.ask("\"ahead of Samsung\"", None).expect("answer");
     assert_eq!(answer.citations.len(), 1, "{:?}", answer.notices);
@@ -92,7 +92,7 @@ fn phrase_with_a_stop_word_matches_the_text() {
 
 #[test]
 fn markup_and_mentions_in_queries_are_harmless() {
-    let (engine, _r, _d) = common::fixture_engine("mini");
+    let (engine, _r, _d) = support::fixture_engine("mini");
     let answer = engine.ask("<script>alert(1)</script> @everyone HBM", None).expect("answer");
     assert!(!answer.citations.is_empty());
 }

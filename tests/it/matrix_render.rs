@@ -4,14 +4,14 @@
 
 #![cfg(feature = "matrix")]
 
-mod common;
+use crate::support;
 
 use chipbot::adapters::matrix::render::render;
 use chipbot::reply::Reply;
 
 #[test]
 fn answer_html_and_body_snapshot() {
-    let (engine, _r, _d) = common::fixture_engine("mini");
+    let (engine, _r, _d) = support::fixture_engine("mini");
     let _ = engine.ask("warm up", None);
     let answer = engine.ask("SK hynix HBM market share 2023", Some(3)).expect("answer");
     let message = render(&Reply::Answer(answer), 16_000);
@@ -21,7 +21,7 @@ fn answer_html_and_body_snapshot() {
 
 #[test]
 fn figures_reply_leads_with_the_table() {
-    let (engine, _r, _d) = common::fixture_engine("mini");
+    let (engine, _r, _d) = support::fixture_engine("mini");
     let reply = chipbot::render::chart::figures_reply(engine.figures("HBM market share").expect("figures"), false, None);
     let message = render(&reply, 16_000);
     let table = message.html.find("<table>").expect("table");
@@ -31,7 +31,7 @@ fn figures_reply_leads_with_the_table() {
 
 #[test]
 fn long_answers_are_cut_between_citations_with_a_note() {
-    let (engine, _r, _d) = common::fixture_engine("mini");
+    let (engine, _r, _d) = support::fixture_engine("mini");
     let answer = engine.ask("HBM market share capacity", Some(5)).expect("answer");
     assert!(answer.citations.len() >= 3, "needs several citations");
     let full = render(&Reply::Answer(answer.clone()), 100_000);
@@ -51,7 +51,7 @@ fn long_answers_are_cut_between_citations_with_a_note() {
 
 #[test]
 fn hostile_report_text_is_inert() {
-    let (engine, _r, _d) = common::fixture_engine("hostile");
+    let (engine, _r, _d) = support::fixture_engine("hostile");
     let answer = engine.ask("wafer prices memo", None).expect("answer");
     let message = render(&Reply::Answer(answer), 16_000);
     assert!(!message.html.contains("<script") && !message.html.contains("<b>"), "{}", message.html);

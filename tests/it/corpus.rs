@@ -2,7 +2,7 @@
 //! cited in the top three, and the expected figure is listed with a citation
 //! that points at that report.
 
-mod common;
+use crate::support;
 
 use std::sync::OnceLock;
 
@@ -51,7 +51,7 @@ fn engine() -> &'static Engine {
     &ENGINE
         .get_or_init(|| {
             let data = tempfile::tempdir().expect("tempdir");
-            let settings = common::settings(&common::root().join("index/reports"), data.path());
+            let settings = support::settings(&support::root().join("index/reports"), data.path());
             (Engine::open(settings).expect("bundled corpus indexes"), data)
         })
         .0
@@ -69,7 +69,7 @@ fn every_question_cites_the_right_report_and_figure() {
     let mut failures = Vec::new();
     for case in CASES {
         let answer = engine().ask(case.question, None).expect("answers");
-        common::assert_figures_shown(&answer);
+        support::assert_figures_shown(&answer);
         let top3: Vec<&str> = answer.citations.iter().take(3).map(|c| c.report_id.as_str()).collect();
         if !top3.iter().any(|id| case.reports.contains(id)) {
             failures.push(format!("{:?}: none of {:?} in top 3 {:?}", case.question, case.reports, top3));

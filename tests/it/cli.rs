@@ -1,7 +1,7 @@
 //! The command-line contract: JSON shapes, configuration layering through
 //! flags and environment variables, exit codes and messages.
 
-mod common;
+use crate::support;
 
 use std::process::{Command, Output};
 
@@ -14,7 +14,7 @@ struct Run {
 
 impl Run {
     fn new() -> Run {
-        Run { reports: common::copy_fixture("mini"), data: tempfile::tempdir().expect("tempdir") }
+        Run { reports: support::copy_fixture("mini"), data: tempfile::tempdir().expect("tempdir") }
     }
 
     fn command(&self, args: &[&str]) -> Command {
@@ -23,7 +23,7 @@ impl Run {
         for (key, _) in std::env::vars().filter(|(k, _)| k.starts_with("CHIPBOT_")) {
             cmd.env_remove(key);
         }
-        cmd.current_dir(common::root())
+        cmd.current_dir(support::root())
             .args(args)
             .env("CHIPBOT_INDEX__REPORTS_DIR", self.reports.path())
             .env("CHIPBOT_INDEX__DATA_DIR", self.data.path())

@@ -1,25 +1,25 @@
 //! Answers over the small fixture corpus: citations, figures, disagreement,
 //! recency, and a snapshot of the rendered text.
 
-mod common;
+use crate::support;
 
 use chipbot::render::text::{answer_text, figures_text, Highlight};
 
 #[test]
 fn answer_cites_the_matching_reports_with_consistent_numbers() {
-    let (engine, _r, _d) = common::fixture_engine("mini");
+    let (engine, _r, _d) = support::fixture_engine("mini");
     let answer = engine.ask("What share of the HBM market did SK hynix hold?", None).expect("answer");
     assert!(!answer.citations.is_empty());
     let top3: Vec<&str> = answer.citations.iter().take(3).map(|c| c.report_id.as_str()).collect();
     assert!(top3.iter().any(|id| id.starts_with("fixture-hbm-supply")), "{top3:?}");
-    common::assert_figures_shown(&answer);
+    support::assert_figures_shown(&answer);
 }
 
 #[test]
 fn disagreeing_sources_are_both_shown() {
-    let (engine, _r, _d) = common::fixture_engine("mini");
+    let (engine, _r, _d) = support::fixture_engine("mini");
     let answer = engine.ask("SK hynix HBM market share 2023", None).expect("answer");
-    common::assert_figures_shown(&answer);
+    support::assert_figures_shown(&answer);
     let texts: Vec<&str> = answer.figures.iter().map(|f| f.figure.text.as_str()).collect();
     assert!(texts.contains(&"50%") && texts.contains(&"55%"), "{texts:?}");
     let d = answer
@@ -35,9 +35,9 @@ fn disagreeing_sources_are_both_shown() {
 
 #[test]
 fn figures_carry_unit_period_and_forecast() {
-    let (engine, _r, _d) = common::fixture_engine("mini");
+    let (engine, _r, _d) = support::fixture_engine("mini");
     let answer = engine.ask("TSMC CoWoS capacity wafers per month", None).expect("answer");
-    common::assert_figures_shown(&answer);
+    support::assert_figures_shown(&answer);
     let target = answer
         .figures
         .iter()
@@ -51,7 +51,7 @@ fn figures_carry_unit_period_and_forecast() {
 
 #[test]
 fn filters_restrict_and_dates_apply() {
-    let (engine, _r, _d) = common::fixture_engine("mini");
+    let (engine, _r, _d) = support::fixture_engine("mini");
     let answer = engine.ask("HBM publisher:\"sample analytics\"", None).expect("answer");
     assert!(answer.citations.iter().all(|c| c.publisher == "Sample Analytics"));
     let answer = engine.ask("HBM before:2024-12-31", None).expect("answer");
@@ -62,14 +62,14 @@ fn filters_restrict_and_dates_apply() {
 
 #[test]
 fn latest_prefers_the_newer_report() {
-    let (engine, _r, _d) = common::fixture_engine("mini");
+    let (engine, _r, _d) = support::fixture_engine("mini");
     let answer = engine.ask("latest HBM market share", None).expect("answer");
     assert_eq!(answer.citations[0].report_id, "fixture-hbm-supply-2025");
 }
 
 #[test]
 fn rendered_answer_snapshot() {
-    let (engine, _r, _d) = common::fixture_engine("mini");
+    let (engine, _r, _d) = support::fixture_engine("mini");
     let _ = engine.ask("warm up", None);
     let answer = engine.ask("SK hynix HBM market share 2023", Some(3)).expect("answer");
     insta::assert_snapshot!(answer_text(&answer, Highlight::Stars));
@@ -77,7 +77,7 @@ fn rendered_answer_snapshot() {
 
 #[test]
 fn json_answer_snapshot() {
-    let (engine, _r, _d) = common::fixture_engine("mini");
+    let (engine, _r, _d) = support::fixture_engine("mini");
     let _ = engine.ask("warm up", None);
     let answer = engine.ask("TSMC CoWoS capacity", Some(2)).expect("answer");
     let json = chipbot::render::json::answer_json(&answer);
@@ -86,11 +86,11 @@ fn json_answer_snapshot() {
 
 #[test]
 fn figures_table_snapshot() {
-    let (engine, _r, _d) = common::fixture_engine("mini");
+    let (engine, _r, _d) = support::fixture_engine("mini");
     let _ = engine.ask("warm up", None);
     let reply = chipbot::render::chart::figures_reply(engine.figures("HBM").expect("reply"), false, None);
     let chipbot::reply::Reply::Figures { answer, chart_png } = reply else { panic!("not a figures reply") };
     assert!(chart_png.is_none());
-    common::assert_citations_consistent(&answer);
+    support::assert_citations_consistent(&answer);
     insta::assert_snapshot!(figures_text(&answer));
 }

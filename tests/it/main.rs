@@ -1,0 +1,24 @@
+//! The integration tests, one crate so that they link once: each module
+//! tests one capability from the outside (the CLI binary, the core's door,
+//! the Discord client against a loopback stand-in), with fixtures from
+//! `tests/fixtures` and helpers in [`support`]. The Matrix end-to-end tests
+//! against Synapse keep their own runner (`tests/matrix.rs`).
+
+mod support;
+
+mod answers;
+mod bench;
+mod cli;
+mod cli_digest;
+mod corpus;
+mod digest_content;
+mod digest_service;
+#[cfg(feature = "discord")]
+mod discord;
+mod eval;
+mod headlines;
+mod index_lifecycle;
+mod matrix_render;
+mod queries;
+mod reindex;
+mod watch;
