@@ -359,21 +359,7 @@ mod tests {
     use super::*;
 
     fn cited(n: usize) -> CitedFigure {
-        let figure = crate::figures::Figure {
-            value: 1.0,
-            unit: "%".into(),
-            low: None,
-            high: None,
-            year: None,
-            forecast: false,
-            subject: None,
-            of: None,
-            change: false,
-            baseline: false,
-            kind: crate::figures::FigureKind::Percent,
-            text: "1%".into(),
-            sentence: "1%".into(),
-        };
+        let figure = crate::figures::Figure::percent("1%", 1.0, "1%");
         CitedFigure { figure, citation: n, metric: None }
     }
 

@@ -415,15 +415,21 @@ mod tests {
         assert_eq!(rerank(hits, 0.15)[0].report.id, "old");
     }
 
-    #[test]
-    fn selection_caps_per_report_and_drops_duplicates() {
-        // a's second passage (8.0) counts as 6.4, after b's duplicate (dropped)
-        // and before c (5.0); its third is over the cap.
+    /// The report ids `Composer::select` keeps of `ranked` for a question word.
+    fn selected_ids(ranked: Vec<PassageHit>, word: &str) -> Vec<String> {
         let settings = AnswerSettings::default();
         let analyzer = Analyzer::default();
         let gazetteer = Gazetteer::empty();
         let measures = Measures::default();
         let composer = Composer { settings: &settings, analyzer: &analyzer, gazetteer: &gazetteer, measures: &measures };
+        let wanted: HashSet<String> = [word.to_string()].into();
+        composer.select(ranked, 5, &wanted).into_iter().map(|h| h.report.id).collect()
+    }
+
+    #[test]
+    fn selection_caps_per_report_and_drops_duplicates() {
+        // a's second passage (8.0) counts as 6.4, after b's duplicate (dropped)
+        // and before c (5.0); its third is over the cap.
         let ranked = vec![
             hit("a", "2025-01-01", 9.0, "HBM supply is tight this year"),
             hit("a", "2025-01-01", 8.0, "SK hynix leads HBM"),
@@ -431,8 +437,7 @@ mod tests {
             hit("b", "2025-01-01", 6.0, "HBM supply is tight this year"),
             hit("c", "2025-01-01", 5.0, "Samsung qualifies HBM3E"),
         ];
-        let wanted: HashSet<String> = ["hbm".to_string()].into();
-        let ids: Vec<String> = composer.select(ranked, 5, &wanted).into_iter().map(|h| h.report.id).collect();
+        let ids = selected_ids(ranked, "hbm");
         assert_eq!(ids, vec!["a", "a", "c"]);
     }
 
@@ -459,18 +464,12 @@ mod tests {
 
     #[test]
     fn second_passage_needs_its_own_query_word() {
-        let settings = AnswerSettings::default();
-        let analyzer = Analyzer::default();
-        let gazetteer = Gazetteer::empty();
-        let measures = Measures::default();
-        let composer = Composer { settings: &settings, analyzer: &analyzer, gazetteer: &gazetteer, measures: &measures };
         let ranked = vec![
             hit("a", "2025-01-01", 9.0, "HBM supply is tight"),
             hit("a", "2025-01-01", 8.0, "Only the title matched this passage"),
             hit("b", "2025-01-01", 7.0, "Title-only match is fine for a first passage"),
         ];
-        let wanted: HashSet<String> = ["hbm".to_string()].into();
-        let ids: Vec<String> = composer.select(ranked, 5, &wanted).into_iter().map(|h| h.report.id).collect();
+        let ids = selected_ids(ranked, "hbm");
         assert_eq!(ids, vec!["a", "b"]);
     }
 }
