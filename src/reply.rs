@@ -22,11 +22,8 @@ pub struct Snippet {
 pub struct Citation {
     /// 1-based citation number, as written `[n]`.
     pub n: usize,
-    pub report_id: String,
-    pub title: String,
-    pub publisher: String,
-    pub published: Option<NaiveDate>,
-    pub url: Option<String>,
+    /// The report the passage is from.
+    pub report: ReportRef,
     pub snippet: Snippet,
     /// The whole passage the snippet was taken from.
     pub passage: String,
@@ -282,11 +279,8 @@ impl Digest {
 /// One new report in a digest.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DigestItem {
-    pub report_id: String,
-    pub title: String,
-    pub publisher: String,
-    pub published: Option<NaiveDate>,
-    pub url: Option<String>,
+    /// The new report.
+    pub report: ReportRef,
     pub indexed_at: DateTime<Utc>,
     /// One line from the report's opening passage.
     pub summary: String,
@@ -363,14 +357,14 @@ mod tests {
         CitedFigure { figure, citation: n, metric: None }
     }
 
+    fn report(n: usize) -> ReportRef {
+        ReportRef { report_id: format!("r{n}"), title: String::new(), publisher: String::new(), published: None, url: None }
+    }
+
     fn citation(n: usize) -> Citation {
         Citation {
             n,
-            report_id: format!("r{n}"),
-            title: String::new(),
-            publisher: String::new(),
-            published: None,
-            url: None,
+            report: report(n),
             snippet: Snippet { text: String::new(), highlights: Vec::new() },
             passage: String::new(),
         }
@@ -393,11 +387,7 @@ mod tests {
     fn shrinking_leaves_out_reports_then_changes_and_their_citations() {
         let now = chrono::Utc::now();
         let item = |n: usize| DigestItem {
-            report_id: format!("r{n}"),
-            title: String::new(),
-            publisher: String::new(),
-            published: None,
-            url: None,
+            report: report(n),
             indexed_at: now,
             summary: String::new(),
             summary_citation: n,

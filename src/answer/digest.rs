@@ -13,7 +13,7 @@ use super::{disagreements, metric_of, Engine};
 use crate::config::DigestSettings;
 use crate::error::Result;
 use crate::figures::{Figure, FigureKind};
-use crate::reply::{Citation, CitedFigure, Digest, DigestItem, FigureChange, Snippet};
+use crate::reply::{Citation, CitedFigure, Digest, DigestItem, FigureChange, ReportRef, Snippet};
 use crate::search::{FileEntry, Generation, PassageHit};
 
 /// Key figures listed per report.
@@ -40,11 +40,7 @@ impl Cited {
         let n = self.list.len() + 1;
         self.list.push(Citation {
             n,
-            report_id: hit.report.id.clone(),
-            title: hit.report.title.clone(),
-            publisher: hit.report.publisher.clone(),
-            published: hit.report.published,
-            url: hit.report.url.clone(),
+            report: ReportRef::from(&hit.report),
             snippet: Snippet { text: snippet.to_string(), highlights: Vec::new() },
             passage: hit.text.clone(),
         });
@@ -105,7 +101,7 @@ impl Engine {
                 let hits = self.index().search_in(generation, &query, OLDER_CANDIDATES, crate::search::Reach::All)?;
                 let mut older: Vec<&PassageHit> = hits
                     .iter()
-                    .filter(|h| h.report.id != item.report_id && is_older(h.report.published, item.published))
+                    .filter(|h| h.report.id != item.report.report_id && is_older(h.report.published, item.report.published))
                     .collect();
                 older.sort_by_key(|h| std::cmp::Reverse(h.report.published));
                 if let Some(change) = first_change(item, newer, &older, cited) {
@@ -152,11 +148,7 @@ fn item_for(entry: &FileEntry, passages: &[PassageHit], cited: &mut Cited) -> Op
         }
     }
     Some(DigestItem {
-        report_id: entry.report.id.clone(),
-        title: entry.report.title.clone(),
-        publisher: entry.report.publisher.clone(),
-        published: entry.report.published,
-        url: entry.report.url.clone(),
+        report: ReportRef::from(&entry.report),
         indexed_at: entry.indexed_at?,
         summary,
         summary_citation,
@@ -179,7 +171,7 @@ fn first_change(item: &DigestItem, newer: &CitedFigure, older: &[&PassageHit], c
             }
         }
     }
-    let report_of = |n: usize| if n == 1 { item.report_id.clone() } else { sources[n - 2].report.id.clone() };
+    let report_of = |n: usize| if n == 1 { item.report.report_id.clone() } else { sources[n - 2].report.id.clone() };
     let found = disagreements(&candidates, report_of);
     let group = found.into_iter().find(|d| d.figures.first() == Some(&0))?;
     let other = &candidates[*group.figures.get(1)?];

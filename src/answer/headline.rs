@@ -28,7 +28,7 @@ pub fn choose(question: &Question<'_>, figures: &[CitedFigure], fits: &[Fit<'_>]
     let Some(best) = best else {
         return Some(not_found(question, figures, fits));
     };
-    let report = |i: usize| &citations[figures[i].citation - 1].report_id;
+    let report = |i: usize| &citations[figures[i].citation - 1].report.report_id;
     let mut shown = vec![best];
     for i in (0..figures.len()).filter(answering) {
         let differs_from_all = shown.iter().all(|&j| !same_value(&figures[i].figure, &figures[j].figure) && report(i) != report(j));

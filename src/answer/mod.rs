@@ -22,7 +22,7 @@ use std::ops::Range;
 use crate::config::AnswerSettings;
 use crate::figures::{Figure, FigureKind, Gazetteer};
 use crate::query::ParsedQuery;
-use crate::reply::{Answer, Citation, CitedFigure};
+use crate::reply::{Answer, Citation, CitedFigure, ReportRef};
 use crate::search::{Analyzer, PassageHit, Reach, TermStats};
 
 pub use disagree::disagreements;
@@ -101,11 +101,7 @@ impl Composer<'_> {
                 shown.push(built.shown);
                 Citation {
                     n: i + 1,
-                    report_id: hit.report.id.clone(),
-                    title: hit.report.title.clone(),
-                    publisher: hit.report.publisher.clone(),
-                    published: hit.report.published,
-                    url: hit.report.url.clone(),
+                    report: ReportRef::from(&hit.report),
                     snippet: built.snippet,
                     passage: hit.text.clone(),
                 }
@@ -123,7 +119,7 @@ impl Composer<'_> {
             .map(|(pair, _)| pair)
             .take(MAX_FIGURES)
             .unzip();
-        let disagreements = disagreements(&figures, |n| citations[n - 1].report_id.clone());
+        let disagreements = disagreements(&figures, |n| citations[n - 1].report.report_id.clone());
         let mut notices = query.notices.clone();
         let headline = match scope {
             FigureScope::Matching => match evidence::coverage(question, &chosen, self.analyzer, self.measures, self.gazetteer, stats) {

@@ -64,11 +64,11 @@ pub fn render(reply: &Reply) -> Value {
 fn citation_json(c: &Citation) -> Value {
     json!({
         "n": c.n,
-        "report_id": c.report_id,
-        "title": c.title,
-        "publisher": c.publisher,
-        "published": c.published.map(|d| d.to_string()),
-        "url": c.url,
+        "report_id": c.report.report_id,
+        "title": c.report.title,
+        "publisher": c.report.publisher,
+        "published": c.report.published.map(|d| d.to_string()),
+        "url": c.report.url,
         "snippet": c.snippet.text,
     })
 }
@@ -122,11 +122,11 @@ pub fn digest_json(d: &Digest) -> Value {
         .iter()
         .map(|item| {
             json!({
-                "report_id": item.report_id,
-                "title": item.title,
-                "publisher": item.publisher,
-                "published": item.published.map(|p| p.to_string()),
-                "url": item.url,
+                "report_id": item.report.report_id,
+                "title": item.report.title,
+                "publisher": item.report.publisher,
+                "published": item.report.published.map(|p| p.to_string()),
+                "url": item.report.url,
                 "indexed_at": item.indexed_at.to_rfc3339(),
                 "summary": item.summary,
                 "summary_citation": item.summary_citation,

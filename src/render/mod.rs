@@ -41,9 +41,9 @@ pub fn mark_snippet(snippet: &Snippet, open: &str, close: &str, escape: impl Fn(
 
 /// "Publisher, 2025-12-04" (or "Publisher, undated").
 pub fn source_line(citation: &Citation) -> String {
-    match citation.published {
-        Some(date) => format!("{}, {}", citation.publisher, date),
-        None => format!("{}, undated", citation.publisher),
+    match citation.report.published {
+        Some(date) => format!("{}, {}", citation.report.publisher, date),
+        None => format!("{}, undated", citation.report.publisher),
     }
 }
 

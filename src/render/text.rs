@@ -88,8 +88,8 @@ pub fn answer_text(answer: &Answer, style: Highlight) -> String {
     }
     for c in &answer.citations {
         let _ = writeln!(out, "[{}] {}", c.n, mark_snippet(&c.snippet, open, close, str::to_string));
-        let _ = writeln!(out, "    {} ({})", c.title, source_line(c));
-        if let Some(url) = &c.url {
+        let _ = writeln!(out, "    {} ({})", c.report.title, source_line(c));
+        if let Some(url) = &c.report.url {
             let _ = writeln!(out, "    {url}");
         }
         out.push('\n');
@@ -160,7 +160,7 @@ pub fn figures_text(answer: &Answer) -> String {
     out.push_str(&disagreement_text(answer));
     out.push_str("\nSources\n");
     for c in answer.citations.iter().filter(|c| answer.figures.iter().any(|f| f.citation == c.n)) {
-        let _ = writeln!(out, "  [{}] {} ({}) {}", c.n, c.title, source_line(c), c.url.as_deref().unwrap_or(""));
+        let _ = writeln!(out, "  [{}] {} ({}) {}", c.n, c.report.title, source_line(c), c.report.url.as_deref().unwrap_or(""));
     }
     out
 }
@@ -211,13 +211,13 @@ pub fn digest_text(d: &Digest) -> String {
         return out;
     }
     for (i, item) in d.items.iter().enumerate() {
-        let date = date_label(item.published);
-        let _ = writeln!(out, "\n{}. {} ({}, {})", i + 1, item.title, item.publisher, date);
+        let date = date_label(item.report.published);
+        let _ = writeln!(out, "\n{}. {} ({}, {})", i + 1, item.report.title, item.report.publisher, date);
         let _ = writeln!(out, "   {} [{}]", item.summary, item.summary_citation);
         for f in &item.figures {
             let _ = writeln!(out, "   - {}", figure_line(f));
         }
-        if let Some(url) = &item.url {
+        if let Some(url) = &item.report.url {
             let _ = writeln!(out, "   {url}");
         }
     }
@@ -237,7 +237,7 @@ pub fn digest_text(d: &Digest) -> String {
     }
     out.push_str("\nSources\n");
     for c in &d.citations {
-        let _ = writeln!(out, "  [{}] {} ({}) {}", c.n, c.title, source_line(c), c.url.as_deref().unwrap_or(""));
+        let _ = writeln!(out, "  [{}] {} ({}) {}", c.n, c.report.title, source_line(c), c.report.url.as_deref().unwrap_or(""));
     }
     out
 }

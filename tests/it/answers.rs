@@ -10,7 +10,7 @@ fn answer_cites_the_matching_reports_with_consistent_numbers() {
     let (engine, _r, _d) = support::fixture_engine("mini");
     let answer = engine.ask("What share of the HBM market did SK hynix hold?", None).expect("answer");
     assert!(!answer.citations.is_empty());
-    let top3: Vec<&str> = answer.citations.iter().take(3).map(|c| c.report_id.as_str()).collect();
+    let top3: Vec<&str> = answer.citations.iter().take(3).map(|c| c.report.report_id.as_str()).collect();
     assert!(top3.iter().any(|id| id.starts_with("fixture-hbm-supply")), "{top3:?}");
     support::assert_figures_shown(&answer);
 }
@@ -46,25 +46,25 @@ fn figures_carry_unit_period_and_forecast() {
     assert_eq!(target.figure.unit, "wafers/month");
     assert_eq!(target.figure.year, Some(2025));
     assert!(target.figure.forecast);
-    assert_eq!(answer.citations[target.citation - 1].report_id, "fixture-foundry-capacity");
+    assert_eq!(answer.citations[target.citation - 1].report.report_id, "fixture-foundry-capacity");
 }
 
 #[test]
 fn filters_restrict_and_dates_apply() {
     let (engine, _r, _d) = support::fixture_engine("mini");
     let answer = engine.ask("HBM publisher:\"sample analytics\"", None).expect("answer");
-    assert!(answer.citations.iter().all(|c| c.publisher == "Sample Analytics"));
+    assert!(answer.citations.iter().all(|c| c.report.publisher == "Sample Analytics"));
     let answer = engine.ask("HBM before:2024-12-31", None).expect("answer");
-    assert!(answer.citations.iter().all(|c| c.report_id == "fixture-hbm-supply-2024"), "{:?}", answer.citations);
+    assert!(answer.citations.iter().all(|c| c.report.report_id == "fixture-hbm-supply-2024"), "{:?}", answer.citations);
     let answer = engine.ask("company:huawei", None).expect("answer");
-    assert_eq!(answer.citations[0].report_id, "export-rules");
+    assert_eq!(answer.citations[0].report.report_id, "export-rules");
 }
 
 #[test]
 fn latest_prefers_the_newer_report() {
     let (engine, _r, _d) = support::fixture_engine("mini");
     let answer = engine.ask("latest HBM market share", None).expect("answer");
-    assert_eq!(answer.citations[0].report_id, "fixture-hbm-supply-2025");
+    assert_eq!(answer.citations[0].report.report_id, "fixture-hbm-supply-2025");
 }
 
 #[test]

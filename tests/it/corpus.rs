@@ -70,13 +70,13 @@ fn every_question_cites_the_right_report_and_figure() {
     for case in CASES {
         let answer = engine().ask(case.question, None).expect("answers");
         support::assert_figures_shown(&answer);
-        let top3: Vec<&str> = answer.citations.iter().take(3).map(|c| c.report_id.as_str()).collect();
+        let top3: Vec<&str> = answer.citations.iter().take(3).map(|c| c.report.report_id.as_str()).collect();
         if !top3.iter().any(|id| case.reports.contains(id)) {
             failures.push(format!("{:?}: none of {:?} in top 3 {:?}", case.question, case.reports, top3));
             continue;
         }
         let found = answer.figures.iter().any(|f| {
-            case.reports.contains(&answer.citations[f.citation - 1].report_id.as_str()) && f.figure.text.contains(case.figure)
+            case.reports.contains(&answer.citations[f.citation - 1].report.report_id.as_str()) && f.figure.text.contains(case.figure)
         });
         if !found {
             let listed: Vec<String> = answer.figures.iter().map(|f| format!("{} [{}]", f.figure.text, f.citation)).collect();
@@ -91,17 +91,17 @@ fn date_filters_and_latest_use_publication_dates() {
     let answer = engine().ask("NVIDIA data center revenue after:2025-06-01", None).expect("answers");
     assert!(!answer.citations.is_empty());
     for c in &answer.citations {
-        assert!(c.published.is_some_and(|d| d.to_string().as_str() >= "2025-06-01"), "{:?}", c.published);
+        assert!(c.report.published.is_some_and(|d| d.to_string().as_str() >= "2025-06-01"), "{:?}", c.report.published);
     }
     let latest = engine().ask("latest NVIDIA quarterly data center revenue", None).expect("answers");
-    let newest = latest.citations.iter().filter_map(|c| c.published).max();
-    assert_eq!(latest.citations[0].published, newest, "latest should put the newest report first");
+    let newest = latest.citations.iter().filter_map(|c| c.report.published).max();
+    assert_eq!(latest.citations[0].report.published, newest, "latest should put the newest report first");
 }
 
 #[test]
 fn disagreeing_cowos_forecasts_are_both_cited() {
     let answer = engine().ask("TSMC CoWoS capacity wafers per month", Some(6)).expect("answers");
-    let ids: Vec<&str> = answer.citations.iter().map(|c| c.report_id.as_str()).collect();
+    let ids: Vec<&str> = answer.citations.iter().map(|c| c.report.report_id.as_str()).collect();
     assert!(ids.contains(&"2024-08-digitimes-cowos-capacity-2025"), "{ids:?}");
     assert!(ids.contains(&"2025-12-trendforce-tsmc-cowos-capacity-2026"), "{ids:?}");
 }

@@ -55,19 +55,19 @@ fn assert_cited(d: &Digest) {
 fn only_reports_indexed_in_the_window_are_listed_with_the_changed_figures() {
     let (engine, between, _r, _d) = engine_with_late_report();
     let digest = engine.digest(&spec(None), between, Utc::now()).expect("digest");
-    let ids: Vec<&str> = digest.items.iter().map(|i| i.report_id.as_str()).collect();
+    let ids: Vec<&str> = digest.items.iter().map(|i| i.report.report_id.as_str()).collect();
     assert_eq!(ids, ["fixture-hbm-supply-2025"]);
     let item = &digest.items[0];
-    assert_eq!(item.url.as_deref(), Some("https://example.com/updates/hbm-2025"));
+    assert_eq!(item.report.url.as_deref(), Some("https://example.com/updates/hbm-2025"));
     assert!(!item.figures.is_empty(), "key figures are listed");
     let change = digest.changes.iter().find(|c| c.subject == "SK hynix").expect("SK hynix share changed");
     assert_eq!((change.newer.figure.text.as_str(), change.older.figure.text.as_str()), ("55%", "50%"));
-    assert_eq!(digest.citations[change.older.citation - 1].report_id, "fixture-hbm-supply-2024");
+    assert_eq!(digest.citations[change.older.citation - 1].report.report_id, "fixture-hbm-supply-2024");
     assert_cited(&digest);
 
     let everything = engine.digest(&spec(None), between - chrono::Duration::days(1), Utc::now()).expect("all");
     assert_eq!(everything.items.len(), 4);
-    assert_eq!(everything.items[0].report_id, "fixture-hbm-supply-2025", "newest first");
+    assert_eq!(everything.items[0].report.report_id, "fixture-hbm-supply-2025", "newest first");
     assert_cited(&everything);
     let none = engine.digest(&spec(None), Utc::now(), Utc::now()).expect("empty");
     assert!(none.is_empty());
@@ -78,7 +78,7 @@ fn the_query_filter_and_max_items_apply() {
     let (engine, between, _r, _d) = engine_with_late_report();
     let since = between - chrono::Duration::days(1);
     let hbm = engine.digest(&spec(Some("topic:hbm")), since, Utc::now()).expect("hbm");
-    let mut ids: Vec<&str> = hbm.items.iter().map(|i| i.report_id.as_str()).collect();
+    let mut ids: Vec<&str> = hbm.items.iter().map(|i| i.report.report_id.as_str()).collect();
     ids.sort();
     assert_eq!(ids, ["fixture-hbm-supply-2024", "fixture-hbm-supply-2025"]);
     let micron = engine.digest(&spec(Some("company:micron")), since, Utc::now()).expect("micron");

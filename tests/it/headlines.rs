@@ -98,8 +98,8 @@ fn where_expected(case: &Case, answer: &Answer) -> String {
     let cited = answer.citations.iter().find(|c| case.expect.iter().any(|e| c.passage.contains(e.as_str())));
     match (listed, cited) {
         (Some(i), _) => format!("listed as figure {} of {} from [{}]", i + 1, answer.figures.len(), answer.figures[i].citation),
-        (None, Some(c)) => format!("in passage [{}] ({}) but not listed", c.n, c.report_id),
-        (None, None) => format!("in no cited passage; cited {:?}", answer.citations.iter().map(|c| c.report_id.as_str()).collect::<Vec<_>>()),
+        (None, Some(c)) => format!("in passage [{}] ({}) but not listed", c.n, c.report.report_id),
+        (None, None) => format!("in no cited passage; cited {:?}", answer.citations.iter().map(|c| c.report.report_id.as_str()).collect::<Vec<_>>()),
     }
 }
 

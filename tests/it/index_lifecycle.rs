@@ -39,11 +39,11 @@ fn incremental_update_counts_added_updated_removed() {
     assert_eq!(summary.removed, vec!["export-rules.txt"]);
     assert_eq!(summary.unchanged, 2);
     let answer = engine.ask("gallium nitride", None).expect("answer");
-    assert_eq!(answer.citations[0].report_id, "brand-new");
+    assert_eq!(answer.citations[0].report.report_id, "brand-new");
     let answer = engine.ask("substrate shortages", None).expect("answer");
-    assert_eq!(answer.citations[0].report_id, "fixture-foundry-capacity");
+    assert_eq!(answer.citations[0].report.report_id, "fixture-foundry-capacity");
     let gone = engine.ask("export rules licence threshold", None).expect("answer");
-    assert!(gone.citations.iter().all(|c| c.report_id != "export-rules"));
+    assert!(gone.citations.iter().all(|c| c.report.report_id != "export-rules"));
 }
 
 #[test]

@@ -73,7 +73,7 @@ fn only_stop_words_is_treated_as_no_match() {
 fn phrase_must_match_exactly() {
     let (engine, _r, _d) = support::fixture_engine("mini");
     let answer = engine.ask("\"wafers per month\"", None).expect("answer");
-    assert_eq!(answer.citations[0].report_id, "fixture-foundry-capacity");
+    assert_eq!(answer.citations[0].report.report_id, "fixture-foundry-capacity");
     let answer = engine.ask("\"month per wafers\"", None).expect("answer");
     assert!(answer.citations.is_empty());
 }
@@ -84,7 +84,7 @@ fn phrase_with_a_stop_word_matches_the_text() {
     // "of" is a stop word: it is not indexed but still takes its place.
     let answer = engine.ask("\"ahead of Samsung\"", None).expect("answer");
     assert_eq!(answer.citations.len(), 1, "{:?}", answer.notices);
-    assert_eq!(answer.citations[0].report_id, "fixture-hbm-supply-2024");
+    assert_eq!(answer.citations[0].report.report_id, "fixture-hbm-supply-2024");
     // The stop word's place must be filled: the two words side by side are another phrase.
     let answer = engine.ask("\"ahead Samsung\"", None).expect("answer");
     assert!(answer.citations.is_empty());

@@ -37,7 +37,7 @@ async fn a_new_report_is_indexed_after_changes_settle() {
     assert_eq!(reports_indexed(&core).await, 5, "the new report was not indexed");
     let ask = chipbot::core::Command::Ask { question: "gallium oxide".into(), top: None };
     let Ok(chipbot::reply::Reply::Answer(answer)) = support::cli(&core, ask).await else { panic!("an answer") };
-    assert_eq!(answer.citations[0].report_id, "watched");
+    assert_eq!(answer.citations[0].report.report_id, "watched");
     shutdown.cancel();
     watcher.await.expect("join").expect("watcher ran");
     let log = core.open_store().expect("store").audit_log(5).expect("log");

@@ -140,8 +140,8 @@ fn digest_messages(d: &Digest) -> Vec<Outgoing> {
         text.push_str("Nothing new.");
     }
     for (i, item) in d.items.iter().enumerate() {
-        let date = date_label(item.published);
-        let _ = writeln!(text, "**{}.** {} ({}, {})", i + 1, link(&item.title, item.url.as_deref()), escape(&item.publisher), date);
+        let date = date_label(item.report.published);
+        let _ = writeln!(text, "**{}.** {} ({}, {})", i + 1, link(&item.report.title, item.report.url.as_deref()), escape(&item.report.publisher), date);
         let _ = writeln!(text, "{} [{}]", escape(&item.summary), item.summary_citation);
         for f in &item.figures {
             let _ = writeln!(text, "• {}", figure_line(f));
@@ -219,9 +219,9 @@ fn figure_table(figures: &[CitedFigure]) -> String {
 
 /// "[2] [Title](url) · Publisher, 2025-06-01"; the title is shortened, never the URL.
 fn citation_line(c: &Citation) -> String {
-    let mut title = c.title.clone();
+    let mut title = c.report.title.clone();
     loop {
-        let line = format!("[{}] {} · {}", c.n, link(&title, c.url.as_deref()), escape(&source_line(c)));
+        let line = format!("[{}] {} · {}", c.n, link(&title, c.report.url.as_deref()), escape(&source_line(c)));
         if chars(&line) <= limits::FIELD_VALUE || chars(&title) <= 8 {
             return line;
         }

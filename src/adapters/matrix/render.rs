@@ -109,7 +109,7 @@ fn sources_html(answer: &Answer, snippets: bool) -> String {
         if !snippets && !answer.figures.iter().any(|f| f.citation == c.n) {
             continue;
         }
-        let marker = match c.url.as_deref().and_then(safe_url) {
+        let marker = match c.report.url.as_deref().and_then(safe_url) {
             Some(url) => format!("<a href=\"{url}\">[{}]</a>", c.n),
             None => format!("[{}]", c.n),
         };
@@ -120,7 +120,7 @@ fn sources_html(answer: &Answer, snippets: bool) -> String {
         } else {
             let _ = write!(html, "{marker} ");
         }
-        let _ = write!(html, "<em>{}</em> ({})</p>", safe(&c.title), safe(&source_line(c)));
+        let _ = write!(html, "<em>{}</em> ({})</p>", safe(&c.report.title), safe(&source_line(c)));
     }
     html
 }
@@ -259,12 +259,12 @@ fn digest_html(d: &Digest) -> String {
     }
     html.push_str("<ol>");
     for item in &d.items {
-        let date = date_label(item.published);
+        let date = date_label(item.report.published);
         let _ = write!(
             html,
             "<li>{} ({}, {})<br>{} [{}]",
-            link(item.url.as_deref(), &format!("<strong>{}</strong>", safe(&item.title))),
-            safe(&item.publisher),
+            link(item.report.url.as_deref(), &format!("<strong>{}</strong>", safe(&item.report.title))),
+            safe(&item.report.publisher),
             date,
             safe(&item.summary),
             item.summary_citation
@@ -303,7 +303,7 @@ fn digest_html(d: &Digest) -> String {
     html.push_str("<p><strong>Sources</strong></p><p>");
     for c in &d.citations {
         let label = format!("[{}]", c.n);
-        let _ = write!(html, "{} {} ({})<br>", link(c.url.as_deref(), &label), safe(&c.title), safe(&source_line(c)));
+        let _ = write!(html, "{} {} ({})<br>", link(c.report.url.as_deref(), &label), safe(&c.report.title), safe(&source_line(c)));
     }
     html.push_str("</p>");
     html

@@ -30,11 +30,13 @@ fn huge_answer() -> Answer {
     let citations: Vec<Citation> = (1..=20)
         .map(|n| Citation {
             n,
-            report_id: format!("r{n}"),
-            title: format!("Report {n} with a very long title {}", "about packaging ".repeat(25)),
-            publisher: "Publisher @everyone".into(),
-            published: None,
-            url: Some(format!("https://example.com/{n}/{}", "deep/".repeat(60))),
+            report: crate::reply::ReportRef {
+                report_id: format!("r{n}"),
+                title: format!("Report {n} with a very long title {}", "about packaging ".repeat(25)),
+                publisher: "Publisher @everyone".into(),
+                published: None,
+                url: Some(format!("https://example.com/{n}/{}", "deep/".repeat(60))),
+            },
             snippet: Snippet { text: format!("Sentence {n} about HBM. ").repeat(60), highlights: vec![Range { start: 9, end: 12 }] },
             passage: String::new(),
         })
@@ -80,7 +82,7 @@ fn huge_answers_stay_within_every_limit_and_keep_every_url() {
             .collect::<Vec<_>>()
             .join("\n");
         for c in &answer.citations {
-            assert!(text.contains(c.url.as_deref().expect("url")), "citation {} lost its URL", c.n);
+            assert!(text.contains(c.report.url.as_deref().expect("url")), "citation {} lost its URL", c.n);
         }
         assert!(!text.contains("@everyone"));
     }
@@ -98,11 +100,7 @@ pub(in crate::adapters::discord) fn huge_digest() -> Digest {
         .citations
         .iter()
         .map(|c| crate::reply::DigestItem {
-            report_id: c.report_id.clone(),
-            title: c.title.clone(),
-            publisher: c.publisher.clone(),
-            published: None,
-            url: c.url.clone(),
+            report: c.report.clone(),
             indexed_at: now,
             summary: c.snippet.text.clone(),
             summary_citation: c.n,
