@@ -148,3 +148,26 @@ fn sources_lists_counts() {
     assert_eq!(v["reports"], 4);
     assert_eq!(v["newest"][0]["report_id"], "fixture-hbm-supply-2025");
 }
+
+/// The README's first command, as a newcomer runs it: the bundled reports,
+/// the default configuration, a question in plain words.
+#[test]
+fn the_readme_question_is_answered_from_the_bundled_reports() {
+    let data = tempfile::tempdir().expect("tempdir");
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_chipbot"));
+    for (key, _) in std::env::vars().filter(|(k, _)| k.starts_with("CHIPBOT_")) {
+        cmd.env_remove(key);
+    }
+    let out = cmd
+        .current_dir(support::root())
+        .args(["ask", "What share of China's AI chip market will Huawei hold?"])
+        .env("CHIPBOT_INDEX__DATA_DIR", data.path())
+        .env_remove("RUST_LOG")
+        .output()
+        .expect("binary runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8_lossy(&out.stdout);
+    let first = text.lines().find(|l| !l.starts_with("note:") && !l.trim().is_empty()).unwrap_or_default();
+    assert!(first.contains('%') && first.contains("[1]"), "the reply opens with a cited share: {text}");
+    assert!(text.contains("[1]") && text.contains("http"), "numbered citations with links: {text}");
+}
