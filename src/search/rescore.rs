@@ -14,7 +14,7 @@ use tantivy::query::{Bm25Weight, EnableScoring, Query, Weight};
 use tantivy::{DocAddress, DocId, Score, Searcher, SegmentOrdinal, SegmentReader, Term};
 
 use super::index_err;
-use super::topk::TopK;
+use super::topk::{sort_best_first, TopK};
 use crate::error::Result;
 
 /// Top `k` of `base` plus the optional `boosts`, best first (ties: lower
@@ -110,11 +110,6 @@ pub(super) fn added_scores(searcher: &Searcher, clauses: &[Clause], hits: &[(Sco
         }
     }
     Ok(extra)
-}
-
-/// Best score first; equal scores by ascending address.
-pub(super) fn sort_best_first(hits: &mut [(Score, DocAddress)]) {
-    hits.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
 }
 
 /// Collects every document whose score is within `reach` of the `k`-th

@@ -76,7 +76,12 @@ impl TopK {
 
     pub(super) fn into_sorted(self) -> Vec<(Score, DocAddress)> {
         let mut hits: Vec<(Score, DocAddress)> = self.heap.into_iter().map(|w| (w.0, w.1)).collect();
-        super::rescore::sort_best_first(&mut hits);
+        sort_best_first(&mut hits);
         hits
     }
+}
+
+/// Best score first; equal scores by ascending address.
+pub(super) fn sort_best_first(hits: &mut [(Score, DocAddress)]) {
+    hits.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
 }
