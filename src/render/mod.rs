@@ -8,7 +8,20 @@ pub mod split;
 pub mod text;
 
 use crate::figures::{Figure, FigureKind};
-use crate::reply::{Citation, CitedFigure, Snippet};
+use crate::reply::{Answer, Citation, CitedFigure, Disagreement, Snippet};
+
+/// "SK hynix share (2023): 55% [1] vs 50% [2]": what the sources disagree on
+/// and every value with its citation; report text goes through `escape`.
+pub fn disagreement_line(answer: &Answer, d: &Disagreement, escape: impl Fn(&str) -> String) -> String {
+    let values: Vec<String> = d
+        .figures
+        .iter()
+        .filter_map(|&i| answer.figures.get(i))
+        .map(|cf| format!("{} [{}]", escape(&cf.figure.text), cf.citation))
+        .collect();
+    let period = d.year.map(|y| format!(" ({y})")).unwrap_or_default();
+    format!("{} {}{}: {}", escape(&d.subject), escape(&d.metric), period, values.join(" vs "))
+}
 
 /// "SK hynix share": what a figure is about, subject then metric, where known.
 pub fn figure_label(cf: &CitedFigure) -> Option<String> {

@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use super::{figure_label, kind_label, mark_snippet, period_label, source_line};
+use super::{disagreement_line, figure_label, kind_label, mark_snippet, period_label, source_line};
 use crate::reply::{date_label, Answer, CitedFigure, Digest, IndexSummary, Reply, SourcesSummary};
 
 /// How highlighted words are marked.
@@ -129,14 +129,7 @@ fn figure_columns(answer: &Answer) -> (usize, usize) {
 fn disagreement_text(answer: &Answer) -> String {
     let mut out = String::new();
     for d in &answer.disagreements {
-        let values: Vec<String> = d
-            .figures
-            .iter()
-            .filter_map(|&i| answer.figures.get(i))
-            .map(|cf| format!("{} [{}]", cf.figure.text, cf.citation))
-            .collect();
-        let period = d.year.map(|y| format!(" ({y})")).unwrap_or_default();
-        let _ = writeln!(out, "Sources disagree on {} {}{}: {}", d.subject, d.metric, period, values.join(" vs "));
+        let _ = writeln!(out, "Sources disagree on {}", disagreement_line(answer, d, str::to_string));
     }
     out
 }

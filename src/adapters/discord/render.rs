@@ -9,7 +9,7 @@ use std::fmt::Write;
 use super::markdown::{code_block_safe, escape, link, neutralise_mentions};
 use crate::render::split::{chars, split_text, truncate_chars};
 use crate::core::command::command_help;
-use crate::render::{figure_label, period_label, source_line};
+use crate::render::{disagreement_line, figure_label, period_label, source_line};
 use crate::reply::{date_label, Answer, Citation, CitedFigure, Digest, Reply, SourcesSummary};
 
 /// Discord's limits, in characters.
@@ -237,20 +237,7 @@ fn figure_line(cf: &CitedFigure) -> String {
 
 /// One line per disagreement, listing every value with its source.
 fn disagreement_lines(answer: &Answer) -> Vec<String> {
-    answer
-        .disagreements
-        .iter()
-        .map(|d| {
-            let values: Vec<String> = d
-                .figures
-                .iter()
-                .filter_map(|&i| answer.figures.get(i))
-                .map(|cf| format!("{} [{}]", escape(&cf.figure.text), cf.citation))
-                .collect();
-            let period = d.year.map(|y| format!(" ({y})")).unwrap_or_default();
-            format!("{} {}{}: {}", escape(&d.subject), escape(&d.metric), period, values.join(" vs "))
-        })
-        .collect()
+    answer.disagreements.iter().map(|d| disagreement_line(answer, d, escape)).collect()
 }
 
 fn notices(answer: &Answer) -> String {

@@ -6,7 +6,7 @@
 
 use std::fmt::Write;
 
-use crate::render::{figure_label, mark_snippet, period_label, source_line, text};
+use crate::render::{disagreement_line, figure_label, mark_snippet, period_label, source_line, text};
 use crate::reply::{date_label, Answer, CitedFigure, Digest, Reply};
 
 /// A rendered message: the plain `body` and the HTML `formatted_body`.
@@ -150,21 +150,7 @@ fn figures_html(answer: &Answer) -> String {
     }
     html.push_str("</tbody></table>");
     for d in &answer.disagreements {
-        let values: Vec<String> = d
-            .figures
-            .iter()
-            .filter_map(|&i| answer.figures.get(i))
-            .map(|cf| format!("{} [{}]", safe(&cf.figure.text), cf.citation))
-            .collect();
-        let period = d.year.map(|y| format!(" ({y})")).unwrap_or_default();
-        let _ = write!(
-            html,
-            "<p><strong>Sources disagree</strong> on {} {}{}: {}</p>",
-            safe(&d.subject),
-            safe(&d.metric),
-            period,
-            values.join(" vs ")
-        );
+        let _ = write!(html, "<p><strong>Sources disagree</strong> on {}</p>", disagreement_line(answer, d, safe));
     }
     html
 }
