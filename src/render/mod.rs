@@ -8,7 +8,23 @@ pub mod split;
 pub mod text;
 
 use crate::figures::{Figure, FigureKind};
-use crate::reply::{Answer, Citation, CitedFigure, Disagreement, Snippet};
+use crate::reply::{Answer, Citation, CitedFigure, Disagreement, FigureChange, Snippet};
+
+/// "SK hynix share (2024): now 55% [1], earlier 50% [3]": a figure a newer
+/// report gives differently; report text goes through `escape`.
+pub fn change_line(c: &FigureChange, escape: impl Fn(&str) -> String) -> String {
+    let period = c.year.map(|y| format!(" ({y})")).unwrap_or_default();
+    format!(
+        "{} {}{}: now {} [{}], earlier {} [{}]",
+        escape(&c.subject),
+        escape(&c.metric),
+        period,
+        escape(&c.newer.figure.text),
+        c.newer.citation,
+        escape(&c.older.figure.text),
+        c.older.citation
+    )
+}
 
 /// "SK hynix share (2023): 55% [1] vs 50% [2]": what the sources disagree on
 /// and every value with its citation; report text goes through `escape`.

@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use super::{disagreement_line, figure_label, kind_label, mark_snippet, period_label, source_line};
+use super::{change_line, disagreement_line, figure_label, kind_label, mark_snippet, period_label, source_line};
 use crate::reply::{date_label, Answer, CitedFigure, Digest, IndexSummary, Reply, SourcesSummary};
 
 /// How highlighted words are marked.
@@ -220,12 +220,7 @@ pub fn digest_text(d: &Digest) -> String {
     if !d.changes.is_empty() {
         out.push_str("\nFigures that changed\n");
         for c in &d.changes {
-            let period = c.year.map(|y| format!(" ({y})")).unwrap_or_default();
-            let _ = writeln!(
-                out,
-                "  {} {}{}: now {} [{}], earlier {} [{}]",
-                c.subject, c.metric, period, c.newer.figure.text, c.newer.citation, c.older.figure.text, c.older.citation
-            );
+            let _ = writeln!(out, "  {}", change_line(c, str::to_string));
         }
     }
     out.push_str("\nSources\n");

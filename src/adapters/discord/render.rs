@@ -9,7 +9,7 @@ use std::fmt::Write;
 use super::markdown::{code_block_safe, escape, link, neutralise_mentions};
 use crate::render::split::{chars, split_text, truncate_chars};
 use crate::core::command::command_help;
-use crate::render::{disagreement_line, figure_label, period_label, source_line};
+use crate::render::{change_line, disagreement_line, figure_label, period_label, source_line};
 use crate::reply::{date_label, Answer, Citation, CitedFigure, Digest, Reply, SourcesSummary};
 
 /// Discord's limits, in characters.
@@ -151,23 +151,7 @@ fn digest_messages(d: &Digest) -> Vec<Outgoing> {
     if d.more > 0 {
         let _ = write!(text, "…and {} more new report(s).", d.more);
     }
-    let changes = d
-        .changes
-        .iter()
-        .map(|c| {
-            let period = c.year.map(|y| format!(" ({y})")).unwrap_or_default();
-            format!(
-                "{} {}{}: now {} [{}], earlier {} [{}]",
-                escape(&c.subject),
-                escape(&c.metric),
-                period,
-                escape(&c.newer.figure.text),
-                c.newer.citation,
-                escape(&c.older.figure.text),
-                c.older.citation
-            )
-        })
-        .collect();
+    let changes = d.changes.iter().map(|c| change_line(c, escape)).collect();
     let mut fields = line_fields("Figures that changed", changes);
     fields.extend(line_fields("Sources", d.citations.iter().map(citation_line).collect()));
     pack(embeds_for(&format!("Digest: {}", d.name), &text, fields, None), Vec::new())

@@ -6,7 +6,7 @@
 
 use std::fmt::Write;
 
-use crate::render::{disagreement_line, figure_label, mark_snippet, period_label, source_line, text};
+use crate::render::{change_line, disagreement_line, figure_label, mark_snippet, period_label, source_line, text};
 use crate::reply::{date_label, Answer, CitedFigure, Digest, Reply};
 
 /// A rendered message: the plain `body` and the HTML `formatted_body`.
@@ -271,18 +271,7 @@ fn digest_html(d: &Digest) -> String {
     if !d.changes.is_empty() {
         html.push_str("<p><strong>Figures that changed</strong></p><ul>");
         for c in &d.changes {
-            let period = c.year.map(|y| format!(" ({y})")).unwrap_or_default();
-            let _ = write!(
-                html,
-                "<li>{} {}{}: now {} [{}], earlier {} [{}]</li>",
-                safe(&c.subject),
-                safe(&c.metric),
-                period,
-                safe(&c.newer.figure.text),
-                c.newer.citation,
-                safe(&c.older.figure.text),
-                c.older.citation
-            );
+            let _ = write!(html, "<li>{}</li>", change_line(c, safe));
         }
         html.push_str("</ul>");
     }
