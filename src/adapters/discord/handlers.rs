@@ -20,7 +20,7 @@ pub(super) enum Request {
     Text(String),
 }
 
-/// Runs a request through the chat layer and sends the rendered reply where
+/// Runs a request through the core's door and sends the rendered reply where
 /// it came from. Slash commands are deferred first (answers can take longer
 /// than Discord's 3 seconds); prefix commands show typing meanwhile.
 pub(super) async fn respond(ctx: Context<'_>, request: Request) -> Result<(), HandlerError> {

@@ -1,6 +1,6 @@
 //! The Matrix adapter: the only module that imports `matrix_sdk`. It logs
 //! the bot in (keeping one device across restarts), joins rooms it is
-//! invited to by allowed users, turns messages into [`ChatService`] calls and
+//! invited to by allowed users, turns messages into requests to the core ([`crate::core::Core`]) and
 //! renders the replies as Matrix HTML with a plain-text body.
 //!
 //! Start-up order matters for restart safety. After a fresh login, one sync
