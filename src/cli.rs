@@ -122,11 +122,14 @@ fn init_logging(verbose: u8) {
         .try_init();
 }
 
+/// A measuring tool (`eval`, `bench`), run with the settings once loaded.
+type Tool = Box<dyn FnOnce(&Settings) -> crate::Result<ToolOutput> + Send>;
+
 /// What a subcommand is: the bot itself, a measuring tool, or a command
 /// for the core.
 enum Run {
     Serve,
-    Tool(Box<dyn FnOnce(&Settings) -> crate::Result<ToolOutput> + Send>),
+    Tool(Tool),
     Command { command: Command, repeat: u32, chart: Option<PathBuf> },
 }
 

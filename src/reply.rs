@@ -234,9 +234,10 @@ impl Digest {
         (when(self.since), when(self.until))
     }
 
-    /// Whether there is nothing new to report.
+    /// Whether there is nothing to report: no new report (shown or left
+    /// out to fit) and no figure that changed.
     pub fn is_empty(&self) -> bool {
-        self.items.is_empty()
+        self.items.is_empty() && self.more == 0 && self.changes.is_empty()
     }
 
     /// Renders the digest with `render`, leaving out its last parts

@@ -204,7 +204,7 @@ mod tests {
     fn sentences_of_listed_figures_are_shown_when_they_fit() {
         let passage = "HBM supply is tight. HBM prices rose again this year. Makers added lines. SK hynix held 50% of output.";
         let at = passage.find("50%").expect("figure");
-        let anchor = [at..at + 3];
+        let anchor = std::iter::once(at..at + 3).collect::<Vec<_>>();
         let words = wanted(&["hbm"]);
         // Without an anchor the snippet grows towards the neighbour that matches.
         let plain = build(passage, &words, &Analyzer::default(), 60, &[], None);

@@ -3,8 +3,9 @@
 
 use std::fmt::Write;
 
+use super::digest::{lay_out, DigestLayout};
 use super::{change_line, disagreement_line, figure_label, kind_label, mark_snippet, period_label, source_line};
-use crate::reply::{date_label, Answer, CitedFigure, Digest, IndexSummary, Reply, SourcesSummary};
+use crate::reply::{date_label, Answer, Citation, CitedFigure, Digest, DigestItem, FigureChange, IndexSummary, Reply, SourcesSummary};
 
 /// How highlighted words are marked.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -190,22 +191,35 @@ fn index_text(s: &IndexSummary) -> String {
 /// A digest: the window, the new reports with their figures, the figures
 /// that changed, then the numbered sources.
 pub fn digest_text(d: &Digest) -> String {
-    let (since, until) = d.window_labels();
-    let mut out = format!("Digest \"{}\": reports indexed {since} to {until}", d.name);
-    if let Some(filter) = &d.filter {
-        let _ = write!(out, " matching `{filter}`");
+    lay_out(d, TextDigest(String::new()))
+}
+
+/// The digest layout as plain text.
+struct TextDigest(String);
+
+impl DigestLayout for TextDigest {
+    type Output = String;
+
+    fn header(&mut self, name: &str, since: &str, until: &str, filter: Option<&str>) {
+        let _ = write!(self.0, "Digest \"{name}\": reports indexed {since} to {until}");
+        if let Some(filter) = filter {
+            let _ = write!(self.0, " matching `{filter}`");
+        }
+        self.0.push('\n');
     }
-    out.push('\n');
-    for notice in &d.notices {
-        let _ = writeln!(out, "note: {notice}");
+
+    fn notice(&mut self, notice: &str) {
+        let _ = writeln!(self.0, "note: {notice}");
     }
-    if d.is_empty() {
-        out.push_str("\nNothing new.\n");
-        return out;
+
+    fn nothing_new(&mut self) {
+        self.0.push_str("\nNothing new.\n");
     }
-    for (i, item) in d.items.iter().enumerate() {
+
+    fn item(&mut self, number: usize, item: &DigestItem) {
+        let out = &mut self.0;
         let date = date_label(item.report.published);
-        let _ = writeln!(out, "\n{}. {} ({}, {})", i + 1, item.report.title, item.report.publisher, date);
+        let _ = writeln!(out, "\n{number}. {} ({}, {})", item.report.title, item.report.publisher, date);
         let _ = writeln!(out, "   {} [{}]", item.summary, item.summary_citation);
         for f in &item.figures {
             let _ = writeln!(out, "   - {}", figure_line(f));
@@ -214,20 +228,28 @@ pub fn digest_text(d: &Digest) -> String {
             let _ = writeln!(out, "   {url}");
         }
     }
-    if d.more > 0 {
-        let _ = writeln!(out, "\n(and {} more new report(s))", d.more);
+
+    fn more(&mut self, count: usize) {
+        let _ = writeln!(self.0, "\n(and {count} more new report(s))");
     }
-    if !d.changes.is_empty() {
-        out.push_str("\nFigures that changed\n");
-        for c in &d.changes {
-            let _ = writeln!(out, "  {}", change_line(c, str::to_string));
+
+    fn changes(&mut self, changes: &[FigureChange]) {
+        self.0.push_str("\nFigures that changed\n");
+        for c in changes {
+            let _ = writeln!(self.0, "  {}", change_line(c, str::to_string));
         }
     }
-    out.push_str("\nSources\n");
-    for c in &d.citations {
-        let _ = writeln!(out, "  [{}] {} ({}) {}", c.n, c.report.title, source_line(c), c.report.url.as_deref().unwrap_or(""));
+
+    fn sources(&mut self, citations: &[Citation]) {
+        self.0.push_str("\nSources\n");
+        for c in citations {
+            let _ = writeln!(self.0, "  [{}] {} ({}) {}", c.n, c.report.title, source_line(c), c.report.url.as_deref().unwrap_or(""));
+        }
     }
-    out
+
+    fn finish(self) -> String {
+        self.0
+    }
 }
 
 fn figure_line(cf: &CitedFigure) -> String {

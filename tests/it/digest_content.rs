@@ -117,6 +117,13 @@ fn rendered_digest_snapshots() {
     insta::assert_snapshot!("digest_text", chipbot::render::text::render(&reply, chipbot::render::text::Highlight::Stars));
     let json = chipbot::render::json::render(&reply);
     insta::assert_snapshot!("digest_json", serde_json::to_string_pretty(&json).expect("json"));
+    #[cfg(feature = "discord")]
+    insta::assert_debug_snapshot!("digest_discord", chipbot::adapters::discord::render::render(&reply, "!"));
+    #[cfg(feature = "matrix")]
+    {
+        let message = chipbot::adapters::matrix::render::render(&reply, 60_000);
+        insta::assert_snapshot!("digest_matrix", format!("{}\n\n--- html ---\n{}", message.body, message.html));
+    }
 }
 
 #[tokio::test]
@@ -130,4 +137,31 @@ async fn chat_digest_command_replies_with_the_digest() {
     assert_cited(&digest);
     let reply = service.reply_to_text(&sender, "!digest nope").await.expect("a command");
     assert!(matches!(reply, chipbot::reply::Reply::Error { ref message } if message.contains("nope")), "{reply:?}");
+}
+
+/// A digest shrunk until no report is shown still counts the left-out reports
+/// and keeps the figures that changed, on every renderer; it is not "nothing new".
+#[test]
+fn a_digest_shrunk_to_no_reports_is_not_nothing_new() {
+    let (engine, between, _r, _d) = engine_with_late_report();
+    let mut digest = engine.digest(&spec(None), between, Utc::now()).expect("digest");
+    assert_eq!(digest.items.len(), 1);
+    assert!(digest.shrink(), "the one report can be left out");
+    assert!(digest.items.is_empty() && digest.more == 1 && !digest.changes.is_empty(), "{digest:?}");
+    assert!(!digest.is_empty());
+    let reply = chipbot::reply::Reply::Digest(digest);
+    let text = chipbot::render::text::render(&reply, chipbot::render::text::Highlight::Stars);
+    assert!(!text.contains("Nothing new") && text.contains("(and 1 more new report(s))"), "{text}");
+    assert!(text.contains("Figures that changed\n  SK hynix share (2023): now 55% [1], earlier 50% [3]"), "{text}");
+    #[cfg(feature = "discord")]
+    {
+        let messages = format!("{:?}", chipbot::adapters::discord::render::render(&reply, "!"));
+        assert!(!messages.contains("Nothing new") && messages.contains("and 1 more new report(s)"), "{messages}");
+    }
+    #[cfg(feature = "matrix")]
+    {
+        let html = chipbot::adapters::matrix::render::render(&reply, 60_000).html;
+        assert!(!html.contains("Nothing new") && !html.contains("<ol>"), "{html}");
+        assert!(html.contains("<p>(and 1 more new report(s))</p><p><strong>Figures that changed"), "{html}");
+    }
 }

@@ -9,8 +9,9 @@ use std::fmt::Write;
 use super::markdown::{code_block_safe, escape, link, neutralise_mentions};
 use crate::render::split::{chars, split_text, truncate_chars};
 use crate::core::command::command_help;
+use crate::render::digest::{lay_out, DigestLayout};
 use crate::render::{change_line, disagreement_line, figure_label, period_label, source_line};
-use crate::reply::{date_label, Answer, Citation, CitedFigure, Digest, Reply, SourcesSummary};
+use crate::reply::{date_label, Answer, Citation, CitedFigure, Digest, DigestItem, FigureChange, Reply, SourcesSummary};
 
 /// Discord's limits, in characters.
 pub mod limits {
@@ -127,34 +128,66 @@ fn answer_messages(answer: &Answer) -> Vec<Outgoing> {
 /// A digest: one entry per new report (linked title, summary with its
 /// citation, key figures), then the figures that changed and the sources.
 fn digest_messages(d: &Digest) -> Vec<Outgoing> {
-    let (since, until) = d.window_labels();
-    let mut text = format!("Reports indexed {since} to {until}");
-    if let Some(filter) = &d.filter {
-        let _ = write!(text, " matching {}", escape(filter));
+    lay_out(d, DiscordDigest::default())
+}
+
+/// The digest layout as one embed: the reports in the description, the
+/// figures that changed and the sources as fields.
+#[derive(Default)]
+struct DiscordDigest {
+    title: String,
+    text: String,
+    fields: Vec<Field>,
+}
+
+impl DigestLayout for DiscordDigest {
+    type Output = Vec<Outgoing>;
+
+    fn header(&mut self, name: &str, since: &str, until: &str, filter: Option<&str>) {
+        self.title = format!("Digest: {name}");
+        let _ = write!(self.text, "Reports indexed {since} to {until}");
+        if let Some(filter) = filter {
+            let _ = write!(self.text, " matching {}", escape(filter));
+        }
+        self.text.push_str(".\n\n");
     }
-    text.push_str(".\n\n");
-    for notice in &d.notices {
-        let _ = write!(text, "_{}_\n\n", escape(notice));
+
+    fn notice(&mut self, notice: &str) {
+        let _ = write!(self.text, "_{}_\n\n", escape(notice));
     }
-    if d.is_empty() {
-        text.push_str("Nothing new.");
+
+    fn nothing_new(&mut self) {
+        self.text.push_str("Nothing new.");
     }
-    for (i, item) in d.items.iter().enumerate() {
+
+    fn item(&mut self, number: usize, item: &DigestItem) {
+        let text = &mut self.text;
         let date = date_label(item.report.published);
-        let _ = writeln!(text, "**{}.** {} ({}, {})", i + 1, link(&item.report.title, item.report.url.as_deref()), escape(&item.report.publisher), date);
+        let title = link(&item.report.title, item.report.url.as_deref());
+        let _ = writeln!(text, "**{number}.** {title} ({}, {date})", escape(&item.report.publisher));
         let _ = writeln!(text, "{} [{}]", escape(&item.summary), item.summary_citation);
         for f in &item.figures {
             let _ = writeln!(text, "• {}", figure_line(f));
         }
         text.push('\n');
     }
-    if d.more > 0 {
-        let _ = write!(text, "…and {} more new report(s).", d.more);
+
+    fn more(&mut self, count: usize) {
+        let _ = write!(self.text, "…and {count} more new report(s).");
     }
-    let changes = d.changes.iter().map(|c| change_line(c, escape)).collect();
-    let mut fields = line_fields("Figures that changed", changes);
-    fields.extend(line_fields("Sources", d.citations.iter().map(citation_line).collect()));
-    pack(embeds_for(&format!("Digest: {}", d.name), &text, fields, None), Vec::new())
+
+    fn changes(&mut self, changes: &[FigureChange]) {
+        let lines = changes.iter().map(|c| change_line(c, escape)).collect();
+        self.fields.extend(line_fields("Figures that changed", lines));
+    }
+
+    fn sources(&mut self, citations: &[Citation]) {
+        self.fields.extend(line_fields("Sources", citations.iter().map(citation_line).collect()));
+    }
+
+    fn finish(self) -> Vec<Outgoing> {
+        pack(embeds_for(&self.title, &self.text, self.fields, None), Vec::new())
+    }
 }
 
 /// The figures table in a code block, sources and the chart attachment.

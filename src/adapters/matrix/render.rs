@@ -6,8 +6,9 @@
 
 use std::fmt::Write;
 
+use crate::render::digest::{lay_out, DigestLayout};
 use crate::render::{change_line, disagreement_line, figure_label, mark_snippet, period_label, source_line, text};
-use crate::reply::{date_label, Answer, CitedFigure, Digest, Reply};
+use crate::reply::{date_label, Answer, Citation, CitedFigure, Digest, DigestItem, FigureChange, Reply};
 
 /// A rendered message: the plain `body` and the HTML `formatted_body`.
 #[derive(Debug, Clone, PartialEq)]
@@ -230,31 +231,40 @@ fn link(url: Option<&str>, label: &str) -> String {
 }
 
 fn digest_html(d: &Digest) -> String {
-    let (since, until) = d.window_labels();
-    let mut html = format!("<p><strong>Digest “{}”</strong>: reports indexed {since} to {until}", safe(&d.name));
-    if let Some(filter) = &d.filter {
-        let _ = write!(html, " matching <code>{}</code>", safe(filter));
+    lay_out(d, HtmlDigest(String::new()))
+}
+
+/// The digest layout as Matrix HTML: the new reports as a numbered list.
+struct HtmlDigest(String);
+
+impl DigestLayout for HtmlDigest {
+    type Output = String;
+
+    fn header(&mut self, name: &str, since: &str, until: &str, filter: Option<&str>) {
+        let _ = write!(self.0, "<p><strong>Digest “{}”</strong>: reports indexed {since} to {until}", safe(name));
+        if let Some(filter) = filter {
+            let _ = write!(self.0, " matching <code>{}</code>", safe(filter));
+        }
+        self.0.push_str("</p>");
     }
-    html.push_str("</p>");
-    for notice in &d.notices {
-        let _ = write!(html, "<p><em>Note: {}</em></p>", safe(notice));
+
+    fn notice(&mut self, notice: &str) {
+        let _ = write!(self.0, "<p><em>Note: {}</em></p>", safe(notice));
     }
-    if d.is_empty() {
-        html.push_str("<p>Nothing new.</p>");
-        return html;
+
+    fn nothing_new(&mut self) {
+        self.0.push_str("<p>Nothing new.</p>");
     }
-    html.push_str("<ol>");
-    for item in &d.items {
+
+    fn items_start(&mut self) {
+        self.0.push_str("<ol>");
+    }
+
+    fn item(&mut self, _number: usize, item: &DigestItem) {
+        let html = &mut self.0;
+        let title = link(item.report.url.as_deref(), &format!("<strong>{}</strong>", safe(&item.report.title)));
         let date = date_label(item.report.published);
-        let _ = write!(
-            html,
-            "<li>{} ({}, {})<br>{} [{}]",
-            link(item.report.url.as_deref(), &format!("<strong>{}</strong>", safe(&item.report.title))),
-            safe(&item.report.publisher),
-            date,
-            safe(&item.summary),
-            item.summary_citation
-        );
+        let _ = write!(html, "<li>{title} ({}, {date})<br>{} [{}]", safe(&item.report.publisher), safe(&item.summary), item.summary_citation);
         if !item.figures.is_empty() {
             html.push_str("<ul>");
             for f in &item.figures {
@@ -264,24 +274,35 @@ fn digest_html(d: &Digest) -> String {
         }
         html.push_str("</li>");
     }
-    html.push_str("</ol>");
-    if d.more > 0 {
-        let _ = write!(html, "<p>(and {} more new report(s))</p>", d.more);
+
+    fn items_end(&mut self) {
+        self.0.push_str("</ol>");
     }
-    if !d.changes.is_empty() {
-        html.push_str("<p><strong>Figures that changed</strong></p><ul>");
-        for c in &d.changes {
-            let _ = write!(html, "<li>{}</li>", change_line(c, safe));
+
+    fn more(&mut self, count: usize) {
+        let _ = write!(self.0, "<p>(and {count} more new report(s))</p>");
+    }
+
+    fn changes(&mut self, changes: &[FigureChange]) {
+        self.0.push_str("<p><strong>Figures that changed</strong></p><ul>");
+        for c in changes {
+            let _ = write!(self.0, "<li>{}</li>", change_line(c, safe));
         }
-        html.push_str("</ul>");
+        self.0.push_str("</ul>");
     }
-    html.push_str("<p><strong>Sources</strong></p><p>");
-    for c in &d.citations {
-        let label = format!("[{}]", c.n);
-        let _ = write!(html, "{} {} ({})<br>", link(c.report.url.as_deref(), &label), safe(&c.report.title), safe(&source_line(c)));
+
+    fn sources(&mut self, citations: &[Citation]) {
+        self.0.push_str("<p><strong>Sources</strong></p><p>");
+        for c in citations {
+            let label = format!("[{}]", c.n);
+            let _ = write!(self.0, "{} {} ({})<br>", link(c.report.url.as_deref(), &label), safe(&c.report.title), safe(&source_line(c)));
+        }
+        self.0.push_str("</p>");
     }
-    html.push_str("</p>");
-    html
+
+    fn finish(self) -> String {
+        self.0
+    }
 }
 
 fn figure_html(cf: &CitedFigure) -> String {
