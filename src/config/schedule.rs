@@ -15,7 +15,7 @@
 
 use std::str::FromStr;
 
-use chrono::{DateTime, Duration, LocalResult, NaiveDateTime, TimeZone, Utc};
+use chrono::{DateTime, Duration, LocalResult, NaiveDateTime, TimeZone, Timelike, Utc};
 use chrono_tz::Tz;
 use croner::parser::{CronParser, Seconds};
 use croner::Cron;
@@ -96,9 +96,12 @@ impl Schedule {
         self.last_at_or_before(last - Duration::seconds(1))
     }
 
-    /// The local wall time of `at`.
+    /// The local wall time of `at`, in whole seconds: cron has no finer
+    /// unit, and a slot must come out the same whenever it is computed (it
+    /// is part of the outbox key).
     fn wall(&self, at: DateTime<Utc>) -> NaiveDateTime {
-        at.with_timezone(&self.tz).naive_local()
+        let wall = at.with_timezone(&self.tz).naive_local();
+        wall.with_nanosecond(0).unwrap_or(wall)
     }
 
     /// Places a wall time on the UTC line (see the module docs for gaps and overlaps).
@@ -130,6 +133,16 @@ mod tests {
             out.push(at.to_rfc3339());
         }
         out
+    }
+
+    #[test]
+    fn slots_are_whole_seconds_whatever_the_clock_reads() {
+        let schedule = Schedule::parse("0 7 * * *", "UTC").expect("schedule");
+        let now = Utc.with_ymd_and_hms(2026, 4, 6, 7, 0, 0).unwrap() + Duration::microseconds(2_736);
+        let slot = Utc.with_ymd_and_hms(2026, 4, 6, 7, 0, 0).unwrap();
+        assert_eq!(schedule.last_at_or_before(now), Some(slot));
+        assert_eq!(schedule.next_after(now - Duration::seconds(3)), Some(slot));
+        assert_eq!(schedule.next_after(now), Some(slot + Duration::days(1)));
     }
 
     #[test]

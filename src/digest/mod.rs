@@ -72,14 +72,20 @@ pub type PostFuture<'a> = Pin<Box<dyn Future<Output = Result<(), PostError>> + S
 ///
 /// `target` is the platform's own ID as configured (a Discord channel ID in
 /// decimal, a Matrix room ID). The poster renders `reply` with the
-/// platform's renderer, sends it, and resolves `Ok(())` only once the
-/// platform has acknowledged the message (HTTP 200 with a message ID, Matrix
+/// platform's renderer, sends it as one message, and resolves `Ok(())` only
+/// once the platform has acknowledged it (HTTP 200 with a message ID, Matrix
 /// event ID). Anything else is an `Err`: the service records it and retries.
+///
+/// `post_key` is the same for every attempt at one post, across restarts
+/// ([`crate::store::OutboxKey::post_key`]). The poster hands it to the
+/// platform's own de-duplication (Discord's `nonce` with `enforce_nonce`, a
+/// Matrix transaction ID), so that sending again after an interrupted
+/// attempt cannot post twice.
 pub trait DigestPoster: Send + Sync {
     /// The platform this poster sends to.
     fn platform(&self) -> Platform;
-    /// Sends `reply` to `target`.
-    fn post<'a>(&'a self, target: &'a str, reply: &'a Reply) -> PostFuture<'a>;
+    /// Sends `reply` to `target` under `post_key`.
+    fn post<'a>(&'a self, target: &'a str, reply: &'a Reply, post_key: &'a str) -> PostFuture<'a>;
 }
 
 /// The posters of the connected adapters, one per platform. Adapters register

@@ -6,8 +6,12 @@
 //! - a slot is recorded as `pending` under the key (digest, target, slot)
 //!   before anything is sent; recording it again is a no-op;
 //! - each attempt moves the row to `sending` first and to `sent` only after
-//!   the platform acknowledged the post; a row already `sent` or `sending` is
-//!   never sent again, so a restart cannot post a slot twice;
+//!   the platform acknowledged the post; a row already `sent` is never sent
+//!   again, and every attempt carries the row's post key, which the platform
+//!   uses to drop a repeat, so a row left `sending` by a stop is sent again
+//!   on the next start without posting twice (see [`crate::store`]);
+//! - on shutdown, a post under way gets [`SEND_GRACE`] to finish; after that
+//!   it is left `sending`, to be sent again under its key on the next start;
 //! - slots that passed while the service was down are found from the
 //!   per-digest cursor: all of them together produce one post (the latest
 //!   slot, covering everything since the target's watermark), or none with
@@ -15,7 +19,9 @@
 //! - a failed attempt is retried after the platform's `retry_after`, or with
 //!   exponential backoff; after the last attempt, or at once for a permanent
 //!   error, the row is marked `failed` and logged, and it is tried again when
-//!   the service next starts. Nothing is dropped silently.
+//!   the service next starts, or when `chipbot digest --resend ID` queues it
+//!   again (the running service notices within a minute). Nothing is dropped
+//!   silently; `chipbot digest --status` lists every row not yet delivered.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -30,7 +36,7 @@ use crate::config::{DigestSettings, MissedSlots};
 use crate::core::{Command, Core, DigestWindow, Origin, Request};
 use crate::error::Result;
 use crate::reply::Reply;
-use crate::store::{OutboxEntry, OutboxKey, Store};
+use crate::store::{OutboxEntry, OutboxKey, OutboxState, Store};
 
 /// Longest sleep between checks, so a changed system clock is noticed.
 const MAX_NAP: Duration = Duration::from_secs(60);
@@ -41,6 +47,8 @@ const LATE_AFTER: chrono::Duration = chrono::Duration::minutes(5);
 const WAIT_FOR_POSTER: Duration = Duration::from_secs(5);
 /// Slots counted when reporting how many were missed.
 const MISSED_COUNT_CAP: usize = 10_000;
+/// How long a post under way may still take once shutdown is asked for.
+pub const SEND_GRACE: Duration = Duration::from_secs(10);
 
 /// How failed posts are retried within one run of the service.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -112,9 +120,9 @@ impl DigestService {
     pub async fn run(self, shutdown: CancellationToken) -> Result<()> {
         let now = self.clock.now();
         for entry in self.store.call(move |s| s.recover_interrupted(now)).await? {
-            tracing::error!(
-                digest = %entry.key.digest, target = %entry.key.target, slot = %entry.key.slot,
-                "digest post was interrupted mid-send; marked failed and not re-sent, to avoid a duplicate"
+            tracing::warn!(
+                digest = %entry.key.digest, target = %entry.key.target, slot = %entry.key.slot, id = entry.id,
+                "digest post was interrupted mid-send; sending it again under the same key, which the platform de-duplicates"
             );
         }
         tracing::info!(digests = self.digests.len(), "digest service started");
@@ -170,11 +178,15 @@ impl DigestService {
                 if shutdown.is_cancelled() {
                     return;
                 }
+                if row.state == OutboxState::Pending && state.given_up.remove(&row.key) {
+                    // Queued again from outside (`chipbot digest --resend`).
+                    state.not_before.remove(&row.key);
+                }
                 let waiting = state.not_before.get(&row.key).is_some_and(|at| *at > Instant::now());
                 if waiting || state.given_up.contains(&row.key) {
                     continue;
                 }
-                if let Err(e) = self.attempt(digest, &row, state).await {
+                if let Err(e) = self.attempt(digest, &row, state, shutdown).await {
                     tracing::error!(digest = %digest.name, target = %row.key.target, error = %e, "digest attempt failed in the store");
                 }
             }
@@ -182,7 +194,7 @@ impl DigestService {
     }
 
     /// One attempt at one outbox row.
-    async fn attempt(&self, digest: &DigestSettings, row: &OutboxEntry, state: &mut RunState) -> Result<()> {
+    async fn attempt(&self, digest: &DigestSettings, row: &OutboxEntry, state: &mut RunState, shutdown: &CancellationToken) -> Result<()> {
         let key = row.key.clone();
         let platform = digest.targets.iter().find(|t| t.key() == key.target).map(|t| t.platform);
         if let Some(platform) = platform.filter(|p| self.posters.get(*p).is_none()) {
@@ -196,7 +208,21 @@ impl DigestService {
             return Ok(());
         }
         let attempt = row.attempts + 1;
-        let outcome = self.send(digest, row).await;
+        let send = self.send(digest, row);
+        tokio::pin!(send);
+        let outcome = tokio::select! {
+            outcome = &mut send => outcome,
+            () = shutdown.cancelled() => match tokio::time::timeout(SEND_GRACE, &mut send).await {
+                Ok(outcome) => outcome,
+                Err(_) => {
+                    tracing::warn!(
+                        digest = %key.digest, target = %key.target, slot = %key.slot,
+                        "stopping in the middle of a digest post; it is sent again under the same key on the next start"
+                    );
+                    return Ok(());
+                }
+            },
+        };
         let now = self.clock.now();
         match outcome {
             Ok(posted) => {
@@ -254,7 +280,7 @@ impl DigestService {
         if matches!(&reply, Reply::Digest(content) if content.is_empty() && !digest.post_empty) {
             return Ok(false);
         }
-        poster.post(&target.id, &reply).await.map(|()| true)
+        poster.post(&target.id, &reply, &row.key.post_key()).await.map(|()| true)
     }
 }
 

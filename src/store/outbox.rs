@@ -5,9 +5,17 @@
 //! to `sending`; the platform's acknowledgement moves it to `sent` and, in the
 //! same transaction, advances the target's watermark. A failed attempt goes
 //! back to `pending` (to be retried) or to `failed` (given up for this run,
-//! retried on the next). A row found in `sending` when the service starts was
-//! interrupted mid-send: whether the platform got it is unknown, so it is
-//! marked `failed` with that reason instead of being posted a second time.
+//! retried on the next, or at once with `chipbot digest --resend ID`).
+//!
+//! Every attempt at a row sends the same [`OutboxKey::post_key`], which the
+//! platforms use to drop a repeated send: Discord as the message `nonce` with
+//! `enforce_nonce`, Matrix as the transaction ID of the event. So a row found
+//! in `sending` when the service starts (it stopped mid-send, and whether the
+//! platform got the post is unknown) goes back to `pending` and is sent again
+//! under its key; the platform posts it at most once. Discord keeps nonces
+//! for a few minutes and Synapse keeps transaction IDs for about half an hour,
+//! so a restart after a longer outage can repeat a post that had arrived;
+//! losing one is the worse failure.
 
 use chrono::{DateTime, Utc};
 use rusqlite::{params, OptionalExtension};
@@ -15,7 +23,7 @@ use rusqlite::{params, OptionalExtension};
 use super::{parse_time, time_text, Store};
 use crate::error::Result;
 
-/// The idempotency key of one scheduled post.
+/// What identifies one scheduled post: a digest's slot for one target.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct OutboxKey {
     pub digest: String,
@@ -23,6 +31,20 @@ pub struct OutboxKey {
     pub target: String,
     /// The schedule slot, in UTC.
     pub slot: DateTime<Utc>,
+}
+
+impl OutboxKey {
+    /// The idempotency key every attempt at this post sends: 24 hex digits
+    /// of a SHA-256 of the key, the same after any restart, and within
+    /// Discord's 25-character limit for a nonce.
+    pub fn post_key(&self) -> String {
+        use sha2::{Digest, Sha256};
+        let mut hash = Sha256::new();
+        for part in [self.digest.as_str(), "\0", self.target.as_str(), "\0", &time_text(self.slot)] {
+            hash.update(part.as_bytes());
+        }
+        hash.finalize().iter().take(12).map(|b| format!("{b:02x}")).collect()
+    }
 }
 
 /// Where a post stands.
@@ -62,6 +84,9 @@ impl OutboxState {
 /// One outbox row.
 #[derive(Debug, Clone, PartialEq)]
 pub struct OutboxEntry {
+    /// The row's number, shown by `chipbot digest --status` and taken by
+    /// `--resend`.
+    pub id: i64,
     pub key: OutboxKey,
     pub platform: String,
     pub state: OutboxState,
@@ -75,12 +100,12 @@ pub struct OutboxEntry {
     pub sent_at: Option<DateTime<Utc>>,
 }
 
-/// The reason recorded for a row interrupted mid-send.
-pub const INTERRUPTED: &str =
-    "interrupted while sending (the bot stopped); not re-sent automatically because the platform may have posted it";
+/// The reason recorded for a row interrupted mid-send (it is sent again
+/// under the same key).
+pub const INTERRUPTED: &str = "interrupted while sending (the bot stopped); sent again under the same key";
 
 const COLUMNS: &str =
-    "digest, target, slot, platform, state, attempts, last_error, since, until, created_at, updated_at, sent_at";
+    "digest, target, slot, platform, state, attempts, last_error, since, until, created_at, updated_at, sent_at, rowid";
 
 fn entry_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<OutboxEntry> {
     let time = |i: usize| -> rusqlite::Result<DateTime<Utc>> { parse_time(&row.get::<_, String>(i)?) };
@@ -95,6 +120,7 @@ fn entry_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<OutboxEntry> {
         created_at: time(9)?,
         updated_at: time(10)?,
         sent_at: row.get::<_, Option<String>>(11)?.map(|t| parse_time(&t)).transpose()?,
+        id: row.get(12)?,
     })
 }
 
@@ -192,8 +218,9 @@ impl Store {
         .map(|_| ())
     }
 
-    /// Marks rows left in `sending` by a stopped service as `failed` (see the
-    /// module docs) and returns them, for the log.
+    /// Puts rows left in `sending` by a stopped service back to `pending`,
+    /// so they are sent again under the same key (see the module docs), and
+    /// returns them, for the log.
     pub fn recover_interrupted(&self, now: DateTime<Utc>) -> Result<Vec<OutboxEntry>> {
         self.with(|c| {
             let tx = c.transaction()?;
@@ -203,7 +230,7 @@ impl Store {
                 rows.collect::<rusqlite::Result<_>>()?
             };
             tx.execute(
-                "UPDATE digest_outbox SET state = 'failed', last_error = ?1, updated_at = ?2 WHERE state = 'sending'",
+                "UPDATE digest_outbox SET state = 'pending', last_error = ?1, updated_at = ?2 WHERE state = 'sending'",
                 params![INTERRUPTED, time_text(now)],
             )?;
             tx.commit()?;
@@ -211,17 +238,43 @@ impl Store {
         })
     }
 
-    /// Rows of `digest` still to deliver: pending ones, and failed ones that
-    /// were not interrupted mid-send. Oldest slot first.
+    /// Rows of `digest` still to deliver, pending or failed, oldest slot first.
     pub fn undelivered(&self, digest: &str) -> Result<Vec<OutboxEntry>> {
         self.with(|c| {
             let mut stmt = c.prepare(&format!(
-                "SELECT {COLUMNS} FROM digest_outbox WHERE digest = ?1
-                 AND (state = 'pending' OR (state = 'failed' AND coalesce(last_error, '') <> ?2))
+                "SELECT {COLUMNS} FROM digest_outbox WHERE digest = ?1 AND state IN ('pending', 'failed')
                  ORDER BY slot, target"
             ))?;
-            let rows = stmt.query_map(params![digest, INTERRUPTED], entry_from_row)?;
+            let rows = stmt.query_map(params![digest], entry_from_row)?;
             rows.collect()
+        })
+    }
+
+    /// Every row not yet delivered, of any digest (`chipbot digest --status`):
+    /// pending, being sent, or failed. Oldest slot first.
+    pub fn open_posts(&self) -> Result<Vec<OutboxEntry>> {
+        self.with(|c| {
+            let mut stmt = c.prepare(&format!(
+                "SELECT {COLUMNS} FROM digest_outbox WHERE state <> 'sent' ORDER BY slot, digest, target"
+            ))?;
+            let rows = stmt.query_map([], entry_from_row)?;
+            rows.collect()
+        })
+    }
+
+    /// Queues the row `id` to be sent again (`chipbot digest --resend ID`):
+    /// a failed or pending row becomes `pending` with its attempts counted
+    /// from zero. The row as it is now, or `None` when there is no such row;
+    /// a row already sent or being sent is returned unchanged.
+    pub fn requeue(&self, id: i64, now: DateTime<Utc>) -> Result<Option<OutboxEntry>> {
+        self.with(|c| {
+            c.execute(
+                "UPDATE digest_outbox SET state = 'pending', attempts = 0, updated_at = ?2
+                 WHERE rowid = ?1 AND state IN ('pending', 'failed')",
+                params![id, time_text(now)],
+            )?;
+            c.query_row(&format!("SELECT {COLUMNS} FROM digest_outbox WHERE rowid = ?1"), params![id], entry_from_row)
+                .optional()
         })
     }
 
@@ -302,7 +355,7 @@ mod tests {
     }
 
     #[test]
-    fn interrupted_sends_are_failed_and_not_retried() {
+    fn interrupted_sends_go_back_to_pending_under_the_same_key() {
         let dir = tempfile::tempdir().expect("tempdir");
         let store = Store::open(dir.path()).expect("open");
         let now = at("2026-03-30T07:00:00Z");
@@ -311,9 +364,44 @@ mod tests {
         let recovered = store.recover_interrupted(now).expect("recover");
         assert_eq!(recovered.len(), 1);
         let entry = store.outbox_entry(&key()).expect("read").expect("row");
-        assert_eq!(entry.state, OutboxState::Failed);
+        assert_eq!((entry.state, entry.attempts), (OutboxState::Pending, 1));
         assert_eq!(entry.last_error.as_deref(), Some(INTERRUPTED));
-        assert!(store.undelivered("weekly").expect("undelivered").is_empty());
+        assert_eq!(store.undelivered("weekly").expect("undelivered"), [entry]);
+    }
+
+    #[test]
+    fn post_keys_are_stable_distinct_and_fit_a_discord_nonce() {
+        let a = key().post_key();
+        assert_eq!(a, key().post_key());
+        assert_eq!(a.len(), 24);
+        assert!(a.chars().all(|c| c.is_ascii_hexdigit()));
+        let other_slot = OutboxKey { slot: at("2026-03-31T07:00:00Z"), ..key() };
+        let other_target = OutboxKey { target: "discord:43".into(), ..key() };
+        assert_ne!(a, other_slot.post_key());
+        assert_ne!(a, other_target.post_key());
+    }
+
+    #[test]
+    fn status_lists_open_rows_and_resend_requeues_a_failed_one() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = Store::open(dir.path()).expect("open");
+        let now = at("2026-03-30T07:00:00Z");
+        let sent = OutboxKey { slot: at("2026-03-29T07:00:00Z"), ..key() };
+        for k in [&sent, &key()] {
+            store.record_pending(k, "discord", now, now, now).expect("insert");
+            store.begin_attempt(k, now).expect("begin");
+        }
+        store.mark_sent(&sent, now).expect("sent");
+        store.mark_attempt_failed(&key(), "Missing Access", false, now).expect("fail");
+        let open = store.open_posts().expect("status");
+        assert_eq!(open.len(), 1, "sent rows are not listed");
+        assert_eq!((open[0].state, open[0].key.clone()), (OutboxState::Failed, key()));
+        let requeued = store.requeue(open[0].id, now).expect("resend").expect("row");
+        assert_eq!((requeued.state, requeued.attempts), (OutboxState::Pending, 0));
+        let sent_id = store.outbox_entry(&sent).expect("read").expect("row").id;
+        let unchanged = store.requeue(sent_id, now).expect("resend").expect("row");
+        assert_eq!(unchanged.state, OutboxState::Sent, "a sent row is never queued again");
+        assert_eq!(store.requeue(9_999, now).expect("resend"), None);
     }
 
     #[test]

@@ -1,6 +1,8 @@
 //! The digest service under paused tokio time: slots across daylight-saving
 //! changes, restarts around a slot, missed slots, retries honouring
-//! retry-after, permanent failures, and posts interrupted mid-send. Posts go
+//! retry-after, permanent failures, posts interrupted mid-send (sent again
+//! under the same key), a stop during a hung send, and a resend queued from
+//! outside. Posts go
 //! to a recording poster; the outbox lives in a real SQLite file.
 
 use crate::support;
@@ -23,12 +25,18 @@ use tokio_util::sync::CancellationToken;
 struct RecordingPoster {
     clock: Clock,
     posts: Mutex<Vec<(String, DateTime<Utc>, bool)>>,
+    keys: Mutex<Vec<String>>,
     script: Mutex<VecDeque<Result<(), PostError>>>,
 }
 
 impl RecordingPoster {
     fn new(clock: Clock, script: Vec<Result<(), PostError>>) -> Arc<Self> {
-        Arc::new(RecordingPoster { clock, posts: Mutex::new(Vec::new()), script: Mutex::new(script.into()) })
+        Arc::new(RecordingPoster {
+            clock,
+            posts: Mutex::new(Vec::new()),
+            keys: Mutex::new(Vec::new()),
+            script: Mutex::new(script.into()),
+        })
     }
 
     /// Times of the acknowledged posts, as RFC 3339.
@@ -46,9 +54,10 @@ impl DigestPoster for RecordingPoster {
         Platform::Discord
     }
 
-    fn post<'a>(&'a self, target: &'a str, reply: &'a Reply) -> PostFuture<'a> {
+    fn post<'a>(&'a self, target: &'a str, reply: &'a Reply, post_key: &'a str) -> PostFuture<'a> {
         Box::pin(async move {
             assert!(matches!(reply, Reply::Digest(_)), "digests only");
+            self.keys.lock().unwrap().push(post_key.to_string());
             let outcome = self.script.lock().unwrap().pop_front().unwrap_or(Ok(()));
             self.posts.lock().unwrap().push((target.to_string(), self.clock.now(), outcome.is_ok()));
             outcome
@@ -194,7 +203,7 @@ async fn failures_are_kept_and_retried_on_the_next_run() {
 }
 
 #[tokio::test(start_paused = true)]
-async fn a_post_interrupted_mid_send_is_not_sent_again() {
+async fn a_post_interrupted_mid_send_is_sent_again_under_the_same_key() {
     let rig = rig("0 9 * * *", MissedSlots::CatchUpOnce);
     let start = utc("2026-04-06T07:00:10Z");
     let key = OutboxKey { digest: "daily".into(), target: "discord:42".into(), slot: utc("2026-04-06T07:00:00Z") };
@@ -205,10 +214,76 @@ async fn a_post_interrupted_mid_send_is_not_sent_again() {
     let clock = Clock::starting_at(start);
     let poster = RecordingPoster::new(clock, Vec::new());
     run_for(&rig, clock, &poster, RetryPolicy::default(), HOUR).await;
-    assert!(poster.attempts().is_empty(), "the slot must not be posted a second time");
+    assert_eq!(poster.delivered().len(), 1, "sent again once, on the next start");
+    assert_eq!(*poster.keys.lock().unwrap(), [key.post_key()], "under the key of the interrupted attempt");
+    let row = rig.store.outbox_entry(&key).expect("read").expect("row");
+    assert_eq!((row.state, row.attempts), (OutboxState::Sent, 2));
+}
+
+/// Never answers: a platform that stopped responding mid-send.
+struct HangingPoster {
+    keys: Mutex<Vec<String>>,
+}
+
+impl DigestPoster for HangingPoster {
+    fn platform(&self) -> Platform {
+        Platform::Discord
+    }
+
+    fn post<'a>(&'a self, _target: &'a str, _reply: &'a Reply, post_key: &'a str) -> PostFuture<'a> {
+        self.keys.lock().unwrap().push(post_key.to_string());
+        Box::pin(std::future::pending())
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_stop_during_a_hung_send_ends_in_the_grace_period_and_the_post_goes_out_on_restart() {
+    let rig = rig("0 9 * * *", MissedSlots::CatchUpOnce);
+    let clock = Clock::starting_at(utc("2026-04-06T06:59:00Z"));
+    let hanging = Arc::new(HangingPoster { keys: Mutex::new(Vec::new()) });
+    let posters = PosterRegistry::default();
+    posters.register(hanging.clone());
+    let service = DigestService::new(rig.core.clone(), rig.store.clone(), posters).with_clock(clock);
+    let shutdown = CancellationToken::new();
+    let handle = tokio::spawn(service.run(shutdown.clone()));
+    tokio::time::sleep(Duration::from_secs(5 * 60)).await; // the 07:00 post hangs
+    assert_eq!(hanging.keys.lock().unwrap().len(), 1);
+    let asked = tokio::time::Instant::now();
+    shutdown.cancel();
+    handle.await.expect("joined").expect("service ran");
+    let took = asked.elapsed();
+    assert!(took <= chipbot::digest::service::SEND_GRACE + Duration::from_secs(1), "stopped after {took:?}");
+    let key = OutboxKey { digest: "daily".into(), target: "discord:42".into(), slot: utc("2026-04-06T07:00:00Z") };
+    assert_eq!(rig.store.outbox_entry(&key).expect("read").expect("row").state, OutboxState::Sending);
+    let poster = RecordingPoster::new(clock, Vec::new());
+    run_for(&rig, clock, &poster, RetryPolicy::default(), Duration::from_secs(60)).await;
+    assert_eq!(*poster.keys.lock().unwrap(), [key.post_key()]);
+    assert_eq!(hanging.keys.lock().unwrap()[0], key.post_key(), "the same key both times");
+    assert_eq!(rig.store.outbox_entry(&key).expect("read").expect("row").state, OutboxState::Sent);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_failed_post_queued_again_from_outside_is_sent_by_the_running_service() {
+    let rig = rig("0 9 * * *", MissedSlots::CatchUpOnce);
+    let clock = Clock::starting_at(utc("2026-04-06T06:59:00Z"));
+    let poster = RecordingPoster::new(clock, vec![Err(PostError::permanent("Missing Access"))]);
+    let posters = PosterRegistry::default();
+    posters.register(poster.clone());
+    let service = DigestService::new(rig.core.clone(), rig.store.clone(), posters).with_clock(clock);
+    let shutdown = CancellationToken::new();
+    let handle = tokio::spawn(service.run(shutdown.clone()));
+    tokio::time::sleep(Duration::from_secs(10 * 60)).await;
+    let key = OutboxKey { digest: "daily".into(), target: "discord:42".into(), slot: utc("2026-04-06T07:00:00Z") };
     let row = rig.store.outbox_entry(&key).expect("read").expect("row");
     assert_eq!(row.state, OutboxState::Failed);
-    assert!(row.last_error.expect("reason").contains("interrupted"));
+    // What `chipbot digest --resend ID` does, from another process.
+    let requeued = rig.store.requeue(row.id, clock.now()).expect("requeue").expect("row");
+    assert_eq!(requeued.state, OutboxState::Pending);
+    tokio::time::sleep(Duration::from_secs(2 * 60)).await;
+    shutdown.cancel();
+    handle.await.expect("joined").expect("service ran");
+    assert_eq!(poster.delivered().len(), 1);
+    assert_eq!(rig.store.outbox_entry(&key).expect("read").expect("row").state, OutboxState::Sent);
 }
 
 #[tokio::test(start_paused = true)]

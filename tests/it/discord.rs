@@ -398,13 +398,13 @@ async fn digests_answer_on_demand_and_post_to_channels() {
     let command = chipbot::core::Command::Digest { name: None, window, dry_run: true };
     let reply = bot.core.handle(chipbot::core::Request::cli(command)).await.expect("digest");
     let since = bot.discord.requests().len();
-    poster.post(&CHANNEL.to_string(), &reply).await.expect("posted");
+    poster.post(&CHANNEL.to_string(), &reply, "0123456789abcdef01234567").await.expect("posted");
     let posted = bot.discord.messages_since(since);
     assert_eq!(posted.len(), 1, "a scheduled digest is one message");
     assert_eq!(posted[0].path, format!("/channels/{CHANNEL}/messages"));
     let title = posted[0].body["embeds"][0]["title"].as_str().unwrap_or_default().to_string();
     assert!(title.starts_with("Digest: "), "{title}");
-    let err = poster.post("not-a-channel", &reply).await.expect_err("bad target");
+    let err = poster.post("not-a-channel", &reply, "0123456789abcdef01234568").await.expect_err("bad target");
     assert!(err.permanent, "{err}");
     bot.assert_no_failures();
 }

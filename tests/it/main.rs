@@ -12,6 +12,7 @@ mod cli;
 mod cli_digest;
 mod corpus;
 mod digest_content;
+mod digest_once;
 mod digest_service;
 #[cfg(feature = "discord")]
 mod discord;

@@ -23,7 +23,7 @@ impl DigestPoster for DiscordPoster {
         Platform::Discord
     }
 
-    fn post<'a>(&'a self, target: &'a str, reply: &'a Reply) -> PostFuture<'a> {
+    fn post<'a>(&'a self, target: &'a str, reply: &'a Reply, post_key: &'a str) -> PostFuture<'a> {
         Box::pin(async move {
             let channel = target
                 .parse::<u64>()
@@ -31,11 +31,12 @@ impl DigestPoster for DiscordPoster {
                 .filter(|id| *id != 0)
                 .map(serenity::ChannelId::new)
                 .ok_or_else(|| PostError::permanent(format!("`{target}` is not a Discord channel ID")))?;
-            for message in single_message(reply, &self.prefix) {
-                channel
-                    .send_message(&self.http, send::channel_message(&message, None))
-                    .await
-                    .map_err(|e| classify(&e))?;
+            for (part, message) in single_message(reply, &self.prefix).iter().enumerate() {
+                // Discord drops a message whose nonce it saw from the bot in
+                // the last few minutes, answering with the first one.
+                let nonce = serenity::Nonce::String(part_nonce(post_key, part));
+                let create = send::channel_message(message, None).nonce(nonce).enforce_nonce(true);
+                channel.send_message(&self.http, create).await.map_err(|e| classify(&e))?;
             }
             Ok(())
         })
@@ -52,6 +53,13 @@ fn single_message(reply: &Reply, prefix: &str) -> Vec<render::Outgoing> {
         tracing::warn!(parts = messages.len(), "a digest still needs several Discord messages");
     }
     messages
+}
+
+/// The nonce of part `part` of a post: its key and the part's number, in at
+/// most 25 characters (Discord's limit).
+fn part_nonce(post_key: &str, part: usize) -> String {
+    let digit = char::from_digit((part % 36) as u32, 36).unwrap_or('0');
+    post_key.chars().take(24).chain(std::iter::once(digit)).collect()
 }
 
 /// Turns a send failure into a retry decision: missing access or an unknown
@@ -73,6 +81,14 @@ fn classify(error: &serenity::Error) -> PostError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn part_nonces_fit_discord_and_tell_parts_apart() {
+        let key = "0123456789abcdef01234567";
+        assert_eq!(part_nonce(key, 0), "0123456789abcdef012345670");
+        assert_eq!(part_nonce(key, 11), "0123456789abcdef01234567b");
+        assert!(part_nonce(&"f".repeat(40), 3).chars().count() <= 25);
+    }
 
     #[test]
     fn scheduled_digests_are_shrunk_to_one_message() {

@@ -7,7 +7,7 @@ use std::time::{Duration, SystemTime};
 use matrix_sdk::ruma::api::error::{ErrorKind, RetryAfter};
 use matrix_sdk::ruma::events::room::message::RoomMessageEventContent;
 use matrix_sdk::ruma::events::Mentions;
-use matrix_sdk::ruma::RoomId;
+use matrix_sdk::ruma::{OwnedTransactionId, RoomId};
 use matrix_sdk::{Client, RoomState};
 
 use super::render::{render, MatrixMessage};
@@ -27,7 +27,7 @@ impl DigestPoster for MatrixPoster {
         Platform::Matrix
     }
 
-    fn post<'a>(&'a self, target: &'a str, reply: &'a Reply) -> PostFuture<'a> {
+    fn post<'a>(&'a self, target: &'a str, reply: &'a Reply, post_key: &'a str) -> PostFuture<'a> {
         Box::pin(async move {
             let room_id = RoomId::parse(target)
                 .map_err(|e| PostError::permanent(format!("`{target}` is not a Matrix room ID: {e}")))?;
@@ -38,7 +38,10 @@ impl DigestPoster for MatrixPoster {
                 .ok_or_else(|| PostError::permanent(format!("the bot has not joined {target}; invite it first")))?;
             let MatrixMessage { body, html } = render(reply, self.max_reply_chars);
             let content = RoomMessageEventContent::notice_html(body, html).add_mentions(Mentions::new());
-            room.send(content).await.map(|_| ()).map_err(|e| classify(&e))
+            // Synapse answers a repeated transaction ID with the event it
+            // already created, so a send repeated after a stop posts once.
+            let txn_id: OwnedTransactionId = post_key.into();
+            room.send(content).with_transaction_id(txn_id).await.map(|_| ()).map_err(|e| classify(&e))
         })
     }
 }

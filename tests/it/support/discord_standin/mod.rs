@@ -108,6 +108,13 @@ pub struct Shared {
     fail_next: AtomicUsize,
     /// Answer command registration with a 500 (poise's setup then fails).
     refuse_registration: std::sync::atomic::AtomicBool,
+    /// Messages created in channels, in order: (channel, request body).
+    created: Mutex<Vec<(String, Value)>>,
+    /// Nonces sent with `enforce_nonce`: (channel, nonce) -> (message, when).
+    nonces: Mutex<HashMap<(String, String), (Value, Instant)>>,
+    /// Create the next channel message but never answer the request, as if
+    /// the connection dropped after Discord got it.
+    hold_next_answer: std::sync::atomic::AtomicBool,
 }
 
 impl Shared {
@@ -154,6 +161,9 @@ impl StandIn {
             interactions: Mutex::default(),
             fail_next: AtomicUsize::new(0),
             refuse_registration: std::sync::atomic::AtomicBool::new(false),
+            created: Mutex::default(),
+            nonces: Mutex::default(),
+            hold_next_answer: std::sync::atomic::AtomicBool::new(false),
         });
         let app = Router::new()
             .route("/ws", get(ws))
@@ -168,6 +178,18 @@ impl StandIn {
     /// The value for `discord.api_base`.
     pub fn api_base(&self) -> String {
         format!("http://{}", self.shared.addr)
+    }
+
+    /// The request bodies of the messages created in `channel` (a request
+    /// de-duplicated by its nonce creates none).
+    pub fn channel_messages(&self, channel: u64) -> Vec<Value> {
+        let channel = channel.to_string();
+        self.shared.created.lock().unwrap().iter().filter(|(c, _)| *c == channel).map(|(_, m)| m.clone()).collect()
+    }
+
+    /// The next channel message is created, but its request is never answered.
+    pub fn hold_next_answer(&self) {
+        self.shared.hold_next_answer.store(true, Ordering::SeqCst);
     }
 
     /// Every request so far.

@@ -34,6 +34,10 @@ pub async fn rest(State(shared): State<Arc<Shared>>, method: Method, uri: Uri, h
         at: Instant::now(),
         status: status.as_u16(),
     });
+    let message_created = method == Method::POST && status == StatusCode::OK && uri.path().ends_with("/messages");
+    if message_created && shared.hold_next_answer.swap(false, Ordering::SeqCst) {
+        std::future::pending::<()>().await;
+    }
     if status == StatusCode::NO_CONTENT {
         status.into_response()
     } else {
@@ -89,8 +93,31 @@ fn post_message(shared: &Shared, channel: &str, body: &Value) -> (StatusCode, Va
     if !problems.is_empty() {
         return invalid(shared, "message", problems);
     }
-    (StatusCode::OK, message_object(shared, channel, body))
+    // Discord: with `enforce_nonce`, a nonce the same author used in the
+    // past few minutes returns that message instead of creating another.
+    let nonce = body["nonce"].as_str().map(str::to_string).or_else(|| body["nonce"].as_u64().map(|n| n.to_string()));
+    let enforced = body["enforce_nonce"] == json!(true);
+    if nonce.as_ref().is_some_and(|n| n.chars().count() > 25) {
+        return invalid(shared, "message", vec!["nonce: longer than 25 characters".into()]);
+    }
+    let key = nonce.filter(|_| enforced).map(|n| (channel.to_string(), n));
+    if let Some(key) = &key {
+        if let Some((message, at)) = shared.nonces.lock().unwrap().get(key) {
+            if at.elapsed() < NONCE_WINDOW {
+                return (StatusCode::OK, message.clone());
+            }
+        }
+    }
+    let message = message_object(shared, channel, body);
+    shared.created.lock().unwrap().push((channel.to_string(), body.clone()));
+    if let Some(key) = key {
+        shared.nonces.lock().unwrap().insert(key, (message.clone(), Instant::now()));
+    }
+    (StatusCode::OK, message)
 }
+
+/// How long the stand-in remembers an enforced nonce ("a few minutes").
+const NONCE_WINDOW: std::time::Duration = std::time::Duration::from_secs(5 * 60);
 
 fn callback(shared: &Shared, token: &str, body: &Value) -> (StatusCode, Value) {
     let mut interactions = shared.interactions.lock().unwrap();
@@ -141,7 +168,7 @@ fn message_object(shared: &Shared, channel: &str, body: &Value) -> Value {
     json!({
         "id": shared.id().to_string(), "channel_id": channel,
         "author": {"id": BOT_ID.to_string(), "username": "chipbot", "discriminator": "0", "bot": true, "avatar": null, "global_name": null},
-        "content": body["content"].as_str().unwrap_or(""),
+        "content": body["content"].as_str().unwrap_or(""), "nonce": body["nonce"].clone(),
         "timestamp": "2026-01-01T00:00:01.000000+00:00", "edited_timestamp": null,
         "tts": false, "mention_everyone": false, "mentions": [], "mention_roles": [],
         "attachments": [], "embeds": [], "pinned": false, "type": 0, "flags": body["flags"].as_u64().unwrap_or(0),
