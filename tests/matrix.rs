@@ -60,6 +60,7 @@ fn main() -> ExitCode {
         ("hostile_report_text_is_escaped_and_pings_nobody", |h| Box::pin(hostile_text_is_escaped(h))),
         ("non_admin_reindex_is_refused", |h| Box::pin(non_admin_reindex_is_refused(h))),
         ("scheduled_and_on_demand_digests_are_posted", |h| Box::pin(digests_are_posted(h))),
+        ("digest_stopped_at_any_step_posts_exactly_once", |h| Box::pin(digest_stopped_at_any_step_posts_once(h))),
         ("serve_binary_answers_and_stops_on_sigterm", |h| Box::pin(serve_binary_stops_on_sigterm(h))),
         ("bot_answers_after_synapse_restart", |h| Box::pin(bot_answers_after_synapse_restart(h))),
     ];
@@ -429,6 +430,103 @@ async fn digests_are_posted(h: &mut Harness) {
     assert!(html(&scheduled).contains("<strong>Digest"), "{}", html(&scheduled));
     assert_eq!(scheduled.json["m.mentions"], serde_json::json!({}));
     scene.bot.stop().await;
+}
+
+/// A stop after the outbox row is claimed, or after Synapse answered the
+/// send, then a restart of the adapter (from its stored session) and of the
+/// digest service: the room sees the digest once. The resend reuses the
+/// transaction ID, which Synapse answers with the event it already has.
+async fn digest_stopped_at_any_step_posts_once(h: &mut Harness) {
+    use chipbot::config::{DigestSettings, DigestTarget, MissedSlots};
+    use chipbot::core::{Core, Platform, Refresh};
+    use chipbot::digest::{Clock, DigestService, PosterRegistry};
+    use chipbot::store::{OutboxKey, OutboxState};
+    use common::stop::{StopAt, StoppingPoster};
+    use std::sync::Arc;
+
+    let utc = |t: &str| chrono::DateTime::parse_from_rfc3339(t).expect("time").with_timezone(&chrono::Utc);
+    let alice = login(h, "alice").await;
+    for at in [StopAt::BeforeRequest, StopAt::AfterAnswer] {
+        let room = alice.create_room(false, &[&h.bot_id]).await;
+        let name = format!("e2e-once-{}", if at == StopAt::BeforeRequest { "before" } else { "after" });
+        let reports = common::copy_fixture("mini");
+        let data = tempfile::tempdir().expect("tempdir");
+        let mut settings = bot_settings(h, reports.path(), data.path());
+        settings.digests = vec![DigestSettings {
+            name: name.clone(),
+            schedule: chipbot::digest::Schedule::parse("0 7 * * *", "UTC").expect("schedule"),
+            targets: vec![DigestTarget { platform: Platform::Matrix, id: room.to_string() }],
+            query: None,
+            max_items: 5,
+            post_empty: true,
+            missed: MissedSlots::CatchUpOnce,
+        }];
+        let own = settings.matrix.clone();
+        let core = Core::start(settings, Refresh::OnOpen).await.expect("core");
+        let store = core.open_store().expect("store");
+        let key = OutboxKey { digest: name.clone(), target: format!("matrix:{room}"), slot: utc("2026-04-06T07:00:00Z") };
+
+        // The adapter as started by `serve`, and its poster once connected.
+        let start_adapter = |core: Core| {
+            let posters = PosterRegistry::default();
+            let stop = CancellationToken::new();
+            let task = tokio::spawn(chipbot::adapters::matrix::run(core, own.clone(), posters.clone(), stop.clone()));
+            (posters, stop, task)
+        };
+        let poster_of = |posters: PosterRegistry| async move {
+            let deadline = tokio::time::Instant::now() + JOIN_WAIT;
+            loop {
+                if let Some(poster) = posters.get(Platform::Matrix) {
+                    return poster;
+                }
+                assert!(tokio::time::Instant::now() < deadline, "the Matrix poster is registered once connected");
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+        };
+        let (posters, adapter_stop, adapter) = start_adapter(core.clone());
+        alice.wait_membership(&room, &h.bot_id, MembershipState::Join, JOIN_WAIT).await;
+        let real = poster_of(posters).await;
+
+        let reached = Arc::new(tokio::sync::Notify::new());
+        let stopping = PosterRegistry::default();
+        stopping.register(Arc::new(StoppingPoster { inner: real, at, reached: reached.clone() }));
+        let clock = Clock::starting_at(utc("2026-04-06T06:59:58Z"));
+        let service = DigestService::new(core.clone(), store.clone(), stopping).with_clock(clock);
+        let first = tokio::spawn(service.run(CancellationToken::new()));
+        tokio::time::timeout(REPLY_WAIT, reached.notified()).await.unwrap_or_else(|_| panic!("{at:?} never reached"));
+        first.abort();
+        let _ = first.await;
+        assert_eq!(store.outbox_entry(&key).expect("read").map(|r| r.state), Some(OutboxState::Sending), "{at:?}");
+        adapter_stop.cancel();
+        adapter.await.expect("adapter joins").expect("adapter stops cleanly");
+
+        // The restart: the adapter from its stored session, the service recovering the row.
+        let (posters, adapter_stop, adapter) = start_adapter(core.clone());
+        let restarted = PosterRegistry::default();
+        restarted.register(poster_of(posters).await);
+        let clock = Clock::starting_at(utc("2026-04-06T07:01:00Z"));
+        let stop = CancellationToken::new();
+        let second = tokio::spawn(DigestService::new(core.clone(), store.clone(), restarted).with_clock(clock).run(stop.clone()));
+        let deadline = tokio::time::Instant::now() + REPLY_WAIT;
+        while store.outbox_entry(&key).expect("read").map(|r| r.state) != Some(OutboxState::Sent) {
+            assert!(tokio::time::Instant::now() < deadline, "{at:?}: never sent after the restart");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        stop.cancel();
+        second.await.expect("joined").expect("service ran");
+        // Give a duplicate, if any, time to reach alice.
+        let marker = alice.send(&room, "after the digest").await;
+        let deadline = tokio::time::Instant::now() + REPLY_WAIT;
+        while !alice.messages_from(&room, alice.client.user_id().expect("alice")).iter().any(|s| s.event.event_id == marker) {
+            assert!(tokio::time::Instant::now() < deadline, "alice's own marker never came back");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        tokio::time::sleep(Duration::from_secs(2)).await;
+        let posts = alice.messages_from(&room, &h.bot_id).into_iter().filter(|s| body(s).contains(&name)).count();
+        assert_eq!(posts, 1, "{at:?}: exactly one digest post in the room");
+        adapter_stop.cancel();
+        adapter.await.expect("adapter joins").expect("adapter stops cleanly");
+    }
 }
 
 async fn figures_reply_has_a_chart(h: &mut Harness) {

@@ -13,8 +13,7 @@ use std::time::Duration;
 
 use chipbot::config::{DigestSettings, DigestTarget, MissedSlots, Secret};
 use chipbot::core::{Core, Platform, Refresh};
-use chipbot::digest::{Clock, DigestPoster, DigestService, PostFuture, PosterRegistry, Schedule};
-use chipbot::reply::Reply;
+use chipbot::digest::{Clock, DigestService, PosterRegistry, Schedule};
 use chipbot::store::{OutboxKey, OutboxState, Store};
 use chrono::{DateTime, Utc};
 use tokio::sync::Notify;
@@ -22,47 +21,9 @@ use tokio_util::sync::CancellationToken;
 
 use crate::support;
 use crate::support::discord_standin::{StandIn, CHANNEL, TOKEN};
+use crate::support::stop::{StopAt, StoppingPoster};
 
 const WAIT: Duration = Duration::from_secs(20);
-
-/// Where the stop comes.
-#[derive(Debug, Clone, Copy, PartialEq)]
-enum StopAt {
-    /// The row is `sending`; nothing has gone out.
-    BeforeRequest,
-    /// Discord created the message; its answer never arrives.
-    InFlight,
-    /// Discord answered; the service has not recorded it.
-    AfterAnswer,
-}
-
-/// Wraps the real poster and stops the world at one point.
-struct Stopping {
-    inner: Arc<dyn DigestPoster>,
-    at: StopAt,
-    reached: Arc<Notify>,
-}
-
-impl DigestPoster for Stopping {
-    fn platform(&self) -> Platform {
-        Platform::Discord
-    }
-
-    fn post<'a>(&'a self, target: &'a str, reply: &'a Reply, post_key: &'a str) -> PostFuture<'a> {
-        Box::pin(async move {
-            match self.at {
-                StopAt::BeforeRequest => self.reached.notify_one(),
-                // The stand-in holds the answer; the test sees the message arrive.
-                StopAt::InFlight => self.inner.post(target, reply, post_key).await?,
-                StopAt::AfterAnswer => {
-                    self.inner.post(target, reply, post_key).await?;
-                    self.reached.notify_one();
-                }
-            }
-            std::future::pending().await
-        })
-    }
-}
 
 fn utc(text: &str) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(text).expect("time").with_timezone(&Utc)
@@ -109,7 +70,7 @@ async fn a_stop_at_any_step_of_a_send_gives_exactly_one_post() {
         // First run: the 07:00 slot comes two seconds in, and the send stops at `at`.
         let reached = Arc::new(Notify::new());
         let stopping = PosterRegistry::default();
-        stopping.register(Arc::new(Stopping { inner: real.clone(), at, reached: reached.clone() }));
+        stopping.register(Arc::new(StoppingPoster { inner: real.clone(), at, reached: reached.clone() }));
         if at == StopAt::InFlight {
             discord.hold_next_answer();
         }

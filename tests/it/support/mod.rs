@@ -2,12 +2,14 @@
 //! folders or the bundled corpus, each with its own temporary data
 //! directory. `discord_standin` speaks Discord's v10 REST and gateway on
 //! loopback; `synapse` and `matrix_user` serve the Matrix runner
-//! (`tests/matrix.rs`) and the Matrix latency bench.
+//! (`tests/matrix.rs`) and the Matrix latency bench; `stop` stops a digest
+//! send at a chosen step.
 
 #![allow(dead_code)]
 
 #[cfg(feature = "discord")]
 pub mod discord_standin;
+pub mod stop;
 
 use std::path::{Path, PathBuf};
 
