@@ -66,7 +66,8 @@ pub enum CliCommand {
     Extract { file: PathBuf },
     /// Print a digest of the reports indexed since the last `chipbot digest`
     /// (or since --since). Without --dry-run, the next run starts where this
-    /// one ended; chat targets are not affected.
+    /// one ended; chat targets are not affected. With --status or --resend,
+    /// look after the scheduled posts instead.
     Digest {
         /// Which `[[digest]]` entry (default: the only one configured).
         #[arg(long)]
@@ -77,6 +78,12 @@ pub enum CliCommand {
         /// Cover reports indexed since this date (YYYY-MM-DD, in the digest's time zone).
         #[arg(long, value_name = "DATE")]
         since: Option<chrono::NaiveDate>,
+        /// List the scheduled posts not yet delivered (pending, being sent, failed).
+        #[arg(long, conflicts_with_all = ["name", "dry_run", "since", "resend"])]
+        status: bool,
+        /// Queue the failed scheduled post ID (from --status) to be sent again.
+        #[arg(long, value_name = "ID", conflicts_with_all = ["name", "dry_run", "since"])]
+        resend: Option<i64>,
     },
     /// List the reindex audit log, newest first.
     Audit {
@@ -158,7 +165,9 @@ fn plan(command: &CliCommand) -> Run {
         CliCommand::Sources => run(Command::Sources),
         CliCommand::Index { full } => run(Command::Index { full: *full }),
         CliCommand::Extract { file } => run(Command::Extract { path: file.clone() }),
-        CliCommand::Digest { name, dry_run, since } => {
+        CliCommand::Digest { status: true, .. } => run(Command::DigestPosts),
+        CliCommand::Digest { resend: Some(id), .. } => run(Command::ResendDigestPost { id: *id }),
+        CliCommand::Digest { name, dry_run, since, .. } => {
             run(Command::Digest { name: name.clone(), window: DigestWindow::Since(*since), dry_run: *dry_run })
         }
         CliCommand::Audit { limit } => run(Command::Audit { limit: *limit }),
@@ -191,7 +200,10 @@ async fn run(cli: Cli) -> ExitCode {
     };
     let started = std::time::Instant::now();
     // `index` reports the update itself, so opening must not do it first.
-    let refresh = if matches!(command, Command::Index { .. } | Command::Audit { .. }) { Refresh::Later } else { Refresh::OnOpen };
+    let refresh = match command {
+        Command::Index { .. } | Command::Audit { .. } | Command::DigestPosts | Command::ResendDigestPost { .. } => Refresh::Later,
+        _ => Refresh::OnOpen,
+    };
     let core = match Core::start(settings, refresh).await {
         Ok(core) => core,
         Err(e) => return fail(&cli, &e),

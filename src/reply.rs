@@ -337,6 +337,10 @@ pub enum Reply {
     Extracted { figures: Vec<Figure> },
     /// The reindex audit log, newest first.
     Audit(Vec<crate::store::AuditRecord>),
+    /// Scheduled digest posts not yet delivered, oldest slot first.
+    DigestPosts(Vec<crate::store::OutboxEntry>),
+    /// A failed digest post, queued to be sent again.
+    DigestPostQueued(crate::store::OutboxEntry),
     /// A user-facing error message (the details went to the log).
     Error { message: String },
 }

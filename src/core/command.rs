@@ -26,6 +26,11 @@ pub enum Command {
     Digest { name: Option<String>, window: DigestWindow, dry_run: bool },
     /// List the reindex audit log, newest first (admins only).
     Audit { limit: usize },
+    /// List the scheduled digest posts not yet delivered: pending, being
+    /// sent, or failed (admins only).
+    DigestPosts,
+    /// Queue the failed digest post `id` to be sent again (admins only).
+    ResendDigestPost { id: i64 },
     /// List the figures found in one report file (CLI only).
     Extract { path: PathBuf },
 }
@@ -53,13 +58,14 @@ impl Command {
             Command::Index { .. } => "reindex",
             Command::Digest { .. } => "digest",
             Command::Audit { .. } => "audit",
+            Command::DigestPosts | Command::ResendDigestPost { .. } => "digest",
             Command::Extract { .. } => "extract",
         }
     }
 
     /// Commands that only admins may run.
     pub fn requires_admin(&self) -> bool {
-        matches!(self, Command::Index { .. } | Command::Audit { .. })
+        matches!(self, Command::Index { .. } | Command::Audit { .. } | Command::DigestPosts | Command::ResendDigestPost { .. })
     }
 }
 

@@ -27,7 +27,7 @@ pub use crate::config::Platform;
 use crate::config::{DigestSettings, Settings};
 use crate::error::{Error, Result};
 use crate::reply::{IndexSummary, Reply};
-use crate::store::{AuditOutcome, AuditRecord, Store};
+use crate::store::{AuditOutcome, AuditRecord, OutboxState, Store};
 use crate::task::blocking;
 
 /// The watermark target of digests printed by the command line.
@@ -199,7 +199,26 @@ impl Core {
             Command::Index { full } => self.reindex(origin, full).map(Reply::Indexed),
             Command::Digest { name, window, dry_run } => self.digest(origin, name.as_deref(), window, dry_run),
             Command::Audit { limit } => self.open_store()?.audit_log(limit).map(Reply::Audit),
+            Command::DigestPosts => self.open_store()?.open_posts().map(Reply::DigestPosts),
+            Command::ResendDigestPost { id } => self.resend_digest_post(id),
             Command::Extract { path } => engine.extract(&path).map(|figures| Reply::Extracted { figures }),
+        }
+    }
+
+    /// Queues a failed digest post to be sent again; the running digest
+    /// service (or the next `serve`) sends it under its post key.
+    fn resend_digest_post(&self, id: i64) -> Result<Reply> {
+        let row = self.open_store()?.requeue(id, Utc::now())?;
+        let row = row.ok_or_else(|| Error::Digest(format!("there is no digest post #{id}; `chipbot digest --status` lists them")))?;
+        match row.state {
+            OutboxState::Pending => Ok(Reply::DigestPostQueued(row)),
+            OutboxState::Sent => Err(Error::Digest(format!(
+                "post #{id} was delivered{}; there is nothing to send again",
+                row.sent_at.map(|t| t.format(" at %Y-%m-%d %H:%M UTC").to_string()).unwrap_or_default()
+            ))),
+            OutboxState::Sending | OutboxState::Failed => Err(Error::Digest(format!(
+                "post #{id} is being sent by a running bot, or one that stopped mid-send; a bot sends it again under the same key when it starts"
+            ))),
         }
     }
 

@@ -56,8 +56,27 @@ pub fn render(reply: &Reply) -> Value {
                 })
                 .collect(),
         ),
+        Reply::DigestPosts(rows) => Value::Array(rows.iter().map(digest_post_json).collect()),
+        Reply::DigestPostQueued(row) => json!({ "queued": digest_post_json(row) }),
         Reply::Error { message } => json!({ "error": message }),
     }
+}
+
+/// One scheduled digest post as `chipbot digest --status --json` lists it.
+fn digest_post_json(r: &crate::store::OutboxEntry) -> Value {
+    json!({
+        "id": r.id,
+        "digest": r.key.digest,
+        "target": r.key.target,
+        "slot": r.key.slot.to_rfc3339(),
+        "post_key": r.key.post_key(),
+        "state": r.state.as_str(),
+        "attempts": r.attempts,
+        "last_error": r.last_error,
+        "since": r.since.to_rfc3339(),
+        "until": r.until.to_rfc3339(),
+        "updated_at": r.updated_at.to_rfc3339(),
+    })
 }
 
 /// A numbered citation: its source and the snippet's text.

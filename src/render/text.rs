@@ -42,8 +42,44 @@ pub fn render(reply: &Reply, style: Highlight) -> String {
             out
         }
         Reply::Audit(records) => audit_text(records),
+        Reply::DigestPosts(rows) => digest_posts_text(rows),
+        Reply::DigestPostQueued(row) => format!(
+            "Digest post #{} ({} to {}, slot {}) is queued to be sent again under its key {}. \
+             A running bot sends it within a minute; otherwise `chipbot serve` sends it when it starts.\n",
+            row.id,
+            row.key.digest,
+            row.key.target,
+            row.key.slot.format("%Y-%m-%d %H:%M UTC"),
+            row.key.post_key()
+        ),
         Reply::Error { message } => format!("{message}\n"),
     }
+}
+
+/// The digest posts not yet delivered, a line each, with what went wrong.
+fn digest_posts_text(rows: &[crate::store::OutboxEntry]) -> String {
+    if rows.is_empty() {
+        return "Every scheduled digest post has been delivered.\n".into();
+    }
+    let mut out = format!("{:>5}  {:<8} {:<17} {:<12} {:<16} {:>8}  target\n", "id", "state", "slot", "digest", "updated", "attempts");
+    for r in rows {
+        let _ = writeln!(
+            out,
+            "{:>5}  {:<8} {:<17} {:<12} {:<16} {:>8}  {}",
+            r.id,
+            r.state.as_str(),
+            r.key.slot.format("%Y-%m-%d %H:%M"),
+            r.key.digest,
+            r.updated_at.format("%m-%d %H:%M:%S"),
+            r.attempts,
+            r.key.target
+        );
+        if let Some(error) = &r.last_error {
+            let _ = writeln!(out, "       last error: {error}");
+        }
+    }
+    out.push_str("Resend a failed post with `chipbot digest --resend ID`.\n");
+    out
 }
 
 /// The reindex audit log, a line per request.

@@ -62,7 +62,8 @@ pub enum OutboxState {
 }
 
 impl OutboxState {
-    fn as_str(self) -> &'static str {
+    /// The state as stored and shown: `pending`, `sending`, `sent`, `failed`.
+    pub fn as_str(self) -> &'static str {
         match self {
             OutboxState::Pending => "pending",
             OutboxState::Sending => "sending",

@@ -60,3 +60,43 @@ fn index_requests_are_listed_by_audit() {
     let text = stdout(&run(r, d, &["audit"]));
     assert!(text.contains(" cli ") && text.contains("full") && text.contains("added 4"), "{text}");
 }
+
+#[test]
+fn digest_status_lists_undelivered_posts_and_resend_queues_a_failed_one() {
+    use chipbot::store::{OutboxKey, Store};
+    let reports = support::copy_fixture("mini");
+    let data = tempfile::tempdir().expect("tempdir");
+    let (r, d) = (reports.path(), data.path());
+    assert!(stdout(&run(r, d, &["digest", "--status"])).contains("Every scheduled digest post has been delivered"));
+    // What the digest service leaves after giving up on a post.
+    let store = Store::open(d).expect("store");
+    let slot = chrono::DateTime::parse_from_rfc3339("2026-04-06T07:00:00Z").expect("time").with_timezone(&chrono::Utc);
+    let key = OutboxKey { digest: "daily".into(), target: "discord:42".into(), slot };
+    store.record_pending(&key, "discord", slot, slot, slot).expect("pending");
+    store.begin_attempt(&key, slot).expect("claim");
+    store.mark_attempt_failed(&key, "Missing Access", false, slot).expect("failed");
+    let id = store.outbox_entry(&key).expect("read").expect("row").id.to_string();
+
+    let status = stdout(&run(r, d, &["digest", "--status"]));
+    let line = status.lines().find(|l| l.trim_start().starts_with(&id)).unwrap_or_else(|| panic!("{status}"));
+    assert!(line.contains("failed") && line.contains("2026-04-06 07:00") && line.contains("discord:42"), "{status}");
+    assert!(status.contains("last error: Missing Access") && status.contains("--resend ID"), "{status}");
+
+    let queued = stdout(&run(r, d, &["digest", "--resend", &id]));
+    assert!(queued.contains(&format!("#{id}")) && queued.contains(&key.post_key()), "{queued}");
+    let json: serde_json::Value = serde_json::from_str(&stdout(&run(r, d, &["--json", "digest", "--status"]))).expect("json");
+    assert_eq!(json[0]["state"], "pending");
+    assert_eq!(json[0]["attempts"], 0);
+    assert_eq!(json[0]["post_key"], key.post_key());
+
+    let missing = run(r, d, &["digest", "--resend", "999"]);
+    assert!(!missing.status.success());
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("no digest post #999"), "{}", String::from_utf8_lossy(&missing.stderr));
+    store.begin_attempt(&key, slot).expect("claim");
+    store.mark_sent(&key, slot).expect("sent");
+    let sent = run(r, d, &["digest", "--resend", &id]);
+    assert!(!sent.status.success());
+    assert!(String::from_utf8_lossy(&sent.stderr).contains("was delivered"), "{}", String::from_utf8_lossy(&sent.stderr));
+    let clash = run(r, d, &["digest", "--status", "--since", "2026-01-01"]);
+    assert!(!clash.status.success(), "--status takes no digest options");
+}
