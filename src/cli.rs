@@ -111,8 +111,15 @@ pub fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    runtime.block_on(run(cli))
+    let code = runtime.block_on(run(cli));
+    // Blocking work still running (an index update a stop interrupted) is
+    // not waited for; the index keeps its last commit.
+    runtime.shutdown_timeout(SHUTDOWN_WAIT);
+    code
 }
+
+/// How long the process waits for blocking work once a command is done.
+const SHUTDOWN_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
 
 fn init_logging(verbose: u8) {
     let default = match verbose {
@@ -256,6 +263,7 @@ fn fail(cli: &Cli, error: &Error) -> ExitCode {
         | Error::Store { .. }
         | Error::ReindexRefused(_)
         | Error::Gazetteer(_)
+        | Error::Chat { .. }
         | Error::BelowFloor { .. } => {
             error.to_string()
         }

@@ -24,7 +24,17 @@ pub async fn serve(settings: Settings) -> Result<()> {
 /// Like [`serve`], stopping when `shutdown` is cancelled (tests cancel it).
 pub async fn serve_until(settings: Settings, shutdown: CancellationToken) -> Result<()> {
     let wanted = wanted_adapters(&settings)?;
-    let core = Core::start(settings, Refresh::OnOpen).await?;
+    tracing::info!("opening the index; new and changed reports are indexed first");
+    // Opening brings the index up to date first, which can take a while on a
+    // large reports folder; a stop asked for meanwhile ends it (the index
+    // keeps its last commit).
+    let core = tokio::select! {
+        core = Core::start(settings, Refresh::OnOpen) => core?,
+        () = shutdown.cancelled() => {
+            tracing::info!("stopped while opening the index");
+            return Ok(());
+        }
+    };
     let posters = PosterRegistry::default();
     let mut tasks: JoinSet<Result<()>> = JoinSet::new();
     for adapter in wanted {

@@ -13,6 +13,8 @@ mod matrix_user;
 mod synapse;
 #[path = "it/support/mod.rs"]
 mod common;
+#[path = "matrix/outages.rs"]
+mod outages;
 
 use std::future::Future;
 use std::path::Path;
@@ -62,6 +64,11 @@ fn main() -> ExitCode {
         ("scheduled_and_on_demand_digests_are_posted", |h| Box::pin(digests_are_posted(h))),
         ("digest_stopped_at_any_step_posts_exactly_once", |h| Box::pin(digest_stopped_at_any_step_posts_once(h))),
         ("serve_binary_answers_and_stops_on_sigterm", |h| Box::pin(serve_binary_stops_on_sigterm(h))),
+        ("wrong_password_ends_serve_with_the_reason", |h| Box::pin(outages::wrong_password_ends_serve_with_the_reason(h))),
+        ("sigterm_while_the_homeserver_is_down_exits_0", |h| Box::pin(outages::sigterm_while_the_homeserver_is_down_exits_0(h))),
+        ("rate_limited_replies_arrive_late_once_and_sigterm_still_exits_0", |h| {
+            Box::pin(outages::rate_limited_replies_arrive_late_once_and_sigterm_still_exits_0(h))
+        }),
         ("bot_answers_after_synapse_restart", |h| Box::pin(bot_answers_after_synapse_restart(h))),
     ];
     let selected: Vec<_> = cases.into_iter().filter(|(name, _)| filter.as_deref().is_none_or(|f| name.contains(f))).collect();
@@ -110,6 +117,7 @@ fn start_harness() -> Result<Harness, String> {
     for user in [BOT, "alice", "alice2", "mallory"] {
         synapse.register(user, PASSWORD)?;
     }
+    synapse.register_admin("admin", PASSWORD)?;
     let bot_id = UserId::parse(format!("@{BOT}:{}", synapse.server_name())).map_err(|e| e.to_string())?;
     Ok(Harness { synapse, bot_id })
 }

@@ -22,4 +22,5 @@ mod index_lifecycle;
 mod matrix_render;
 mod queries;
 mod reindex;
+mod stop_matrix;
 mod watch;

@@ -33,18 +33,35 @@ use session::{chat_error, StorePaths};
 
 /// Long-poll timeout of each sync request.
 const SYNC_TIMEOUT: Duration = Duration::from_secs(30);
+/// How long a sync under way may still finish once shutdown is asked for.
+const SYNC_FINISH_GRACE: Duration = Duration::from_secs(3);
 /// Longest wait between sync attempts while the homeserver is unreachable.
 const MAX_SYNC_BACKOFF: Duration = Duration::from_secs(30);
-/// How long shutdown waits for replies that are being sent.
-const DRAIN_TIMEOUT: Duration = Duration::from_secs(20);
+/// How long shutdown waits for replies that are being sent (the process
+/// must be gone within 25 s of SIGTERM).
+const DRAIN_TIMEOUT: Duration = Duration::from_secs(15);
 
 /// Runs the Matrix bot until `shutdown` is cancelled.
 pub async fn run(core: Core, matrix: MatrixSettings, posters: PosterRegistry, shutdown: CancellationToken) -> Result<()> {
     let secrets = core.settings().secrets.clone();
     let paths = StorePaths::new(&matrix, &core.settings().index.data_dir);
-    let connected = tokio::select! {
-        connected = session::connect(&matrix, &secrets, &paths) => connected?,
-        () = shutdown.cancelled() => return Ok(()),
+    // A homeserver that is down or overloaded is waited for; a refused
+    // login (wrong password, revoked token) stops the bot with its reason.
+    let mut backoff = Backoff::default();
+    let connected = loop {
+        tokio::select! {
+            connected = session::connect(&matrix, &secrets, &paths) => match connected {
+                Ok(connected) => break connected,
+                Err(failure) if failure.retry => {
+                    tracing::warn!(error = %failure.error, failures = backoff.failures + 1, "cannot connect to Matrix; retrying");
+                }
+                Err(failure) => return Err(failure.error),
+            },
+            () = shutdown.cancelled() => return Ok(()),
+        }
+        if backoff.wait(&shutdown).await.is_err() {
+            return Ok(());
+        }
     };
     let client = connected.client;
     let own = client.user_id().ok_or_else(|| chat_error("logged in without a user ID"))?.to_owned();
@@ -96,8 +113,9 @@ async fn sync_until_cancelled(client: &Client, shutdown: &CancellationToken) {
     let mut backoff = Backoff::default();
     loop {
         let attempt = client.sync_once(settings.clone());
+        tokio::pin!(attempt);
         tokio::select! {
-            result = attempt => match result {
+            result = &mut attempt => match result {
                 Ok(_) => {
                     if backoff.failures > 0 {
                         tracing::info!(failures = backoff.failures, "Matrix sync recovered");
@@ -107,7 +125,15 @@ async fn sync_until_cancelled(client: &Client, shutdown: &CancellationToken) {
                 }
                 Err(e) => tracing::warn!(error = %e, failures = backoff.failures + 1, "Matrix sync failed; retrying"),
             },
-            () = shutdown.cancelled() => return,
+            () = shutdown.cancelled() => {
+                // A sync whose answer is being processed must not be dropped
+                // half way: the SDK stores the batch token before it hands
+                // the events to the handlers, so those messages would never
+                // come again. A long poll still waiting is dropped after the
+                // grace, which loses nothing.
+                let _ = tokio::time::timeout(SYNC_FINISH_GRACE, attempt).await;
+                return;
+            }
         }
         if backoff.wait(shutdown).await.is_err() {
             return;

@@ -57,11 +57,12 @@ pub struct Connected {
 }
 
 /// Restores the saved session, or logs in and saves a new one.
-pub async fn connect(settings: &MatrixSettings, secrets: &Secrets, paths: &StorePaths) -> Result<Connected> {
+pub async fn connect(settings: &MatrixSettings, secrets: &Secrets, paths: &StorePaths) -> Result<Connected, ConnectFailure> {
     let (url, user_id) = match (&settings.homeserver_url, &settings.user_id) {
         (Some(url), Some(user)) => (url.as_str(), user.as_str()),
-        _ => return Err(chat_error("matrix.homeserver_url and matrix.user_id must be set")),
+        _ => return Err(chat_error("matrix.homeserver_url and matrix.user_id must be set").into()),
     };
+    probe(url).await?;
     std::fs::create_dir_all(&paths.dir).map_err(|e| Error::io(&paths.dir, e))?;
     if secrets.matrix_store_passphrase.is_none() {
         tracing::warn!("CHIPBOT_MATRIX__STORE_PASSPHRASE is not set: the Matrix store is not encrypted at rest");
@@ -90,6 +91,51 @@ pub async fn connect(settings: &MatrixSettings, secrets: &Secrets, paths: &Store
     Ok(Connected { client, restored: false })
 }
 
+/// Why connecting failed, and whether trying again later can help (the
+/// homeserver is down or overloaded) or not (wrong password, bad token).
+#[derive(Debug)]
+pub struct ConnectFailure {
+    pub error: Error,
+    pub retry: bool,
+}
+
+impl From<Error> for ConnectFailure {
+    fn from(error: Error) -> Self {
+        ConnectFailure { error, retry: false }
+    }
+}
+
+/// How long the reachability probe waits for the homeserver.
+const PROBE_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Checks that the homeserver answers at all before any local state is
+/// touched, so a homeserver that is down is retried rather than fatal.
+async fn probe(url: &str) -> Result<(), ConnectFailure> {
+    let versions = format!("{}/_matrix/client/versions", url.trim_end_matches('/'));
+    let unreachable = |e: String| ConnectFailure { error: chat_error(format!("cannot reach the homeserver at {url}: {e}")), retry: true };
+    let response = matrix_sdk::reqwest::Client::new()
+        .get(&versions)
+        .timeout(PROBE_TIMEOUT)
+        .send()
+        .await
+        .map_err(|e| unreachable(e.to_string()))?;
+    let status = response.status();
+    if status.is_server_error() || status.as_u16() == 429 {
+        return Err(unreachable(format!("HTTP {status}")));
+    }
+    Ok(())
+}
+
+/// Whether a failed request is worth repeating: no answer, a server error
+/// or a rate limit; not an answer that refuses the request.
+fn worth_retrying(error: &matrix_sdk::Error) -> bool {
+    let matrix_sdk::Error::Http(http) = error else { return false };
+    match http.as_client_api_error() {
+        Some(api) => api.status_code.is_server_error() || api.status_code.as_u16() == 429,
+        None => matches!(**http, matrix_sdk::HttpError::Reqwest(_) | matrix_sdk::HttpError::Cached(_)),
+    }
+}
+
 async fn build_client(url: &str, secrets: &Secrets, store: &Path) -> Result<Client> {
     let passphrase = secrets.matrix_store_passphrase.as_ref().map(|s| s.expose());
     Client::builder()
@@ -101,7 +147,7 @@ async fn build_client(url: &str, secrets: &Secrets, store: &Path) -> Result<Clie
         .map_err(|e| chat_error(format!("cannot open the Matrix store at {}: {e}", store.display())))
 }
 
-async fn log_in(client: &Client, settings: &MatrixSettings, secrets: &Secrets, user_id: &str) -> Result<()> {
+async fn log_in(client: &Client, settings: &MatrixSettings, secrets: &Secrets, user_id: &str) -> Result<(), ConnectFailure> {
     if let Some(token) = &secrets.matrix_access_token {
         let whoami = whoami_with_token(client, token.expose()).await?;
         let session = MatrixSession {
@@ -115,7 +161,8 @@ async fn log_in(client: &Client, settings: &MatrixSettings, secrets: &Secrets, u
     let Some(password) = &secrets.matrix_password else {
         return Err(chat_error(
             "no saved session and no credentials: set CHIPBOT_MATRIX__PASSWORD or CHIPBOT_MATRIX__ACCESS_TOKEN",
-        ));
+        )
+        .into());
     };
     client
         .matrix_auth()
@@ -123,7 +170,7 @@ async fn log_in(client: &Client, settings: &MatrixSettings, secrets: &Secrets, u
         .initial_device_display_name(&settings.device_name)
         .send()
         .await
-        .map_err(|e| chat_error(format!("login as {user_id} failed: {e}")))?;
+        .map_err(|e| ConnectFailure { retry: worth_retrying(&e), error: chat_error(format!("login as {user_id} failed: {e}")) })?;
     tracing::info!(user = user_id, "logged in to Matrix with a password; the session is saved for restarts");
     Ok(())
 }

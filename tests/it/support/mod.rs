@@ -9,6 +9,7 @@
 
 #[cfg(feature = "discord")]
 pub mod discord_standin;
+pub mod serve_process;
 pub mod stop;
 
 use std::path::{Path, PathBuf};

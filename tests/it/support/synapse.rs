@@ -36,7 +36,7 @@ impl Synapse {
         let venv = ensure_venv()?;
         let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
         let port = free_port()?;
-        std::fs::write(dir.path().join("hs.yaml"), config_yaml(dir.path(), port)).map_err(|e| e.to_string())?;
+        std::fs::write(dir.path().join("hs.yaml"), config_yaml(dir.path(), port, None)).map_err(|e| e.to_string())?;
         std::fs::write(dir.path().join("log.yaml"), log_config(dir.path())).map_err(|e| e.to_string())?;
         let mut synapse = Synapse { venv, dir, port, child: None };
         synapse.run_python(&["-m", "synapse.app.homeserver", "-c", "hs.yaml", "--generate-keys"])?;
@@ -56,10 +56,19 @@ impl Synapse {
 
     /// Registers a non-admin user with the shared secret.
     pub fn register(&self, name: &str, password: &str) -> Result<(), String> {
+        self.register_as(name, password, "--no-admin")
+    }
+
+    /// Registers an admin user with the shared secret (for the admin API).
+    pub fn register_admin(&self, name: &str, password: &str) -> Result<(), String> {
+        self.register_as(name, password, "--admin")
+    }
+
+    fn register_as(&self, name: &str, password: &str, role: &str) -> Result<(), String> {
         let tool = self.venv.join("bin/register_new_matrix_user");
         let output = Command::new(tool)
             .current_dir(self.dir.path())
-            .args(["-k", SHARED_SECRET, "-u", name, "-p", password, "--no-admin", &self.url()])
+            .args(["-k", SHARED_SECRET, "-u", name, "-p", password, role, &self.url()])
             .output()
             .map_err(|e| format!("cannot run register_new_matrix_user: {e}"))?;
         if output.status.success() {
@@ -67,6 +76,15 @@ impl Synapse {
         } else {
             Err(format!("registering {name} failed: {}", String::from_utf8_lossy(&output.stderr)))
         }
+    }
+
+    /// Restarts the homeserver with `rc_message` set to `per_second` and
+    /// `burst`, so it answers fast senders with 429 and `retry_after_ms`
+    /// (`None`: back to the raised test limits). Users, rooms and tokens stay.
+    pub fn restart_with_message_limit(&mut self, limit: Option<(f64, u32)>) -> Result<(), String> {
+        self.stop();
+        std::fs::write(self.dir.path().join("hs.yaml"), config_yaml(self.dir.path(), self.port, limit)).map_err(|e| e.to_string())?;
+        self.resume()
     }
 
     /// Stops the homeserver, keeping its database for [`Synapse::resume`].
@@ -236,10 +254,15 @@ fn http_status(port: u16, path: &str) -> Option<u16> {
 }
 
 /// A loopback-only homeserver: SQLite, no federation, shared-secret
-/// registration, and rate limits raised so tests are not throttled.
-fn config_yaml(dir: &Path, port: u16) -> String {
+/// registration, and rate limits raised so tests are not throttled, except
+/// messages when `message_limit` (per second, burst) is given.
+fn config_yaml(dir: &Path, port: u16, message_limit: Option<(f64, u32)>) -> String {
     let d = dir.display();
     let limit = "{per_second: 1000, burst_count: 1000}";
+    let message = match message_limit {
+        Some((per_second, burst)) => format!("{{per_second: {per_second}, burst_count: {burst}}}"),
+        None => limit.to_string(),
+    };
     format!(
         r#"server_name: localhost
 public_baseurl: http://127.0.0.1:{port}/
@@ -270,7 +293,7 @@ trusted_key_servers: []
 suppress_key_server_warning: true
 presence:
   enabled: false
-rc_message: {limit}
+rc_message: {message}
 rc_registration: {limit}
 rc_login:
   address: {limit}
