@@ -104,7 +104,11 @@ pub fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    runtime.block_on(run(cli))
+    let code = runtime.block_on(run(cli));
+    // Work left on the blocking pool (a DNS lookup of an unreachable chat
+    // server, say) must not hold the process after its answer.
+    runtime.shutdown_timeout(std::time::Duration::from_secs(1));
+    code
 }
 
 fn init_logging(verbose: u8) {
@@ -244,6 +248,7 @@ fn fail(cli: &Cli, error: &Error) -> ExitCode {
         | Error::Store { .. }
         | Error::ReindexRefused(_)
         | Error::Gazetteer(_)
+        | Error::Chat { .. }
         | Error::BelowFloor { .. } => {
             error.to_string()
         }

@@ -15,6 +15,8 @@ mod digest_content;
 mod digest_service;
 #[cfg(feature = "discord")]
 mod discord;
+#[cfg(feature = "discord")]
+mod discord_serve;
 mod eval;
 mod headlines;
 mod index_lifecycle;

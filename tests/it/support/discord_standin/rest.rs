@@ -19,6 +19,9 @@ use super::{command_id, limits, user_json, Recorded, Shared, APP_ID, BOT_ID, CHA
 pub async fn rest(State(shared): State<Arc<Shared>>, method: Method, uri: Uri, headers: HeaderMap, body: Bytes) -> Response {
     let path = uri.path().strip_prefix("/api/v10").unwrap_or(uri.path()).to_string();
     let (body, files) = parse_body(&headers, &body);
+    if let Some(answer) = super::faults::intercept(&shared, &method, &path, &body).await {
+        return answer;
+    }
     let authorised = headers.get("authorization").and_then(|v| v.to_str().ok()) == Some(&format!("Bot {TOKEN}"));
     let (status, answer) = if authorised {
         route(&shared, &method, &path, &body)
