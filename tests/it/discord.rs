@@ -210,8 +210,10 @@ async fn channels_outside_the_allowlist_get_no_answer() {
     let replies = bot.say("!ask HBM market share", 1).await;
     assert_eq!(replies.len(), 1);
     let log = bot.discord.requests();
+    // Looking the channel up (is it a thread?) is fine; posting or typing there is not.
+    let posts = log.iter().skip(since).filter(|r| r.method != "GET");
     assert!(
-        log.iter().skip(since).all(|r| !r.path.contains(&other.to_string()) && !r.path.contains("/channels/42/")),
+        posts.clone().all(|r| !r.path.contains(&other.to_string()) && !r.path.contains("/channels/42/")),
         "answered outside the allowlist"
     );
     let since = bot.discord.requests().len();
@@ -227,6 +229,32 @@ async fn channels_outside_the_allowlist_get_no_answer() {
     let answers = bot.replies(since, 1, "slash in a thread").await;
     assert!(answers[0].path.starts_with("/webhooks/"), "answered in the thread");
     assert!(answers[0].text().contains("[1] "));
+    bot.assert_no_failures();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn prefix_commands_in_unseen_threads_follow_the_parent_channel() {
+    let other = CHANNEL + 1;
+    let bot = Bot::start("mini", |s| s.discord.allowed_channels = vec![CHANNEL]).await;
+    let (allowed_thread, other_thread) = (CHANNEL + 500, CHANNEL + 501);
+    bot.discord.add_thread(allowed_thread, CHANNEL);
+    bot.discord.add_thread(other_thread, other);
+    let since = bot.discord.requests().len();
+    bot.discord.message(Some(GUILD), other_thread, USER, &[], "!ask HBM market share");
+    bot.discord.message(Some(GUILD), allowed_thread, USER, &[], "!ask HBM market share");
+    let replies = bot.replies(since, 1, "answer in the thread").await;
+    assert_eq!(replies[0].path, format!("/channels/{allowed_thread}/messages"), "answered in the thread");
+    assert!(replies[0].text().contains("[1] "), "{}", replies[0].text());
+    // A mention in the same thread: its parent is remembered, not fetched again.
+    let again = bot.discord.requests().len();
+    bot.discord.message(Some(GUILD), allowed_thread, USER, &[], &format!("<@{BOT_ID}> HBM market share"));
+    bot.replies(again, 1, "mention in the thread").await;
+    let other_path = format!("/channels/{other_thread}");
+    let log = bot.discord.wait_for(WAIT, "lookup of the other thread", |log| log.iter().any(|r| r.path == other_path)).await;
+    let lookups = |id: u64| log.iter().skip(since).filter(|r| r.method == "GET" && r.path == format!("/channels/{id}")).count();
+    assert_eq!((lookups(allowed_thread), lookups(other_thread)), (1, 1), "each thread looked up once");
+    let posts = log.iter().skip(since).filter(|r| r.method == "POST");
+    assert!(posts.clone().all(|r| !r.path.contains(&other_thread.to_string())), "answered in a thread of a channel not allowed");
     bot.assert_no_failures();
 }
 

@@ -14,6 +14,8 @@
 //!   empty `allowed_mentions`.
 //! - `digest`: the poster scheduled digests use to reach Discord channels.
 //! - `connect`: the start-up check of the API and the token.
+//! - `places`: where a request came from, a thread's parent looked up over
+//!   REST when the cache does not know it.
 
 mod commands;
 mod connect;
@@ -22,6 +24,7 @@ mod errors;
 mod handlers;
 mod inflight;
 pub mod markdown;
+mod places;
 pub mod policy;
 pub mod render;
 mod send;
@@ -52,6 +55,7 @@ pub struct Data {
     core: Core,
     settings: DiscordSettings,
     inflight: InFlight,
+    places: places::Parents,
 }
 
 /// Errors inside the adapter's handlers.
@@ -83,7 +87,7 @@ pub async fn run(core: Core, discord: DiscordSettings, posters: PosterRegistry, 
     }
     let inflight = InFlight::default();
     let prefix = core.prefix().to_string();
-    let data = Data { core, settings: discord, inflight: inflight.clone() };
+    let data = Data { core, settings: discord, inflight: inflight.clone(), places: Default::default() };
     let registry = posters.clone();
     // A failed setup stops the bot through this channel: shutting the shards
     // down from the error handler alone can lose the race with a shard that

@@ -112,6 +112,8 @@ pub struct Shared {
     refuse_registration: std::sync::atomic::AtomicBool,
     /// Rejected tokens, a refused gateway, hanging posts, 429s.
     faults: faults::Faults,
+    /// Threads `GET /channels/{id}` knows: thread ID to parent channel ID.
+    threads: Mutex<HashMap<u64, u64>>,
 }
 
 impl Shared {
@@ -159,6 +161,7 @@ impl StandIn {
             fail_next: AtomicUsize::new(0),
             refuse_registration: std::sync::atomic::AtomicBool::new(false),
             faults: faults::Faults::default(),
+            threads: Mutex::default(),
         });
         let app = Router::new()
             .route("/ws", get(ws))
@@ -287,6 +290,12 @@ impl StandIn {
     /// before its `retry_after` ran out gets another 429 and is a failure.
     pub fn rate_limit_next_message(&self, limit: RateLimit) {
         self.shared.faults.rate_limit(limit);
+    }
+
+    /// Makes `thread` a thread of channel `parent` for `GET /channels/{id}`
+    /// (the gateway never tells the bot about it).
+    pub fn add_thread(&self, thread: u64, parent: u64) {
+        self.shared.threads.lock().unwrap().insert(thread, parent);
     }
 
     /// Whether a gateway connection is open.
