@@ -20,8 +20,8 @@ const USER: u64 = 500_000_000_000_001;
 const ADMIN_ROLE: u64 = 600_000_000_000_001;
 
 /// A bot running against a stand-in; stops when dropped.
-struct Bot {
-    discord: StandIn,
+pub(crate) struct Bot {
+    pub(crate) discord: StandIn,
     core: Core,
     posters: PosterRegistry,
     shutdown: CancellationToken,
@@ -38,7 +38,7 @@ impl Drop for Bot {
 
 impl Bot {
     /// Starts the bot over fixture `fixture`, with `configure` applied to its settings.
-    async fn start(fixture: &str, configure: impl FnOnce(&mut Settings)) -> Bot {
+    pub(crate) async fn start(fixture: &str, configure: impl FnOnce(&mut Settings)) -> Bot {
         let bot = Bot::launch(StandIn::start().await, fixture, configure).await;
         bot.discord.wait_ready().await;
         bot
@@ -62,14 +62,14 @@ impl Bot {
     }
 
     /// Sends `content` from USER in the test channel and waits for `n` replies.
-    async fn say(&self, content: &str, n: usize) -> Vec<Recorded> {
+    pub(crate) async fn say(&self, content: &str, n: usize) -> Vec<Recorded> {
         let since = self.discord.requests().len();
         self.discord.message(Some(GUILD), CHANNEL, USER, &[], content);
         self.replies(since, n, content).await
     }
 
     /// Runs slash command `name` from a user with `roles` and waits for `n` replies.
-    async fn slash(&self, name: &str, roles: &[u64], options: Value, n: usize) -> Vec<Recorded> {
+    pub(crate) async fn slash(&self, name: &str, roles: &[u64], options: Value, n: usize) -> Vec<Recorded> {
         let since = self.discord.requests().len();
         self.discord.slash(CHANNEL, USER, roles, name, options);
         self.replies(since, n, name).await
@@ -84,13 +84,13 @@ impl Bot {
 
     /// Nothing was refused by the stand-in, and every message the bot sent
     /// during the test carried empty allowed mentions.
-    fn assert_no_failures(&self) {
+    pub(crate) fn assert_no_failures(&self) {
         assert_eq!(self.discord.failures(), Vec::<String>::new(), "the stand-in refused something");
         assert_mention_safe(&self.discord.requests());
     }
 }
 
-fn question(text: &str) -> Value {
+pub(crate) fn question(text: &str) -> Value {
     json!([{"name": "question", "type": 3, "value": text}])
 }
 

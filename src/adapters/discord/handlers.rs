@@ -87,10 +87,10 @@ pub(super) async fn message_request(ctx: &serenity::Context, data: &Data, msg: &
     };
     let Some(reply) = reply else { return };
     let messages = render::render(&reply, core.prefix());
-    if let Err(e) = send::send_to_channel(&ctx.http, msg, &messages).await {
+    if let Err(e) = send::send_to_channel(&ctx.http, &data.poster, msg, &messages).await {
         tracing::warn!(error = %chain(&e), channel = %msg.channel_id, "discord: could not send a reply; sending a short note");
         let sorry = render::Outgoing { content: Some(SORRY.into()), ..Default::default() };
-        if let Err(e) = send::send_to_channel(&ctx.http, msg, &[sorry]).await {
+        if let Err(e) = send::send_to_channel(&ctx.http, &data.poster, msg, &[sorry]).await {
             tracing::warn!(error = %chain(&e), "discord: could not send the error message either");
         }
     }

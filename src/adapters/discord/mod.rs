@@ -11,7 +11,8 @@
 //! - `errors`: the framework's error handler, which always answers; mentions
 //!   of the bot and unknown prefix words go to the handlers.
 //! - `send`: turning rendered messages into serenity builders, every one with
-//!   empty `allowed_mentions`.
+//!   empty `allowed_mentions`, and sending replies through `post`, which
+//!   waits out Discord's 429s.
 //! - `digest`: the poster scheduled digests use to reach Discord channels.
 //! - `connect`: the start-up check of the API and the token.
 //! - `places`: where a request came from, a thread's parent looked up over
@@ -25,6 +26,7 @@ mod handlers;
 mod inflight;
 pub mod markdown;
 mod places;
+mod post;
 pub mod policy;
 pub mod render;
 mod send;
@@ -56,13 +58,27 @@ pub struct Data {
     settings: DiscordSettings,
     inflight: InFlight,
     places: places::Parents,
+    poster: post::Poster,
 }
 
 /// Errors inside the adapter's handlers.
 #[derive(Debug, thiserror::Error)]
 pub enum HandlerError {
+    /// Boxed: serenity's error is large, and this one travels through every handler.
     #[error("discord: {0}")]
-    Discord(#[from] serenity::Error),
+    Discord(#[source] Box<serenity::Error>),
+    #[error("discord: still rate limited (asked to wait {} ms more)", wait.as_millis())]
+    RateLimited { wait: Duration },
+    #[error("discord: the bot has no application ID yet (not ready)")]
+    NotReady,
+    #[error("discord: {0} files in one message; one is supported")]
+    TooManyFiles(usize),
+}
+
+impl From<serenity::Error> for HandlerError {
+    fn from(e: serenity::Error) -> Self {
+        HandlerError::Discord(Box::new(e))
+    }
 }
 
 type Context<'a> = poise::Context<'a, Data, HandlerError>;
@@ -87,7 +103,8 @@ pub async fn run(core: Core, discord: DiscordSettings, posters: PosterRegistry, 
     }
     let inflight = InFlight::default();
     let prefix = core.prefix().to_string();
-    let data = Data { core, settings: discord, inflight: inflight.clone(), places: Default::default() };
+    let poster = post::Poster::new().map_err(|e| chat_error(format!("cannot build the HTTP client: {e}")))?;
+    let data = Data { core, settings: discord, inflight: inflight.clone(), places: Default::default(), poster };
     let registry = posters.clone();
     // A failed setup stops the bot through this channel: shutting the shards
     // down from the error handler alone can lose the race with a shard that
