@@ -158,20 +158,29 @@ pub async fn run(core: Core, discord: DiscordSettings, posters: PosterRegistry, 
     outcome
 }
 
-/// Closes the shards and ends the client task, within [`SHARD_CLOSE`] in
-/// all. serenity's `shutdown_all` does nothing while no shard runs (the
-/// gateway never answered, or a shard waits to reconnect) and the client
-/// then never returns, so the task is aborted when it does not end in time.
+/// Closes the shards and ends the client task, within [`SHARD_CLOSE`].
+/// serenity's `shutdown_all` does nothing while no shard runs (the gateway
+/// never answered, or the shard waits to be started again) and the client
+/// then never returns; a shard that does not answer holds `shutdown_all`
+/// for 5 s. In those cases the client task is aborted.
 async fn stop_client(shards: &serenity::ShardManager, mut running: tokio::task::JoinHandle<serenity::Result<()>>) {
+    if running.is_finished() {
+        // The client ended by itself (a rejected token, say): its shards are gone.
+        return;
+    }
     let closing = async {
+        if shards.runners.lock().await.is_empty() {
+            return false;
+        }
         shards.shutdown_all().await;
         let _ = (&mut running).await;
+        true
     };
-    if tokio::time::timeout(SHARD_CLOSE, closing).await.is_err() {
-        tracing::info!("discord: the gateway did not close in time; stopping the client");
-        running.abort();
-    } else {
+    if tokio::time::timeout(SHARD_CLOSE, closing).await.unwrap_or(false) {
         tracing::info!("discord shards closed");
+    } else {
+        tracing::info!("discord: no gateway session closed in time; stopping the client");
+        running.abort();
     }
 }
 

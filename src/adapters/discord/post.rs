@@ -197,6 +197,25 @@ fn redact(path: &str) -> String {
 mod tests {
     use super::*;
 
+    fn response(headers: &[(&str, &str)], body: &str) -> reqwest::Response {
+        let mut out = axum::http::Response::builder().status(429);
+        for (name, value) in headers {
+            out = out.header(*name, *value);
+        }
+        reqwest::Response::from(out.body(body.to_string()).expect("response"))
+    }
+
+    #[tokio::test]
+    async fn a_429_is_read_from_its_body_then_its_headers() {
+        let body = r#"{"message":"You are being rate limited.","retry_after":0.25,"global":false}"#;
+        let route = limited(response(&[("retry-after", "1"), ("x-ratelimit-scope", "user")], body)).await;
+        assert_eq!((route.wait, route.global), (Some(Duration::from_millis(250)), false), "the body's seconds are exact");
+        let global = limited(response(&[("retry-after", "2"), ("x-ratelimit-global", "true")], "not json")).await;
+        assert_eq!((global.wait, global.global), (Some(Duration::from_secs(2)), true));
+        let scoped = limited(response(&[("x-ratelimit-scope", "global")], r#"{"retry_after":-1}"#)).await;
+        assert_eq!((scoped.wait, scoped.global), (None, true), "no usable wait");
+    }
+
     #[test]
     fn interaction_tokens_stay_out_of_the_log() {
         let path = "http://127.0.0.1:9/api/v10/webhooks/42/secret-token";
