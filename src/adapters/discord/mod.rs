@@ -209,6 +209,6 @@ fn http_client(token: &Secret, api_base: &str) -> serenity::Http {
     builder.build()
 }
 
-pub(super) fn chat_error(message: String) -> Error {
+fn chat_error(message: String) -> Error {
     Error::Chat { platform: "discord", message }
 }
