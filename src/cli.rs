@@ -112,8 +112,9 @@ pub fn main() -> ExitCode {
         }
     };
     let code = runtime.block_on(run(cli));
-    // Blocking work still running (an index update a stop interrupted) is
-    // not waited for; the index keeps its last commit.
+    // Work left on the blocking pool (an index update a stop interrupted, a
+    // DNS lookup of an unreachable chat server) must not hold the process
+    // after its answer; the index keeps its last commit.
     runtime.shutdown_timeout(SHUTDOWN_WAIT);
     code
 }

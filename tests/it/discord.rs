@@ -20,8 +20,8 @@ const USER: u64 = 500_000_000_000_001;
 const ADMIN_ROLE: u64 = 600_000_000_000_001;
 
 /// A bot running against a stand-in; stops when dropped.
-struct Bot {
-    discord: StandIn,
+pub(crate) struct Bot {
+    pub(crate) discord: StandIn,
     core: Core,
     posters: PosterRegistry,
     shutdown: CancellationToken,
@@ -38,7 +38,7 @@ impl Drop for Bot {
 
 impl Bot {
     /// Starts the bot over fixture `fixture`, with `configure` applied to its settings.
-    async fn start(fixture: &str, configure: impl FnOnce(&mut Settings)) -> Bot {
+    pub(crate) async fn start(fixture: &str, configure: impl FnOnce(&mut Settings)) -> Bot {
         let bot = Bot::launch(StandIn::start().await, fixture, configure).await;
         bot.discord.wait_ready().await;
         bot
@@ -62,14 +62,14 @@ impl Bot {
     }
 
     /// Sends `content` from USER in the test channel and waits for `n` replies.
-    async fn say(&self, content: &str, n: usize) -> Vec<Recorded> {
+    pub(crate) async fn say(&self, content: &str, n: usize) -> Vec<Recorded> {
         let since = self.discord.requests().len();
         self.discord.message(Some(GUILD), CHANNEL, USER, &[], content);
         self.replies(since, n, content).await
     }
 
     /// Runs slash command `name` from a user with `roles` and waits for `n` replies.
-    async fn slash(&self, name: &str, roles: &[u64], options: Value, n: usize) -> Vec<Recorded> {
+    pub(crate) async fn slash(&self, name: &str, roles: &[u64], options: Value, n: usize) -> Vec<Recorded> {
         let since = self.discord.requests().len();
         self.discord.slash(CHANNEL, USER, roles, name, options);
         self.replies(since, n, name).await
@@ -84,13 +84,13 @@ impl Bot {
 
     /// Nothing was refused by the stand-in, and every message the bot sent
     /// during the test carried empty allowed mentions.
-    fn assert_no_failures(&self) {
+    pub(crate) fn assert_no_failures(&self) {
         assert_eq!(self.discord.failures(), Vec::<String>::new(), "the stand-in refused something");
         assert_mention_safe(&self.discord.requests());
     }
 }
 
-fn question(text: &str) -> Value {
+pub(crate) fn question(text: &str) -> Value {
     json!([{"name": "question", "type": 3, "value": text}])
 }
 
@@ -210,8 +210,10 @@ async fn channels_outside_the_allowlist_get_no_answer() {
     let replies = bot.say("!ask HBM market share", 1).await;
     assert_eq!(replies.len(), 1);
     let log = bot.discord.requests();
+    // Looking the channel up (is it a thread?) is fine; posting or typing there is not.
+    let posts = log.iter().skip(since).filter(|r| r.method != "GET");
     assert!(
-        log.iter().skip(since).all(|r| !r.path.contains(&other.to_string()) && !r.path.contains("/channels/42/")),
+        posts.clone().all(|r| !r.path.contains(&other.to_string()) && !r.path.contains("/channels/42/")),
         "answered outside the allowlist"
     );
     let since = bot.discord.requests().len();
@@ -227,6 +229,32 @@ async fn channels_outside_the_allowlist_get_no_answer() {
     let answers = bot.replies(since, 1, "slash in a thread").await;
     assert!(answers[0].path.starts_with("/webhooks/"), "answered in the thread");
     assert!(answers[0].text().contains("[1] "));
+    bot.assert_no_failures();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn prefix_commands_in_unseen_threads_follow_the_parent_channel() {
+    let other = CHANNEL + 1;
+    let bot = Bot::start("mini", |s| s.discord.allowed_channels = vec![CHANNEL]).await;
+    let (allowed_thread, other_thread) = (CHANNEL + 500, CHANNEL + 501);
+    bot.discord.add_thread(allowed_thread, CHANNEL);
+    bot.discord.add_thread(other_thread, other);
+    let since = bot.discord.requests().len();
+    bot.discord.message(Some(GUILD), other_thread, USER, &[], "!ask HBM market share");
+    bot.discord.message(Some(GUILD), allowed_thread, USER, &[], "!ask HBM market share");
+    let replies = bot.replies(since, 1, "answer in the thread").await;
+    assert_eq!(replies[0].path, format!("/channels/{allowed_thread}/messages"), "answered in the thread");
+    assert!(replies[0].text().contains("[1] "), "{}", replies[0].text());
+    // A mention in the same thread: its parent is remembered, not fetched again.
+    let again = bot.discord.requests().len();
+    bot.discord.message(Some(GUILD), allowed_thread, USER, &[], &format!("<@{BOT_ID}> HBM market share"));
+    bot.replies(again, 1, "mention in the thread").await;
+    let other_path = format!("/channels/{other_thread}");
+    let log = bot.discord.wait_for(WAIT, "lookup of the other thread", |log| log.iter().any(|r| r.path == other_path)).await;
+    let lookups = |id: u64| log.iter().skip(since).filter(|r| r.method == "GET" && r.path == format!("/channels/{id}")).count();
+    assert_eq!((lookups(allowed_thread), lookups(other_thread)), (1, 1), "each thread looked up once");
+    let posts = log.iter().skip(since).filter(|r| r.method == "POST");
+    assert!(posts.clone().all(|r| !r.path.contains(&other_thread.to_string())), "answered in a thread of a channel not allowed");
     bot.assert_no_failures();
 }
 

@@ -16,6 +16,10 @@ mod digest_once;
 mod digest_service;
 #[cfg(feature = "discord")]
 mod discord;
+#[cfg(feature = "discord")]
+mod discord_rate_limits;
+#[cfg(feature = "discord")]
+mod discord_serve;
 mod eval;
 mod headlines;
 mod index_lifecycle;

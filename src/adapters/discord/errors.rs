@@ -50,7 +50,7 @@ pub async fn on_error(error: FrameworkError<'_, Data, HandlerError>) {
             };
             tracing::warn!(command = %ctx.command().name, user = %ctx.author().id, error = %describe(&other), "discord command failed");
             let message = render::Outgoing { content: Some(SORRY.into()), ..Default::default() };
-            if let Err(e) = ctx.send(send::reply(&message, true)).await {
+            if let Err(e) = send::send_all(ctx, &[message], true).await {
                 tracing::warn!(error = %chain(&e), "discord: could not send the error message");
             }
         }

@@ -6,8 +6,7 @@
 
 use poise::serenity_prelude as serenity;
 
-use super::policy::{self, Place};
-use super::{render, send, Context, Data, HandlerError};
+use super::{places, policy, render, send, Context, Data, HandlerError};
 use crate::core::{Command, Platform, Request as CoreRequest, Sender};
 
 /// Shown when a handler failed for a reason the user cannot fix.
@@ -26,7 +25,7 @@ pub(super) enum Request {
 pub(super) async fn respond(ctx: Context<'_>, request: Request) -> Result<(), HandlerError> {
     let data = ctx.data();
     let _working = data.inflight.start();
-    let place = place_of(ctx);
+    let place = places::of_command(ctx).await;
     if !policy::allowed(&data.settings, place) {
         tracing::debug!(?place, "discord: command in a place that is not allowed");
         if let Context::Application(_) = ctx {
@@ -68,39 +67,12 @@ fn role_ids(roles: &[serenity::RoleId]) -> Vec<u64> {
     roles.iter().map(|r| r.get()).collect()
 }
 
-fn place_of(ctx: Context<'_>) -> Place {
-    let guild = ctx.guild_id();
-    let channel = ctx.channel_id();
-    let parent = match ctx {
-        Context::Application(a) => a.interaction.channel.as_ref().and_then(|c| c.parent_id).map(|p| p.get()),
-        Context::Prefix(_) => None,
-    }
-    .or_else(|| thread_parent(ctx.serenity_context(), guild, channel));
-    Place { guild: guild.map(|g| g.get()), channel: channel.get(), parent }
-}
-
-/// The place of a plain message.
-fn place_of_message(ctx: &serenity::Context, msg: &serenity::Message) -> Place {
-    Place {
-        guild: msg.guild_id.map(|g| g.get()),
-        channel: msg.channel_id.get(),
-        parent: thread_parent(ctx, msg.guild_id, msg.channel_id),
-    }
-}
-
-/// The parent channel of a thread, from the cache.
-fn thread_parent(ctx: &serenity::Context, guild: Option<serenity::GuildId>, channel: serenity::ChannelId) -> Option<u64> {
-    let guild = ctx.cache.guild(guild?)?;
-    let thread = guild.threads.iter().find(|t| t.id == channel)?;
-    thread.parent_id.map(|p| p.get())
-}
-
 /// A message poise did not take as a command: a mention of the bot with a
 /// question, or the prefix with an unknown word. Answered in the channel or
 /// thread it came from.
 pub(super) async fn message_request(ctx: &serenity::Context, data: &Data, msg: &serenity::Message, content_start: usize) {
     let _working = data.inflight.start();
-    if !policy::allowed(&data.settings, place_of_message(ctx, msg)) {
+    if !policy::allowed(&data.settings, places::of_message(ctx, data, msg).await) {
         return;
     }
     let core = &data.core;
@@ -115,10 +87,10 @@ pub(super) async fn message_request(ctx: &serenity::Context, data: &Data, msg: &
     };
     let Some(reply) = reply else { return };
     let messages = render::render(&reply, core.prefix());
-    if let Err(e) = send::send_to_channel(&ctx.http, msg, &messages).await {
+    if let Err(e) = send::send_to_channel(&ctx.http, &data.poster, msg, &messages).await {
         tracing::warn!(error = %chain(&e), channel = %msg.channel_id, "discord: could not send a reply; sending a short note");
         let sorry = render::Outgoing { content: Some(SORRY.into()), ..Default::default() };
-        if let Err(e) = send::send_to_channel(&ctx.http, msg, &[sorry]).await {
+        if let Err(e) = send::send_to_channel(&ctx.http, &data.poster, msg, &[sorry]).await {
             tracing::warn!(error = %chain(&e), "discord: could not send the error message either");
         }
     }

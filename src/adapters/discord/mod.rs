@@ -11,15 +11,22 @@
 //! - `errors`: the framework's error handler, which always answers; mentions
 //!   of the bot and unknown prefix words go to the handlers.
 //! - `send`: turning rendered messages into serenity builders, every one with
-//!   empty `allowed_mentions`.
+//!   empty `allowed_mentions`, and sending replies through `post`, which
+//!   waits out Discord's 429s.
 //! - `digest`: the poster scheduled digests use to reach Discord channels.
+//! - `connect`: the start-up check of the API and the token.
+//! - `places`: where a request came from, a thread's parent looked up over
+//!   REST when the cache does not know it.
 
 mod commands;
+mod connect;
 mod digest;
 mod errors;
 mod handlers;
 mod inflight;
 pub mod markdown;
+mod places;
+mod post;
 pub mod policy;
 pub mod render;
 mod send;
@@ -39,28 +46,48 @@ use inflight::InFlight;
 /// The real Discord API; any other `discord.api_base` is a proxy or stand-in.
 pub const DEFAULT_API_BASE: &str = "https://discord.com";
 /// How long shutdown waits for replies in progress before closing the shards.
-const SHUTDOWN_GRACE: Duration = Duration::from_secs(20);
-/// How long a client whose setup failed may take to close its shards.
-const SETUP_FAILURE_GRACE: Duration = Duration::from_secs(2);
+/// With [`SHARD_CLOSE`] it stays well inside the 25 s a service manager
+/// gives a stopping process.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(12);
+/// How long the shards get to close before the client task is aborted.
+const SHARD_CLOSE: Duration = Duration::from_secs(4);
 
 /// State shared by every handler.
 pub struct Data {
     core: Core,
     settings: DiscordSettings,
     inflight: InFlight,
+    places: places::Parents,
+    poster: post::Poster,
 }
 
 /// Errors inside the adapter's handlers.
 #[derive(Debug, thiserror::Error)]
 pub enum HandlerError {
+    /// Boxed: serenity's error is large, and this one travels through every handler.
     #[error("discord: {0}")]
-    Discord(#[from] serenity::Error),
+    Discord(#[source] Box<serenity::Error>),
+    #[error("discord: still rate limited (asked to wait {} ms more)", wait.as_millis())]
+    RateLimited { wait: Duration },
+    #[error("discord: the bot has no application ID yet (not ready)")]
+    NotReady,
+    #[error("discord: {0} files in one message; one is supported")]
+    TooManyFiles(usize),
+}
+
+impl From<serenity::Error> for HandlerError {
+    fn from(e: serenity::Error) -> Self {
+        HandlerError::Discord(Box::new(e))
+    }
 }
 
 type Context<'a> = poise::Context<'a, Data, HandlerError>;
 
 /// Runs the Discord bot until `shutdown` is cancelled. Replies already being
-/// worked on are finished and sent before the shards close.
+/// worked on are finished and sent before the shards close, for at most
+/// [`SHUTDOWN_GRACE`]; however the gateway is doing (never connected,
+/// reconnecting), the client is stopped within [`SHARD_CLOSE`] after that.
+/// A token Discord rejects is an error, not a retry.
 pub async fn run(core: Core, discord: DiscordSettings, posters: PosterRegistry, shutdown: CancellationToken) -> Result<()> {
     let token = core
         .settings()
@@ -68,9 +95,16 @@ pub async fn run(core: Core, discord: DiscordSettings, posters: PosterRegistry, 
         .discord_token
         .clone()
         .ok_or_else(|| Error::Config("CHIPBOT_DISCORD__TOKEN is not set".into()))?;
+    let api_base = discord.api_base.clone();
+    let http = http_client(&token, &api_base);
+    if let connect::Reached::Stopped = connect::reach(&http, &api_base, &shutdown).await? {
+        tracing::info!("discord: stopped before the API could be reached");
+        return Ok(());
+    }
     let inflight = InFlight::default();
     let prefix = core.prefix().to_string();
-    let data = Data { core, settings: discord.clone(), inflight: inflight.clone() };
+    let poster = post::Poster::new().map_err(|e| chat_error(format!("cannot build the HTTP client: {e}")))?;
+    let data = Data { core, settings: discord, inflight: inflight.clone(), places: Default::default(), poster };
     let registry = posters.clone();
     // A failed setup stops the bot through this channel: shutting the shards
     // down from the error handler alone can lose the race with a shard that
@@ -94,44 +128,72 @@ pub async fn run(core: Core, discord: DiscordSettings, posters: PosterRegistry, 
         | serenity::GatewayIntents::GUILD_MESSAGES
         | serenity::GatewayIntents::DIRECT_MESSAGES
         | serenity::GatewayIntents::MESSAGE_CONTENT;
-    let mut client = serenity::ClientBuilder::new_with_http(http_client(&token, &discord.api_base), intents)
-        .framework(framework)
-        .await
-        .map_err(|e| chat_error(format!("cannot build the client: {e}")))?;
+    // Building the client asks for the gateway URL, which can hang as long as
+    // the API does: shutdown must not wait for it.
+    let building = serenity::ClientBuilder::new_with_http(http_client(&token, &api_base), intents).framework(framework);
+    let mut client = tokio::select! {
+        () = shutdown.cancelled() => return Ok(()),
+        built = building => built.map_err(|e| chat_error(format!("cannot build the client: {e}")))?,
+    };
     let shards = client.shard_manager.clone();
     let mut running = tokio::spawn(async move { client.start().await });
-    tracing::info!(api_base = %discord.api_base, "discord client starting");
-    tokio::select! {
+    tracing::info!(%api_base, "discord client starting");
+    let outcome = tokio::select! {
         () = shutdown.cancelled() => {
             tracing::info!(in_flight = inflight.count(), "discord shutdown: finishing replies in progress");
             if !inflight.wait_idle(SHUTDOWN_GRACE).await {
-                tracing::warn!(in_flight = inflight.count(), "discord shutdown: gave up waiting for replies");
+                tracing::warn!(in_flight = inflight.count(), "discord shutdown: gave up waiting for replies still in progress");
             }
-            posters.unregister(Platform::Discord);
-            shards.shutdown_all().await;
-            let _ = running.await;
-            tracing::info!("discord shards closed");
             Ok(())
         }
-        Some(why) = setup_failure.recv() => {
-            posters.unregister(Platform::Discord);
-            shards.shutdown_all().await;
-            // A shard that had not registered yet is not shut down by the
-            // manager: the client is of no use without its commands, so stop it.
-            if tokio::time::timeout(SETUP_FAILURE_GRACE, &mut running).await.is_err() {
-                running.abort();
-            }
-            Err(chat_error(why))
+        Some(why) = setup_failure.recv() => Err(chat_error(why)),
+        outcome = &mut running => Err(chat_error(match outcome {
+            Ok(Ok(())) => "the client stopped (see the log for why)".to_string(),
+            Ok(Err(e)) => client_failure(&e),
+            Err(e) => e.to_string(),
+        })),
+    };
+    posters.unregister(Platform::Discord);
+    stop_client(&shards, running).await;
+    outcome
+}
+
+/// Closes the shards and ends the client task, within [`SHARD_CLOSE`].
+/// serenity's `shutdown_all` does nothing while no shard runs (the gateway
+/// never answered, or the shard waits to be started again) and the client
+/// then never returns; a shard that does not answer holds `shutdown_all`
+/// for 5 s. In those cases the client task is aborted.
+async fn stop_client(shards: &serenity::ShardManager, mut running: tokio::task::JoinHandle<serenity::Result<()>>) {
+    if running.is_finished() {
+        // The client ended by itself (a rejected token, say): its shards are gone.
+        return;
+    }
+    let closing = async {
+        if shards.runners.lock().await.is_empty() {
+            return false;
         }
-        outcome = &mut running => {
-            posters.unregister(Platform::Discord);
-            let message = match outcome {
-                Ok(Ok(())) => "the client stopped (see the log for why)".to_string(),
-                Ok(Err(e)) => e.to_string(),
-                Err(e) => e.to_string(),
-            };
-            Err(chat_error(message))
+        shards.shutdown_all().await;
+        let _ = (&mut running).await;
+        true
+    };
+    if tokio::time::timeout(SHARD_CLOSE, closing).await.unwrap_or(false) {
+        tracing::info!("discord shards closed");
+    } else {
+        tracing::info!("discord: no gateway session closed in time; stopping the client");
+        running.abort();
+    }
+}
+
+/// Why the client stopped by itself, for the operator.
+fn client_failure(error: &serenity::Error) -> String {
+    match error {
+        serenity::Error::Gateway(serenity::GatewayError::InvalidAuthentication) => {
+            "Discord rejected the bot token (gateway close 4004, authentication failed); check CHIPBOT_DISCORD__TOKEN".into()
         }
+        serenity::Error::Gateway(e @ (serenity::GatewayError::InvalidGatewayIntents | serenity::GatewayError::DisallowedGatewayIntents)) => {
+            format!("the gateway refused the bot's intents ({e}); enable the Message Content intent in the developer portal")
+        }
+        other => handlers::chain(other),
     }
 }
 

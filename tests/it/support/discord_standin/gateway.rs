@@ -83,6 +83,9 @@ fn handle(shared: &Shared, payload: &Value) -> Reply {
     match payload["op"].as_u64() {
         Some(1) => Reply::Frames(vec![json!({"op": 11}).to_string()]),
         Some(2) => {
+            if shared.faults.gateway_auth_fails.load(Ordering::SeqCst) {
+                return Reply::Close(4004, "Authentication failed.");
+            }
             if d["token"].as_str() != Some(&format!("Bot {TOKEN}")) {
                 shared.fail("IDENTIFY without the `Bot ` token".into());
                 return Reply::Close(4004, "Authentication failed.");

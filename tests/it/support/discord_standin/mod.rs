@@ -6,6 +6,7 @@
 
 #![allow(dead_code)]
 
+mod faults;
 mod gateway;
 mod limits;
 mod rest;
@@ -23,6 +24,7 @@ use axum::Router;
 use serde_json::{json, Value};
 use tokio::sync::mpsc;
 
+pub use faults::RateLimit;
 pub use gateway::Outbound;
 
 /// The bot token the stand-in accepts.
@@ -115,6 +117,10 @@ pub struct Shared {
     /// Create the next channel message but never answer the request, as if
     /// the connection dropped after Discord got it.
     hold_next_answer: std::sync::atomic::AtomicBool,
+    /// Rejected tokens, a refused gateway, hanging posts, 429s.
+    faults: faults::Faults,
+    /// Threads `GET /channels/{id}` knows: thread ID to parent channel ID.
+    threads: Mutex<HashMap<u64, u64>>,
 }
 
 impl Shared {
@@ -164,6 +170,8 @@ impl StandIn {
             created: Mutex::default(),
             nonces: Mutex::default(),
             hold_next_answer: std::sync::atomic::AtomicBool::new(false),
+            faults: faults::Faults::default(),
+            threads: Mutex::default(),
         });
         let app = Router::new()
             .route("/ws", get(ws))
@@ -274,6 +282,44 @@ impl StandIn {
         self.shared.refuse_registration.store(true, Ordering::SeqCst);
     }
 
+    /// Answers every REST call with 401, as Discord does for a revoked token.
+    pub fn reject_token(&self) {
+        self.shared.faults.reject_token.store(true, Ordering::SeqCst);
+    }
+
+    /// Closes the gateway with 4004 (authentication failed) on IDENTIFY.
+    pub fn fail_gateway_auth(&self) {
+        self.shared.faults.gateway_auth_fails.store(true, Ordering::SeqCst);
+    }
+
+    /// Refuses gateway connections (503 instead of the websocket upgrade).
+    pub fn refuse_gateway(&self) {
+        self.shared.faults.refuse_gateway.store(true, Ordering::SeqCst);
+    }
+
+    /// Gateway connections refused so far.
+    pub fn refused_connections(&self) -> usize {
+        self.shared.faults.refused.load(Ordering::SeqCst)
+    }
+
+    /// Message posts (channel or follow-up) wait `hold` before they are
+    /// handled; `None`: they are recorded (status 408) and never answered.
+    pub fn hold_messages(&self, hold: Option<Duration>) {
+        self.shared.faults.hold_messages(hold);
+    }
+
+    /// Answers the next message post with a 429 like Discord's; a post sent
+    /// before its `retry_after` ran out gets another 429 and is a failure.
+    pub fn rate_limit_next_message(&self, limit: RateLimit) {
+        self.shared.faults.rate_limit(limit);
+    }
+
+    /// Makes `thread` a thread of channel `parent` for `GET /channels/{id}`
+    /// (the gateway never tells the bot about it).
+    pub fn add_thread(&self, thread: u64, parent: u64) {
+        self.shared.threads.lock().unwrap().insert(thread, parent);
+    }
+
     /// Whether a gateway connection is open.
     pub fn connected(&self) -> bool {
         self.shared.conn.lock().unwrap().is_some()
@@ -348,6 +394,10 @@ fn command_id(name: &str) -> u64 {
 }
 
 async fn ws(State(shared): State<Arc<Shared>>, upgrade: WebSocketUpgrade) -> Response {
+    if shared.faults.refuse_gateway.load(Ordering::SeqCst) {
+        shared.faults.refused.fetch_add(1, Ordering::SeqCst);
+        return axum::response::IntoResponse::into_response(axum::http::StatusCode::SERVICE_UNAVAILABLE);
+    }
     upgrade.on_upgrade(move |socket| gateway::session(shared, socket))
 }
 

@@ -13,12 +13,15 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::{json, Value};
 
-use super::{command_id, limits, user_json, Recorded, Shared, APP_ID, BOT_ID, CHANNEL, INTERACTION_DEADLINE, TOKEN};
+use super::{command_id, limits, user_json, Recorded, Shared, APP_ID, BOT_ID, CHANNEL, GUILD, INTERACTION_DEADLINE, TOKEN};
 
 /// Every REST call: recorded, checked, answered like Discord.
 pub async fn rest(State(shared): State<Arc<Shared>>, method: Method, uri: Uri, headers: HeaderMap, body: Bytes) -> Response {
     let path = uri.path().strip_prefix("/api/v10").unwrap_or(uri.path()).to_string();
     let (body, files) = parse_body(&headers, &body);
+    if let Some(answer) = super::faults::intercept(&shared, &method, &path, &body).await {
+        return answer;
+    }
     let authorised = headers.get("authorization").and_then(|v| v.to_str().ok()) == Some(&format!("Bot {TOKEN}"));
     let (status, answer) = if authorised {
         route(&shared, &method, &path, &body)
@@ -66,7 +69,7 @@ fn route(shared: &Shared, method: &Method, path: &str, body: &Value) -> (StatusC
         ("POST", ["channels", channel, "messages"]) => post_message(shared, channel, body),
         ("POST", ["interactions", _, token, "callback"]) => callback(shared, token, body),
         ("POST", ["webhooks", _, token]) | ("PATCH", ["webhooks", _, token, "messages", _]) => followup(shared, token, body),
-        ("GET", ["channels", _]) => (StatusCode::NOT_FOUND, json!({"code": 10003, "message": "Unknown Channel"})),
+        ("GET", ["channels", channel]) => channel_object(shared, channel),
         _ => {
             shared.fail(format!("unexpected request {method} {path}"));
             (StatusCode::NOT_FOUND, json!({"code": 0, "message": "404: Not Found"}))
@@ -173,6 +176,19 @@ fn message_object(shared: &Shared, channel: &str, body: &Value) -> Value {
         "tts": false, "mention_everyone": false, "mentions": [], "mention_roles": [],
         "attachments": [], "embeds": [], "pinned": false, "type": 0, "flags": body["flags"].as_u64().unwrap_or(0),
     })
+}
+
+/// A thread the test added, as Discord returns a channel; otherwise 404.
+fn channel_object(shared: &Shared, channel: &str) -> (StatusCode, Value) {
+    let parent = channel.parse().ok().and_then(|id: u64| shared.threads.lock().unwrap().get(&id).copied());
+    match parent {
+        Some(parent) => (
+            StatusCode::OK,
+            json!({"id": channel, "type": 11, "guild_id": GUILD.to_string(), "parent_id": parent.to_string(),
+                   "name": "a thread", "owner_id": "1", "message_count": 1, "member_count": 1}),
+        ),
+        None => (StatusCode::NOT_FOUND, json!({"code": 10003, "message": "Unknown Channel"})),
+    }
 }
 
 fn application() -> Value {
