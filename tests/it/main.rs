@@ -24,7 +24,7 @@ mod eval;
 mod headlines;
 mod index_lifecycle;
 mod matrix_render;
+mod matrix_serve;
 mod queries;
 mod reindex;
-mod stop_matrix;
 mod watch;

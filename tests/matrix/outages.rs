@@ -32,7 +32,7 @@ pub async fn wrong_password_ends_serve_with_the_reason(h: &mut Harness) {
     let data = tempfile::tempdir().expect("tempdir");
     let mut bot = serve(h, reports.path(), data.path(), "not the password");
     let (status, took) = tokio::task::block_in_place(|| bot.wait_exit(STOP_WITHIN));
-    let log = bot.log_text();
+    let log = bot.log();
     assert!(!status.success(), "a refused login is a failure: {status:?}\n{log}");
     assert!(took < STOP_WITHIN, "no endless retry: {took:?}");
     let reason = log.lines().find(|l| l.starts_with("error:")).unwrap_or_default();
@@ -52,14 +52,12 @@ pub async fn sigterm_while_the_homeserver_is_down_exits_0(h: &mut Harness) {
     assert_cited_answer(&alice.wait_reply(&room, &h.bot_id, &q, REPLY_WAIT).await);
     let (status, took) = tokio::task::block_in_place(|| {
         h.synapse.stop();
-        bot.wait_for_line("Matrix sync failed; retrying", Duration::from_secs(90));
+        bot.wait_for_log("Matrix sync failed; retrying", Duration::from_secs(90));
         bot.terminate()
     });
-    let log = bot.log_text();
     tokio::task::block_in_place(|| h.synapse.resume()).expect("Synapse restarts");
-    assert!(status.success(), "{status:?}\n{log}");
-    assert!(took < STOP_WITHIN, "took {took:?}");
-    assert!(log.contains("Matrix bot stopped"), "{log}");
+    bot.assert_stopped((status, took));
+    assert!(bot.log().contains("Matrix bot stopped"), "{}", bot.log());
 }
 
 pub async fn rate_limited_replies_arrive_late_once_and_sigterm_still_exits_0(h: &mut Harness) {
@@ -100,7 +98,7 @@ pub async fn rate_limited_replies_arrive_late_once_and_sigterm_still_exits_0(h: 
     for q in &questions {
         assert_eq!(alice.replies_to(&room, &h.bot_id, q).len(), 1, "each question answered exactly once");
     }
-    let log = bot.log_text();
+    let log = bot.log();
     assert!(!log.contains("could not send the reply"), "no reply dropped:\n{log}");
 
     // Now stop while replies are held by the limit.
@@ -109,10 +107,9 @@ pub async fn rate_limited_replies_arrive_late_once_and_sigterm_still_exits_0(h: 
         held.push(alice.send(&room, &format!("!ask CoWoS capacity {i}")).await);
     }
     alice.wait_reply(&room, &h.bot_id, &held[0], Duration::from_secs(60)).await;
-    let (status, took) = tokio::task::block_in_place(|| bot.terminate());
-    let log = bot.log_text();
-    assert!(status.success(), "{status:?}\n{log}");
-    assert!(took < STOP_WITHIN, "took {took:?}");
+    let stopped = tokio::task::block_in_place(|| bot.terminate());
+    bot.assert_stopped(stopped);
+    let log = bot.log();
     assert!(!log.contains("some Matrix replies were still being sent"), "replies held by the limit finish within the drain:\n{log}");
     // Questions the bot had not received yet are answered after a restart,
     // and none twice.

@@ -1,22 +1,21 @@
 //! `chipbot -v serve` as a child process, the way an operator runs it: its
-//! stderr lines collected as they come, SIGTERM sent with `kill`, and the
-//! exit timed. For the tests of stopping in every state.
+//! stderr collected as it comes, SIGTERM sent with `kill`, the exit timed.
+//! For the tests of stopping in every state. The waits block, so async tests
+//! call them inside `tokio::task::block_in_place`.
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, ExitStatus, Stdio};
-use std::sync::mpsc;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 /// The longest a stop may take: what systemd, Docker and Kubernetes wait
 /// before they kill.
 pub const STOP_WITHIN: Duration = Duration::from_secs(25);
 
-/// A running `chipbot serve`.
+/// A running `chipbot serve`; killed when dropped.
 pub struct ServeProcess {
     child: Child,
-    lines: mpsc::Receiver<String>,
-    /// Every stderr line read so far.
-    pub log: Vec<String>,
+    log: Arc<Mutex<String>>,
 }
 
 impl Drop for ServeProcess {
@@ -38,65 +37,64 @@ impl ServeProcess {
         for (key, value) in env {
             cmd.env(key, value);
         }
-        let mut child = cmd.stdout(Stdio::null()).stderr(Stdio::piped()).spawn().expect("chipbot serve starts");
-        let stderr = child.stderr.take().expect("stderr");
-        let (send, lines) = mpsc::channel();
+        let mut child =
+            cmd.stdin(Stdio::null()).stdout(Stdio::null()).stderr(Stdio::piped()).spawn().expect("chipbot serve starts");
+        let pipe = child.stderr.take().expect("stderr");
+        let log = Arc::new(Mutex::new(String::new()));
+        let sink = log.clone();
         std::thread::spawn(move || {
-            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-                if send.send(line).is_err() {
-                    break;
-                }
+            for line in BufReader::new(pipe).lines().map_while(Result::ok) {
+                let mut log = sink.lock().unwrap();
+                log.push_str(&line);
+                log.push('\n');
             }
         });
-        ServeProcess { child, lines, log: Vec::new() }
+        ServeProcess { child, log }
     }
 
-    /// Waits up to `within` for a stderr line containing `wanted`.
-    pub fn wait_for_line(&mut self, wanted: &str, within: Duration) {
-        let deadline = Instant::now() + within;
-        while !self.log.iter().any(|l| l.contains(wanted)) {
-            let left = deadline.saturating_duration_since(Instant::now());
-            match self.lines.recv_timeout(left) {
-                Ok(line) => self.log.push(line),
-                Err(_) => panic!("no log line with {wanted:?}:\n{}", self.log_text()),
-            }
+    /// The stderr so far.
+    pub fn log(&self) -> String {
+        self.log.lock().unwrap().clone()
+    }
+
+    /// Waits up to `within` for `text` in the log.
+    pub fn wait_for_log(&self, text: &str, within: Duration) {
+        let start = Instant::now();
+        while !self.log().contains(text) {
+            assert!(start.elapsed() < within, "no {text:?} in the log:\n{}", self.log());
+            std::thread::sleep(Duration::from_millis(20));
         }
     }
 
-    /// Waits up to `within` for the process to exit by itself.
+    /// Waits up to `within` for the process to end by itself; returns its
+    /// status and how long that took.
     pub fn wait_exit(&mut self, within: Duration) -> (ExitStatus, Duration) {
-        let started = Instant::now();
+        let start = Instant::now();
         loop {
             if let Some(status) = self.child.try_wait().expect("wait") {
-                self.drain();
-                return (status, started.elapsed());
+                // The reader thread may still be forwarding the last lines.
+                std::thread::sleep(Duration::from_millis(100));
+                return (status, start.elapsed());
             }
-            if started.elapsed() > within {
-                let _ = self.child.kill();
-                panic!("still running after {:?}:\n{}", started.elapsed(), self.log_text());
-            }
-            std::thread::sleep(Duration::from_millis(50));
+            assert!(start.elapsed() < within, "still running after {:?}; log:\n{}", start.elapsed(), self.log());
+            std::thread::sleep(Duration::from_millis(20));
         }
     }
 
-    /// Sends SIGTERM and waits for the exit (up to [`STOP_WITHIN`] and some
-    /// slack, then kills); returns the status and how long the stop took.
+    /// Sends SIGTERM; returns the exit status and how long the stop took
+    /// (waiting up to [`STOP_WITHIN`] and some slack).
     pub fn terminate(&mut self) -> (ExitStatus, Duration) {
-        let kill = Command::new("kill").args(["-TERM", &self.child.id().to_string()]).status().expect("kill");
-        assert!(kill.success());
+        let sent = Command::new("kill").args(["-TERM", &self.child.id().to_string()]).status().expect("kill runs");
+        assert!(sent.success(), "kill -TERM failed");
         self.wait_exit(STOP_WITHIN + Duration::from_secs(10))
     }
 
-    /// The whole stderr so far.
-    pub fn log_text(&mut self) -> String {
-        self.drain();
-        self.log.join("\n")
-    }
-
-    fn drain(&mut self) {
-        // The reader thread may still be forwarding the last lines.
-        while let Ok(line) = self.lines.recv_timeout(Duration::from_millis(200)) {
-            self.log.push(line);
-        }
+    /// Asserts a stop asked for by a signal: status 0, within
+    /// [`STOP_WITHIN`], and logged.
+    pub fn assert_stopped(&self, (status, took): (ExitStatus, Duration)) {
+        let log = self.log();
+        assert_eq!(status.code(), Some(0), "exit status; log:\n{log}");
+        assert!(took < STOP_WITHIN, "took {} ms to stop; log:\n{log}", took.as_millis());
+        assert!(log.contains("shutdown signal received"), "{log}");
     }
 }
