@@ -86,8 +86,10 @@ pub struct DiscordSettings {
     /// REST base URL; the gateway URL is asked from `GET /api/v10/gateway`.
     pub api_base: String,
     /// Guild (server) IDs the bot answers in; empty means every guild.
+    #[serde(deserialize_with = "one_or_many_ids")]
     pub allowed_guilds: Vec<u64>,
     /// Channel IDs the bot answers in; empty means every channel of an allowed guild.
+    #[serde(deserialize_with = "one_or_many_ids")]
     pub allowed_channels: Vec<u64>,
     /// Whether the bot answers direct messages.
     pub allow_dms: bool,
@@ -111,9 +113,43 @@ pub struct AdminSettings {
     /// Matrix user IDs, glob patterns allowed (`@*:example.org`).
     pub matrix_users: Vec<String>,
     /// Discord user IDs.
+    #[serde(deserialize_with = "one_or_many_ids")]
     pub discord_users: Vec<u64>,
     /// Discord role IDs; a member with any of them is an admin.
+    #[serde(deserialize_with = "one_or_many_ids")]
     pub discord_roles: Vec<u64>,
+}
+
+/// A list of Discord IDs, also from one bare ID: an environment variable
+/// such as `CHIPBOT_ADMINS__DISCORD_ROLES=123` holds no separator and
+/// arrives as a single number, and list items from the environment arrive
+/// as text.
+fn one_or_many_ids<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Vec<u64>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Id {
+        Number(u64),
+        Text(String),
+    }
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum OneOrMany {
+        One(Id),
+        Many(Vec<Id>),
+    }
+    let ids = match OneOrMany::deserialize(deserializer)? {
+        OneOrMany::One(id) => vec![id],
+        OneOrMany::Many(ids) => ids,
+    };
+    ids.into_iter()
+        .map(|id| match id {
+            Id::Number(n) => Ok(n),
+            Id::Text(text) => text
+                .trim()
+                .parse()
+                .map_err(|_| serde::de::Error::custom(format!("`{text}` is not a Discord ID (a number)"))),
+        })
+        .collect()
 }
 
 impl ChatSettings {

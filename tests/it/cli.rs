@@ -113,6 +113,24 @@ fn environment_and_config_file_override_defaults() {
 }
 
 #[test]
+fn id_lists_take_one_bare_id_or_several_from_the_environment() {
+    let run = Run::new();
+    for ids in ["600000000000001", "600000000000001,600000000000002"] {
+        let out = run
+            .command(&["sources"])
+            .env("CHIPBOT_ADMINS__DISCORD_ROLES", ids)
+            .env("CHIPBOT_ADMINS__DISCORD_USERS", ids)
+            .env("CHIPBOT_DISCORD__ALLOWED_GUILDS", ids)
+            .env("CHIPBOT_DISCORD__ALLOWED_CHANNELS", ids)
+            .output()
+            .expect("runs");
+        assert!(out.status.success(), "{ids}: {}", String::from_utf8_lossy(&out.stderr));
+    }
+    let out = run.command(&["sources"]).env("CHIPBOT_ADMINS__DISCORD_ROLES", "@not-a-number").output().expect("runs");
+    assert!(!out.status.success(), "a bad ID is still refused");
+}
+
+#[test]
 fn unknown_config_keys_fail_with_a_message() {
     let run = Run::new();
     let out = run.command(&["ask", "HBM"]).env("CHIPBOT_ANSWER__TOPP", "3").output().expect("runs");

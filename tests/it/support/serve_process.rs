@@ -52,6 +52,18 @@ impl ServeProcess {
         ServeProcess { child, log }
     }
 
+    /// The process ID.
+    pub fn id(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// The process's resident memory in KiB, from `/proc`.
+    pub fn rss_kib(&self) -> Option<u64> {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).ok()?;
+        let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+        line.split_whitespace().nth(1)?.parse().ok()
+    }
+
     /// The stderr so far.
     pub fn log(&self) -> String {
         self.log.lock().unwrap().clone()
