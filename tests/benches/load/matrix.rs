@@ -121,7 +121,13 @@ pub async fn run(load: &Load) -> Report {
     report.rss_after_kib = bot.rss_kib();
 
     let mut by_event: HashMap<String, Vec<(u64, Reply)>> = HashMap::new();
+    let mut counted = std::collections::HashSet::new();
     for seen in alice.messages_from(&room, &bot_id) {
+        // The observer's sync may hand it the same event twice, and a
+        // figures answer is followed by its chart image, a second event.
+        if !counted.insert(seen.event.event_id.clone()) || seen.json["msgtype"] == "m.image" {
+            continue;
+        }
         if let Some(to) = crate::matrix_user::in_reply_to(&seen.json) {
             let at: u64 = seen.event.origin_server_ts.0.into();
             by_event.entry(to).or_default().push((at, classify(seen.json["body"].as_str().unwrap_or(""))));
