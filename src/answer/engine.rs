@@ -17,6 +17,7 @@ use crate::error::{Error, Result};
 use crate::figures::{self, Figure, Gazetteer, GazetteerError};
 use crate::query::{self, ParsedQuery};
 use crate::reply::{Answer, IndexSummary, ReportRef, SourcesSummary};
+use crate::report::Publishers;
 use crate::search::{Feedback, SearchIndex, Source};
 
 /// Citations shown by the `figures` command.
@@ -31,6 +32,7 @@ pub struct Engine {
 struct Inner {
     settings: Settings,
     gazetteer: Gazetteer,
+    publishers: Publishers,
     measures: Measures,
     index: SearchIndex,
     /// What opening the engine did, reported once: notices go into the first
@@ -59,6 +61,34 @@ impl std::fmt::Debug for Engine {
     }
 }
 
+/// The data files that shape what is indexed, loaded, and one hash of them
+/// all: the index is rebuilt when it changes.
+pub(crate) struct IndexTables {
+    pub gazetteer: Gazetteer,
+    pub publishers: Publishers,
+    pub hash: String,
+}
+
+impl IndexTables {
+    /// Reads the gazetteer and the publisher table named in `settings`.
+    pub fn load(settings: &Settings) -> Result<IndexTables> {
+        let gazetteer_path = &settings.figures.gazetteer;
+        let gazetteer_text =
+            std::fs::read_to_string(gazetteer_path).map_err(|source| GazetteerError::Io { path: gazetteer_path.clone(), source })?;
+        let publishers_path = &settings.index.publishers;
+        let publishers_text = std::fs::read_to_string(publishers_path).map_err(|e| Error::io(publishers_path, e))?;
+        let publishers = Publishers::parse(&publishers_text)
+            .map_err(|reason| Error::Config(format!("{}: {reason}", publishers_path.display())))?;
+        let mut tables = Sha256::new();
+        tables.update(gazetteer_text.as_bytes());
+        tables.update(b"\0publishers\0");
+        tables.update(publishers_text.as_bytes());
+        let hash = format!("{:x}", tables.finalize());
+        let gazetteer = Gazetteer::from_file_text(&gazetteer_text, gazetteer_path)?;
+        Ok(IndexTables { gazetteer, publishers, hash })
+    }
+}
+
 impl Engine {
     /// Loads the gazetteer, opens the index and brings it up to date. Blocking.
     pub fn open(settings: Settings) -> Result<Engine> {
@@ -68,11 +98,7 @@ impl Engine {
     /// Like [`Engine::open`], choosing whether to update the index now.
     pub fn open_with(settings: Settings, refresh: Refresh) -> Result<Engine> {
         check_digest_queries(&settings)?;
-        let gazetteer_path = &settings.figures.gazetteer;
-        let gazetteer_text =
-            std::fs::read_to_string(gazetteer_path).map_err(|source| GazetteerError::Io { path: gazetteer_path.clone(), source })?;
-        let gazetteer_hash = format!("{:x}", Sha256::digest(gazetteer_text.as_bytes()));
-        let gazetteer = Gazetteer::from_file_text(&gazetteer_text, gazetteer_path)?;
+        let IndexTables { gazetteer, publishers, hash: gazetteer_hash } = IndexTables::load(&settings)?;
         let window = settings.index.passage_paragraphs;
         let (index, rebuilt) = SearchIndex::open(&settings.index.data_dir, &gazetteer_hash, window)?;
         let index = index.with_feedback(Feedback::from_settings(&settings.answer));
@@ -83,7 +109,7 @@ impl Engine {
         if let Some(reason) = &rebuilt {
             notices.push(format!("Rebuilt the search index: {reason}."));
         }
-        let source = Source { reports_dir: &settings.index.reports_dir, gazetteer: &gazetteer, window };
+        let source = Source { reports_dir: &settings.index.reports_dir, gazetteer: &gazetteer, publishers: &publishers, window };
         let update = match refresh {
             Refresh::OnOpen => index.update(&source, false),
             Refresh::Later => Ok(IndexSummary::default()),
@@ -97,7 +123,7 @@ impl Engine {
             Err(e) => return Err(e),
         }
         let startup = Mutex::new(Startup { notices, rebuilt });
-        let inner = Inner { settings, gazetteer, measures, index, startup };
+        let inner = Inner { settings, gazetteer, publishers, measures, index, startup };
         Ok(Engine { inner: Arc::new(inner) })
     }
 
@@ -155,6 +181,9 @@ impl Engine {
                 *company = canonical.to_string();
             }
         }
+        for publisher in &mut parsed.filters.publishers {
+            *publisher = self.inner.publishers.canonical(publisher);
+        }
         Ok(parsed)
     }
 
@@ -209,6 +238,7 @@ impl Engine {
         let source = Source {
             reports_dir: &settings.index.reports_dir,
             gazetteer: &self.inner.gazetteer,
+            publishers: &self.inner.publishers,
             window: settings.index.passage_paragraphs,
         };
         let mut report = self.inner.index.update(&source, full).map_err(|e| match e {

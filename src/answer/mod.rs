@@ -27,6 +27,7 @@ use crate::search::{Analyzer, PassageHit, Reach, TermStats};
 
 pub use disagree::disagreements;
 pub use engine::{Engine, Refresh};
+pub(crate) use engine::IndexTables;
 pub use figures::metric_of;
 pub use fit::{Fit, Judge};
 pub use measures::{Measure, Measures, MeasuresError};

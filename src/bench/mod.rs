@@ -22,7 +22,6 @@ mod rng;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use sha2::{Digest, Sha256};
 
 use crate::config::Settings;
 use crate::answer::Engine;
@@ -192,9 +191,7 @@ fn serve(engine: &Engine, settings: &Settings, queries: &[Query], db: &Path, res
 /// A second handle on the answer engine's index, for the raw tantivy
 /// baseline. It must open the index as it is, never rebuild it.
 fn open_raw(settings: &Settings) -> Result<SearchIndex> {
-    let path = &settings.figures.gazetteer;
-    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
-    let hash = format!("{:x}", Sha256::digest(text.as_bytes()));
+    let hash = crate::answer::IndexTables::load(settings)?.hash;
     let (index, rebuilt) = SearchIndex::open(&settings.index.data_dir, &hash, settings.index.passage_paragraphs)?;
     match rebuilt {
         None => Ok(index),

@@ -60,6 +60,8 @@ pub struct IndexSettings {
     pub reports_dir: PathBuf,
     /// Folder for the built index and the bot's state (git-ignored).
     pub data_dir: PathBuf,
+    /// Canonical publisher names and their other spellings.
+    pub publishers: PathBuf,
     /// Paragraphs per passage window.
     pub passage_paragraphs: usize,
     /// `chipbot serve` reindexes by itself when report files change.
@@ -73,6 +75,7 @@ impl Default for IndexSettings {
         IndexSettings {
             reports_dir: PathBuf::from("index/reports"),
             data_dir: PathBuf::from("index/data"),
+            publishers: PathBuf::from("config/publishers.toml"),
             passage_paragraphs: 1,
             watch: false,
             watch_debounce_secs: 10,

@@ -9,6 +9,7 @@ mod loader;
 mod markdown;
 mod pdf;
 mod plain;
+mod publishers;
 mod sidecar;
 
 use std::path::PathBuf;
@@ -17,6 +18,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 pub use loader::{is_report_file, load_dir, load_file, scan_dir, LoadOutcome, SourceFile};
+pub use publishers::Publishers;
 
 /// Metadata shown in citations and used by filters.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]

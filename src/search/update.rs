@@ -49,6 +49,8 @@ pub(super) fn plan(reports_dir: &Path, meta: &IndexMeta, full: bool) -> Result<P
 pub struct Source<'a> {
     pub reports_dir: &'a Path,
     pub gazetteer: &'a Gazetteer,
+    /// Publisher spellings to their canonical names.
+    pub publishers: &'a crate::report::Publishers,
     /// Paragraphs per passage.
     pub window: usize,
 }
@@ -82,7 +84,10 @@ pub(super) fn apply(
         let previous_entry = previous.files.get(&file.rel);
         let loaded = report::load_file(reports_dir, &file.rel);
         let report = match loaded {
-            Ok(r) => r,
+            Ok(mut r) => {
+                r.meta.publisher = source.publishers.canonical(&r.meta.publisher);
+                r
+            }
             Err(e) => {
                 if previous_entry.is_some() {
                     writer.delete_term(Term::from_field_text(fields.source, &file.rel));

@@ -8,7 +8,9 @@ use chipbot::config::Settings;
 
 fn settings() -> Settings {
     let mut s = Settings::default();
-    s.figures.gazetteer = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("config/gazetteer.toml");
+    let root = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    s.figures.gazetteer = root.join("config/gazetteer.toml");
+    s.index.publishers = root.join("config/publishers.toml");
     s
 }
 

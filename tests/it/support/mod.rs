@@ -28,6 +28,7 @@ pub fn settings(reports: &Path, data: &Path) -> Settings {
     s.index.reports_dir = reports.to_path_buf();
     s.index.data_dir = data.to_path_buf();
     s.figures.gazetteer = root().join("config/gazetteer.toml");
+    s.index.publishers = root().join("config/publishers.toml");
     s
 }
 
