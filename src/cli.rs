@@ -56,11 +56,16 @@ pub enum CliCommand {
     },
     /// Summarise what is indexed.
     Sources,
-    /// Bring the index up to date and report what changed.
+    /// Bring the index up to date and report what changed (or, with --check,
+    /// check the reports folder and exit non-zero on any problem).
     Index {
         /// Re-read and re-index every report.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "check")]
         full: bool,
+        /// Check every report (metadata, canonical publisher, unique URL, no
+        /// passage shared with another report) without indexing.
+        #[arg(long)]
+        check: bool,
     },
     /// List the figures found in one report file.
     Extract { file: PathBuf },
@@ -171,7 +176,8 @@ fn plan(command: &CliCommand) -> Run {
             chart: chart.clone(),
         },
         CliCommand::Sources => run(Command::Sources),
-        CliCommand::Index { full } => run(Command::Index { full: *full }),
+        CliCommand::Index { check: true, .. } => run(Command::CheckReports),
+        CliCommand::Index { full, .. } => run(Command::Index { full: *full }),
         CliCommand::Extract { file } => run(Command::Extract { path: file.clone() }),
         CliCommand::Digest { status: true, .. } => run(Command::DigestPosts),
         CliCommand::Digest { resend: Some(id), .. } => run(Command::ResendDigestPost { id: *id }),
@@ -209,7 +215,11 @@ async fn run(cli: Cli) -> ExitCode {
     let started = std::time::Instant::now();
     // `index` reports the update itself, so opening must not do it first.
     let refresh = match command {
-        Command::Index { .. } | Command::Audit { .. } | Command::DigestPosts | Command::ResendDigestPost { .. } => Refresh::Later,
+        Command::Index { .. }
+        | Command::Audit { .. }
+        | Command::DigestPosts
+        | Command::ResendDigestPost { .. }
+        | Command::CheckReports => Refresh::Later,
         _ => Refresh::OnOpen,
     };
     let core = match Core::start(settings, refresh).await {
@@ -241,7 +251,10 @@ async fn run(cli: Cli) -> ExitCode {
         }
     }
     print(&cli, &reply);
-    ExitCode::SUCCESS
+    match &reply {
+        Reply::ReportCheck(outcome) if !outcome.problems.is_empty() => ExitCode::FAILURE,
+        _ => ExitCode::SUCCESS,
+    }
 }
 
 fn print(cli: &Cli, reply: &Reply) {

@@ -341,6 +341,8 @@ pub enum Reply {
     DigestPosts(Vec<crate::store::OutboxEntry>),
     /// A failed digest post, queued to be sent again.
     DigestPostQueued(crate::store::OutboxEntry),
+    /// What the corpus check found.
+    ReportCheck(crate::report::CheckOutcome),
     /// A user-facing error message (the details went to the log).
     Error { message: String },
 }

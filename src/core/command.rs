@@ -33,6 +33,9 @@ pub enum Command {
     ResendDigestPost { id: i64 },
     /// List the figures found in one report file (CLI only).
     Extract { path: PathBuf },
+    /// Check the reports folder: metadata, canonical publishers, unique
+    /// URLs, no shared passages (CLI only).
+    CheckReports,
 }
 
 /// The reports a digest covers, by when they were indexed.
@@ -60,6 +63,7 @@ impl Command {
             Command::Audit { .. } => "audit",
             Command::DigestPosts | Command::ResendDigestPost { .. } => "digest",
             Command::Extract { .. } => "extract",
+            Command::CheckReports => "index --check",
         }
     }
 

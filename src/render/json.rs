@@ -56,6 +56,10 @@ pub fn render(reply: &Reply) -> Value {
                 })
                 .collect(),
         ),
+        Reply::ReportCheck(outcome) => json!({
+            "files": outcome.files,
+            "problems": outcome.problems.iter().map(|p| json!({"file": p.file, "line": p.line, "message": p.message})).collect::<Vec<_>>(),
+        }),
         Reply::DigestPosts(rows) => Value::Array(rows.iter().map(digest_post_json).collect()),
         Reply::DigestPostQueued(row) => json!({ "queued": digest_post_json(row) }),
         Reply::Error { message } => json!({ "error": message }),

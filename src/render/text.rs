@@ -43,6 +43,14 @@ pub fn render(reply: &Reply, style: Highlight) -> String {
         }
         Reply::Audit(records) => audit_text(records),
         Reply::DigestPosts(rows) => digest_posts_text(rows),
+        Reply::ReportCheck(outcome) => {
+            let mut out = String::new();
+            for p in &outcome.problems {
+                let _ = writeln!(out, "{}:{}: {}", p.file, p.line, p.message);
+            }
+            let _ = writeln!(out, "{} report files checked, {} problem(s).", outcome.files, outcome.problems.len());
+            out
+        }
         Reply::DigestPostQueued(row) => format!(
             "Digest post #{} ({} to {}, slot {}) is queued to be sent again under its key {}. \
              A running bot sends it within a minute; otherwise `chipbot serve` sends it when it starts.\n",

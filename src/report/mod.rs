@@ -4,6 +4,7 @@
 //! A report's identity is its `id`; its source file and content hash let the
 //! index notice when it changed.
 
+mod check;
 mod html;
 mod loader;
 mod markdown;
@@ -18,6 +19,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 pub use loader::{is_report_file, load_dir, load_file, scan_dir, LoadOutcome, SourceFile};
+pub use check::{check_dir, CheckOutcome, Problem, SHARED_RUN_WORDS};
 pub use publishers::Publishers;
 
 /// Metadata shown in citations and used by filters.
