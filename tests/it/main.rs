@@ -16,6 +16,7 @@ mod digest_service;
 #[cfg(feature = "discord")]
 mod discord;
 mod eval;
+mod fuzz;
 mod headlines;
 mod index_lifecycle;
 mod matrix_render;

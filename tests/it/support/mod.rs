@@ -1,13 +1,14 @@
 //! Helpers shared by the integration tests: engines and cores over fixture
 //! folders or the bundled corpus, each with its own temporary data
 //! directory. `discord_standin` speaks Discord's v10 REST and gateway on
-//! loopback; `synapse` and `matrix_user` serve the Matrix runner
+//! loopback; `fuzz` is the mutation fuzzer and its targets; `synapse` and `matrix_user` serve the Matrix runner
 //! (`tests/matrix.rs`) and the Matrix latency bench.
 
 #![allow(dead_code)]
 
 #[cfg(feature = "discord")]
 pub mod discord_standin;
+pub mod fuzz;
 
 use std::path::{Path, PathBuf};
 

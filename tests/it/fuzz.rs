@@ -1,0 +1,70 @@
+//! The short fuzz run kept in `cargo test`: each target of
+//! `support::fuzz::targets` gets a deterministic campaign of a few thousand
+//! mutated inputs (fixed seed) and must neither panic nor take over a second
+//! on any input; each target's largest seed, grown from n to 4n bytes, must
+//! not take quadratically longer. The long run is `cargo bench --bench fuzz`
+//! (docs/fuzzing.md).
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use crate::support::fuzz::{self, targets, Budget, Settings};
+
+/// The seed of every short run, so a failure here reproduces.
+const SEED: u64 = 0x5EED_F022;
+
+fn settings(text: bool) -> Settings {
+    Settings {
+        max_len: 16 * 1024,
+        time_limit: Duration::from_secs(1),
+        hang_limit: Duration::from_secs(60),
+        text,
+        out_dir: PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("fuzz-findings"),
+    }
+}
+
+/// Runs `execs` inputs on the target `name` and fails on any finding.
+fn short_run(name: &str, execs: u64) {
+    let target = targets::by_name(name).expect("known target");
+    let stats = fuzz::campaign(&target, SEED, Budget::Execs(execs), &settings(target.text));
+    assert_eq!(stats.execs, execs);
+    let findings: Vec<String> = stats
+        .findings
+        .iter()
+        .map(|f| format!("{} after {:?}: {} (input saved to {})", f.kind, f.elapsed, f.message, f.path.display()))
+        .collect();
+    assert!(findings.is_empty(), "fuzz target {name}: {} findings:\n{}", findings.len(), findings.join("\n"));
+}
+
+/// Fails when the largest seed of `name`, grown from `n` to `4n` bytes, takes
+/// over 12 times as long (linear work gives about 4, quadratic 16).
+fn scales_linearly(name: &str, n: usize) {
+    let target = targets::by_name(name).expect("known target");
+    let seed = target.seeds.iter().max_by_key(|s| s.len()).expect("seeds");
+    let (ratio, small, large) = fuzz::scaling(&target, seed, n, 3);
+    assert!(ratio < 12.0, "{name}: {n} bytes took {small:?}, {} bytes {large:?} ({ratio:.1}x)", 4 * n);
+}
+
+#[test]
+fn query_parser_survives_mutated_questions() {
+    short_run("query", 4000);
+    scales_linearly("query", 16 * 1024);
+}
+
+#[test]
+fn chat_command_parser_survives_mutated_messages() {
+    short_run("command", 4000);
+    scales_linearly("command", 16 * 1024);
+}
+
+#[test]
+fn figure_extractor_survives_mutated_paragraphs() {
+    short_run("figures", 1500);
+    scales_linearly("figures", 8 * 1024);
+}
+
+#[test]
+fn report_loaders_survive_mutated_files() {
+    short_run("loaders", 1500);
+    scales_linearly("loaders", 16 * 1024);
+}
