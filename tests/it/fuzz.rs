@@ -37,12 +37,12 @@ fn short_run(name: &str, execs: u64) {
 }
 
 /// Fails when the largest seed of `name`, grown from `n` to `4n` bytes, takes
-/// over 12 times as long (linear work gives about 4, quadratic 16).
+/// over 12 times as long (linear work gives about 4, quadratic 16) and over 10 ms.
 fn scales_linearly(name: &str, n: usize) {
     let target = targets::by_name(name).expect("known target");
     let seed = target.seeds.iter().max_by_key(|s| s.len()).expect("seeds");
     let (ratio, small, large) = fuzz::scaling(&target, seed, n, 3);
-    assert!(ratio < 12.0, "{name}: {n} bytes took {small:?}, {} bytes {large:?} ({ratio:.1}x)", 4 * n);
+    assert!(!fuzz::superlinear(ratio, large), "{name}: {n} bytes took {small:?}, {} bytes {large:?} ({ratio:.1}x)", 4 * n);
 }
 
 #[test]
@@ -67,4 +67,23 @@ fn figure_extractor_survives_mutated_paragraphs() {
 fn report_loaders_survive_mutated_files() {
     short_run("loaders", 1500);
     scales_linearly("loaders", 16 * 1024);
+}
+
+#[test]
+fn figure_extractor_scales_on_a_sentence_without_an_end() {
+    // Finding 1 (docs/fuzzing.md): thousands of figures in one "sentence"
+    // took time and memory growing with the square of its length.
+    let target = targets::by_name("figures").expect("known target");
+    let input = format!("Revenue was {}", "$1 ".repeat(1_000));
+    let (ratio, small, large) = fuzz::scaling(&target, input.as_bytes(), 16 * 1024, 3);
+    assert!(!fuzz::superlinear(ratio, large), "16 KiB took {small:?}, 64 KiB {large:?} ({ratio:.1}x)");
+}
+
+#[test]
+fn html_loader_keeps_an_ampersand_before_multibyte_text() {
+    // Finding 2 (docs/fuzzing.md): the entity decoder sliced inside "中" and panicked.
+    let target = targets::by_name("loaders").expect("known target");
+    let input = "2<title>R&D</title><p>R&中国人工智能芯片 and R&ééééééé</p>";
+    assert_eq!(targets::loader_file(input.as_bytes()).0, "html");
+    assert_eq!(fuzz::run_one(&*target.run, input.as_bytes()), None);
 }

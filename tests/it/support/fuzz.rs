@@ -348,6 +348,14 @@ impl Budget {
     }
 }
 
+/// Whether a time ratio from [`scaling`] means quadratic-or-worse work: over
+/// 12 (linear gives about 4, quadratic 16) and the larger input taking over
+/// 10 ms, since below that a step in the cost of writing the loaders' temporary
+/// file (a 64 KiB write takes 4 ms, a 16 KiB one 0.1 ms) looks like a blow-up.
+pub fn superlinear(ratio: f64, large: Duration) -> bool {
+    ratio > 12.0 && large > Duration::from_millis(10)
+}
+
 /// `input` grown to at least `len` bytes by repeating its second half (so a
 /// header or front matter stays in front).
 pub fn grow(input: &[u8], len: usize) -> Vec<u8> {
