@@ -61,7 +61,7 @@ pub const DICTIONARY: &[&str] = &[
     "companies = [", "\r\n", "\n\n", "Title: ", "Published: ", "Id: ", ": ",
     // HTML.
     "<script>", "</script>", "<style>", "<!--", "-->", "<title>", "</title>", "<p>", "<br/>", "<meta name=\"date\" content=\"",
-    "<link rel=canonical href=", "&amp;", "&#x20AC;", "&#1114112;", "&#xD800;", "&#99999999999;", "&nbsp;", "&", ";", "<", ">",
+    "<link rel=canonical href=", "&amp;", "&中国", "&é", "&#x20AC;", "&#1114112;", "&#xD800;", "&#99999999999;", "&nbsp;", "&", ";", "<", ">",
     // PDF.
     "%PDF-1.4\n", "%PDF-", " 0 obj\n", "endobj\n", "stream\n", "\nendstream", "<< /Length 99999 >>", "/Filter /FlateDecode",
     "xref\n", "trailer\n", "startxref\n", "%%EOF", " 0 R", "/Type /Page", "(", ")", "Tj", "BT", "ET", "/F1 12 Tf",
@@ -79,7 +79,7 @@ pub const DICTIONARY: &[&str] = &[
 ];
 
 /// Characters repeated into long runs.
-const RUNS: &[&str] = &["9", "0", ",", ".", "%", "-", "<", ">", "\"", "(", ")", ":", " ", "\n", "+", "1,", "$1 ", "a", "中", "&"];
+const RUNS: &[&str] = &["[", "{a=", "9", "0", ",", ".", "%", "-", "<", ">", "\"", "(", ")", ":", " ", "\n", "+", "1,", "$1 ", "a", "中", "&"];
 
 /// How inputs are made and how long one may take.
 #[derive(Debug, Clone)]
