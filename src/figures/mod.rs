@@ -5,7 +5,8 @@
 //! states a change or is a baseline, and what a share or change is of.
 //!
 //! The pipeline, per sentence (see [`extract`]):
-//! 1. [`crate::segment::sentence_spans`] splits the passage without breaking "U.S.", "e.g." or "35.1".
+//! 1. [`crate::segment::sentence_spans`] splits the passage without breaking "U.S.", "e.g." or "35.1";
+//!    a run of over 2,000 bytes with no sentence end is read in pieces cut at whitespace.
 //! 2. `money`, `units`, `nodes` and `multiple` propose candidate spans;
 //!    numbers inside a gazetteer product name ("CloudMatrix 384") are
 //!    dropped, and overlapping candidates are resolved longest-first, so
@@ -207,12 +208,47 @@ pub fn extract(text: &str, gazetteer: &Gazetteer) -> Vec<Figure> {
     let mut figures = Vec::new();
     // The noun of the last count, for "1.65 million of them" in the next sentence.
     let mut antecedent = None;
-    for range in crate::segment::sentence_spans(text) {
-        let (found, noun) = extract_sentence(&text[range], gazetteer, antecedent);
-        figures.extend(found);
-        antecedent = noun;
+    for sentence in crate::segment::sentence_spans(text) {
+        for range in bounded(text, sentence) {
+            let (found, noun) = extract_sentence(&text[range], gazetteer, antecedent);
+            figures.extend(found);
+            antecedent = noun;
+        }
     }
     figures
+}
+
+/// The longest sentence, in bytes, read as one. The work on a sentence grows
+/// with the square of its figures (each is related to the others) and every
+/// figure keeps a copy of its sentence, so a longer run of text with no
+/// sentence end (a flattened table, hostile input) is read in pieces of at
+/// most this size. The longest sentence of the bundled reports is about 600 bytes.
+const MAX_SENTENCE_BYTES: usize = 2_000;
+
+/// `sentence` (a trimmed byte range of `text`) cut at whitespace into trimmed
+/// pieces of at most [`MAX_SENTENCE_BYTES`] (a piece with no whitespace is cut
+/// at a character boundary).
+fn bounded(text: &str, sentence: std::ops::Range<usize>) -> Vec<std::ops::Range<usize>> {
+    let mut pieces = Vec::new();
+    let (mut start, end) = (sentence.start, sentence.end);
+    while end - start > MAX_SENTENCE_BYTES {
+        let mut limit = start + MAX_SENTENCE_BYTES;
+        while !text.is_char_boundary(limit) {
+            limit -= 1;
+        }
+        let window = &text[start..limit];
+        let cut = match window.rfind(char::is_whitespace) {
+            Some(at) if at > 0 => start + window[..at].trim_end().len(),
+            _ => limit,
+        };
+        pieces.push(start..cut);
+        let rest = &text[cut..end];
+        start = end - rest.trim_start().len();
+    }
+    if start < end {
+        pieces.push(start..end);
+    }
+    pieces
 }
 
 /// All figures of one (trimmed) sentence, and the noun of its last count.

@@ -139,7 +139,8 @@ pub(crate) fn decode_entities(text: &str) -> String {
     while let Some(amp) = rest.find('&') {
         out.push_str(&rest[..amp]);
         rest = &rest[amp..];
-        let Some(semi) = rest[..rest.len().min(12)].find(';') else {
+        // Bytes, not a string slice: the 12th byte may fall inside a character.
+        let Some(semi) = rest.bytes().take(12).position(|b| b == b';') else {
             out.push('&');
             rest = &rest[1..];
             continue;
@@ -208,6 +209,15 @@ mod tests {
     #[test]
     fn numeric_entities_decode() {
         assert_eq!(decode_entities("&#36;5 &#x20AC;3 &bogus; & x"), "$5 €3 &bogus; & x");
+    }
+
+    #[test]
+    fn an_ampersand_before_multibyte_text_is_kept() {
+        // The entity search cut the text at byte 12, inside "é", and panicked.
+        assert_eq!(decode_entities("&ééééééé;"), "&ééééééé;");
+        assert_eq!(decode_entities("a & 中国人工智能芯片"), "a & 中国人工智能芯片");
+        let (_, body) = parse("<p>R&ééééééé D</p>", "s").expect("parse");
+        assert_eq!(body, "R&ééééééé D");
     }
 
     #[test]

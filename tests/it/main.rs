@@ -21,6 +21,7 @@ mod discord_rate_limits;
 #[cfg(feature = "discord")]
 mod discord_serve;
 mod eval;
+mod fuzz;
 mod headlines;
 mod index_lifecycle;
 mod matrix_render;

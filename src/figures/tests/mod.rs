@@ -12,7 +12,7 @@ mod reports;
 
 use std::sync::LazyLock;
 
-use super::{extract, Figure, FigureKind, Gazetteer};
+use super::{bounded, extract, Figure, FigureKind, Gazetteer, MAX_SENTENCE_BYTES};
 
 static GAZETTEER: LazyLock<Gazetteer> = LazyLock::new(|| {
     Gazetteer::from_toml_str(include_str!("../../../config/gazetteer.toml"))
@@ -128,6 +128,26 @@ fn empty_gazetteer_means_no_subject() {
     let found = extract("Huawei holds 50% of the market.", &Gazetteer::empty());
     assert_eq!(found.len(), 1);
     assert_eq!(found[0].subject, None);
+}
+
+#[test]
+fn a_run_with_no_sentence_end_is_read_in_bounded_pieces() {
+    // Found by fuzzing: 5,000 figures in one 16 KB "sentence" took time and
+    // memory growing with the square of the length (each figure copied it).
+    let text = format!("Revenue was {}", "$1 ".repeat(20_000));
+    let found = figures(&text);
+    assert!(found.iter().all(|f| f.sentence.len() <= MAX_SENTENCE_BYTES));
+    assert_eq!(found.iter().filter(|f| f.kind == FigureKind::Money).count(), 20_000);
+}
+
+#[test]
+fn pieces_are_trimmed_cut_at_whitespace_or_a_character_boundary() {
+    let text = format!("{} {}", "ab ".repeat(1_000).trim_end(), "中".repeat(1_000));
+    let pieces = bounded(&text, 0..text.len());
+    assert!(pieces.iter().all(|r| r.len() <= MAX_SENTENCE_BYTES && text[r.clone()].trim() == &text[r.clone()]));
+    let words: Vec<&str> = pieces.iter().flat_map(|r| text[r.clone()].split_whitespace()).collect();
+    assert_eq!(words.concat(), text.split_whitespace().collect::<String>());
+    assert_eq!(bounded("short one", 0..9), vec![0..9]);
 }
 
 #[test]

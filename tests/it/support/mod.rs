@@ -2,13 +2,15 @@
 //! folders or the bundled corpus, each with its own temporary data
 //! directory. `discord_standin` speaks Discord's v10 REST and gateway on
 //! loopback; `synapse` and `matrix_user` serve the Matrix runner
-//! (`tests/matrix.rs`) and the Matrix latency bench; `stop` stops a digest
-//! send at a chosen step.
+//! (`tests/matrix.rs`) and the Matrix latency bench; `serve_process` runs
+//! `chipbot serve` as an operator would; `stop` stops a digest send at a
+//! chosen step; `fuzz` is the mutation fuzzer and its targets.
 
 #![allow(dead_code)]
 
 #[cfg(feature = "discord")]
 pub mod discord_standin;
+pub mod fuzz;
 pub mod serve_process;
 pub mod stop;
 
