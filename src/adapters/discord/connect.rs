@@ -12,7 +12,7 @@ use poise::serenity_prelude as serenity;
 use tokio_util::sync::CancellationToken;
 
 use super::chat_error;
-use super::handlers::chain;
+use super::describe::{chain, status};
 use crate::error::Result;
 
 /// How long one check may take.
@@ -62,10 +62,3 @@ pub(super) async fn reach(http: &serenity::Http, api_base: &str, shutdown: &Canc
     }
 }
 
-/// The HTTP status of a REST error Discord answered.
-pub(super) fn status(error: &serenity::Error) -> Option<u16> {
-    match error {
-        serenity::Error::Http(e) => e.status_code().map(|s| s.as_u16()),
-        _ => None,
-    }
-}

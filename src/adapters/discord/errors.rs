@@ -6,7 +6,8 @@
 use poise::serenity_prelude as serenity;
 use poise::FrameworkError;
 
-use super::handlers::{chain, message_request, respond, Request, SORRY};
+use super::describe::chain;
+use super::handlers::{message_request, respond, Request, SORRY};
 use super::{render, send, Data, HandlerError};
 
 

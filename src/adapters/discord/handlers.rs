@@ -6,6 +6,7 @@
 
 use poise::serenity_prelude as serenity;
 
+use super::describe::chain;
 use super::{places, policy, render, send, Context, Data, HandlerError};
 use crate::core::{Command, Platform, Request as CoreRequest, Sender};
 
@@ -96,14 +97,3 @@ pub(super) async fn message_request(ctx: &serenity::Context, data: &Data, msg: &
     }
 }
 
-/// "outer: inner: innermost".
-pub fn chain(error: &(dyn std::error::Error + 'static)) -> String {
-    let mut out = error.to_string();
-    let mut source = error.source();
-    while let Some(e) = source {
-        out.push_str(": ");
-        out.push_str(&e.to_string());
-        source = e.source();
-    }
-    out
-}

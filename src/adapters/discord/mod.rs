@@ -20,6 +20,7 @@
 
 mod commands;
 mod connect;
+mod describe;
 mod digest;
 mod errors;
 mod handlers;
@@ -193,7 +194,7 @@ fn client_failure(error: &serenity::Error) -> String {
         serenity::Error::Gateway(e @ (serenity::GatewayError::InvalidGatewayIntents | serenity::GatewayError::DisallowedGatewayIntents)) => {
             format!("the gateway refused the bot's intents ({e}); enable the Message Content intent in the developer portal")
         }
-        other => handlers::chain(other),
+        other => describe::chain(other),
     }
 }
 

@@ -11,8 +11,7 @@ use std::time::Duration;
 
 use poise::serenity_prelude as serenity;
 
-use super::connect::status;
-use super::handlers::chain;
+use super::describe::{chain, status};
 use super::policy::{self, Place};
 use super::Context;
 use crate::config::DiscordSettings;
