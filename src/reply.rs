@@ -166,6 +166,21 @@ pub struct SourcesSummary {
     pub newest: Vec<ReportRef>,
 }
 
+impl SourcesSummary {
+    /// The publication date of the newest report, if any report is dated.
+    pub fn newest_date(&self) -> Option<NaiveDate> {
+        self.newest.iter().filter_map(|r| r.published).max()
+    }
+
+    /// "55 reports, the newest from 2026-04-03": how far the reports reach.
+    pub fn reach_line(&self) -> String {
+        match self.newest_date() {
+            Some(date) => format!("{} reports, the newest from {date}", self.reports),
+            None => format!("{} reports", self.reports),
+        }
+    }
+}
+
 /// A report as replies name it: id, title, publisher, date and link,
 /// built once from its metadata.
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -129,7 +129,8 @@ impl Core {
         }
         if command == Command::Help {
             let prefix = if origin.sender().is_some() { self.prefix() } else { "" };
-            return Ok(Reply::Help { text: help_text(prefix) });
+            let reach = self.inner.engine.sources().reach_line();
+            return Ok(Reply::Help { text: format!("{}\n\nThe index holds {reach}.", help_text(prefix)) });
         }
         if let Some(sender) = origin.sender() {
             let key = format!("{}:{}", sender.platform, sender.user_id);

@@ -204,7 +204,7 @@ pub fn figures_text(answer: &Answer) -> String {
 }
 
 fn sources_text(s: &SourcesSummary) -> String {
-    let mut out = format!("{} reports, {} passages indexed.\n\nBy publisher:\n", s.reports, s.passages);
+    let mut out = format!("{}; {} passages indexed.\n\nBy publisher:\n", s.reach_line(), s.passages);
     for (publisher, count) in &s.by_publisher {
         let _ = writeln!(out, "  {count:>3}  {publisher}");
     }

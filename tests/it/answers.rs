@@ -94,3 +94,14 @@ fn figures_table_snapshot() {
     support::assert_citations_consistent(&answer);
     insta::assert_snapshot!(figures_text(&answer));
 }
+
+#[test]
+fn an_answer_led_by_a_source_over_a_year_older_than_the_newest_says_so() {
+    let (engine, _r, _d) = support::fixture_engine("mini");
+    let stale = engine.ask("HBM supply tight", None).expect("answers");
+    assert_eq!(stale.citations[0].report.published.map(|d| d.to_string()).as_deref(), Some("2024-03-10"));
+    let notice = stale.notices.iter().find(|n| n.starts_with("Source [1] is from 2024-03-10")).expect("a staleness notice");
+    assert!(notice.contains("(2025-06-01)"), "{notice}");
+    let fresh = engine.ask("HBM market share", None).expect("answers");
+    assert!(!fresh.notices.iter().any(|n| n.contains("out of date")), "newest first: {:?}", fresh.notices);
+}

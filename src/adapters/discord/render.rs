@@ -347,7 +347,8 @@ fn pack(embeds: Vec<Embed>, files: Vec<(String, Vec<u8>)>) -> Vec<Outgoing> {
 fn sources_embed(s: &SourcesSummary) -> Embed {
     let mut embed = Embed::new();
     embed.title = Some("What chipbot has indexed".into());
-    embed.description = Some(format!("**{}** reports, **{}** passages.", s.reports, s.passages));
+    let reach = s.newest_date().map(|d| format!(", the newest from **{d}**")).unwrap_or_default();
+    embed.description = Some(format!("**{}** reports{reach}, **{}** passages.", s.reports, s.passages));
     let publishers = s.by_publisher.iter().map(|(p, n)| format!("{n} · {}", escape(p))).collect();
     let years = s.by_year.iter().map(|(y, n)| format!("{y}: {n}")).collect();
     let newest = s
