@@ -131,6 +131,21 @@ fn id_lists_take_one_bare_id_or_several_from_the_environment() {
 }
 
 #[test]
+fn index_check_lists_problems_by_file_and_line_and_passes_with_the_team_table() {
+    let run = Run::new();
+    let out = run.run(&["index", "--check"]);
+    assert!(!out.status.success(), "the fixture's publishers are not in the bundled table");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("hbm-supply-2025.md:4: publisher `Sample Analytics` is not a canonical name"), "{text}");
+    let table = run.data.path().join("publishers.toml");
+    std::fs::write(&table, "[[publisher]]\nname = \"Sample Analytics\"\n[[publisher]]\nname = \"Example Research\"\n[[publisher]]\nname = \"Policy Desk\"\n").expect("write");
+    let out = run.command(&["--json", "index", "--check"]).env("CHIPBOT_INDEX__PUBLISHERS", &table).output().expect("runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
+    let json: Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!((json["files"].as_u64(), json["problems"].as_array().map(Vec::len)), (Some(4), Some(0)), "{json}");
+}
+
+#[test]
 fn unknown_config_keys_fail_with_a_message() {
     let run = Run::new();
     let out = run.command(&["ask", "HBM"]).env("CHIPBOT_ANSWER__TOPP", "3").output().expect("runs");
