@@ -154,15 +154,16 @@ pub fn load_file(dir: &Path, rel: &str) -> Result<Report> {
     let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
     let stem_id = slug(stem);
     let ext = path.extension().and_then(|e| e.to_str()).unwrap_or_default().to_ascii_lowercase();
-    let parsed = match ext.as_str() {
-        "md" | "markdown" => {
-            let text = utf8(&path, bytes)?;
-            markdown::parse(&text).map_err(|f| (f.line, f.reason))
-        }
-        "pdf" => pdf::parse(&bytes, &stem_id),
-        "html" | "htm" => html::parse(&utf8(&path, bytes)?, &stem_id),
-        _ => plain::parse(&utf8(&path, bytes)?, &stem_id),
+    let (text, bytes) = match ext.as_str() {
+        "pdf" => (None, bytes),
+        _ => (Some(utf8(&path, bytes)?), Vec::new()),
     };
+    let parsed = guarded(|| match (ext.as_str(), &text) {
+        ("md" | "markdown", Some(text)) => markdown::parse(text).map_err(|f| (f.line, f.reason)),
+        ("html" | "htm", Some(text)) => html::parse(text, &stem_id),
+        (_, Some(text)) => plain::parse(text, &stem_id),
+        (_, None) => pdf::parse(&bytes, &stem_id),
+    });
     let (mut meta, body) = parsed.map_err(|(line, reason)| report_error(&path, line, reason))?;
     if let Some(extra) = sidecar_bytes {
         let text = utf8(&sidecar_path, extra)?;
@@ -176,6 +177,14 @@ pub fn load_file(dir: &Path, rel: &str) -> Result<Report> {
         meta.publisher = "unknown publisher".into();
     }
     Ok(Report { meta, body, source: rel.to_string(), hash })
+}
+
+/// Runs a parser so that a panic in it (a bug, or a crate tripping over a
+/// hostile file) fails this one file with a reason instead of the whole
+/// index update.
+fn guarded<T>(parse: impl FnOnce() -> std::result::Result<T, (usize, String)>) -> std::result::Result<T, (usize, String)> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(parse))
+        .unwrap_or_else(|_| Err((1, "the loader failed on this file (a chipbot bug; the file is skipped)".into())))
 }
 
 fn utf8(path: &Path, bytes: Vec<u8>) -> Result<String> {
@@ -196,6 +205,15 @@ mod tests {
 
     fn md(id: &str) -> String {
         format!("+++\nid = \"{id}\"\ntitle = \"T {id}\"\npublisher = \"P\"\nurl = \"https://x.test/{id}\"\npublished = 2024-01-02\n+++\n\nBody of {id}.\n")
+    }
+
+    #[test]
+    fn a_parser_that_panics_fails_only_its_file() {
+        let failed: std::result::Result<(), (usize, String)> = guarded(|| panic!("a loader bug"));
+        let (line, reason) = failed.expect_err("a panic is an error");
+        assert_eq!(line, 1);
+        assert!(reason.contains("the file is skipped"), "{reason}");
+        assert_eq!(guarded(|| Ok::<_, (usize, String)>(7)), Ok(7));
     }
 
     #[test]
