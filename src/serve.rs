@@ -111,28 +111,51 @@ fn wanted_adapters(settings: &Settings) -> Result<Vec<&'static str>> {
     Ok(wanted)
 }
 
-/// Cancels `token` on the first SIGINT or SIGTERM.
+/// Cancels `token` on the first SIGINT or SIGTERM; a second one ends the
+/// process at once (status 1), for an operator who will not wait for the
+/// replies still being sent.
 async fn cancel_on_signal(token: CancellationToken) {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{signal, SignalKind};
-        match signal(SignalKind::terminate()) {
-            Ok(mut term) => {
-                tokio::select! {
-                    _ = tokio::signal::ctrl_c() => {}
-                    _ = term.recv() => {}
-                }
-            }
-            Err(e) => {
-                tracing::warn!(error = %e, "cannot listen for SIGTERM; only Ctrl-C stops the bot");
-                let _ = tokio::signal::ctrl_c().await;
-            }
-        }
-    }
-    #[cfg(not(unix))]
-    let _ = tokio::signal::ctrl_c().await;
+    let mut signals = StopSignals::new();
+    signals.next().await;
     tracing::info!("shutdown signal received");
     token.cancel();
+    signals.next().await;
+    tracing::warn!("second shutdown signal: exiting now, without waiting for the replies still being sent");
+    std::process::exit(1);
+}
+
+/// SIGINT and, on Unix, SIGTERM.
+struct StopSignals {
+    #[cfg(unix)]
+    term: Option<tokio::signal::unix::Signal>,
+}
+
+impl StopSignals {
+    fn new() -> StopSignals {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{signal, SignalKind};
+            let term = signal(SignalKind::terminate())
+                .map_err(|e| tracing::warn!(error = %e, "cannot listen for SIGTERM; only Ctrl-C stops the bot"))
+                .ok();
+            StopSignals { term }
+        }
+        #[cfg(not(unix))]
+        StopSignals {}
+    }
+
+    /// Waits for the next stop signal.
+    async fn next(&mut self) {
+        #[cfg(unix)]
+        if let Some(term) = self.term.as_mut() {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+            }
+            return;
+        }
+        let _ = tokio::signal::ctrl_c().await;
+    }
 }
 
 #[cfg(test)]

@@ -152,3 +152,20 @@ async fn a_token_rejected_by_the_gateway_ends_serve_with_an_error() {
     assert!(log.contains("Discord rejected the bot token (gateway close 4004"), "{log}");
     assert!(!log.contains(TOKEN), "the token stays out of the log: {log}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_signal_ends_serve_at_once_without_waiting_for_replies() {
+    let discord = StandIn::start().await;
+    let mut bot = Served::start(&discord.api_base());
+    discord.wait_ready().await;
+    discord.hold_messages(None);
+    let since = discord.requests().len();
+    discord.message(Some(GUILD), CHANNEL, USER, &[], "!ask HBM market share");
+    discord.wait_for(WAIT, "the reply post", |log| log.iter().skip(since).any(|r| r.is_message())).await;
+    bot.process.signal_term();
+    bot.wait_log("shutdown signal received");
+    let (status, took) = tokio::task::block_in_place(|| bot.process.terminate());
+    assert_eq!(status.code(), Some(1), "{}", bot.log());
+    assert!(took < Duration::from_secs(5), "the second signal does not wait for the hung reply: {took:?}");
+    assert!(bot.log().contains("second shutdown signal"), "{}", bot.log());
+}

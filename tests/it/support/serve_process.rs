@@ -93,11 +93,16 @@ impl ServeProcess {
         }
     }
 
+    /// Sends SIGTERM and returns at once.
+    pub fn signal_term(&self) {
+        let sent = Command::new("kill").args(["-TERM", &self.child.id().to_string()]).status().expect("kill runs");
+        assert!(sent.success(), "kill -TERM failed");
+    }
+
     /// Sends SIGTERM; returns the exit status and how long the stop took
     /// (waiting up to [`STOP_WITHIN`] and some slack).
     pub fn terminate(&mut self) -> (ExitStatus, Duration) {
-        let sent = Command::new("kill").args(["-TERM", &self.child.id().to_string()]).status().expect("kill runs");
-        assert!(sent.success(), "kill -TERM failed");
+        self.signal_term();
         self.wait_exit(STOP_WITHIN + Duration::from_secs(10))
     }
 
