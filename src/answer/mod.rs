@@ -15,6 +15,7 @@ mod measures;
 mod question;
 mod rank;
 mod snippet;
+mod stale;
 
 use std::collections::HashSet;
 use std::ops::Range;
@@ -59,24 +60,6 @@ pub enum FigureScope {
     Matching,
     /// Every figure except bare years (the `figures` command).
     All,
-}
-
-/// How much older than the newest source on a question the first source may
-/// be before the answer says so.
-const STALE_AFTER_DAYS: i64 = 365;
-
-/// A notice when the first source is more than a year older than the newest
-/// source cited for the same question: its figures may have been overtaken.
-fn staleness_notice(citations: &[Citation]) -> Option<String> {
-    let first = citations.first()?.report.published?;
-    let newest = citations.iter().filter(|c| c.report.published.is_some()).max_by_key(|c| (c.report.published, std::cmp::Reverse(c.n)))?;
-    let newest_date = newest.report.published?;
-    ((newest_date - first).num_days() > STALE_AFTER_DAYS).then(|| {
-        format!(
-            "Source [1] is from {first}, more than a year older than the newest source on this question, [{}] ({newest_date}); its figures may be out of date.",
-            newest.n
-        )
-    })
 }
 
 impl Composer<'_> {
@@ -141,7 +124,7 @@ impl Composer<'_> {
         let disagreements = disagreements(&figures, |n| citations[n - 1].report.report_id.clone());
         let mut notices = query.notices.clone();
         if scope == FigureScope::Matching {
-            notices.extend(staleness_notice(&citations));
+            notices.extend(stale::notice(&citations));
         }
         let headline = match scope {
             FigureScope::Matching => match evidence::coverage(question, &chosen, self.analyzer, self.measures, self.gazetteer, stats) {
@@ -407,29 +390,6 @@ mod tests {
             text: text.into(),
             figures: Vec::new().into(),
         }
-    }
-
-    fn citation(n: usize, date: &str) -> Citation {
-        let h = hit(&format!("r{n}"), date, 1.0, "text");
-        Citation {
-            n,
-            report: ReportRef::from(&h.report),
-            snippet: crate::reply::Snippet { text: "text".into(), highlights: Vec::new() },
-            passage: "text".into(),
-        }
-    }
-
-    #[test]
-    fn a_first_source_a_year_older_than_the_newest_is_flagged() {
-        let stale = [citation(1, "2024-02-21"), citation(2, "2025-01-10"), citation(3, "2026-05-23")];
-        let notice = staleness_notice(&stale).expect("stale");
-        assert!(notice.contains("Source [1] is from 2024-02-21") && notice.contains("[3] (2026-05-23)"), "{notice}");
-        let recent = [citation(1, "2025-08-01"), citation(2, "2026-05-23")];
-        assert_eq!(staleness_notice(&recent), None, "within a year");
-        let undated = [citation(1, "not a date"), citation(2, "2026-05-23")];
-        assert_eq!(staleness_notice(&undated), None);
-        let newest_first = [citation(1, "2026-05-23"), citation(2, "2020-01-01")];
-        assert_eq!(staleness_notice(&newest_first), None);
     }
 
     #[test]
