@@ -124,18 +124,24 @@ async fn serve_gives_up_on_a_reply_that_hangs_and_still_stops() {
     assert!(bot.log().contains("gave up waiting for replies"), "{}", bot.log());
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_token_rejected_over_rest_ends_serve_with_an_error() {
-    let discord = StandIn::start().await;
-    discord.reject_token();
+/// Runs `serve` against `discord` until it ends by itself; checks it failed
+/// with `reason` in its log and kept the token out of it.
+fn assert_rejected_token(discord: &StandIn, reason: &str) {
     let mut bot = Served::start(&discord.api_base());
     let started = Instant::now();
     let status = bot.exit();
     eprintln!("ended with {status} {} ms after start", started.elapsed().as_millis());
     let log = bot.log();
     assert_eq!(status.code(), Some(1), "{log}");
-    assert!(log.contains("Discord rejected the bot token (401 Unauthorized"), "{log}");
+    assert!(log.contains(reason), "{log}");
     assert!(!log.contains(TOKEN), "the token stays out of the log: {log}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_token_rejected_over_rest_ends_serve_with_an_error() {
+    let discord = StandIn::start().await;
+    discord.reject_token();
+    assert_rejected_token(&discord, "Discord rejected the bot token (401 Unauthorized");
     assert_eq!(discord.identifies(), 0, "no gateway session with a rejected token");
 }
 
@@ -143,14 +149,7 @@ async fn a_token_rejected_over_rest_ends_serve_with_an_error() {
 async fn a_token_rejected_by_the_gateway_ends_serve_with_an_error() {
     let discord = StandIn::start().await;
     discord.fail_gateway_auth();
-    let mut bot = Served::start(&discord.api_base());
-    let started = Instant::now();
-    let status = bot.exit();
-    eprintln!("ended with {status} {} ms after start", started.elapsed().as_millis());
-    let log = bot.log();
-    assert_eq!(status.code(), Some(1), "{log}");
-    assert!(log.contains("Discord rejected the bot token (gateway close 4004"), "{log}");
-    assert!(!log.contains(TOKEN), "the token stays out of the log: {log}");
+    assert_rejected_token(&discord, "Discord rejected the bot token (gateway close 4004");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
