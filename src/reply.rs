@@ -172,12 +172,17 @@ impl SourcesSummary {
         self.newest.iter().filter_map(|r| r.published).max()
     }
 
-    /// "55 reports, the newest from 2026-04-03": how far the reports reach.
+    /// How far the reports reach; see [`reach_line`].
     pub fn reach_line(&self) -> String {
-        match self.newest_date() {
-            Some(date) => format!("{} reports, the newest from {date}", self.reports),
-            None => format!("{} reports", self.reports),
-        }
+        reach_line(self.reports, self.newest_date())
+    }
+}
+
+/// "55 reports, the newest from 2026-04-03": how far the reports reach.
+pub fn reach_line(reports: usize, newest: Option<NaiveDate>) -> String {
+    match newest {
+        Some(date) => format!("{reports} reports, the newest from {date}"),
+        None => format!("{reports} reports"),
     }
 }
 

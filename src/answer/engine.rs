@@ -77,8 +77,7 @@ impl IndexTables {
             std::fs::read_to_string(gazetteer_path).map_err(|source| GazetteerError::Io { path: gazetteer_path.clone(), source })?;
         let publishers_path = &settings.index.publishers;
         let publishers_text = std::fs::read_to_string(publishers_path).map_err(|e| Error::io(publishers_path, e))?;
-        let publishers = Publishers::parse(&publishers_text)
-            .map_err(|reason| Error::Config(format!("{}: {reason}", publishers_path.display())))?;
+        let publishers = Publishers::from_file_text(&publishers_text, publishers_path)?;
         let mut tables = Sha256::new();
         tables.update(gazetteer_text.as_bytes());
         tables.update(b"\0publishers\0");
@@ -196,6 +195,14 @@ impl Engine {
         }
         notices.push(message);
         Answer { query: parsed.raw.clone(), suggestions, notices, ..Answer::default() }
+    }
+
+    /// How many reports are indexed and the newest publication date, without
+    /// building the whole [`SourcesSummary`] (one pass, no sorting).
+    pub fn reach(&self) -> (usize, Option<chrono::NaiveDate>) {
+        let generation = self.inner.index.current();
+        let meta = &generation.meta;
+        (meta.report_count(), meta.files.values().filter_map(|e| e.report.published).max())
     }
 
     /// What is indexed: counts by publisher and year, the newest reports.

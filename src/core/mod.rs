@@ -129,7 +129,8 @@ impl Core {
         }
         if command == Command::Help {
             let prefix = if origin.sender().is_some() { self.prefix() } else { "" };
-            let reach = self.inner.engine.sources().reach_line();
+            let (reports, newest) = self.inner.engine.reach();
+            let reach = crate::reply::reach_line(reports, newest);
             return Ok(Reply::Help { text: format!("{}\n\nThe index holds {reach}.", help_text(prefix)) });
         }
         if let Some(sender) = origin.sender() {

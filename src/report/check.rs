@@ -5,7 +5,7 @@
 //! long run of identical words (a copied passage, or one source summarised
 //! twice). Each problem names the file and line.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use chrono::NaiveDate;
@@ -105,12 +105,12 @@ fn words(text: &str) -> Vec<String> {
 fn shared_runs(loaded: &[(Report, String)]) -> Vec<Problem> {
     let mut first_seen: HashMap<&[String], usize> = HashMap::new();
     let bodies: Vec<Vec<String>> = loaded.iter().map(|(r, _)| words(&r.body)).collect();
-    let mut reported: HashMap<(usize, usize), ()> = HashMap::new();
+    let mut reported: HashSet<(usize, usize)> = HashSet::new();
     let mut problems = Vec::new();
     for (i, body) in bodies.iter().enumerate() {
         for run in body.windows(SHARED_RUN_WORDS) {
             match first_seen.get(run) {
-                Some(&j) if j != i && reported.insert((j, i), ()).is_none() => {
+                Some(&j) if j != i && reported.insert((j, i)) => {
                     let phrase = run.join(" ");
                     for (this, other) in [(i, j), (j, i)] {
                         let (report, text) = &loaded[this];

@@ -49,7 +49,12 @@ impl Publishers {
     /// Reads the table from `path`; errors name the file.
     pub fn load(path: &Path) -> Result<Publishers> {
         let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
-        Publishers::parse(&text).map_err(|reason| Error::Config(format!("{}: {reason}", path.display())))
+        Publishers::from_file_text(&text, path)
+    }
+
+    /// Parses text already read from `path`; errors name that path.
+    pub fn from_file_text(text: &str, path: &Path) -> Result<Publishers> {
+        Publishers::parse(text).map_err(|reason| Error::Config(format!("{}: {reason}", path.display())))
     }
 
     /// Parses the table's TOML; a spelling given to two names is an error.

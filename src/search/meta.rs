@@ -19,7 +19,8 @@ pub const FILE_NAME: &str = "chipbot-meta.json";
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct IndexMeta {
     pub format_version: u32,
-    /// Hash of the gazetteer used for figure subjects.
+    /// Hash of the tables that shape what is indexed: the gazetteer used for
+    /// figure subjects and the publisher table (the field keeps its stored name).
     pub gazetteer_hash: String,
     pub passage_paragraphs: usize,
     /// Indexed files by path relative to the reports directory.

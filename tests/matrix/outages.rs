@@ -6,11 +6,10 @@
 
 use std::time::Duration;
 
-use matrix_sdk::ruma::events::room::member::MembershipState;
 use matrix_sdk::ruma::OwnedEventId;
 
 use super::common::serve_process::{ServeProcess, STOP_WITHIN};
-use super::{assert_cited_answer, common, login, Harness, JOIN_WAIT, PASSWORD, REPLY_WAIT};
+use super::{assert_cited_answer, common, login, room_with_bot, Harness, PASSWORD, REPLY_WAIT};
 
 /// `chipbot serve` as the bot user, with `password`.
 fn serve(h: &Harness, reports: &std::path::Path, data: &std::path::Path, password: &str) -> ServeProcess {
@@ -46,8 +45,7 @@ pub async fn sigterm_while_the_homeserver_is_down_exits_0(h: &mut Harness) {
     let data = tempfile::tempdir().expect("tempdir");
     let mut bot = serve(h, reports.path(), data.path(), PASSWORD);
     let alice = login(h, "alice").await;
-    let room = alice.create_room(false, &[&h.bot_id]).await;
-    alice.wait_membership(&room, &h.bot_id, MembershipState::Join, JOIN_WAIT).await;
+    let room = room_with_bot(h, &alice, false).await;
     let q = alice.send(&room, "!ask CoWoS capacity").await;
     assert_cited_answer(&alice.wait_reply(&room, &h.bot_id, &q, REPLY_WAIT).await);
     let (status, took) = tokio::task::block_in_place(|| {
@@ -80,8 +78,7 @@ pub async fn rate_limited_replies_arrive_late_once_and_sigterm_still_exits_0(h: 
     let data = tempfile::tempdir().expect("tempdir");
     let mut bot = serve(h, reports.path(), data.path(), PASSWORD);
     let alice = login(h, "alice").await;
-    let room = alice.create_room(false, &[&h.bot_id]).await;
-    alice.wait_membership(&room, &h.bot_id, MembershipState::Join, JOIN_WAIT).await;
+    let room = room_with_bot(h, &alice, false).await;
 
     // Six questions at once: the last replies wait for the limit.
     let started = tokio::time::Instant::now();
