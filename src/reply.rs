@@ -7,7 +7,7 @@ use std::ops::Range;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
-use crate::figures::Figure;
+use crate::figures::{Figure, Period};
 
 /// Text with the byte ranges of matched query words.
 #[derive(Debug, Clone, PartialEq)]
@@ -44,7 +44,8 @@ pub struct CitedFigure {
 pub struct Disagreement {
     pub subject: String,
     pub metric: String,
-    pub year: Option<i32>,
+    /// The period all the values are for.
+    pub period: Option<Period>,
     /// Indexes into the reply's figure list, one per differing value.
     pub figures: Vec<usize>,
 }
@@ -316,7 +317,8 @@ pub struct DigestItem {
 pub struct FigureChange {
     pub subject: String,
     pub metric: String,
-    pub year: Option<i32>,
+    /// The period both values are for.
+    pub period: Option<Period>,
     pub newer: CitedFigure,
     pub older: CitedFigure,
 }
@@ -420,7 +422,7 @@ mod tests {
             summary_citation: n,
             figures: vec![cited(n)],
         };
-        let change = FigureChange { subject: "X".into(), metric: "share".into(), year: None, newer: cited(1), older: cited(3) };
+        let change = FigureChange { subject: "X".into(), metric: "share".into(), period: None, newer: cited(1), older: cited(3) };
         let mut d = Digest {
             name: "d".into(),
             since: now,

@@ -94,7 +94,7 @@ impl Engine {
         for item in items {
             for newer in &item.figures {
                 let (Some(subject), Some(metric)) = (&newer.figure.subject, &newer.metric) else { continue };
-                if out.iter().any(|c| &c.subject == subject && &c.metric == metric && c.year == newer.figure.year) {
+                if out.iter().any(|c| &c.subject == subject && &c.metric == metric && c.period == newer.figure.period()) {
                     continue;
                 }
                 let Ok(query) = self.parse(&format!("{subject} {metric}")) else { continue };
@@ -180,7 +180,7 @@ fn first_change(item: &DigestItem, newer: &CitedFigure, older: &[&PassageHit], c
     Some(FigureChange {
         subject: group.subject,
         metric: group.metric,
-        year: group.year,
+        period: group.period,
         newer: newer.clone(),
         older: CitedFigure { citation, ..other.clone() },
     })

@@ -7,13 +7,13 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use crate::figures::{Figure, FigureKind};
+use crate::figures::{Figure, FigureKind, Period};
 use crate::reply::{CitedFigure, Disagreement};
 
 /// Finds disagreements among `figures`; `report_of` maps a citation number
 /// to its report id.
 pub fn disagreements(figures: &[CitedFigure], report_of: impl Fn(usize) -> String) -> Vec<Disagreement> {
-    type Key = (String, String, Option<i32>, &'static str, String);
+    type Key = (String, String, Option<Period>, &'static str, String);
     let mut groups: BTreeMap<Key, Vec<usize>> = BTreeMap::new();
     for (i, cited) in figures.iter().enumerate() {
         let f = &cited.figure;
@@ -22,10 +22,10 @@ pub fn disagreements(figures: &[CitedFigure], report_of: impl Fn(usize) -> Strin
             continue;
         }
         let Some(detail) = period_detail(&f.sentence) else { continue };
-        groups.entry((subject.clone(), metric.clone(), f.year, detail, f.unit.clone())).or_default().push(i);
+        groups.entry((subject.clone(), metric.clone(), f.period(), detail, f.unit.clone())).or_default().push(i);
     }
     let mut out = Vec::new();
-    for ((subject, metric, year, _, _), members) in groups {
+    for ((subject, metric, period, _, _), members) in groups {
         let mut by_report: HashMap<String, Vec<usize>> = HashMap::new();
         for &i in &members {
             let values = by_report.entry(report_of(figures[i].citation)).or_default();
@@ -43,7 +43,7 @@ pub fn disagreements(figures: &[CitedFigure], report_of: impl Fn(usize) -> Strin
             }
         }
         if distinct.len() >= 2 {
-            out.push(Disagreement { subject, metric, year, figures: distinct });
+            out.push(Disagreement { subject, metric, period, figures: distinct });
         }
     }
     out

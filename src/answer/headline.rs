@@ -5,17 +5,38 @@
 //! nearest figures instead of promoting one of them. Nothing is computed,
 //! averaged or invented: the line is built from figure texts and labels.
 
+use chrono::NaiveDate;
+
 use super::fit::Fit;
 use super::question::{Ask, Question};
 use crate::figures::{Figure, FigureKind};
 use crate::reply::{Citation, CitedFigure, Headline, HeadlineStatus};
 
-/// How far below the best fit a disagreeing figure may score.
+/// How far below the best fit a disagreeing figure may score; for a
+/// "latest" question, how far below the best fit the newest figure may score.
 const DISAGREEMENT_MARGIN: f32 = 1.0;
 /// Longest quotation of a sentence in a year headline, in characters.
 const QUOTE_CHARS: usize = 180;
 /// Nearest figures named when the question is not answered.
 const NEAREST: usize = 2;
+
+/// The figure that answers `question` best among those `eligible`: the best
+/// fit, or for a "latest" question the newest of the nearly best (see
+/// [`newest`]). `published` gives a citation number's publication date.
+pub fn best(
+    question: &Question<'_>,
+    figures: &[CitedFigure],
+    fits: &[Fit<'_>],
+    published: impl Fn(usize) -> Option<NaiveDate>,
+    eligible: impl Fn(usize) -> bool,
+) -> Option<usize> {
+    let answering = |i: &usize| fits[*i].answers(question) && eligible(*i);
+    let best = (0..figures.len()).filter(answering).max_by(|&a, &b| fits[a].score.total_cmp(&fits[b].score).then(b.cmp(&a)))?;
+    if !question.latest {
+        return Some(best);
+    }
+    Some(newest(best, figures, fits, published, answering))
+}
 
 /// The headline for `question` from the answer's listed `figures` and their
 /// `fits` (same order); `None` when the question does not ask for a figure.
@@ -24,8 +45,7 @@ pub fn choose(question: &Question<'_>, figures: &[CitedFigure], fits: &[Fit<'_>]
         return None;
     }
     let answering = |i: &usize| fits[*i].answers(question);
-    let best = (0..figures.len()).filter(answering).max_by(|&a, &b| fits[a].score.total_cmp(&fits[b].score).then(b.cmp(&a)));
-    let Some(best) = best else {
+    let Some(best) = best(question, figures, fits, |n| citations[n - 1].report.published, |_| true) else {
         return Some(not_found(question, figures, fits));
     };
     let report = |i: usize| &citations[figures[i].citation - 1].report.report_id;
@@ -48,6 +68,27 @@ pub fn choose(question: &Question<'_>, figures: &[CitedFigure], fits: &[Fit<'_>]
         (format!("{label}: {}", values[0]), HeadlineStatus::Answered)
     };
     Some(Headline { text, figures: shown, citations: citations_used, status })
+}
+
+/// For a "latest" question: among the answering figures that fit nearly as
+/// well as `best`, the actual one from the newest report, the latest period
+/// breaking ties (a forecast is not the latest figure unless nothing else is).
+fn newest(
+    best: usize,
+    figures: &[CitedFigure],
+    fits: &[Fit<'_>],
+    published: impl Fn(usize) -> Option<NaiveDate>,
+    answering: impl Fn(&usize) -> bool,
+) -> usize {
+    let floor = fits[best].score - DISAGREEMENT_MARGIN;
+    let key = |i: usize| {
+        let f = &figures[i].figure;
+        (!f.forecast, published(figures[i].citation), f.period().map(|p| p.time_key()))
+    };
+    (0..figures.len())
+        .filter(|i| answering(i) && fits[*i].score >= floor)
+        .max_by(|&a, &b| key(a).cmp(&key(b)).then(fits[a].score.total_cmp(&fits[b].score)).then(b.cmp(&a)))
+        .unwrap_or(best)
 }
 
 /// The line for a question that the reports do not cover at all.
@@ -127,8 +168,8 @@ pub fn label(cited: &CitedFigure, fit: &Fit<'_>, question: &Question<'_>) -> Str
     if let Some(of) = f.of.as_ref().filter(|of| !restates(of, &out)) {
         out.push_str(&format!(" of {of}"));
     }
-    if let Some(year) = f.year.filter(|_| f.kind != FigureKind::Year) {
-        out.push_str(&format!(" in {year}"));
+    if let Some(period) = f.period().filter(|_| f.kind != FigureKind::Year) {
+        out.push_str(&format!(" in {period}"));
     }
     if f.forecast {
         out.push_str(" (forecast)");
@@ -143,7 +184,7 @@ fn comparable(a: &CitedFigure, fa: &Fit<'_>, b: &CitedFigure, fb: &Fit<'_>) -> b
         && a.figure.unit == b.figure.unit
         && name(fa) == name(fb)
         && a.figure.subject == b.figure.subject
-        && a.figure.year == b.figure.year
+        && a.figure.period() == b.figure.period()
 }
 
 fn same_value(a: &Figure, b: &Figure) -> bool {

@@ -416,6 +416,8 @@ words = ["share"]
             low: None,
             high: None,
             year: Some(2024),
+            part: None,
+            fiscal: false,
             forecast: false,
             subject: None,
             kind: FigureKind::Percent,

@@ -28,6 +28,7 @@ use crate::search::{Analyzer, PassageHit, Reach, TermStats};
 
 pub use disagree::disagreements;
 pub use engine::{Engine, Refresh};
+#[cfg(feature = "bench")]
 pub(crate) use engine::IndexTables;
 pub use figures::metric_of;
 pub use fit::{Fit, Judge};
@@ -81,7 +82,11 @@ impl Composer<'_> {
         // The figure that will most likely head the answer leads its snippet,
         // and its passage is cited first.
         let lead = (scope == FigureScope::Matching)
-            .then(|| (0..candidates.len()).find(|&i| fits[i].answers(question) && locate(&chosen[candidates[i].citation - 1].text, &candidates[i].figure).is_some()))
+            .then(|| {
+                let published = |n: usize| chosen[n - 1].report.published;
+                let located = |i: usize| locate(&chosen[candidates[i].citation - 1].text, &candidates[i].figure).is_some();
+                headline::best(question, &candidates, &fits, published, located)
+            })
             .flatten();
         if let Some(l) = lead {
             let n = candidates[l].citation;

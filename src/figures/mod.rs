@@ -33,6 +33,7 @@ mod money;
 mod multiple;
 mod nodes;
 mod number;
+mod period;
 mod ranks;
 mod units;
 mod years;
@@ -43,6 +44,7 @@ mod tests;
 use std::cmp::Reverse;
 
 pub use gazetteer::{EntityKind, Gazetteer, GazetteerError};
+pub use period::{Period, YearPart};
 
 /// What kind of quantity a figure is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
@@ -89,6 +91,13 @@ pub struct Figure {
     /// The period the figure refers to, where known; for kind Year, the year itself.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub year: Option<i32>,
+    /// The quarter or half of `year` the figure refers to, where the
+    /// sentence names one ("the third quarter of fiscal 2026" -> Q3).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub part: Option<YearPart>,
+    /// `year` is a fiscal year ("fiscal 2026", "FY25").
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub fiscal: bool,
     pub forecast: bool,
     /// Canonical subject name from the gazetteer, e.g. "Huawei". For a
     /// figure about a group the sentence only gives examples of, the group as
@@ -124,6 +133,13 @@ pub struct Figure {
     pub sentence: String,
 }
 
+impl Figure {
+    /// The period the figure refers to, where known.
+    pub fn period(&self) -> Option<Period> {
+        self.year.map(|year| Period { year, part: self.part, fiscal: self.fiscal })
+    }
+}
+
 #[cfg(test)]
 impl Figure {
     /// A percentage for tests: `text` worth `value`, stated in `sentence`,
@@ -136,6 +152,8 @@ impl Figure {
             low: None,
             high: None,
             year: None,
+            part: None,
+            fiscal: false,
             forecast: false,
             subject: None,
             of: None,
@@ -342,8 +360,8 @@ fn coordinated(sentence: &str, found: &[Candidate]) -> Vec<Candidate> {
 fn build(c: &Candidate, ctx: &context::Context<'_>, relations: &context::Relations, sentence: &str) -> Figure {
     let none = context::Relation::none();
     let relation = relations.get(c.start, c.end).unwrap_or(&none);
-    let year = match c.kind {
-        FigureKind::Year => Some(c.value as i32),
+    let period = match c.kind {
+        FigureKind::Year => ctx.period_at(c.start, c.end),
         _ => ctx.period_of(c, relation, relations),
     };
     Figure {
@@ -351,7 +369,9 @@ fn build(c: &Candidate, ctx: &context::Context<'_>, relations: &context::Relatio
         unit: c.unit.to_string(),
         low: c.low,
         high: c.high,
-        year,
+        year: period.map(|p| p.year),
+        part: period.and_then(|p| p.part),
+        fiscal: period.is_some_and(|p| p.fiscal),
         // A baseline is what was, not what will be.
         forecast: !relation.baseline && ctx.forecast(c.start, c.end),
         subject: ctx.subject(c.start, c.end),

@@ -5,12 +5,17 @@
 //! halves ("Q3 2024", "3Q24", "1H25", "H1 2025") and analyst-estimate years
 //! ("2026E", "2026F"). A year glued to money or written as a thousands group
 //! ("$2024", "2,024") is not a year.
+//!
+//! Each mention also carries the part of the year it names, written in it
+//! ("Q3 2024", "1H25") or just before it ("the third quarter of fiscal
+//! 2026", "the first half of 2025"), and whether it is a fiscal year.
 
 use std::sync::LazyLock;
 
 use regex::Regex;
 
 use super::number::{regex, word_before, PERIOD_WORDS};
+use super::period::{Period, YearPart};
 use super::{keep_longest, Candidate, FigureKind};
 
 /// A year mentioned in a sentence, with the cues around it.
@@ -30,6 +35,10 @@ pub(super) struct YearMention {
     /// A year that is only compared with ("than in 2023", "versus 2022",
     /// "compared with 2022"): no figure's period.
     pub(super) comparison: bool,
+    /// The quarter or half named with the year, if any.
+    pub(super) part: Option<YearPart>,
+    /// A fiscal year ("fiscal 2026", "FY25", "the third fiscal quarter of 2025").
+    pub(super) fiscal: bool,
 }
 
 impl YearMention {
@@ -38,6 +47,59 @@ impl YearMention {
         let value = f64::from(self.year);
         Candidate::single(self.start, self.end, FigureKind::Year, "year", value)
     }
+
+    /// The period the mention names.
+    pub(super) fn period(&self) -> Period {
+        Period { year: self.year, part: self.part, fiscal: self.fiscal }
+    }
+}
+
+/// A part written inside the mention: "Q3", "3Q", "H1", "1H".
+static PART_INSIDE: LazyLock<Regex> = LazyLock::new(|| {
+    regex(r"(?i)^(?:Q(?P<q>[1-4])|(?P<q2>[1-4])Q|H(?P<h>[12])|(?P<h2>[12])H)")
+});
+
+/// A part written just before the year: "the third quarter of", "Q3 of",
+/// "the first half of", "second-quarter", "the fourth fiscal quarter of".
+static PART_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
+    regex(concat!(
+        r"(?i)(?:\b(?P<w>first|second|third|fourth|1st|2nd|3rd|4th)[\s-]+(?P<f>fiscal[\s-]+)?(?P<k>quarter|half)",
+        r"|\bQ(?P<q>[1-4])|\bH(?P<h>[12]))",
+        r"(?:\s+of)?(?:\s+(?:the|its|calendar))*\s*$",
+    ))
+});
+
+/// The part of the year named in or just before a mention at `start..end`,
+/// and whether the words before make it a fiscal period.
+fn part_of(text: &str, start: usize, end: usize) -> (Option<YearPart>, bool) {
+    let number = |caps: &regex::Captures<'_>, names: [&str; 2]| {
+        names.iter().find_map(|n| caps.name(n)).and_then(|m| m.as_str().parse::<u8>().ok())
+    };
+    if let Some(caps) = PART_INSIDE.captures(&text[start..end]) {
+        let part = number(&caps, ["q", "q2"]).and_then(YearPart::quarter).or_else(|| number(&caps, ["h", "h2"]).and_then(YearPart::half));
+        return (part, false);
+    }
+    let mut from = start.saturating_sub(60);
+    while !text.is_char_boundary(from) {
+        from += 1;
+    }
+    let head = &text[from..start];
+    let Some(caps) = PART_BEFORE.captures(head) else { return (None, false) };
+    if let Some(q) = number(&caps, ["q", "q"]) {
+        return (YearPart::quarter(q), false);
+    }
+    if let Some(h) = number(&caps, ["h", "h"]) {
+        return (YearPart::half(h), false);
+    }
+    let ordinal = match caps.name("w").map(|w| w.as_str().to_ascii_lowercase()).as_deref() {
+        Some("first" | "1st") => 1,
+        Some("second" | "2nd") => 2,
+        Some("third" | "3rd") => 3,
+        _ => 4,
+    };
+    let half = caps.name("k").is_some_and(|k| k.as_str().eq_ignore_ascii_case("half"));
+    let part = if half { YearPart::half(ordinal) } else { YearPart::quarter(ordinal) };
+    (part, caps.name("f").is_some())
 }
 
 /// Periods written with a qualifier; each pattern has a `y` group.
@@ -115,6 +177,9 @@ fn mention(text: &str, start: usize, end: usize, year: i32, estimate: bool) -> Y
     let introduced = PERIOD_WORDS.contains(&before.as_str());
     let (baseline, comparison) = compared(text, start);
     let deadline = DEADLINE.is_match(&text[..start]);
+    let (part, fiscal_part) = part_of(text, start, end);
+    let written = &text[start..end];
+    let fiscal = fiscal_part || written.to_ascii_lowercase().contains("fiscal") || written.to_ascii_uppercase().contains("FY");
     YearMention {
         start,
         end,
@@ -124,6 +189,8 @@ fn mention(text: &str, start: usize, end: usize, year: i32, estimate: bool) -> Y
         estimate,
         baseline,
         comparison,
+        part,
+        fiscal,
     }
 }
 
@@ -233,6 +300,21 @@ mod tests {
             years("H1 2025, 2H25"),
             vec![("H1 2025".into(), 2025), ("2H25".into(), 2025)]
         );
+    }
+
+    fn periods(text: &str) -> Vec<String> {
+        find(text).iter().map(|m| m.period().to_string()).collect()
+    }
+
+    #[test]
+    fn parts_and_fiscal_years() {
+        assert_eq!(periods("Q3 2024 and 3Q24, 1H25, H1 2025"), ["Q3 2024", "Q3 2024", "H1 2025", "H1 2025"]);
+        assert_eq!(periods("in the third quarter of fiscal 2026"), ["Q3 FY2026"]);
+        assert_eq!(periods("for the first half of 2025 and the second-quarter 2024"), ["H1 2025", "Q2 2024"]);
+        assert_eq!(periods("the fourth fiscal quarter of 2025"), ["Q4 FY2025"]);
+        assert_eq!(periods("Q4 FY2025 and FY25 and the 2024 fiscal year"), ["Q4 FY2025", "FY2025", "FY2024"]);
+        assert_eq!(periods("Q1 of fiscal 2027"), ["Q1 FY2027"]);
+        assert_eq!(periods("in 2024, a quarter of it in 2025"), ["2024", "2025"]);
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 use serde_json::{json, Map, Value};
 
-use crate::figures::Figure;
+use crate::figures::{Figure, Period};
 use crate::reply::{Answer, Citation, CitedFigure, Digest, Reply};
 
 /// Renders any reply as a JSON value.
@@ -122,7 +122,15 @@ pub fn answer_json(answer: &Answer) -> Value {
     let disagreements: Vec<Value> = answer
         .disagreements
         .iter()
-        .map(|d| json!({"subject": d.subject, "metric": d.metric, "year": d.year, "figures": d.figures}))
+        .map(|d| {
+            let mut obj = Map::new();
+            obj.insert("subject".into(), json!(d.subject));
+            obj.insert("metric".into(), json!(d.metric));
+            obj.insert("year".into(), json!(d.period.map(|p| p.year)));
+            period_parts(d.period, &mut obj);
+            obj.insert("figures".into(), json!(d.figures));
+            Value::Object(obj)
+        })
         .collect();
     let headline = answer.headline.as_ref().map(|h| {
         json!({"text": h.text, "figures": h.figures, "citations": h.citations, "status": h.status})
@@ -161,13 +169,14 @@ pub fn digest_json(d: &Digest) -> Value {
         .changes
         .iter()
         .map(|c| {
-            json!({
-                "subject": c.subject,
-                "metric": c.metric,
-                "year": c.year,
-                "newer": cited_figure(&c.newer),
-                "older": cited_figure(&c.older),
-            })
+            let mut obj = Map::new();
+            obj.insert("subject".into(), json!(c.subject));
+            obj.insert("metric".into(), json!(c.metric));
+            obj.insert("year".into(), json!(c.period.map(|p| p.year)));
+            period_parts(c.period, &mut obj);
+            obj.insert("newer".into(), cited_figure(&c.newer));
+            obj.insert("older".into(), cited_figure(&c.older));
+            Value::Object(obj)
         })
         .collect();
     let citations: Vec<Value> = d
@@ -197,6 +206,17 @@ fn cited_figure(cf: &CitedFigure) -> Value {
     Value::Object(obj)
 }
 
+/// "part" ("Q3", "H1") and "fiscal": true, where the period has them.
+fn period_parts(period: Option<Period>, obj: &mut Map<String, Value>) {
+    let Some(period) = period else { return };
+    if let Some(part) = period.part {
+        obj.insert("part".into(), json!(part.to_string()));
+    }
+    if period.fiscal {
+        obj.insert("fiscal".into(), json!(true));
+    }
+}
+
 fn figure_fields(f: &Figure) -> Map<String, Value> {
     let mut obj = Map::new();
     obj.insert("value".into(), json!(f.value));
@@ -210,6 +230,7 @@ fn figure_fields(f: &Figure) -> Map<String, Value> {
     if let Some(year) = f.year {
         obj.insert("year".into(), json!(year));
     }
+    period_parts(f.period(), &mut obj);
     obj.insert("forecast".into(), json!(f.forecast));
     if let Some(subject) = &f.subject {
         obj.insert("subject".into(), json!(subject));

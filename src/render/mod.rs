@@ -14,7 +14,7 @@ use crate::reply::{Answer, Citation, CitedFigure, Disagreement, FigureChange, Sn
 /// "SK hynix share (2024): now 55% [1], earlier 50% [3]": a figure a newer
 /// report gives differently; report text goes through `escape`.
 pub fn change_line(c: &FigureChange, escape: impl Fn(&str) -> String) -> String {
-    let period = c.year.map(|y| format!(" ({y})")).unwrap_or_default();
+    let period = c.period.map(|p| format!(" ({p})")).unwrap_or_default();
     format!(
         "{} {}{}: now {} [{}], earlier {} [{}]",
         escape(&c.subject),
@@ -36,7 +36,7 @@ pub fn disagreement_line(answer: &Answer, d: &Disagreement, escape: impl Fn(&str
         .filter_map(|&i| answer.figures.get(i))
         .map(|cf| format!("{} [{}]", escape(&cf.figure.text), cf.citation))
         .collect();
-    let period = d.year.map(|y| format!(" ({y})")).unwrap_or_default();
+    let period = d.period.map(|p| format!(" ({p})")).unwrap_or_default();
     format!("{} {}{}: {}", escape(&d.subject), escape(&d.metric), period, values.join(" vs "))
 }
 
@@ -80,8 +80,8 @@ pub fn source_line(citation: &Citation) -> String {
 /// The period and status of a figure: "2026, forecast" / "actual".
 pub fn period_label(figure: &Figure) -> String {
     let status = if figure.forecast { "forecast" } else { "actual" };
-    match figure.year {
-        Some(year) if figure.kind != FigureKind::Year => format!("{year}, {status}"),
+    match figure.period() {
+        Some(period) if figure.kind != FigureKind::Year => format!("{period}, {status}"),
         _ => status.to_string(),
     }
 }

@@ -40,7 +40,8 @@ const STOP_WORDS: [&str; 67] = [
 /// are changes or baselines and what they are of. 9: the later extraction
 /// fixes of the same round (group subjects, comparison years, change verbs).
 /// 10: a date ("9 April 2025") is one Year figure whose text keeps its day and month.
-pub const FORMAT_VERSION: u32 = 13;
+/// 14: figures carry the quarter or half of their year and whether it is fiscal.
+pub const FORMAT_VERSION: u32 = 14;
 
 /// Handles to every field.
 #[derive(Clone, Debug)]

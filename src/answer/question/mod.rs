@@ -60,6 +60,8 @@ pub struct Question<'m> {
     pub units: Vec<String>,
     /// The part of a year the question names: quarters 1-4, halves 5 (H1) and 6 (H2).
     pub part: Option<u8>,
+    /// The question asks for the newest figure ("latest", "current").
+    pub latest: bool,
     /// Terms of the subjects the question names.
     pub subject_terms: HashSet<String>,
     /// Measure words to search in addition, with a lower weight.
@@ -161,6 +163,7 @@ impl<'m> Question<'m> {
             frame_terms,
             units,
             part: part_of_year(&lower),
+            latest: query.prefers_recent,
             subject_terms,
             expansions,
             rewrites,

@@ -1,4 +1,5 @@
-//! The period (year) a figure refers to.
+//! The period (year, and the quarter or half the year mention names) a
+//! figure refers to.
 //!
 //! Score of each year mention: the distance in bytes, plus 60 if the year is
 //! in another clause, plus 40 if another figure lies between the two, plus 10
@@ -22,6 +23,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use super::super::period::{Period, YearPart};
 use super::super::years::YearMention;
 use super::super::Candidate;
 use super::relation::{BasePeriod, Relation, Relations};
@@ -63,38 +65,51 @@ impl Context<'_> {
     /// mentioned, by score alone.
     #[cfg(test)]
     pub(super) fn period(&self, start: usize, end: usize) -> Option<i32> {
-        self.best_year(start, end, |_| true)
+        self.best_period(start, end, |_| true).map(|p| p.year)
     }
 
-    fn best_year(&self, start: usize, end: usize, keep: impl Fn(&YearMention) -> bool) -> Option<i32> {
+    /// The period of the year mention spanning exactly `start..end`.
+    pub(in super::super) fn period_at(&self, start: usize, end: usize) -> Option<Period> {
+        self.years.iter().find(|y| y.start == start && y.end == end).map(YearMention::period)
+    }
+
+    fn best_period(&self, start: usize, end: usize, keep: impl Fn(&YearMention) -> bool) -> Option<Period> {
         self.years
             .iter()
             .filter(|y| keep(y))
             .min_by_key(|y| self.year_score(y, start, end))
-            .map(|y| y.year)
+            .map(YearMention::period)
     }
 
     /// The period of candidate `c` with relation `rel` (see the module docs).
-    pub(in super::super) fn period_of(&self, c: &Candidate, rel: &Relation, all: &Relations) -> Option<i32> {
+    /// A baseline "a year earlier" keeps the main period's part (the same
+    /// quarter a year before); one "the previous quarter" takes the quarter
+    /// before the main one where the main period names it.
+    pub(in super::super) fn period_of(&self, c: &Candidate, rel: &Relation, all: &Relations) -> Option<Period> {
         let main = |change: bool| {
             let excluded = |y: &YearMention| all.in_baseline_phrase(y.start, y.end) || y.comparison || change && y.baseline;
-            self.best_year(c.start, c.end, |y| !excluded(y))
+            self.best_period(c.start, c.end, |y| !excluded(y))
         };
         if !rel.baseline {
             return main(rel.change);
         }
         match rel.base {
-            BasePeriod::Own(year) => Some(year),
-            BasePeriod::YearBefore => main(true).map(|y| y - 1),
+            BasePeriod::Own(period) => Some(period),
+            BasePeriod::YearBefore => main(true).map(|p| Period { year: p.year - 1, ..p }),
             BasePeriod::QuarterBefore(quarter) => {
-                let year = main(true)?;
-                let current = self.main_quarter(all);
+                let now = main(true)?;
+                let current = self.main_quarter(all).or_else(|| now.part.and_then(YearPart::quarter_number));
                 let earlier_year = match (quarter, current) {
                     (Some(q), Some(now)) => q >= now,
                     (None, Some(now)) => now == 1,
                     _ => false,
                 };
-                Some(if earlier_year { year - 1 } else { year })
+                let before = quarter.or_else(|| current.map(|q| if q == 1 { 4 } else { q - 1 }));
+                Some(Period {
+                    year: if earlier_year { now.year - 1 } else { now.year },
+                    part: before.and_then(YearPart::quarter),
+                    fiscal: now.fiscal,
+                })
             }
             BasePeriod::Unknown => None,
         }
@@ -104,7 +119,7 @@ impl Context<'_> {
     pub(super) fn base_period(&self, c: &Candidate) -> BasePeriod {
         let own = self.time_phrase(c.end);
         if let Some(y) = self.years.iter().find(|y| y.start >= c.end && y.end <= own) {
-            return BasePeriod::Own(y.year);
+            return BasePeriod::Own(y.period());
         }
         let phrase = &self.text[c.end..own];
         if YEAR_BEFORE.is_match(phrase) {

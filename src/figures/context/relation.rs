@@ -16,6 +16,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::super::number::skip_hedges;
+use super::super::period::Period;
 use super::super::{Candidate, FigureKind};
 use super::change::ChangeCue;
 use super::phrase::{self, Back};
@@ -25,7 +26,7 @@ use super::Context;
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(super) enum BasePeriod {
     /// A year in its own time phrase.
-    Own(i32),
+    Own(Period),
     /// The year before the main period ("a year earlier").
     YearBefore,
     /// An earlier quarter: the stated ordinal ("the third quarter"), or the

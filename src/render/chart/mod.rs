@@ -205,6 +205,8 @@ mod tests {
                 low: range.map(|r| r.0),
                 high: range.map(|r| r.1),
                 year,
+                part: None,
+                fiscal: false,
                 forecast,
                 subject: subject.map(str::to_string),
                 of: Some(of.into()),

@@ -345,6 +345,8 @@ mod tests {
                 low: range.map(|(low, _)| low),
                 high: range.map(|(_, high)| high),
                 year,
+                part: None,
+                fiscal: false,
                 forecast,
                 subject: Some(subject.into()),
                 of: None,

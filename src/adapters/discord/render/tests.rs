@@ -4,7 +4,7 @@ use super::*;
 
 use std::ops::Range;
 
-use crate::figures::{Figure, FigureKind};
+use crate::figures::{Figure, FigureKind, Period};
 use crate::reply::{Disagreement, Snippet};
 
 /// Asserts every Discord limit on rendered messages.
@@ -49,6 +49,8 @@ fn huge_answer() -> Answer {
                 low: None,
                 high: None,
                 year: Some(2025),
+                part: None,
+                fiscal: false,
                 forecast: i % 2 == 0,
                 subject: Some(format!("Company {i}")),
                 of: None,
@@ -62,7 +64,7 @@ fn huge_answer() -> Answer {
             metric: Some("share".into()),
         })
         .collect();
-    let disagreements = vec![Disagreement { subject: "Company 1".into(), metric: "share".into(), year: Some(2025), figures: vec![0, 1] }];
+    let disagreements = vec![Disagreement { subject: "Company 1".into(), metric: "share".into(), period: Some(Period::year(2025)), figures: vec![0, 1] }];
     Answer { query: "q ".repeat(300), citations, figures, disagreements, ..Answer::default() }
 }
 
