@@ -66,6 +66,10 @@ pub enum CliCommand {
         /// passage shared with another report) without indexing.
         #[arg(long)]
         check: bool,
+        /// With --check: a folder of source texts (`<report id>.txt`, `.md`,
+        /// `.html`, `.pdf`); no report may copy a long run of words from one.
+        #[arg(long, requires = "check", value_name = "DIR")]
+        sources: Option<PathBuf>,
     },
     /// List the figures found in one report file.
     Extract { file: PathBuf },
@@ -176,7 +180,7 @@ fn plan(command: &CliCommand) -> Run {
             chart: chart.clone(),
         },
         CliCommand::Sources => run(Command::Sources),
-        CliCommand::Index { check: true, .. } => run(Command::CheckReports),
+        CliCommand::Index { check: true, sources, .. } => run(Command::CheckReports { sources: sources.clone() }),
         CliCommand::Index { full, .. } => run(Command::Index { full: *full }),
         CliCommand::Extract { file } => run(Command::Extract { path: file.clone() }),
         CliCommand::Digest { status: true, .. } => run(Command::DigestPosts),
@@ -219,7 +223,7 @@ async fn run(cli: Cli) -> ExitCode {
         | Command::Audit { .. }
         | Command::DigestPosts
         | Command::ResendDigestPost { .. }
-        | Command::CheckReports => Refresh::Later,
+        | Command::CheckReports { .. } => Refresh::Later,
         _ => Refresh::OnOpen,
     };
     let core = match Core::start(settings, refresh).await {

@@ -34,8 +34,9 @@ pub enum Command {
     /// List the figures found in one report file (CLI only).
     Extract { path: PathBuf },
     /// Check the reports folder: metadata, canonical publishers, unique
-    /// URLs, no shared passages (CLI only).
-    CheckReports,
+    /// URLs, no shared passages, and none copied from the source texts in
+    /// `sources` where given (CLI only).
+    CheckReports { sources: Option<PathBuf> },
 }
 
 /// The reports a digest covers, by when they were indexed.
@@ -63,7 +64,7 @@ impl Command {
             Command::Audit { .. } => "audit",
             Command::DigestPosts | Command::ResendDigestPost { .. } => "digest",
             Command::Extract { .. } => "extract",
-            Command::CheckReports => "index --check",
+            Command::CheckReports { .. } => "index --check",
         }
     }
 

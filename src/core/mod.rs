@@ -204,11 +204,11 @@ impl Core {
             Command::DigestPosts => self.open_store()?.open_posts().map(Reply::DigestPosts),
             Command::ResendDigestPost { id } => self.resend_digest_post(id),
             Command::Extract { path } => engine.extract(&path).map(|figures| Reply::Extracted { figures }),
-            Command::CheckReports => {
+            Command::CheckReports { sources } => {
                 let settings = self.settings();
                 let publishers = crate::report::Publishers::load(&settings.index.publishers)?;
                 let today = Utc::now().date_naive();
-                crate::report::check_dir(&settings.index.reports_dir, &publishers, today).map(Reply::ReportCheck)
+                crate::report::check_dir(&settings.index.reports_dir, &publishers, today, sources.as_deref()).map(Reply::ReportCheck)
             }
         }
     }

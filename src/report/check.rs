@@ -3,14 +3,17 @@
 //! title, a canonical publisher, a well-formed URL no other report uses and a
 //! publication date that is not in the future; and no two reports share a
 //! long run of identical words (a copied passage, or one source summarised
-//! twice). Each problem names the file and line.
+//! twice). Where the team keeps the texts of its sources (a folder of
+//! `<report id>.txt`, `.md`, `.html` or `.pdf` files), no report may share
+//! such a run with any of them either: a report is a summary in the team's
+//! own words, not a copy. Each problem names the file and line.
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use chrono::NaiveDate;
 
-use super::{load_file, scan_dir, Publishers, Report};
+use super::{html, load_file, pdf, scan_dir, Publishers, Report};
 use crate::error::{Error, Result};
 
 /// Words in a row two reports may not share.
@@ -34,8 +37,10 @@ pub struct CheckOutcome {
     pub problems: Vec<Problem>,
 }
 
-/// Checks every report under `dir`; `today` bounds publication dates.
-pub fn check_dir(dir: &Path, publishers: &Publishers, today: NaiveDate) -> Result<CheckOutcome> {
+/// Checks every report under `dir`; `today` bounds publication dates;
+/// `sources`, where given, is a folder of source texts to compare the
+/// reports with.
+pub fn check_dir(dir: &Path, publishers: &Publishers, today: NaiveDate, sources: Option<&Path>) -> Result<CheckOutcome> {
     let files = scan_dir(dir)?;
     let mut outcome = CheckOutcome { files: files.len(), problems: Vec::new() };
     let mut loaded: Vec<(Report, String)> = Vec::new();
@@ -79,6 +84,11 @@ pub fn check_dir(dir: &Path, publishers: &Publishers, today: NaiveDate) -> Resul
         }
     }
     outcome.problems.extend(shared_runs(&loaded));
+    if let Some(sources) = sources {
+        let (texts, unreadable) = source_texts(sources)?;
+        outcome.problems.extend(unreadable);
+        outcome.problems.extend(copied_from_sources(&loaded, &texts));
+    }
     outcome.problems.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
     Ok(outcome)
 }
@@ -131,6 +141,65 @@ fn shared_runs(loaded: &[(Report, String)]) -> Vec<Problem> {
     problems
 }
 
+/// A source text: the file it came from and its words.
+struct SourceText {
+    file: String,
+    words: Vec<String>,
+}
+
+/// The texts in the sources folder (not recursive); a file that cannot be
+/// read becomes a problem of its own, never a silent pass.
+fn source_texts(dir: &Path) -> Result<(Vec<SourceText>, Vec<Problem>)> {
+    let entries = std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))?;
+    let mut paths: Vec<std::path::PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.is_file()).collect();
+    paths.sort();
+    let (mut texts, mut problems) = (Vec::new(), Vec::new());
+    for path in paths {
+        let file = path.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+        let ext = path.extension().map(|e| e.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
+        let text = match ext.as_str() {
+            "txt" | "md" | "markdown" => std::fs::read_to_string(&path).map_err(|e| e.to_string()),
+            "html" | "htm" => std::fs::read(&path)
+                .map_err(|e| e.to_string())
+                .and_then(|b| html::parse(&String::from_utf8_lossy(&b), "source").map(|(_, t)| t).map_err(|(_, why)| why)),
+            "pdf" => std::fs::read(&path).map_err(|e| e.to_string()).and_then(|b| pdf::parse(&b, "source").map(|(_, t)| t).map_err(|(_, why)| why)),
+            _ => continue,
+        };
+        match text {
+            Ok(text) => texts.push(SourceText { file, words: words(&text) }),
+            Err(why) => problems.push(Problem { file: format!("{}/{file}", dir.display()), line: 1, message: format!("source text unreadable: {why}") }),
+        }
+    }
+    Ok((texts, problems))
+}
+
+/// Reports whose bodies share [`SHARED_RUN_WORDS`] words in a row with a
+/// source text; one problem per report and source, at the run's line.
+fn copied_from_sources(loaded: &[(Report, String)], sources: &[SourceText]) -> Vec<Problem> {
+    let mut runs: HashMap<&[String], usize> = HashMap::new();
+    for (i, source) in sources.iter().enumerate() {
+        for run in source.words.windows(SHARED_RUN_WORDS) {
+            runs.entry(run).or_insert(i);
+        }
+    }
+    let mut problems = Vec::new();
+    for (report, text) in loaded {
+        let mut reported: HashSet<usize> = HashSet::new();
+        for run in words(&report.body).windows(SHARED_RUN_WORDS) {
+            if let Some(&i) = runs.get(run) {
+                if reported.insert(i) {
+                    problems.push(Problem {
+                        file: report.source.clone(),
+                        line: line_of_run(text, run),
+                        message: format!("copies {SHARED_RUN_WORDS} words in a row from the source text {}: \"{}\"", sources[i].file, run.join(" ")),
+                    });
+                }
+            }
+        }
+    }
+    problems
+}
+
 /// The line where `run` starts in a file's text, else 1.
 fn line_of_run(text: &str, run: &[String]) -> usize {
     let lower = text.to_lowercase();
@@ -169,7 +238,7 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         write(dir.path(), "a.md", "TrendForce", "https://example.com/a", "2026-01-02", "HBM prices rose in the quarter.");
         write(dir.path(), "b.md", "TrendForce", "https://example.com/b", "2026-02-03", "DRAM contract prices fell.");
-        let outcome = check_dir(dir.path(), &table(), today()).expect("check");
+        let outcome = check_dir(dir.path(), &table(), today(), None).expect("check");
         assert_eq!((outcome.files, outcome.problems), (2, Vec::new()));
     }
 
@@ -181,7 +250,7 @@ mod tests {
         write(dir.path(), "b.md", "Some Blog", "https://examplecom/b", "2026-02-03", &format!("Second:\n{shared}."));
         write(dir.path(), "c.md", "TrendForce", "https://example.com/a", "2026-02-03", "Unrelated text.");
         std::fs::write(dir.path().join("d.md"), "+++\nid = \"d\"\n").expect("write");
-        let outcome = check_dir(dir.path(), &table(), today()).expect("check");
+        let outcome = check_dir(dir.path(), &table(), today(), None).expect("check");
         let found: Vec<(String, usize, String)> =
             outcome.problems.iter().map(|p| (p.file.clone(), p.line, p.message.chars().take(40).collect())).collect();
         let has = |file: &str, line: usize, start: &str| found.iter().any(|(f, l, m)| f == file && *l == line && m.starts_with(start));
@@ -193,5 +262,25 @@ mod tests {
         assert!(has("b.md", 10, "shares 12 words in a row with a.md"), "{found:?}");
         assert!(has("c.md", 5, "url `https://example.com/a` is also the"), "{found:?}");
         assert!(found.iter().any(|(f, _, _)| f == "d.md"), "a file that does not load: {found:?}");
+    }
+
+    #[test]
+    fn a_report_copying_a_source_text_is_flagged() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let sources = tempfile::tempdir().expect("tempdir");
+        let copied = "the memory maker said its server module shipments more than doubled in the second quarter";
+        write(dir.path(), "a.md", "TrendForce", "https://example.com/a", "2026-01-02", &format!("Intro.\n\nAs reported, {copied}."));
+        write(dir.path(), "b.md", "TrendForce", "https://example.com/b", "2026-01-03", "Shipments of server modules doubled, the company said.");
+        std::fs::write(sources.path().join("a.html"), format!("<html><body><nav>Menu</nav><p>News: {copied}, it said.</p></body></html>")).expect("write");
+        std::fs::write(sources.path().join("broken.pdf"), b"not a pdf").expect("write");
+        std::fs::write(sources.path().join("notes.json"), b"{}").expect("write");
+        let outcome = check_dir(dir.path(), &table(), today(), Some(sources.path())).expect("check");
+        let found: Vec<(String, usize, String)> = outcome.problems.iter().map(|p| (p.file.clone(), p.line, p.message.clone())).collect();
+        assert!(found.iter().any(|(f, l, m)| f == "a.md" && *l == 11 && m.starts_with("copies 12 words in a row from the source text a.html")), "{found:?}");
+        assert!(!found.iter().any(|(f, _, _)| f == "b.md"), "a paraphrase is not a copy: {found:?}");
+        assert!(found.iter().any(|(f, _, m)| f.ends_with("broken.pdf") && m.starts_with("source text unreadable")), "{found:?}");
+        assert_eq!(found.len(), 2, "{found:?}");
+        let missing = check_dir(dir.path(), &table(), today(), Some(&dir.path().join("nope")));
+        assert!(missing.is_err(), "a sources folder that does not exist is an error");
     }
 }

@@ -143,6 +143,16 @@ fn index_check_lists_problems_by_file_and_line_and_passes_with_the_team_table() 
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
     let json: Value = serde_json::from_slice(&out.stdout).expect("json");
     assert_eq!((json["files"].as_u64(), json["problems"].as_array().map(Vec::len)), (Some(4), Some(0)), "{json}");
+
+    // A source text the team kept: the fixture report copies a run of it.
+    let sources = run.data.path().join("sources");
+    std::fs::create_dir(&sources).expect("mkdir");
+    let page = "<html><body><p>Analysts wrote that SK hynix held 55% of the HBM market in 2023, a higher figure than other trackers gave.</p></body></html>";
+    std::fs::write(sources.join("fixture-hbm-supply-2025.html"), page).expect("write");
+    let out = run.command(&["index", "--check", "--sources"]).arg(&sources).env("CHIPBOT_INDEX__PUBLISHERS", &table).output().expect("runs");
+    assert!(!out.status.success(), "a copied run fails the check");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("hbm-supply-2025.md:11: copies 12 words in a row from the source text fixture-hbm-supply-2025.html"), "{text}");
 }
 
 #[test]

@@ -311,7 +311,11 @@ impl<'a, 'm> Judge<'a, 'm> {
         // figure is about ("capital spending ... to grow 25% ... to reach
         // US$172 billion"), if the figure's kind can state it.
         let stated_in_sentence = names_measure && q.measures.iter().any(|m| m.fits(figure.kind) || figure.kind == FigureKind::Year);
-        let measure_ok = stated_near || stated_in_sentence;
+        // A growth rate is no answer to "what share" unless growth is asked
+        // for too: "sales to grow 74% a year" is not a portion of sales.
+        let asks_change = q.ask == Ask::Change || q.measures.iter().any(|m| m.name == "growth");
+        let change_for_share = primary == Some("share") && own == Some("growth") && !asks_change;
+        let measure_ok = (stated_near || stated_in_sentence) && !change_for_share;
         let topic_near = tokens[window.clone()].iter().any(|(_, t)| q.topic_terms.contains(t));
         let mut subject = self.subject_match(figure, byte_span(figure, tokens, &window), &info.mentions, topic_near);
         if subject == SubjectMatch::Other && !figure.subject.as_deref().is_some_and(|s| self.is_company(s)) && !info.mentions.iter().any(|(_, m)| self.is_company(m)) {
