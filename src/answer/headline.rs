@@ -177,10 +177,14 @@ pub fn label(cited: &CitedFigure, fit: &Fit<'_>, question: &Question<'_>) -> Str
     out
 }
 
-/// Two figures that give the same thing: same measure, unit, subject and period.
+/// Two figures that give the same thing: same measure, unit, subject and
+/// period. Figures whose subject is unknown are never compared: "the
+/// market" in one report and "the AI accelerator market" in another are not
+/// one thing whose value the sources dispute.
 fn comparable(a: &CitedFigure, fa: &Fit<'_>, b: &CitedFigure, fb: &Fit<'_>) -> bool {
     let name = |f: &Fit<'_>| f.measure.map(|m| m.name.clone());
-    a.figure.kind == b.figure.kind
+    a.figure.subject.is_some()
+        && a.figure.kind == b.figure.kind
         && a.figure.unit == b.figure.unit
         && name(fa) == name(fb)
         && a.figure.subject == b.figure.subject

@@ -15,7 +15,9 @@ use chrono::Datelike;
 use crate::search::{Analyzer, PassageHit};
 
 mod around;
+mod period;
 mod subject;
+use period::{context_parts, part_fits, reporting_date, FULL_YEAR};
 
 use around::{
     basis_bonus, byte_span, compared_to, date_precision, distance_to, introduced_by_by, is_specification, narrow_window, part_bonus,
@@ -35,8 +37,10 @@ pub struct Fit<'m> {
     pub subject_ok: bool,
     /// It is for a period asked for (or the question names none).
     pub period_ok: bool,
-    /// Question topic words found in the figure's sentence.
+    /// Question topic words found near the figure in its sentence.
     pub topic_words: usize,
+    /// A question topic word is anywhere in the figure's sentence.
+    pub topic_in_sentence: bool,
     /// The overall score: higher fits better.
     pub score: f32,
 }
@@ -57,7 +61,13 @@ impl Fit<'_> {
         // A date answers an event named by the question's own words ("when did
         // the performance-density rule kick in") even where the measure word is not repeated.
         let measure_ok = if question.measures.is_empty() { self.topic_words > 0 } else { self.measure_ok || (question.ask == Ask::Time && self.topic_words > 0) };
-        let about_it = !question.subjects.is_empty() || question.topic_terms.is_empty() || self.topic_words > 0;
+        // A figure stating the measure asked for may have the topic further
+        // along its sentence ("sales reached US$791.7 billion ... according
+        // to the SIA").
+        let about_it = !question.subjects.is_empty()
+            || question.topic_terms.is_empty()
+            || self.topic_words > 0
+            || (self.measure_ok && self.topic_in_sentence);
         self.kind_ok && measure_ok && self.subject_ok && self.period_ok && about_it
     }
 }
@@ -199,10 +209,14 @@ impl<'a, 'm> Judge<'a, 'm> {
                 Some(y) if figure.kind != FigureKind::Year => q.years.contains(&y),
                 // A figure its sentence does not date is dated by its passage
                 // ("The first rule added 140 entities" after "On 2 December
-                // 2024, ..."), or, undated there too, by its report's date.
+                // 2024, ..."), or, undated there too, by its report's title
+                // ("... share in Q4 2025") or else its date.
                 _ if !YEAR_IN_TEXT.is_match(&figure.sentence) => {
+                    let title = hit.report.title.as_str();
                     if YEAR_IN_TEXT.is_match(passage) {
                         q.years.iter().any(|y| passage.contains(&y.to_string()))
+                    } else if YEAR_IN_TEXT.is_match(title) {
+                        q.years.iter().any(|y| title.contains(&y.to_string()))
                     } else {
                         hit.report.published.is_some_and(|d| q.years.contains(&d.year()))
                     }
@@ -220,7 +234,7 @@ impl<'a, 'm> Judge<'a, 'm> {
         let kind_ok = if figure.kind == FigureKind::Year { q.ask == Ask::Time } else { q.kinds.contains(&figure.kind) };
         kind_ok
             && self.period_ok(figure, hit)
-            && q.part.is_none_or(|part| parts_named(&figure.sentence.to_lowercase()) & (1 << part) != 0)
+            && q.part.is_none_or(|part| part_fits(part, figure, context_parts(figure, hit, parts_named(&figure.sentence.to_lowercase()))))
             && self.subject_possible(figure, hit)
             && self.fit(figure, 1, hit).answers(q)
     }
@@ -342,7 +356,7 @@ impl<'a, 'm> Judge<'a, 'm> {
         let close = &tokens[local.clone()];
         let is_close = |term: &str| close.iter().any(|(_, t)| t == term);
         // A quarter or half asked for must be named with the figure.
-        let period_ok = period_ok && q.part.is_none_or(|part| part_bonus(part, info.parts) > 0.0);
+        let period_ok = period_ok && q.part.is_none_or(|part| part_fits(part, figure, context_parts(figure, hit, info.parts)));
         let topic_words = q.topic_terms.iter().filter(|t| is_close(t)).count();
         // Nearer topic words count more: in "data center revenue of US$51.2
         // billion and gaming revenue of US$4.3 billion", "gaming" dates the second.
@@ -414,9 +428,12 @@ impl<'a, 'm> Judge<'a, 'm> {
         if let Some(basis) = q.basis {
             score += basis_bonus(basis, &compared_to(figure));
         }
-        if !q.years.is_empty() && q.part.is_none() {
-            // "in FY25" asks for the whole year.
-            if info.parts & 0b0111_1110 != 0 && info.parts & (1 << 7) == 0 {
+        if !q.years.is_empty() && q.part.is_none_or(|part| part == FULL_YEAR) {
+            // "in FY25" asks for the whole year: a quarter's figure is a
+            // weaker answer, and one in a sentence about a quarter a little weaker.
+            if figure.part.is_some() && figure.kind != FigureKind::Year {
+                score -= 1.0;
+            } else if info.parts & 0b0111_1110 != 0 && info.parts & (1 << 7) == 0 {
                 score -= 0.5;
             }
         }
@@ -429,8 +446,9 @@ impl<'a, 'm> Judge<'a, 'm> {
         let asked_here = q.measures.iter().filter(|m| near_measures.contains(&m.name.as_str())).count();
         score += 0.8 * asked_here.saturating_sub(1) as f32;
         if q.ask == Ask::Time && figure.kind == FigureKind::Year {
-            // "When did ..." is answered most exactly by a day, then a month.
-            score += date_precision(&figure.text);
+            // "When did ..." is answered most exactly by a day, then a month;
+            // but the day a source reported something is not when it happens.
+            score += if reporting_date(figure) { -2.0 } else { date_precision(&figure.text) };
         }
         if q.by_when && figure.kind == FigureKind::Year && introduced_by_by(figure) {
             score += 0.5;
@@ -438,7 +456,7 @@ impl<'a, 'm> Judge<'a, 'm> {
         if let Some(part) = q.part {
             score += part_bonus(part, info.parts);
         }
-        Fit { measure, kind_ok, measure_ok, subject_ok, period_ok, topic_words, score }
+        Fit { measure, kind_ok, measure_ok, subject_ok, period_ok, topic_words, topic_in_sentence: in_sentence > 0.0, score }
     }
 
 }

@@ -5,10 +5,12 @@
 //! which extra words widen the search.
 
 mod form;
+mod period;
 mod words;
 
 pub use form::{Ask, Basis};
 use form::{ask_of, asks_duration, basis_of, narrow_by_ask};
+use period::{part_of_year, period_rewrites, years_in};
 
 use std::collections::HashSet;
 use std::sync::LazyLock;
@@ -81,9 +83,6 @@ pub struct Question<'m> {
 
 
 
-static YEAR: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)\b(?:fy|fiscal\s+(?:year\s+)?)?'?((?:19|20)\d\d|\d\d)\b").expect("static year pattern"));
-
 /// Index terms of [`FRAME_WORDS`] and of month names, analysed once (the
 /// analyzer is the index's, the same in every process).
 static FRAME_TERMS: LazyLock<HashSet<String>> = LazyLock::new(|| {
@@ -141,7 +140,7 @@ impl<'m> Question<'m> {
             if long_statement { Vec::new() } else { measures.spelled_out(raw).into_iter().map(str::to_string).collect() };
         let mut topic_terms = topic_terms;
         topic_terms.extend(spelled.iter().flat_map(|long| analyzer.terms(long)));
-        let mut rewrites = fiscal_forms(raw);
+        let mut rewrites = period_rewrites(raw);
         rewrites.extend(spelled);
         let models = models_in(&sequence, frame_terms);
         let terms: HashSet<String> = sequence.iter().cloned().collect();
@@ -281,32 +280,6 @@ fn is_year_term(term: &str) -> bool {
     digits.chars().all(|c| c.is_ascii_digit()) && (digits.len() == 2 && term.starts_with("fy") || digits.len() == 4 && (digits.starts_with("19") || digits.starts_with("20")))
 }
 
-/// The quarter (1-4) or half (5 = H1, 6 = H2) a question names.
-fn part_of_year(lower: &str) -> Option<u8> {
-    static PART: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"\b(?:(q[1-4])|([1-4])q|(first|second|third|fourth)[ -]quarter|(h[12])|(first|second)[ -]half)\b").expect("static quarter pattern")
-    });
-    let caps = PART.captures(lower)?;
-    let text = caps.get(0)?.as_str();
-    let quarter = |w: &str| match w {
-        "first" | "1" => 1,
-        "second" | "2" => 2,
-        "third" | "3" => 3,
-        _ => 4,
-    };
-    Some(if let Some(q) = caps.get(1).or(caps.get(2)) {
-        quarter(q.as_str().trim_start_matches('q'))
-    } else if let Some(q) = caps.get(3) {
-        quarter(q.as_str())
-    } else if text.starts_with('h') {
-        if text.ends_with('1') { 5 } else { 6 }
-    } else if text.starts_with("first") {
-        5
-    } else {
-        6
-    })
-}
-
 /// Units named in the (lowercased) question.
 fn units_in(lower: &str) -> Vec<String> {
     let words: Vec<&str> = lower
@@ -319,35 +292,6 @@ fn units_in(lower: &str) -> Vec<String> {
         let unit = w.trim_start_matches(|c: char| c.is_ascii_digit() || c == '.' || c == ',' || c == '$');
         if UNITS.iter().any(|(u, _)| *u == unit) && !out.iter().any(|o| o == unit) {
             out.push(unit.to_string());
-        }
-    }
-    out
-}
-
-/// "FY25" and "FY2025" are written "fiscal 2025" in reports: search that too.
-fn fiscal_forms(raw: &str) -> Vec<String> {
-    static FY: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)\bfy\s?'?(\d{2}|\d{4})\b").expect("static fiscal-year pattern"));
-    FY.captures_iter(raw)
-        .filter_map(|c| c.get(1))
-        .map(|y| if y.as_str().len() == 2 { format!("fiscal 20{}", y.as_str()) } else { format!("fiscal {}", y.as_str()) })
-        .collect()
-}
-
-/// Years named in the question: "2024", "FY25", "fiscal 2026", "'25".
-fn years_in(raw: &str) -> Vec<i32> {
-    let mut out = Vec::new();
-    for caps in YEAR.captures_iter(raw) {
-        let whole = caps.get(0).map_or("", |m| m.as_str());
-        let Some(digits) = caps.get(1) else { continue };
-        let short = digits.as_str().len() == 2;
-        // A bare two-digit number is a year only when written FY25 or '25.
-        if short && !(whole.to_lowercase().starts_with("fy") || whole.starts_with('\'') || whole.to_lowercase().starts_with("fiscal")) {
-            continue;
-        }
-        let Ok(n) = digits.as_str().parse::<i32>() else { continue };
-        let year = if short { 2000 + n } else { n };
-        if (1990..=2100).contains(&year) && !out.contains(&year) {
-            out.push(year);
         }
     }
     out
@@ -464,12 +408,5 @@ mod tests {
             assert_eq!(q.ask, Ask::Keywords);
             assert!(!q.wants_figure());
         });
-    }
-
-    #[test]
-    fn fiscal_years_are_read() {
-        assert_eq!(years_in("Nvidia FY25 data center sales"), vec![2025]);
-        assert_eq!(years_in("fiscal 2026 revenue vs 2025"), vec![2026, 2025]);
-        assert_eq!(years_in("384 chips in 12 racks"), Vec::<i32>::new());
     }
 }

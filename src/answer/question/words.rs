@@ -5,11 +5,11 @@ use crate::figures::FigureKind;
 
 /// Words that frame a question without saying what it is about. They are not
 /// searched when the text reads as a question, and never count as evidence.
-pub(super) const FRAME_WORDS: [&str; 40] = [
+pub(super) const FRAME_WORDS: [&str; 41] = [
     "what", "whats", "which", "who", "whom", "when", "where", "how", "much", "many", "does", "did", "do",
     "were", "has", "have", "had", "would", "could", "should", "can", "about", "tell", "me", "give", "get",
     "got", "gets", "getting", "us", "we", "our", "you", "per", "according", "over", "say", "says", "said",
-    "now",
+    "now", "up",
 ];
 
 /// Month names and their short forms: part of a date, not of the topic.
