@@ -72,6 +72,9 @@ pub(super) fn parse(text: &str) -> Result<(ReportMeta, String), ParseFailure> {
     }
     let closing_line =
         closing_line.ok_or_else(|| fail(1, "front matter is not closed by a `+++` line"))?;
+    if let Some(line) = super::toml_depth::too_deep(&front) {
+        return Err(fail(line + 1, format!("front matter nests arrays or tables more than {} deep", super::toml_depth::MAX_DEPTH)));
+    }
     let matter: FrontMatter = toml::from_str(&front).map_err(|e| {
         let line = e
             .span()
@@ -134,6 +137,15 @@ mod tests {
     use super::*;
 
     const GOOD: &str = "+++\nid = \"r1\"\ntitle = \"T\"\npublisher = \"P\"\nurl = \"https://x.test/a\"\npublished = 2025-12-04\ncompanies = [\"Huawei\"]\ntopics = [\"HBM\"]\n+++\n\nPara one\ncontinues.\n\nPara two.\n";
+
+    #[test]
+    fn deeply_nested_front_matter_is_refused_without_overflowing_the_stack() {
+        let text = format!("+++\nid = \"r1\"\ntopics = {}\"x\"{}\n+++\n\nBody.\n", "[".repeat(100_000), "]".repeat(100_000));
+        let outcome = std::thread::Builder::new().stack_size(256 * 1024).spawn(move || parse(&text)).expect("thread").join().expect("no overflow");
+        let err = outcome.expect_err("refused");
+        assert_eq!(err.line, 3);
+        assert!(err.reason.contains("more than 64 deep"), "{}", err.reason);
+    }
 
     #[test]
     fn parses_front_matter_and_body() {

@@ -12,6 +12,7 @@ mod pdf;
 mod plain;
 mod publishers;
 mod sidecar;
+mod toml_depth;
 
 use std::path::PathBuf;
 

@@ -36,6 +36,9 @@ pub(super) fn path_for(report: &Path) -> PathBuf {
 
 /// Parses sidecar text; errors carry a 1-based line.
 pub(super) fn parse(text: &str) -> Result<Sidecar, (usize, String)> {
+    if let Some(line) = super::toml_depth::too_deep(text) {
+        return Err((line, format!("nests arrays or tables more than {} deep", super::toml_depth::MAX_DEPTH)));
+    }
     toml::from_str(text).map_err(|e| {
         let line = e
             .span()

@@ -92,6 +92,7 @@ fn main() {
             hang_limit: Duration::from_secs(30),
             text: target.text,
             out_dir: args.out.clone(),
+            slow_pool: true,
         };
         println!("fuzz {name}: {} seeds, {} s, seed {}", target.seeds.len(), args.seconds, args.seed);
         let stats = fuzz::campaign(&target, args.seed, Budget::Time(Duration::from_secs(args.seconds)), &settings);

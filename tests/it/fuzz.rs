@@ -20,6 +20,7 @@ fn settings(text: bool) -> Settings {
         hang_limit: Duration::from_secs(60),
         text,
         out_dir: PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("fuzz-findings"),
+        slow_pool: false,
     }
 }
 

@@ -95,6 +95,10 @@ pub struct Settings {
     pub text: bool,
     /// Where findings are saved.
     pub out_dir: PathBuf,
+    /// Also mutate the slowest inputs found so far. Which inputs are slowest
+    /// depends on the machine's load, so a run that must reproduce from its
+    /// seed alone (the one in `cargo test`) leaves this off.
+    pub slow_pool: bool,
 }
 
 /// A panic or a slow input, saved to `path`.
@@ -293,7 +297,7 @@ pub fn campaign(target: &targets::Target, seed: u64, budget: Budget, settings: &
     let watchdog = Watchdog::start(target.name, settings);
     let started = Instant::now();
     while !budget.spent(stats.execs, started.elapsed()) {
-        let from_pool = !stats.slowest.is_empty() && rng.one_in(5);
+        let from_pool = settings.slow_pool && !stats.slowest.is_empty() && rng.one_in(5);
         let parent = if from_pool { rng.pick(&stats.slowest).1.clone() } else { rng.pick(&target.seeds).clone() };
         let input = if stats.execs < target.seeds.len() as u64 {
             target.seeds[stats.execs as usize].clone()
