@@ -9,7 +9,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 use crate::config::Settings;
-use crate::core::{Command, Core, DigestWindow, Refresh, Request};
+use crate::core::{AddSource, Command, Core, DigestWindow, Refresh, Request};
 use crate::error::Error;
 use crate::render::{json, text};
 use crate::reply::{Reply, ToolOutput};
@@ -94,7 +94,33 @@ pub enum CliCommand {
         #[arg(long, value_name = "ID", conflicts_with_all = ["name", "dry_run", "since"])]
         resend: Option<i64>,
     },
-    /// List the reindex audit log, newest first.
+    /// Propose a report for the curation queue: a web link, or a local PDF,
+    /// HTML, Markdown or text file. Prints a preview and the queue item id.
+    Add {
+        /// The link (http or https) or the file.
+        source: String,
+        /// A note for the admins who decide.
+        #[arg(long)]
+        note: Option<String>,
+    },
+    /// List the proposed reports waiting for a decision, oldest first.
+    Queue,
+    /// Write a proposed report into the reports folder and index it.
+    Approve { id: i64 },
+    /// Turn a proposed report down.
+    Reject {
+        id: i64,
+        /// Why (shown to the proposer and kept in the audit log).
+        reason: Vec<String>,
+    },
+    /// Set fields of a proposed report: `edit 12 published=2025-06-05 publisher="TrendForce"`.
+    Edit {
+        id: i64,
+        /// key=value pairs (title, publisher, url, published, authors, companies, topics, region, language, id).
+        #[arg(required = true)]
+        changes: Vec<String>,
+    },
+    /// List the audit log (reindexes and curation), newest first.
     Audit {
         /// Most records to list.
         #[arg(long, default_value_t = 50)]
@@ -189,6 +215,42 @@ fn plan(command: &CliCommand) -> Run {
             run(Command::Digest { name: name.clone(), window: DigestWindow::Since(*since), dry_run: *dry_run })
         }
         CliCommand::Audit { limit } => run(Command::Audit { limit: *limit }),
+        CliCommand::Add { source, note } => run(add_command(source, note.clone())),
+        CliCommand::Queue => run(Command::Queue),
+        CliCommand::Approve { id } => run(Command::Approve { id: *id }),
+        CliCommand::Reject { id, reason } => {
+            let reason = reason.join(" ");
+            run(Command::Reject { id: *id, reason: (!reason.trim().is_empty()).then_some(reason) })
+        }
+        CliCommand::Edit { id, changes } => run(match crate::core::command::key_values(&changes.join(" ")) {
+            Ok(changes) => Command::Edit { id: *id, changes },
+            Err(problem) => Command::Usage { word: "edit", problem },
+        }),
+    }
+}
+
+/// `add <link|file>`: a link is fetched by the core; a file is read here
+/// (the core checks its size and type like an attachment's).
+fn add_command(source: &str, note: Option<String>) -> Command {
+    let trimmed = source.trim();
+    let path = std::path::Path::new(trimmed);
+    if trimmed.contains("://") {
+        return Command::Add { source: AddSource::Url(trimmed.to_string()), note };
+    }
+    // Larger files are refused by the core's own limit; this only keeps a
+    // huge file from being read into memory first.
+    const MOST_READ: u64 = 256 * 1024 * 1024;
+    match std::fs::metadata(path) {
+        Err(_) => return Command::Usage { word: "add", problem: format!("there is no file {} (a link must start with http:// or https://)", path.display()) },
+        Ok(meta) if meta.len() > MOST_READ => return Command::Usage { word: "add", problem: format!("{} is too large to propose", path.display()) },
+        Ok(_) => {}
+    }
+    match std::fs::read(path) {
+        Ok(bytes) => Command::Add {
+            source: AddSource::File { name: path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(), bytes: std::sync::Arc::new(bytes) },
+            note,
+        },
+        Err(e) => Command::Usage { word: "add", problem: format!("{} could not be read ({e})", path.display()) },
     }
 }
 
@@ -280,6 +342,7 @@ fn fail(cli: &Cli, error: &Error) -> ExitCode {
         | Error::NoReports { .. }
         | Error::Store { .. }
         | Error::ReindexRefused(_)
+        | Error::Curation(_)
         | Error::Gazetteer(_)
         | Error::Chat { .. }
         | Error::BelowFloor { .. } => {

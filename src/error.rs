@@ -111,6 +111,11 @@ pub enum Error {
     /// A blocking task panicked or was cancelled.
     #[error("background task failed: {0}")]
     Task(String),
+
+    /// A proposed report could not be fetched, read or admitted; the text
+    /// says why in words for the proposer ("the site refused the request (HTTP 403)").
+    #[error("{0}")]
+    Curation(String),
 }
 
 /// " (a.md: reason; b.md: reason)" for the first few failures.
@@ -164,7 +169,7 @@ impl Error {
                 format!("Reindex refused: {reason}. Questions are still answered from the current index.")
             }
             Error::Chat { .. } => "The chat service could not be reached. Please try again shortly.".into(),
-            Error::Refused(message) => message.clone(),
+            Error::Refused(message) | Error::Curation(message) => message.clone(),
             Error::RateLimited { wait } => {
                 let secs = wait.as_secs_f64().ceil().max(1.0) as u64;
                 format!("You're sending commands too fast. Please try again in {secs} s.")

@@ -20,6 +20,7 @@ pub mod bench;
 pub mod cli;
 pub mod config;
 pub mod core;
+pub mod curate;
 pub mod digest;
 pub mod error;
 pub mod eval;

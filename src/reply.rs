@@ -365,8 +365,33 @@ pub enum Reply {
     DigestPostQueued(crate::store::OutboxEntry),
     /// What the corpus check found.
     ReportCheck(crate::report::CheckOutcome),
+    /// A curation step: a proposal's preview, the queue, a decision.
+    Curation(Curated),
     /// A user-facing error message (the details went to the log).
     Error { message: String },
+}
+
+/// A queue item with the metadata its draft gives and what it still lacks.
+#[derive(Debug, Clone, PartialEq)]
+pub struct QueueView {
+    pub item: crate::store::QueueItem,
+    pub meta: crate::report::ReportMeta,
+    /// Front-matter keys to set before it can be approved.
+    pub missing: Vec<&'static str>,
+}
+
+/// The reply to a curation command.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Curated {
+    /// `add`: the preview. `hint` is how to write `edit` where it was asked
+    /// (`!edit `, `chipbot edit `).
+    Proposed { view: QueueView, words: usize, figures: Vec<String>, hint: String },
+    /// `queue`: pending items, oldest first.
+    Queue { views: Vec<QueueView>, hint: String },
+    /// `approve`: the report is indexed under `report_id`.
+    Approved { view: QueueView, report_id: String },
+    Rejected { view: QueueView },
+    Edited { view: QueueView, hint: String },
 }
 
 /// The output of a measuring tool (`bench`, `eval`): a text table for people

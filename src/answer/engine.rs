@@ -131,6 +131,16 @@ impl Engine {
         &self.inner.settings
     }
 
+    /// The gazetteer the index was built with.
+    pub fn gazetteer(&self) -> &Gazetteer {
+        &self.inner.gazetteer
+    }
+
+    /// The publisher table the index was built with.
+    pub fn publishers(&self) -> &Publishers {
+        &self.inner.publishers
+    }
+
     pub(crate) fn index(&self) -> &SearchIndex {
         &self.inner.index
     }

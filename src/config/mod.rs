@@ -7,6 +7,7 @@
 //! Secrets are the exception: they are read from the environment only.
 
 mod chat;
+mod curation;
 mod digest;
 mod schedule;
 mod secret;
@@ -15,6 +16,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 pub use chat::{AdminSettings, ChatSettings, DiscordSettings, MatrixSettings, Platform};
+pub use curation::CurationSettings;
 pub use digest::{DigestSettings, DigestTarget, MissedSlots};
 pub use schedule::Schedule;
 pub use secret::{Secret, Secrets, SECRET_KEYS};
@@ -46,6 +48,8 @@ pub struct Settings {
     pub matrix: MatrixSettings,
     pub discord: DiscordSettings,
     pub admins: AdminSettings,
+    /// Proposing, fetching and approving reports (`add`, `approve`, ...).
+    pub curation: CurationSettings,
     /// Scheduled digests (`[[digest]]` entries).
     pub digests: Vec<DigestSettings>,
     /// Tokens and passwords, from the environment only.
@@ -162,6 +166,7 @@ struct RawSettings {
     matrix: MatrixSettings,
     discord: DiscordSettings,
     admins: AdminSettings,
+    curation: CurationSettings,
     digest: Vec<digest::RawDigest>,
 }
 
@@ -269,6 +274,7 @@ impl RawSettings {
         problems.extend(self.chat.problems());
         problems.extend(self.matrix.problems());
         problems.extend(self.discord.problems());
+        problems.extend(self.curation.problems());
         if self.index.watch && self.index.watch_debounce_secs == 0 {
             problems.push("index.watch_debounce_secs must be at least 1".into());
         }
@@ -288,6 +294,7 @@ impl RawSettings {
             matrix: self.matrix,
             discord: self.discord,
             admins: self.admins,
+            curation: self.curation,
             digests,
             secrets,
         })

@@ -37,6 +37,29 @@ pub enum Command {
     /// URLs, no shared passages, and none copied from the source texts in
     /// `sources` where given (CLI only).
     CheckReports { sources: Option<PathBuf> },
+    /// Propose a report from a link or a file for the curation queue.
+    Add { source: AddSource, note: Option<String> },
+    /// The pending curation queue, oldest first (admins only).
+    Queue,
+    /// Write a queued report into the reports folder and index it (admins only).
+    Approve { id: i64 },
+    /// Turn a queued report down (admins only).
+    Reject { id: i64, reason: Option<String> },
+    /// Set front-matter fields of a queued report (admins only).
+    Edit { id: i64, changes: Vec<(String, String)> },
+    /// A known command with arguments it cannot use: the problem and the
+    /// command's usage are the reply.
+    Usage { word: &'static str, problem: String },
+}
+
+/// What `add` proposes.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AddSource {
+    /// A web address to fetch.
+    Url(String),
+    /// A file's name (never used as a path) and contents: an attachment, or
+    /// a file the CLI read.
+    File { name: String, bytes: std::sync::Arc<Vec<u8>> },
 }
 
 /// The reports a digest covers, by when they were indexed.
@@ -65,12 +88,28 @@ impl Command {
             Command::DigestPosts | Command::ResendDigestPost { .. } => "digest",
             Command::Extract { .. } => "extract",
             Command::CheckReports { .. } => "index --check",
+            Command::Add { .. } => "add",
+            Command::Queue => "queue",
+            Command::Approve { .. } => "approve",
+            Command::Reject { .. } => "reject",
+            Command::Edit { .. } => "edit",
+            Command::Usage { word, .. } => word,
         }
     }
 
     /// Commands that only admins may run.
     pub fn requires_admin(&self) -> bool {
-        matches!(self, Command::Index { .. } | Command::Audit { .. } | Command::DigestPosts | Command::ResendDigestPost { .. })
+        matches!(
+            self,
+            Command::Index { .. }
+                | Command::Audit { .. }
+                | Command::DigestPosts
+                | Command::ResendDigestPost { .. }
+                | Command::Queue
+                | Command::Approve { .. }
+                | Command::Reject { .. }
+                | Command::Edit { .. }
+        )
     }
 }
 
@@ -94,6 +133,14 @@ impl Command {
             "help" => Command::Help,
             "reindex" => Command::Index { full: argument.trim_start_matches('-').eq_ignore_ascii_case("full") },
             "digest" => Command::digest_from_words(argument.split_whitespace()),
+            "add" => Command::add_from_text(argument),
+            "queue" => Command::Queue,
+            "approve" => Command::with_id("approve", argument, |id, _| Command::Approve { id }),
+            "reject" => Command::with_id("reject", argument, |id, rest| Command::Reject { id, reason: (!rest.is_empty()).then(|| rest.chars().take(500).collect()) }),
+            "edit" => Command::with_id("edit", argument, |id, rest| match key_values(rest) {
+                Ok(changes) => Command::Edit { id, changes },
+                Err(problem) => Command::Usage { word: "edit", problem },
+            }),
             "" => return None,
             other => return Some(Err(UnknownCommand(other.chars().take(40).collect()))),
         };
@@ -119,6 +166,49 @@ impl Command {
     }
 }
 
+impl Command {
+    /// `add <url> [note]`: the first word is the link, the rest a note.
+    pub fn add_from_text(argument: &str) -> Command {
+        let mut words = argument.splitn(2, char::is_whitespace);
+        match words.next().filter(|w| !w.is_empty()) {
+            Some(url) => Command::Add {
+                source: AddSource::Url(url.trim_matches(['<', '>']).to_string()),
+                note: words.next().map(|n| n.trim().chars().take(500).collect::<String>()).filter(|n| !n.is_empty()),
+            },
+            None => Command::Usage { word: "add", problem: "Give a link (or attach a file)".into() },
+        }
+    }
+
+    /// A command whose first word is a queue item number.
+    fn with_id(word: &'static str, argument: &str, make: impl FnOnce(i64, &str) -> Command) -> Command {
+        let mut words = argument.splitn(2, char::is_whitespace);
+        let first = words.next().unwrap_or_default().trim_start_matches('#');
+        match first.parse::<i64>() {
+            Ok(id) if id > 0 => make(id, words.next().unwrap_or_default().trim()),
+            _ => Command::Usage { word, problem: format!("`{}` is not a queue item number", first.chars().take(20).collect::<String>()) },
+        }
+    }
+}
+
+/// `key=value` pairs; a value runs to the next ` key=` ("title=HBM prices rise published=2025-06-05").
+pub fn key_values(text: &str) -> Result<Vec<(String, String)>, String> {
+    static PAIR: std::sync::LazyLock<regex::Regex> =
+        std::sync::LazyLock::new(|| regex::Regex::new(r"(?:^|\s)([A-Za-z_]+)=").expect("static key=value pattern"));
+    let starts: Vec<(usize, usize, String)> =
+        PAIR.captures_iter(text).filter_map(|c| Some((c.get(0)?.start(), c.get(0)?.end(), c.get(1)?.as_str().to_string()))).collect();
+    if starts.is_empty() || !text[..starts[0].0].trim().is_empty() {
+        return Err("Write the changes as key=value, for example published=2025-06-05".into());
+    }
+    Ok(starts
+        .iter()
+        .enumerate()
+        .map(|(i, (_, end, key))| {
+            let stop = starts.get(i + 1).map_or(text.len(), |next| next.0);
+            (key.clone(), text[*end..stop].trim().trim_matches('"').to_string())
+        })
+        .collect())
+}
+
 /// One chat command as help shows it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CommandHelp {
@@ -134,7 +224,7 @@ pub struct CommandHelp {
 
 /// Every chat command, in the order help lists them: the one source of the
 /// help text and of Discord's slash-command list.
-pub const COMMAND_HELP: [CommandHelp; 6] = [
+pub const COMMAND_HELP: [CommandHelp; 11] = [
     CommandHelp {
         word: "ask",
         arguments: " <question>",
@@ -156,10 +246,25 @@ pub const COMMAND_HELP: [CommandHelp; 6] = [
         slash: "/digest name: since: 2026-01-01",
     },
     CommandHelp {
+        word: "add",
+        arguments: " <link> [note]",
+        about: "propose a report (or attach a PDF, HTML, Markdown or text file)",
+        slash: "/add url: https://example.com/report note:",
+    },
+    CommandHelp {
         word: "reindex",
         arguments: " [full]",
         about: "bring the index up to date (admins only)",
         slash: "/reindex full: (admins only)",
+    },
+    CommandHelp { word: "queue", arguments: "", about: "proposed reports waiting for a decision (admins only)", slash: "/queue" },
+    CommandHelp { word: "approve", arguments: " <id>", about: "add a proposed report to the index (admins only)", slash: "/approve id: 12" },
+    CommandHelp { word: "reject", arguments: " <id> [reason]", about: "turn a proposed report down (admins only)", slash: "/reject id: 12 reason:" },
+    CommandHelp {
+        word: "edit",
+        arguments: " <id> key=value ...",
+        about: "set a proposed report's title, publisher, published, url, ... (admins only)",
+        slash: "/edit id: 12 changes: published=2025-06-05",
     },
 ];
 
@@ -240,7 +345,7 @@ mod tests {
     }
 
     #[test]
-    fn help_lists_every_command_as_before() {
+    fn help_lists_every_command() {
         let expected = "chipbot answers questions from curated chip-industry reports, citing its sources.\n\n\
              Commands:\n\
              !ask <question>: cited snippets and the figures they give\n\
@@ -248,9 +353,33 @@ mod tests {
              !sources: what is indexed\n\
              !help: this text\n\
              !digest [name] [YYYY-MM-DD]: what is new in the reports (since a date)\n\
-             !reindex [full]: bring the index up to date (admins only)\n\n\
+             !add <link> [note]: propose a report (or attach a PDF, HTML, Markdown or text file)\n\
+             !reindex [full]: bring the index up to date (admins only)\n\
+             !queue: proposed reports waiting for a decision (admins only)\n\
+             !approve <id>: add a proposed report to the index (admins only)\n\
+             !reject <id> [reason]: turn a proposed report down (admins only)\n\
+             !edit <id> key=value ...: set a proposed report's title, publisher, published, url, ... (admins only)\n\n\
              Query syntax:\n";
         assert!(help_text("!").starts_with(expected), "{}", help_text("!"));
+    }
+
+    #[test]
+    fn curation_commands_are_parsed_with_their_arguments() {
+        let parse = |text: &str| Command::from_chat(text, "!").expect("prefixed").expect("known");
+        assert_eq!(
+            parse("!add <https://example.com/a> worth a look"),
+            Command::Add { source: AddSource::Url("https://example.com/a".into()), note: Some("worth a look".into()) }
+        );
+        assert_eq!(parse("!approve #12"), Command::Approve { id: 12 });
+        assert_eq!(parse("!reject 3 not a primary source"), Command::Reject { id: 3, reason: Some("not a primary source".into()) });
+        assert_eq!(
+            parse("!edit 4 title=HBM prices rise published=2025-06-05"),
+            Command::Edit { id: 4, changes: vec![("title".into(), "HBM prices rise".into()), ("published".into(), "2025-06-05".into())] }
+        );
+        assert!(matches!(parse("!edit 4 soon"), Command::Usage { word: "edit", .. }));
+        assert!(matches!(parse("!approve"), Command::Usage { word: "approve", .. }));
+        assert!(matches!(parse("!add"), Command::Usage { word: "add", .. }));
+        assert!(parse("!approve 1").requires_admin() && !parse("!add https://x.test").requires_admin());
     }
 
     #[test]

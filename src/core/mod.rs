@@ -8,6 +8,7 @@
 //! reply is platform-neutral and each entry point only renders it.
 
 pub mod command;
+mod curation;
 pub mod glob;
 mod origin;
 mod ratelimit;
@@ -18,7 +19,7 @@ use std::time::{Duration, Instant};
 
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 
-pub use command::{help_text, Command, DigestWindow, UnknownCommand};
+pub use command::{help_text, AddSource, Command, DigestWindow, UnknownCommand};
 pub use origin::{Origin, Sender};
 pub use ratelimit::RateLimiter;
 
@@ -76,7 +77,14 @@ impl std::fmt::Debug for Core {
 impl Core {
     /// Opens the engine (see [`Engine::open_with`]) behind a new core. Blocking.
     pub fn open(settings: Settings, refresh: Refresh) -> Result<Core> {
-        Ok(Core::new(Engine::open_with(settings, refresh)?))
+        let core = Core::new(Engine::open_with(settings, refresh)?);
+        // An approval a stop interrupted is finished or undone before anything else.
+        if core.settings().index.data_dir.join(crate::store::FILE_NAME).is_file() {
+            if let Err(e) = core.repair_curation() {
+                tracing::error!(error = %e, "could not check the curation queue for interrupted approvals");
+            }
+        }
+        Ok(core)
     }
 
     /// [`Core::open`] on the blocking pool.
@@ -115,10 +123,18 @@ impl Core {
         if command.requires_admin() && !origin.is_admin(&settings.admins) {
             tracing::warn!(platform = %origin.platform(), user = %origin.user(), command = word, "refused admin command");
             let message = format!("Sorry, only chipbot admins can run `{}{word}`.", self.prefix());
-            if let Command::Index { full } = command {
+            let audited = match &command {
+                Command::Index { full } => Some(Some(*full)),
+                Command::Queue | Command::Approve { .. } | Command::Reject { .. } | Command::Edit { .. } => Some(None),
+                _ => None,
+            };
+            if let Some(full) = audited {
                 let (core, origin, summary) = (self.clone(), origin.clone(), message.clone());
                 let refused = blocking(move || {
-                    core.audit(Utc::now(), &origin, full, AuditOutcome::Refused, summary);
+                    match full {
+                        Some(full) => core.audit(Utc::now(), &origin, full, AuditOutcome::Refused, summary),
+                        None => core.audit_curation(&origin, word, AuditOutcome::Refused, summary),
+                    }
                     Ok(())
                 });
                 if let Err(e) = refused.await {
@@ -204,6 +220,15 @@ impl Core {
             Command::DigestPosts => self.open_store()?.open_posts().map(Reply::DigestPosts),
             Command::ResendDigestPost { id } => self.resend_digest_post(id),
             Command::Extract { path } => engine.extract(&path).map(|figures| Reply::Extracted { figures }),
+            Command::Add { source, note } => self.add(origin, source, note),
+            Command::Queue => self.queue(origin),
+            Command::Approve { id } => self.approve(origin, id),
+            Command::Reject { id, reason } => self.reject(origin, id, reason),
+            Command::Edit { id, changes } => self.edit(origin, id, &changes),
+            Command::Usage { word, problem } => {
+                let usage = crate::core::command::command_help(word).map(|h| format!(" Usage: {}{}{}", self.prefix(), h.word, h.arguments)).unwrap_or_default();
+                Err(Error::Curation(format!("{problem}.{usage}")))
+            }
             Command::CheckReports { sources } => {
                 let settings = self.settings();
                 let publishers = crate::report::Publishers::load(&settings.index.publishers)?;
@@ -262,6 +287,7 @@ impl Core {
         let record = AuditRecord {
             id: 0,
             at,
+            action: "reindex".into(),
             platform: origin.platform(),
             user_id: origin.user().to_string(),
             full,

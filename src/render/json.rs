@@ -47,6 +47,7 @@ pub fn render(reply: &Reply) -> Value {
                     json!({
                         "id": r.id,
                         "at": r.at.to_rfc3339(),
+                        "action": r.action,
                         "platform": r.platform,
                         "user": r.user_id,
                         "full": r.full,
@@ -56,6 +57,7 @@ pub fn render(reply: &Reply) -> Value {
                 })
                 .collect(),
         ),
+        Reply::Curation(curated) => super::curation::json(curated),
         Reply::ReportCheck(outcome) => json!({
             "files": outcome.files,
             "problems": outcome.problems.iter().map(|p| json!({"file": p.file, "line": p.line, "message": p.message})).collect::<Vec<_>>(),

@@ -3,6 +3,7 @@
 //! renderers next to their platform code, reusing the helpers here.
 
 pub mod chart;
+pub mod curation;
 pub mod digest;
 pub mod json;
 pub mod split;

@@ -43,6 +43,7 @@ pub fn render(reply: &Reply, style: Highlight) -> String {
         }
         Reply::Audit(records) => audit_text(records),
         Reply::DigestPosts(rows) => digest_posts_text(rows),
+        Reply::Curation(curated) => super::curation::text(curated),
         Reply::ReportCheck(outcome) => {
             let mut out = String::new();
             for p in &outcome.problems {
@@ -93,14 +94,18 @@ fn digest_posts_text(rows: &[crate::store::OutboxEntry]) -> String {
 /// The reindex audit log, a line per request.
 fn audit_text(records: &[crate::store::AuditRecord]) -> String {
     if records.is_empty() {
-        return "No reindex has been requested yet.\n".into();
+        return "Nothing has been audited yet (reindexes and curation steps are).\n".into();
     }
     let mut out = String::new();
     for r in records {
-        let kind = if r.full { "full" } else { "incremental" };
+        let kind = match r.action.as_str() {
+            "reindex" if r.full => "reindex full".to_string(),
+            "reindex" => "reindex".to_string(),
+            other => other.to_string(),
+        };
         let _ = writeln!(
             out,
-            "{}  {:<8} {:<24} {:<11} {:<8} {}",
+            "{}  {:<8} {:<24} {:<12} {:<8} {}",
             r.at.format("%Y-%m-%d %H:%M:%S UTC"),
             r.platform,
             r.user_id,

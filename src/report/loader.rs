@@ -8,7 +8,7 @@ use std::time::SystemTime;
 
 use sha2::{Digest, Sha256};
 
-use super::{display_path, html, markdown, pdf, plain, sidecar, slug, Report};
+use super::{display_path, html, markdown, pdf, plain, sidecar, slug, Report, ReportMeta};
 use crate::error::{Error, Result};
 
 /// Extensions the loaders understand.
@@ -135,6 +135,24 @@ pub fn load_dir(dir: &Path) -> Result<LoadOutcome> {
 }
 
 /// Loads one report given its path relative to `dir`.
+/// Parses a report held in memory, by the extension of `name` (`.md`,
+/// `.html`, `.pdf`, else text): metadata and body, or the line and reason it
+/// could not be read. Used for files and pages proposed with `add`.
+pub fn parse_bytes(name: &str, bytes: &[u8]) -> std::result::Result<(ReportMeta, String), (usize, String)> {
+    let path = Path::new(name);
+    let stem_id = slug(path.file_stem().and_then(|s| s.to_str()).unwrap_or_default());
+    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or_default().to_ascii_lowercase();
+    if ext == "pdf" {
+        return guarded(|| pdf::parse(bytes, &stem_id));
+    }
+    let text = std::str::from_utf8(bytes).map_err(|e| (1, format!("the file is not UTF-8 text ({e})")))?;
+    guarded(|| match ext.as_str() {
+        "md" | "markdown" => markdown::parse(text).map_err(|f| (f.line, f.reason)),
+        "html" | "htm" => html::parse(text, &stem_id),
+        _ => plain::parse(text, &stem_id),
+    })
+}
+
 pub fn load_file(dir: &Path, rel: &str) -> Result<Report> {
     let path = display_path(dir, rel);
     let size = std::fs::metadata(&path).map_err(|e| Error::io(&path, e))?.len();

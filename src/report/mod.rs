@@ -19,9 +19,20 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-pub use loader::{is_report_file, load_dir, load_file, scan_dir, LoadOutcome, SourceFile};
+pub use loader::{is_report_file, load_dir, load_file, parse_bytes, scan_dir, LoadOutcome, SourceFile};
 pub use check::{check_dir, CheckOutcome, Problem, SHARED_RUN_WORDS};
 pub use publishers::Publishers;
+
+/// Decodes HTML character references (`&amp;`, `&#8217;`).
+pub fn decode_html_entities(text: &str) -> String {
+    html::decode_entities(text)
+}
+
+/// A one-page PDF showing `lines`, for tests elsewhere in the crate.
+#[cfg(test)]
+pub(crate) fn tiny_pdf_for_tests(lines: &[&str]) -> Vec<u8> {
+    pdf::tiny_pdf(lines)
+}
 
 /// Metadata shown in citations and used by filters.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]

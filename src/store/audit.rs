@@ -1,5 +1,6 @@
-//! The reindex audit log: one row per reindex request, including refused
-//! and failed ones, listed by `chipbot audit`.
+//! The audit log: one row per reindex request and per curation step
+//! (`add`, `approve`, `reject`, `edit`), including refused and failed ones,
+//! listed by `chipbot audit`.
 
 use chrono::{DateTime, Utc};
 use rusqlite::params;
@@ -47,6 +48,8 @@ pub struct AuditRecord {
     /// Row number (0 before it is written).
     pub id: i64,
     pub at: DateTime<Utc>,
+    /// `reindex`, `add`, `approve`, `reject` or `edit`.
+    pub action: String,
     /// `matrix`, `discord`, `cli` or `watch`.
     pub platform: String,
     pub user_id: String,
@@ -61,14 +64,15 @@ impl Store {
     pub fn record_audit(&self, record: &AuditRecord) -> Result<i64> {
         self.with(|c| {
             c.execute(
-                "INSERT INTO reindex_audit (at, platform, user_id, full, outcome, summary) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                "INSERT INTO reindex_audit (at, platform, user_id, full, outcome, summary, action) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
                 params![
                     time_text(record.at),
                     record.platform,
                     record.user_id,
                     record.full,
                     record.outcome.as_str(),
-                    record.summary
+                    record.summary,
+                    record.action
                 ],
             )?;
             Ok(c.last_insert_rowid())
@@ -79,12 +83,13 @@ impl Store {
     pub fn audit_log(&self, limit: usize) -> Result<Vec<AuditRecord>> {
         self.with(|c| {
             let mut stmt = c.prepare(
-                "SELECT id, at, platform, user_id, full, outcome, summary FROM reindex_audit ORDER BY id DESC LIMIT ?1",
+                "SELECT id, at, platform, user_id, full, outcome, summary, action FROM reindex_audit ORDER BY id DESC LIMIT ?1",
             )?;
             let rows = stmt.query_map(params![limit as i64], |r| {
                 Ok(AuditRecord {
                     id: r.get(0)?,
                     at: parse_time(&r.get::<_, String>(1)?)?,
+                    action: r.get(7)?,
                     platform: r.get(2)?,
                     user_id: r.get(3)?,
                     full: r.get(4)?,
@@ -108,6 +113,7 @@ mod tests {
         let base = AuditRecord {
             id: 0,
             at: Utc::now(),
+            action: "reindex".into(),
             platform: "matrix".into(),
             user_id: "@eve:example.org".into(),
             full: false,

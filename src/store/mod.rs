@@ -12,6 +12,7 @@
 
 mod audit;
 mod outbox;
+mod queue;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -22,6 +23,7 @@ use rusqlite::Connection;
 
 pub use audit::{AuditOutcome, AuditRecord};
 pub use outbox::{OutboxEntry, OutboxKey, OutboxState};
+pub use queue::{NewItem, QueueItem, QueueKind, QueueState};
 
 use crate::error::{Error, Result};
 
@@ -70,6 +72,37 @@ const MIGRATIONS: &[&str] = &[
         outcome TEXT NOT NULL,
         summary TEXT NOT NULL
     );",
+    // v2: the curation queue (`add`, `approve`, ...), feed entries already
+    // proposed, and an action column so the audit log covers curation too.
+    "CREATE TABLE curation_queue (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        state TEXT NOT NULL CHECK (state IN ('pending', 'approving', 'approved', 'rejected')),
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        platform TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        source TEXT NOT NULL,
+        canonical_url TEXT,
+        note TEXT,
+        kind TEXT NOT NULL CHECK (kind IN ('markdown', 'pdf')),
+        front_matter TEXT NOT NULL,
+        body TEXT NOT NULL,
+        original BLOB,
+        text_hash TEXT NOT NULL,
+        decided_platform TEXT,
+        decided_user TEXT,
+        decided_at TEXT,
+        reason TEXT,
+        file TEXT
+    );
+    CREATE INDEX curation_queue_state ON curation_queue (state);
+    CREATE TABLE feed_seen (
+        feed TEXT NOT NULL,
+        entry TEXT NOT NULL,
+        seen_at TEXT NOT NULL,
+        PRIMARY KEY (feed, entry)
+    );
+    ALTER TABLE reindex_audit ADD COLUMN action TEXT NOT NULL DEFAULT 'reindex';",
 ];
 
 /// The schema version this build writes.

@@ -51,7 +51,7 @@ fn index_requests_are_listed_by_audit() {
     let reports = support::copy_fixture("mini");
     let data = tempfile::tempdir().expect("tempdir");
     let (r, d) = (reports.path(), data.path());
-    assert!(stdout(&run(r, d, &["audit"])).contains("No reindex"));
+    assert!(stdout(&run(r, d, &["audit"])).contains("Nothing has been audited yet"));
     stdout(&run(r, d, &["index", "--full"]));
     let json: serde_json::Value = serde_json::from_str(&stdout(&run(r, d, &["--json", "audit"]))).expect("json");
     let rows = json.as_array().expect("array");

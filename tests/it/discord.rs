@@ -336,7 +336,11 @@ async fn reindex_is_for_admins_and_hidden_from_other_members() {
     let registration = bot.discord.requests().into_iter().find(|r| r.method == "PUT").expect("registered");
     let commands = registration.body.as_array().expect("array");
     let names: Vec<&str> = commands.iter().filter_map(|c| c["name"].as_str()).collect();
-    assert_eq!(names, ["ask", "figures", "sources", "help", "digest", "reindex"]);
+    assert_eq!(names, ["ask", "figures", "sources", "help", "digest", "reindex", "add", "queue", "approve", "reject", "edit"]);
+    for admin_only in ["queue", "approve", "reject", "edit"] {
+        let command = commands.iter().find(|c| c["name"] == admin_only).expect("registered");
+        assert_eq!(command["default_member_permissions"], "32", "{admin_only} is hidden from members");
+    }
     let reindex = commands.iter().find(|c| c["name"] == "reindex").expect("reindex");
     assert_eq!(reindex["default_member_permissions"], "32", "MANAGE_GUILD only");
     assert_eq!(reindex["options"][0]["name"], "full");
@@ -434,5 +438,32 @@ async fn digests_answer_on_demand_and_post_to_channels() {
     assert!(title.starts_with("Digest: "), "{title}");
     let err = poster.post("not-a-channel", &reply, "0123456789abcdef01234568").await.expect_err("bad target");
     assert!(err.permanent, "{err}");
+    bot.assert_no_failures();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_pasted_link_is_queued_approved_by_an_admin_and_then_cited() {
+    let site = crate::curation::Site::start().await;
+    let bot = Bot::start("mini", |s| s.curation.allow_private_addresses = true).await;
+    let replies = bot.say(&format!("!add {} from the memory desk", site.url("/article")), 1).await;
+    let preview = replies[0].text();
+    assert!(preview.contains("Queued as item 1") && preview.contains("HBM4 contract prices climb") && preview.contains("Loopback Memory Wire"), "{preview}");
+    let replies = bot.say("!approve 1", 1).await;
+    assert!(replies[0].text().contains("only chipbot admins"), "{}", replies[0].text());
+
+    let since = bot.discord.requests().len();
+    bot.discord.message(Some(GUILD), CHANNEL, USER, &[ADMIN_ROLE], "!approve 1");
+    let replies = bot.replies(since, 1, "approve").await;
+    assert!(replies[0].text().contains("can be cited now"), "{}", replies[0].text());
+    let replies = bot.say("!ask how much did HBM4 contract prices rise in Q2 2026?", 1).await;
+    let answer = replies[0].text();
+    assert!(answer.contains("18%") && answer.contains("Loopback Memory Wire"), "{answer}");
+
+    // A file attached to `!add`: downloaded from the (loopback) CDN URL, typed by its content.
+    let since = bot.discord.requests().len();
+    let url = site.url("/review.pdf");
+    bot.discord.message_with_files(Some(GUILD), CHANNEL, USER, &[], "!add", &[("annual-review.pdf", 900, &url)]);
+    let replies = bot.replies(since, 1, "attachment").await;
+    assert!(replies[0].text().contains("Queued as item 2") && replies[0].text().contains("Zephyr Packaging annual review"), "{}", replies[0].text());
     bot.assert_no_failures();
 }

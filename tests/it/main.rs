@@ -11,6 +11,8 @@ mod bench;
 mod cli;
 mod cli_digest;
 mod corpus;
+#[cfg(feature = "curation")]
+mod curation;
 mod digest_content;
 mod digest_once;
 mod digest_service;

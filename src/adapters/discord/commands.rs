@@ -5,13 +5,15 @@
 
 use super::handlers::{respond, Request};
 use super::{errors, send, Context, Data, HandlerError};
-use crate::core::Command;
+use poise::serenity_prelude as serenity;
+
+use crate::core::{AddSource, Command};
 
 /// The framework's settings: the commands, the prefix from `[chat]`, mentions
 /// of the bot as a prefix, and an error handler that always answers.
 pub fn framework_options(prefix: &str) -> poise::FrameworkOptions<Data, HandlerError> {
     poise::FrameworkOptions {
-        commands: vec![ask(), figures(), sources(), help(), digest(), reindex()],
+        commands: vec![ask(), figures(), sources(), help(), digest(), reindex(), add(), queue(), approve(), reject(), edit()],
         on_error: |error| Box::pin(errors::on_error(error)),
         allowed_mentions: Some(send::no_mentions()),
         initialize_owners: false,
@@ -81,4 +83,82 @@ pub async fn reindex(
     full: bool,
 ) -> Result<(), HandlerError> {
     respond(ctx, Request::Command(Command::Index { full })).await
+}
+
+// The curation commands. Their prefix forms take the same arguments; when
+// poise cannot read them ("!approve soon"), the shared chat parser answers
+// with the command's usage.
+
+/// Propose a report: a link, or a PDF, HTML, Markdown or text file
+#[poise::command(slash_command, prefix_command)]
+pub async fn add(
+    ctx: Context<'_>,
+    #[description = "Link to the report (http or https)"] url: Option<String>,
+    #[description = "Or the report as a file"] file: Option<serenity::Attachment>,
+    #[description = "A note for the admins"]
+    #[rest]
+    note: Option<String>,
+) -> Result<(), HandlerError> {
+    let command = match (url, file) {
+        (Some(url), _) if url.contains("://") => Command::Add { source: AddSource::Url(url.trim_matches(['<', '>']).to_string()), note },
+        (first, Some(file)) => {
+            // "!add quarterly review" with a file: the words are the note.
+            let note = match (first, note) {
+                (Some(a), Some(b)) => Some(format!("{a} {b}")),
+                (a, b) => a.or(b),
+            };
+            let most = ctx.data().core.settings().curation.max_bytes;
+            if u64::from(file.size) > most {
+                Command::Usage { word: "add", problem: format!("`{}` is larger than the {} MB limit", file.filename, most.div_ceil(1024 * 1024)) }
+            } else {
+                match file.download().await {
+                    Ok(bytes) => Command::Add { source: AddSource::File { name: file.filename.clone(), bytes: std::sync::Arc::new(bytes) }, note },
+                    Err(_) => Command::Usage { word: "add", problem: format!("`{}` could not be downloaded from Discord", file.filename) },
+                }
+            }
+        }
+        (Some(url), None) => Command::Add { source: AddSource::Url(url), note },
+        (None, None) => Command::Usage { word: "add", problem: "Give a link or attach a file".into() },
+    };
+    respond(ctx, Request::Command(command)).await
+}
+
+/// Proposed reports waiting for a decision (chipbot admins only)
+#[poise::command(slash_command, prefix_command, default_member_permissions = "MANAGE_GUILD")]
+pub async fn queue(ctx: Context<'_>) -> Result<(), HandlerError> {
+    respond(ctx, Request::Command(Command::Queue)).await
+}
+
+/// Add a proposed report to the index (chipbot admins only)
+#[poise::command(slash_command, prefix_command, default_member_permissions = "MANAGE_GUILD")]
+pub async fn approve(ctx: Context<'_>, #[description = "Queue item number"] id: i64) -> Result<(), HandlerError> {
+    respond(ctx, Request::Command(Command::Approve { id })).await
+}
+
+/// Turn a proposed report down (chipbot admins only)
+#[poise::command(slash_command, prefix_command, default_member_permissions = "MANAGE_GUILD")]
+pub async fn reject(
+    ctx: Context<'_>,
+    #[description = "Queue item number"] id: i64,
+    #[description = "Why, for the proposer"]
+    #[rest]
+    reason: Option<String>,
+) -> Result<(), HandlerError> {
+    respond(ctx, Request::Command(Command::Reject { id, reason })).await
+}
+
+/// Set fields of a proposed report (chipbot admins only)
+#[poise::command(slash_command, prefix_command, default_member_permissions = "MANAGE_GUILD")]
+pub async fn edit(
+    ctx: Context<'_>,
+    #[description = "Queue item number"] id: i64,
+    #[description = "key=value pairs, e.g. published=2025-06-05 publisher=TrendForce"]
+    #[rest]
+    changes: String,
+) -> Result<(), HandlerError> {
+    let command = match crate::core::command::key_values(&changes) {
+        Ok(changes) => Command::Edit { id, changes },
+        Err(problem) => Command::Usage { word: "edit", problem },
+    };
+    respond(ctx, Request::Command(command)).await
 }

@@ -391,7 +391,7 @@ fn help_embed(text: &str, prefix: &str) -> Embed {
     embed.title = Some("chipbot help".into());
     embed.description = Some(truncate_chars(&escape(text), limits::EMBED_DESCRIPTION));
     // Discord lists `digest` before `help`.
-    let order = ["ask", "figures", "sources", "digest", "help", "reindex"];
+    let order = ["ask", "figures", "sources", "digest", "help", "reindex", "add", "queue", "approve", "reject", "edit"];
     let slash = order.iter().filter_map(|w| command_help(w)).map(|c| c.slash).collect::<Vec<_>>().join("\n");
     embed.fields.push(Field { name: "Slash commands".into(), value: escape(&slash), inline: false });
     embed.footer = Some(format!("Mention the bot with a question, or use {prefix}ask, /ask and the rest."));

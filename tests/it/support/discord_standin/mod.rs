@@ -328,13 +328,25 @@ impl StandIn {
     /// Dispatches MESSAGE_CREATE from `user` (with `roles`) in `channel` of
     /// `guild` (`None`: a DM). Returns the message ID.
     pub fn message(&self, guild: Option<u64>, channel: u64, user: u64, roles: &[u64], content: &str) -> u64 {
+        self.message_with_files(guild, channel, user, roles, content, &[])
+    }
+
+    /// [`StandIn::message`] with attachments: (file name, size, URL where
+    /// the client downloads it), as Discord's CDN would serve them.
+    pub fn message_with_files(&self, guild: Option<u64>, channel: u64, user: u64, roles: &[u64], content: &str, files: &[(&str, u64, &str)]) -> u64 {
         let id = self.shared.id();
+        let attachments: Vec<Value> = files
+            .iter()
+            .map(|(name, size, url)| {
+                json!({"id": self.shared.id().to_string(), "filename": name, "size": size, "url": url, "proxy_url": url})
+            })
+            .collect();
         let mut d = json!({
             "id": id.to_string(), "channel_id": channel.to_string(),
             "author": user_json(user), "content": content,
             "timestamp": "2026-01-01T00:00:00.000000+00:00", "edited_timestamp": null,
             "tts": false, "mention_everyone": false, "mentions": [], "mention_roles": [],
-            "attachments": [], "embeds": [], "pinned": false, "type": 0,
+            "attachments": attachments, "embeds": [], "pinned": false, "type": 0,
         });
         if let Some(guild) = guild {
             d["guild_id"] = json!(guild.to_string());

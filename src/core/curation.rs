@@ -1,0 +1,282 @@
+//! The curation commands (`add`, `queue`, `approve`, `reject`, `edit`) as
+//! the core runs them: who may do what was settled by [`super::Core::handle`];
+//! here every step is audited, approval writes the report and reindexes
+//! through the same audited path as `reindex`, and an approval interrupted
+//! by a crash is finished or undone at the next start.
+
+use std::path::{Path, PathBuf};
+
+use chrono::Utc;
+
+use super::command::AddSource;
+use super::{Core, Origin};
+use crate::curate::{self, Draft, Tables};
+use crate::error::{Error, Result};
+use crate::reply::{Curated, QueueView, Reply};
+use crate::store::{AuditOutcome, AuditRecord, NewItem, QueueItem, QueueKind, QueueState};
+
+/// Most figures a preview names.
+const PREVIEW_FIGURES: usize = 5;
+
+impl Core {
+    /// `add`: drafts the report, refuses duplicates, queues it and (for an
+    /// admin with `curation.auto_approve_admins`) approves it at once.
+    pub(super) fn add(&self, origin: &Origin, source: AddSource, note: Option<String>) -> Result<Reply> {
+        let settings = self.settings();
+        let draft = match self.draft(&source) {
+            Ok(draft) => draft,
+            Err(e) => {
+                self.audit_curation(origin, "add", AuditOutcome::Error, format!("{}: {e}", source_text(&source)));
+                return Err(e);
+            }
+        };
+        let store = self.open_store()?;
+        let canonical = draft.meta.url.clone();
+        let hash = curate::text_hash(&draft.body);
+        if let Some(existing) = self.indexed_duplicate(&draft)? {
+            return Err(Error::Curation(format!("this is already in the index as `{existing}`")));
+        }
+        if let Some(item) = store.queued_duplicate(canonical.as_deref(), &hash)? {
+            return Err(Error::Curation(format!("this was already proposed as queue item {} ({})", item.id, item.state.as_str())));
+        }
+        let new = NewItem {
+            platform: origin.platform(),
+            user_id: origin.user().to_string(),
+            source: source_text(&source),
+            canonical_url: canonical,
+            note,
+            kind: draft.kind,
+            front_matter: curate::front_matter(&draft.meta),
+            body: draft.body.clone(),
+            original: draft.original.clone(),
+            text_hash: hash,
+        };
+        let item = store.enqueue(&new, Utc::now())?;
+        self.audit_curation(origin, "add", AuditOutcome::Ok, format!("item {}: {}", item.id, new.source));
+        let figures = crate::figures::extract(&draft.body, self.inner.engine.gazetteer())
+            .into_iter()
+            .filter(|f| f.kind != crate::figures::FigureKind::Year)
+            .take(PREVIEW_FIGURES)
+            .map(|f| f.text)
+            .collect();
+        let words = draft.body.split_whitespace().count();
+        if settings.curation.auto_approve_admins && origin.is_admin(&settings.admins) && curate::missing(&draft.meta).is_empty() {
+            return self.approve(origin, item.id);
+        }
+        let view = self.view(item)?;
+        Ok(Reply::Curation(Curated::Proposed { view, words, figures, hint: self.edit_hint(origin) }))
+    }
+
+    /// `queue`: pending items, oldest first.
+    pub(super) fn queue(&self, origin: &Origin) -> Result<Reply> {
+        let items = self.open_store()?.queue_in(QueueState::Pending)?;
+        let views = items.into_iter().map(|item| self.view(item)).collect::<Result<Vec<_>>>()?;
+        Ok(Reply::Curation(Curated::Queue { views, hint: self.edit_hint(origin) }))
+    }
+
+    /// `approve`: writes the report, reindexes (audited), and only then
+    /// marks the item approved; on any failure the file is removed again and
+    /// the item stays pending.
+    pub(super) fn approve(&self, origin: &Origin, id: i64) -> Result<Reply> {
+        let store = self.open_store()?;
+        let item = pending(store.queue_item(id)?, id)?;
+        let meta = curate::read_draft(&item.front_matter, &item.body)?;
+        let missing = curate::missing(&meta);
+        if !missing.is_empty() {
+            let fields = missing.join(", ");
+            return Err(Error::Curation(format!("item {id} has no {fields} yet; set it with `{}{id} {}=…` first", self.edit_hint(origin), missing[0])));
+        }
+        let rel = curate::report_file(&meta.id, item.kind);
+        let who = (origin.platform(), origin.user().to_string());
+        let rel_text = rel.to_string_lossy().into_owned();
+        if !store.move_item(id, QueueState::Pending, QueueState::Approving, (&who.0, &who.1), None, Some(&rel_text), Utc::now())? {
+            return Err(Error::Curation(format!("item {id} was decided by someone else just now")));
+        }
+        let reports_dir = self.settings().index.reports_dir.clone();
+        let written = curate::write_report(&reports_dir, &rel, item.kind, &item.front_matter, &item.body, item.original.as_deref())
+            .and_then(|()| self.reindex(origin, false).map(|_| ()));
+        if let Err(e) = written {
+            remove_report(&reports_dir, &rel, item.kind);
+            store.move_item(id, QueueState::Approving, QueueState::Pending, (&who.0, &who.1), None, None, Utc::now())?;
+            self.audit_curation(origin, "approve", AuditOutcome::Error, format!("item {id}: {e}"));
+            return Err(e);
+        }
+        store.move_item(id, QueueState::Approving, QueueState::Approved, (&who.0, &who.1), None, None, Utc::now())?;
+        self.audit_curation(origin, "approve", AuditOutcome::Ok, format!("item {id} as {}", meta.id));
+        let item = store.queue_item(id)?.unwrap_or(item);
+        Ok(Reply::Curation(Curated::Approved { view: self.view(item)?, report_id: meta.id }))
+    }
+
+    /// `reject`: the item leaves the queue; nothing is written.
+    pub(super) fn reject(&self, origin: &Origin, id: i64, reason: Option<String>) -> Result<Reply> {
+        let store = self.open_store()?;
+        pending(store.queue_item(id)?, id)?;
+        let who = (origin.platform(), origin.user().to_string());
+        if !store.move_item(id, QueueState::Pending, QueueState::Rejected, (&who.0, &who.1), reason.as_deref(), None, Utc::now())? {
+            return Err(Error::Curation(format!("item {id} was decided by someone else just now")));
+        }
+        self.audit_curation(origin, "reject", AuditOutcome::Ok, format!("item {id}{}", reason.map(|r| format!(": {r}")).unwrap_or_default()));
+        let item = store.queue_item(id)?.ok_or_else(|| Error::Curation(format!("there is no queue item {id}")))?;
+        Ok(Reply::Curation(Curated::Rejected { view: self.view(item)? }))
+    }
+
+    /// `edit`: sets front-matter fields of a pending item.
+    pub(super) fn edit(&self, origin: &Origin, id: i64, changes: &[(String, String)]) -> Result<Reply> {
+        let store = self.open_store()?;
+        let item = pending(store.queue_item(id)?, id)?;
+        let mut changes = changes.to_vec();
+        for (key, value) in &mut changes {
+            if key.eq_ignore_ascii_case("publisher") {
+                *value = self.inner.engine.publishers().canonical(value);
+            }
+        }
+        let edited = curate::edit(&item.front_matter, &item.body, &changes)?;
+        if !store.update_front_matter(id, &edited, Utc::now())? {
+            return Err(Error::Curation(format!("item {id} was decided by someone else just now")));
+        }
+        let fields: Vec<&str> = changes.iter().map(|(k, _)| k.as_str()).collect();
+        self.audit_curation(origin, "edit", AuditOutcome::Ok, format!("item {id}: {}", fields.join(", ")));
+        let item = store.queue_item(id)?.ok_or_else(|| Error::Curation(format!("there is no queue item {id}")))?;
+        Ok(Reply::Curation(Curated::Edited { view: self.view(item)?, hint: self.edit_hint(origin) }))
+    }
+
+    /// Finishes approvals a crash interrupted: an item whose report file was
+    /// written is approved (the index picks the file up), one whose file is
+    /// missing goes back to pending. Blocking; run at start.
+    pub fn repair_curation(&self) -> Result<usize> {
+        let store = self.open_store()?;
+        let reports_dir = self.settings().index.reports_dir.clone();
+        let mut repaired = 0;
+        for item in store.queue_in(QueueState::Approving)? {
+            let (platform, user) = item.decided_by.clone().unwrap_or_else(|| ("cli".into(), "repair".into()));
+            let written = item.file.as_deref().is_some_and(|f| reports_dir.join(f).is_file());
+            let to = if written { QueueState::Approved } else { QueueState::Pending };
+            store.move_item(item.id, QueueState::Approving, to, (&platform, &user), None, None, Utc::now())?;
+            tracing::warn!(item = item.id, state = to.as_str(), "finished an approval interrupted by a stop");
+            repaired += 1;
+        }
+        Ok(repaired)
+    }
+
+    /// The draft for what `add` was given.
+    fn draft(&self, source: &AddSource) -> Result<Draft> {
+        let engine = &self.inner.engine;
+        let tables = Tables { gazetteer: engine.gazetteer(), publishers: engine.publishers() };
+        let curation = &self.settings().curation;
+        match source {
+            AddSource::File { name, bytes } => {
+                if bytes.len() as u64 > curation.max_bytes {
+                    return Err(Error::Curation(format!("the file is larger than the {} MB limit", curation.max_bytes.div_ceil(1024 * 1024))));
+                }
+                curate::draft_from_file(name, bytes, &tables)
+            }
+            #[cfg(feature = "curation")]
+            AddSource::Url(url) => {
+                let fetched = curate::fetch::fetch(url, curation)?;
+                curate::draft_from_fetched(&fetched, &tables)
+            }
+            #[cfg(not(feature = "curation"))]
+            AddSource::Url(_) => Err(Error::Curation(
+                "this chipbot was built without fetching links (the `curation` feature); add a file instead, or rebuild with --features curation".into(),
+            )),
+        }
+    }
+
+    /// The id of an indexed report with the draft's URL or nearly the same text.
+    fn indexed_duplicate(&self, draft: &Draft) -> Result<Option<String>> {
+        let reports_dir = &self.settings().index.reports_dir;
+        if !reports_dir.is_dir() {
+            return Ok(None);
+        }
+        let loaded = crate::report::load_dir(reports_dir)?;
+        let mine = shingles(&draft.body);
+        for report in &loaded.reports {
+            let same_url = draft.meta.url.is_some() && report.meta.url == draft.meta.url;
+            if same_url || similarity(&mine, &shingles(&report.body)) >= NEAR_IDENTICAL {
+                return Ok(Some(report.meta.id.clone()));
+            }
+        }
+        Ok(None)
+    }
+
+    fn view(&self, item: QueueItem) -> Result<QueueView> {
+        let meta = curate::read_draft(&item.front_matter, &item.body)?;
+        let missing = curate::missing(&meta);
+        Ok(QueueView { item, meta, missing })
+    }
+
+    /// How to write `edit` for this origin: `!edit ` in chat, `chipbot edit ` on the CLI.
+    fn edit_hint(&self, origin: &Origin) -> String {
+        match origin.sender() {
+            Some(_) => format!("{}edit ", self.prefix()),
+            None => "chipbot edit ".to_string(),
+        }
+    }
+
+    pub(super) fn audit_curation(&self, origin: &Origin, action: &str, outcome: AuditOutcome, summary: String) {
+        let record = AuditRecord {
+            id: 0,
+            at: Utc::now(),
+            action: action.into(),
+            platform: origin.platform(),
+            user_id: origin.user().to_string(),
+            full: false,
+            outcome,
+            summary,
+        };
+        if let Err(e) = self.open_store().and_then(|store| store.record_audit(&record)) {
+            tracing::error!(error = %e, action, "could not write the audit record");
+        }
+    }
+}
+
+/// Share of 8-word shingles two texts must have in common to be "nearly identical".
+const NEAR_IDENTICAL: f64 = 0.8;
+
+fn shingles(text: &str) -> std::collections::HashSet<u64> {
+    use std::hash::{Hash, Hasher};
+    let words: Vec<String> = text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase).collect();
+    words
+        .windows(8)
+        .map(|w| {
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            w.hash(&mut h);
+            h.finish()
+        })
+        .collect()
+}
+
+/// Of the smaller set, the share found in the other.
+fn similarity(a: &std::collections::HashSet<u64>, b: &std::collections::HashSet<u64>) -> f64 {
+    let smaller = a.len().min(b.len());
+    if smaller == 0 {
+        return 0.0;
+    }
+    a.intersection(b).count() as f64 / smaller as f64
+}
+
+fn pending(item: Option<QueueItem>, id: i64) -> Result<QueueItem> {
+    match item {
+        None => Err(Error::Curation(format!("there is no queue item {id}"))),
+        Some(item) if item.state != QueueState::Pending => Err(Error::Curation(format!("item {id} is already {}", item.state.as_str()))),
+        Some(item) => Ok(item),
+    }
+}
+
+fn source_text(source: &AddSource) -> String {
+    match source {
+        AddSource::Url(url) => url.chars().take(2000).collect(),
+        AddSource::File { name, .. } => curate::file_name_only(name),
+    }
+}
+
+/// Removes a report written by a failed approval (and a PDF's sidecar).
+fn remove_report(reports_dir: &Path, rel: &Path, kind: QueueKind) {
+    let path = reports_dir.join(rel);
+    let _ = std::fs::remove_file(&path);
+    if kind == QueueKind::Pdf {
+        let mut sidecar = path.into_os_string();
+        sidecar.push(".meta.toml");
+        let _ = std::fs::remove_file(PathBuf::from(sidecar));
+    }
+}

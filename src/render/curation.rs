@@ -1,0 +1,135 @@
+//! Text and JSON for curation replies (`add`, `queue`, `approve`, `reject`,
+//! `edit`). Chat adapters send the same text.
+
+use serde_json::{json, Value};
+
+use crate::reply::{Curated, QueueView};
+
+/// The reply as text, ending in a newline.
+pub fn text(curated: &Curated) -> String {
+    let mut out = lines(curated);
+    out.push('\n');
+    out
+}
+
+fn lines(curated: &Curated) -> String {
+    match curated {
+        Curated::Proposed { view, words, figures, hint } => {
+            let mut out = format!("Queued as item {}: {} ({words} words).\n", view.item.id, describe(view));
+            if let Some(url) = &view.meta.url {
+                out.push_str(&format!("Link: {url}\n"));
+            }
+            if !figures.is_empty() {
+                out.push_str(&format!("Figures: {}\n", figures.join(", ")));
+            }
+            out.push_str(&missing_lines(view, hint));
+            let approve = hint.trim_end().trim_end_matches("edit");
+            out.push_str(&format!("An admin can approve it with `{approve}approve {}` or reject it with `{approve}reject {}`.", view.item.id, view.item.id));
+            out
+        }
+        Curated::Queue { views, hint } if views.is_empty() => {
+            let _ = hint;
+            "No proposed reports are waiting.".to_string()
+        }
+        Curated::Queue { views, .. } => {
+            let mut out = format!("{} proposed report{} waiting, oldest first:\n", views.len(), if views.len() == 1 { "" } else { "s" });
+            for view in views {
+                let lacks = if view.missing.is_empty() { String::new() } else { format!("; needs {}", view.missing.join(", ")) };
+                out.push_str(&format!(
+                    "#{} {} (proposed by {} {} on {}{lacks})\n",
+                    view.item.id,
+                    describe(view),
+                    view.item.platform,
+                    view.item.user_id,
+                    view.item.created_at.format("%Y-%m-%d")
+                ));
+            }
+            out.trim_end().to_string()
+        }
+        Curated::Approved { view, report_id } => format!(
+            "Approved item {}: {} is indexed as report `{report_id}` and can be cited now (proposed by {} {}).",
+            view.item.id,
+            describe(view),
+            view.item.platform,
+            view.item.user_id
+        ),
+        Curated::Rejected { view } => format!(
+            "Rejected item {}: {}{} (proposed by {} {}).",
+            view.item.id,
+            describe(view),
+            view.item.reason.as_ref().map(|r| format!(", because: {r}")).unwrap_or_default(),
+            view.item.platform,
+            view.item.user_id
+        ),
+        Curated::Edited { view, hint } => {
+            let mut out = format!("Item {} now reads: {}.\n", view.item.id, describe(view));
+            out.push_str(&missing_lines(view, hint));
+            out.trim_end().to_string()
+        }
+    }
+}
+
+/// `"Title" (Publisher, 2025-06-05)` with what is known.
+fn describe(view: &QueueView) -> String {
+    let meta = &view.meta;
+    let title = if meta.title.is_empty() { "untitled".to_string() } else { format!("\u{201c}{}\u{201d}", meta.title) };
+    let publisher = if meta.publisher.is_empty() { "publisher unknown" } else { meta.publisher.as_str() };
+    let date = meta.published.map_or_else(|| "undated".to_string(), |d| d.to_string());
+    format!("{title} ({publisher}, {date})")
+}
+
+/// One line per missing field, saying how to set it.
+fn missing_lines(view: &QueueView, hint: &str) -> String {
+    view.missing
+        .iter()
+        .map(|key| {
+            let (what, example) = match *key {
+                "published" => ("publication date", "published=2025-06-05"),
+                "publisher" => ("publisher", "publisher=\"TrendForce\""),
+                "title" => ("title", "title=\"...\""),
+                _ => ("canonical link", "url=https://..."),
+            };
+            format!("No {what} found: set one with `{hint}{} {example}`.\n", view.item.id)
+        })
+        .collect()
+}
+
+/// The reply as JSON.
+pub fn json(curated: &Curated) -> Value {
+    match curated {
+        Curated::Proposed { view, words, figures, .. } => {
+            let mut value = item_json(view);
+            value["words"] = json!(words);
+            value["figures"] = json!(figures);
+            value
+        }
+        Curated::Queue { views, .. } => json!({ "queue": views.iter().map(item_json).collect::<Vec<_>>() }),
+        Curated::Approved { view, report_id } => {
+            let mut value = item_json(view);
+            value["report_id"] = json!(report_id);
+            value
+        }
+        Curated::Rejected { view } | Curated::Edited { view, .. } => item_json(view),
+    }
+}
+
+fn item_json(view: &QueueView) -> Value {
+    let (item, meta) = (&view.item, &view.meta);
+    json!({
+        "id": item.id,
+        "state": item.state.as_str(),
+        "title": meta.title,
+        "publisher": meta.publisher,
+        "published": meta.published.map(|d| d.to_string()),
+        "url": meta.url,
+        "report_id": meta.id,
+        "companies": meta.companies,
+        "topics": meta.topics,
+        "missing": view.missing,
+        "source": item.source,
+        "proposed_by": { "platform": item.platform, "user": item.user_id },
+        "proposed_at": item.created_at.to_rfc3339(),
+        "decided_by": item.decided_by.as_ref().map(|(p, u)| json!({ "platform": p, "user": u })),
+        "reason": item.reason,
+    })
+}

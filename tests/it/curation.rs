@@ -1,0 +1,298 @@
+//! Curation through the core's door against a loopback web server: a link is
+//! fetched, previewed, approved and cited; duplicates, fetch failures,
+//! private addresses, non-admins and interrupted approvals are handled with
+//! a clear message and nothing lost or let in.
+
+use std::net::SocketAddr;
+use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::http::{header, StatusCode};
+use axum::response::IntoResponse;
+use axum::routing::get;
+use axum::Router;
+
+use chipbot::config::{Platform, Settings};
+use chipbot::core::{AddSource, Command, Core, Refresh, Request, Sender};
+use chipbot::reply::{Curated, Reply};
+use chipbot::store::{QueueState, Store};
+
+use crate::support;
+
+const ARTICLE: &str = r#"<html><head><title>Loopback Memory Wire: HBM4 contract prices climb</title>
+<meta property="og:site_name" content="Loopback Memory Wire">
+<link rel="canonical" href="https://memory-wire.example/hbm4-prices">
+<script type="application/ld+json">{"@type":"NewsArticle","datePublished":"2026-05-14T09:00:00Z","publisher":{"@type":"Organization","name":"Loopback Memory Wire"}}</script>
+</head><body>
+<nav><a href="/">Home</a> <a href="/dram">DRAM</a> <a href="/nand">NAND</a> <a href="/subscribe">Subscribe</a></nav>
+<div id="consent">This site uses cookies. Accept all cookies to keep reading.</div>
+<article><h1>HBM4 contract prices climb</h1>
+<p>Contract prices for HBM4 stacks rose 18% in the second quarter of 2026 as accelerator makers locked in supply for the second half, according to buyers at three cloud providers.</p>
+<p>Zephyr Memory, a fictional supplier used in this test, said its HBM4 output will triple in 2026 and that its share of HBM shipments reached 27% in the first quarter.</p>
+<p>Buyers expect prices to stay firm until new capacity arrives in 2027, when several fabs now under construction start volume production of sixteen-high stacks for the next accelerator generation.</p>
+<p>Analysts noted that the increases were larger than those for conventional server DRAM in the same quarter and that long-term agreements now cover most of next year's volume.</p>
+</article>
+<footer>Share on X | Share on LinkedIn | Privacy | Terms</footer>
+</body></html>"#;
+
+const BARE: &str = r#"<html><body><article>
+<p>Zephyr Foundry, a fictional foundry used in this test, said its 3nm line ran at 91% utilisation in the first quarter, up from 84% a quarter earlier, as orders from AI chip designers filled the line.</p>
+<p>The company plans to add 20,000 wafers a month of advanced capacity by the end of 2027 and expects its advanced-node revenue to grow about 40% next year.</p>
+<p>It gave no date for a second fab, which depends on subsidies that are still being negotiated with two regional governments.</p>
+</article></body></html>"#;
+
+/// The loopback site and how many requests it answered.
+pub(crate) struct Site {
+    pub(crate) addr: SocketAddr,
+    hits: Arc<AtomicUsize>,
+}
+
+impl Site {
+    pub(crate) async fn start() -> Site {
+        let hits = Arc::new(AtomicUsize::new(0));
+        let counter = hits.clone();
+        let pdf = support::fuzz::targets::pdf(&["Zephyr Packaging annual review".into(), "Zephyr Packaging raised CoWoS-class capacity 60% in 2026.".into()]);
+        let app = Router::new()
+            .route("/article", get(|| async { ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], ARTICLE) }))
+            .route("/moved", get(|| async { (StatusCode::MOVED_PERMANENTLY, [(header::LOCATION, "/article")]) }))
+            .route("/bare", get(|| async { ([(header::CONTENT_TYPE, "text/html")], BARE) }))
+            .route("/review.pdf", get(move || async move { ([(header::CONTENT_TYPE, "application/pdf")], pdf) }))
+            .route("/forbidden", get(|| async { StatusCode::FORBIDDEN }))
+            .route("/missing", get(|| async { StatusCode::NOT_FOUND }))
+            .route("/slow", get(|| async {
+                tokio::time::sleep(Duration::from_secs(10)).await;
+                "late"
+            }))
+            .route("/image", get(|| async { ([(header::CONTENT_TYPE, "image/png")], vec![0x89u8, b'P', b'N', b'G']) }))
+            .route("/loop", get(|| async { (StatusCode::FOUND, [(header::LOCATION, "/loop")]) }))
+            .route("/to-file", get(|| async { (StatusCode::FOUND, [(header::LOCATION, "file:///etc/passwd")]) }))
+            .layer(axum::middleware::from_fn(move |req, next: axum::middleware::Next| {
+                let counter = counter.clone();
+                async move {
+                    counter.fetch_add(1, Ordering::SeqCst);
+                    next.run(req).await.into_response()
+                }
+            }));
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        tokio::spawn(async move { axum::serve(listener, app).await.expect("serve") });
+        Site { addr, hits }
+    }
+
+    pub(crate) fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+}
+
+/// A raw server whose page never ends: headers, then 64 KB chunks for ever.
+async fn endless_server() -> SocketAddr {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            tokio::spawn(async move {
+                let mut request = [0u8; 2048];
+                let _ = socket.read(&mut request).await;
+                let head = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nConnection: close\r\n\r\n";
+                if socket.write_all(head).await.is_err() {
+                    return;
+                }
+                let chunk = vec![b'a'; 64 * 1024];
+                while socket.write_all(&chunk).await.is_ok() {}
+            });
+        }
+    });
+    addr
+}
+
+fn settings(reports: &Path, data: &Path) -> Settings {
+    let mut s = support::settings(reports, data);
+    s.curation.allow_private_addresses = true;
+    s.curation.timeout_secs = 2;
+    s.curation.connect_timeout_secs = 2;
+    s.curation.max_bytes = 256 * 1024;
+    s.admins.discord_users = vec![7];
+    s.chat.rate_limit_count = 0;
+    s
+}
+
+fn core(settings: Settings) -> Core {
+    Core::open(settings, Refresh::OnOpen).expect("core opens")
+}
+
+async fn run(core: &Core, command: Command) -> chipbot::error::Result<Reply> {
+    core.handle(Request::cli(command)).await
+}
+
+fn add(url: &str) -> Command {
+    Command::Add { source: AddSource::Url(url.into()), note: None }
+}
+
+fn proposed(reply: Reply) -> chipbot::reply::QueueView {
+    match reply {
+        Reply::Curation(Curated::Proposed { view, .. }) => view,
+        other => panic!("expected a preview, got {other:?}"),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_page_is_proposed_previewed_approved_and_cited() {
+    let site = Site::start().await;
+    let (reports, data) = (support::copy_fixture("mini"), tempfile::tempdir().expect("tempdir"));
+    let core = core(settings(reports.path(), data.path()));
+    let view = proposed(run(&core, add(&site.url("/moved"))).await.expect("proposed"));
+    assert_eq!(view.meta.title, "HBM4 contract prices climb");
+    assert_eq!(view.meta.publisher, "Loopback Memory Wire");
+    assert_eq!(view.meta.published.map(|d| d.to_string()).as_deref(), Some("2026-05-14"));
+    assert_eq!(view.meta.url.as_deref(), Some("https://memory-wire.example/hbm4-prices"), "the canonical link");
+    assert!(view.missing.is_empty(), "{:?}", view.missing);
+    assert!(!view.item.body.contains("Accept all cookies") && !view.item.body.contains("Share on LinkedIn"), "{}", view.item.body);
+    let text = chipbot::render::text::render(&run(&core, Command::Queue).await.expect("queue"), chipbot::render::text::Highlight::Stars);
+    assert!(text.contains(&format!("#{} \u{201c}HBM4 contract prices climb\u{201d}", view.item.id)), "{text}");
+
+    let before = std::fs::read_dir(reports.path()).expect("dir").count();
+    let reply = run(&core, Command::Approve { id: view.item.id }).await.expect("approved");
+    let Reply::Curation(Curated::Approved { report_id, .. }) = reply else { panic!("{reply:?}") };
+    assert_eq!(std::fs::read_dir(reports.path()).expect("dir").count(), before + 1);
+    let Reply::Answer(answer) = run(&core, Command::Ask { question: "How much did HBM4 contract prices rise in Q2 2026?".into(), top: None }).await.expect("answer") else {
+        panic!("an answer")
+    };
+    let cited = answer.citations.iter().find(|c| c.report.report_id == report_id).expect("the new report is cited");
+    assert_eq!((cited.report.title.as_str(), cited.report.publisher.as_str()), ("HBM4 contract prices climb", "Loopback Memory Wire"));
+    assert!(answer.figures.iter().any(|f| f.figure.text == "18%"), "{:?}", answer.figures);
+
+    // The same page again: refused with a pointer, from the queue and from the index.
+    let again = run(&core, add(&site.url("/article"))).await.expect_err("duplicate");
+    assert!(again.user_message().contains(&report_id), "{}", again.user_message());
+    let log = Store::open(data.path()).expect("store").audit_log(10).expect("audit");
+    let actions: Vec<&str> = log.iter().map(|r| r.action.as_str()).collect();
+    assert!(actions.contains(&"add") && actions.contains(&"approve") && actions.contains(&"reindex"), "{actions:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn missing_metadata_is_named_and_blocks_approval_until_edited_and_rejection_writes_nothing() {
+    let site = Site::start().await;
+    let (reports, data) = (support::copy_fixture("mini"), tempfile::tempdir().expect("tempdir"));
+    let core = core(settings(reports.path(), data.path()));
+    let reply = run(&core, add(&site.url("/bare"))).await.expect("proposed");
+    let text = chipbot::render::text::render(&reply, chipbot::render::text::Highlight::Stars);
+    let view = proposed(reply);
+    assert_eq!(view.missing, vec!["publisher", "published"]);
+    assert!(text.contains(&format!("No publication date found: set one with `chipbot edit {} published=2025-06-05`", view.item.id)), "{text}");
+    let refused = run(&core, Command::Approve { id: view.item.id }).await.expect_err("incomplete");
+    assert!(refused.user_message().contains("has no publisher, published yet"), "{}", refused.user_message());
+    let changes = vec![("publisher".to_string(), "Zephyr Foundry".to_string()), ("published".to_string(), "2026-04-30".to_string())];
+    run(&core, Command::Edit { id: view.item.id, changes }).await.expect("edited");
+    let bad = run(&core, Command::Edit { id: view.item.id, changes: vec![("published".into(), "last Tuesday".into())] }).await.expect_err("bad date");
+    assert!(bad.user_message().contains("YYYY-MM-DD"), "{}", bad.user_message());
+    let files = || std::fs::read_dir(reports.path()).expect("dir").count();
+    let before = files();
+    run(&core, Command::Reject { id: view.item.id, reason: Some("fictional".into()) }).await.expect("rejected");
+    assert_eq!(files(), before, "a rejected item changes nothing in reports_dir");
+    let late = run(&core, Command::Approve { id: view.item.id }).await.expect_err("decided");
+    assert!(late.user_message().contains("already rejected"), "{}", late.user_message());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_pdf_link_is_kept_as_the_original_with_a_sidecar() {
+    let site = Site::start().await;
+    let (reports, data) = (support::copy_fixture("mini"), tempfile::tempdir().expect("tempdir"));
+    let core = core(settings(reports.path(), data.path()));
+    let view = proposed(run(&core, add(&site.url("/review.pdf"))).await.expect("proposed"));
+    // A PDF's title is its first line of text, joined to what follows when the PDF breaks no paragraph.
+    assert!(view.meta.title.starts_with("Zephyr Packaging annual review"), "{}", view.meta.title);
+    let changes = vec![("publisher".to_string(), "Zephyr Packaging".to_string()), ("published".to_string(), "2026-02-01".to_string())];
+    run(&core, Command::Edit { id: view.item.id, changes }).await.expect("edited");
+    let Reply::Curation(Curated::Approved { report_id, .. }) = run(&core, Command::Approve { id: view.item.id }).await.expect("approved") else { panic!() };
+    assert!(reports.path().join(format!("{report_id}.pdf")).is_file());
+    assert!(reports.path().join(format!("{report_id}.pdf.meta.toml")).is_file());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fetch_failures_are_clear_messages() {
+    let site = Site::start().await;
+    let (reports, data) = (support::copy_fixture("mini"), tempfile::tempdir().expect("tempdir"));
+    let core = core(settings(reports.path(), data.path()));
+    let cases = [
+        ("/forbidden", "the site refused the request (HTTP 403)"),
+        ("/missing", "the page was not found (HTTP 404)"),
+        ("/slow", "did not answer within 2 s"),
+        ("/image", "serves `image/png`"),
+        ("/loop", "redirected more than 5 times"),
+        ("/to-file", "only http and https"),
+    ];
+    for (path, expected) in cases {
+        let err = run(&core, add(&site.url(path))).await.expect_err(path);
+        assert!(err.user_message().contains(expected), "{path}: {}", err.user_message());
+    }
+    let endless = format!("http://{}/endless", endless_server().await);
+    let err = run(&core, add(&endless)).await.expect_err("endless");
+    assert!(err.user_message().contains("larger than the 1 MB limit"), "{}", err.user_message());
+    let store = Store::open(data.path()).expect("store");
+    assert!(store.queue_in(QueueState::Pending).expect("queue").is_empty(), "nothing was queued");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn private_addresses_are_refused_before_any_request() {
+    let site = Site::start().await;
+    let (reports, data) = (support::copy_fixture("mini"), tempfile::tempdir().expect("tempdir"));
+    let mut s = settings(reports.path(), data.path());
+    s.curation.allow_private_addresses = false;
+    let core = core(s);
+    let port = site.addr.port();
+    for url in [format!("http://127.0.0.1:{port}/article"), format!("http://localhost:{port}/article"), format!("http://[::1]:{port}/article")] {
+        let err = run(&core, add(&url)).await.expect_err(&url);
+        assert!(err.user_message().contains("private or local network addresses"), "{url}: {}", err.user_message());
+    }
+    assert_eq!(site.hits.load(Ordering::SeqCst), 0, "no request reached the server");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn members_propose_admins_decide_and_refusals_are_audited() {
+    let site = Site::start().await;
+    let (reports, data) = (support::copy_fixture("mini"), tempfile::tempdir().expect("tempdir"));
+    let core = core(settings(reports.path(), data.path()));
+    let member = Sender::new(Platform::Discord, "99");
+    let admin = Sender::new(Platform::Discord, "7");
+    let from_chat = Command::from_chat(&format!("!add {} worth a look", site.url("/article")), "!").expect("command").expect("known");
+    let view = proposed(core.handle(Request::chat(&member, from_chat)).await.expect("members may propose"));
+    assert_eq!(view.item.note.as_deref(), Some("worth a look"));
+    let approve = Command::from_chat(&format!("!approve {}", view.item.id), "!").expect("command").expect("known");
+    let refused = core.handle(Request::chat(&member, approve.clone())).await.expect_err("members may not approve");
+    assert!(refused.user_message().contains("only chipbot admins"), "{}", refused.user_message());
+    let log = Store::open(data.path()).expect("store").audit_log(10).expect("audit");
+    assert!(log.iter().any(|r| r.action == "approve" && r.user_id == "99" && r.outcome == chipbot::store::AuditOutcome::Refused), "{log:?}");
+    let reply = core.handle(Request::chat(&admin, approve)).await.expect("admins may");
+    let text = chipbot::render::text::render(&reply, chipbot::render::text::Highlight::Stars);
+    assert!(text.contains("proposed by discord 99"), "the proposer is named: {text}");
+    let usage = Command::from_chat("!approve soon", "!").expect("command").expect("known");
+    let err = core.handle(Request::chat(&admin, usage)).await.expect_err("usage");
+    assert!(err.user_message().contains("not a queue item number") && err.user_message().contains("Usage: !approve <id>"), "{}", err.user_message());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_approval_interrupted_by_a_stop_is_finished_or_undone_at_the_next_start() {
+    let (reports, data) = (support::copy_fixture("mini"), tempfile::tempdir().expect("tempdir"));
+    let s = settings(reports.path(), data.path());
+    let core_before = core(s.clone());
+    let file = |name: &str| AddSource::File { name: name.into(), bytes: Arc::new(format!("Title: {name}\nPublisher: Zephyr Wire\nPublished: 2026-03-01\nURL: https://zephyr.example/{name}\n\nZephyr Memory shipped 1.2 million HBM4 stacks in {name}, up 35% from the quarter before, its chief executive said.").into_bytes()) };
+    let written = proposed(run(&core_before, Command::Add { source: file("q1"), note: None }).await.expect("proposed"));
+    let lost = proposed(run(&core_before, Command::Add { source: file("q2"), note: None }).await.expect("proposed"));
+    drop(core_before);
+    // A stop between the claim and the end of the approval: one file made it to disk, one did not.
+    let store = Store::open(data.path()).expect("store");
+    let now = chrono::Utc::now();
+    for (view, rel) in [(&written, "q1-report.md"), (&lost, "q2-report.md")] {
+        assert!(store.move_item(view.item.id, QueueState::Pending, QueueState::Approving, ("discord", "7"), None, Some(rel), now).expect("claim"));
+    }
+    let markdown = format!("+++\n{}+++\n\n{}\n", written.item.front_matter, written.item.body);
+    std::fs::write(reports.path().join("q1-report.md"), markdown).expect("write");
+    drop(store);
+    let _core_after = core(s);
+    let store = Store::open(data.path()).expect("store");
+    assert_eq!(store.queue_item(written.item.id).expect("get").expect("row").state, QueueState::Approved);
+    assert_eq!(store.queue_item(lost.item.id).expect("get").expect("row").state, QueueState::Pending, "not lost, not applied");
+}
