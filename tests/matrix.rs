@@ -15,6 +15,8 @@ mod synapse;
 mod common;
 #[path = "matrix/outages.rs"]
 mod outages;
+#[path = "matrix/curation.rs"]
+mod curation;
 
 use std::future::Future;
 use std::path::Path;
@@ -61,6 +63,9 @@ fn main() -> ExitCode {
         ("empty_ask_gets_usage_and_notices_are_ignored", |h| Box::pin(empty_ask_gets_usage(h))),
         ("hostile_report_text_is_escaped_and_pings_nobody", |h| Box::pin(hostile_text_is_escaped(h))),
         ("non_admin_reindex_is_refused", |h| Box::pin(non_admin_reindex_is_refused(h))),
+        ("a_pasted_link_is_approved_by_an_admin_and_cited_in_an_encrypted_room", |h| {
+            Box::pin(curation::a_pasted_link_is_approved_by_an_admin_and_cited_in_an_encrypted_room(h))
+        }),
         ("scheduled_and_on_demand_digests_are_posted", |h| Box::pin(digests_are_posted(h))),
         ("digest_stopped_at_any_step_posts_exactly_once", |h| Box::pin(digest_stopped_at_any_step_posts_once(h))),
         ("serve_binary_answers_and_stops_on_sigterm", |h| Box::pin(serve_binary_stops_on_sigterm(h))),

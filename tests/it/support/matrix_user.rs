@@ -75,6 +75,11 @@ impl User {
         room.room_id().to_owned()
     }
 
+    /// Joins a room this user was invited to.
+    pub async fn join(&self, room_id: &RoomId) {
+        self.client.join_room_by_id(room_id).await.expect("joined");
+    }
+
     /// Invites `user` to an existing room.
     pub async fn invite(&self, room_id: &RoomId, user: &UserId) {
         self.room(room_id).await.invite_user_by_id(user).await.expect("invite sent");
