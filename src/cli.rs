@@ -105,6 +105,11 @@ pub enum CliCommand {
     },
     /// List the proposed reports waiting for a decision, oldest first.
     Queue,
+    /// Read the `[[feeds]]` now (or the one named) and propose their new entries.
+    Feeds {
+        #[arg(long)]
+        name: Option<String>,
+    },
     /// Write a proposed report into the reports folder and index it.
     Approve { id: i64 },
     /// Turn a proposed report down.
@@ -217,6 +222,7 @@ fn plan(command: &CliCommand) -> Run {
         CliCommand::Audit { limit } => run(Command::Audit { limit: *limit }),
         CliCommand::Add { source, note } => run(add_command(source, note.clone())),
         CliCommand::Queue => run(Command::Queue),
+        CliCommand::Feeds { name } => run(Command::Feeds { name: name.clone() }),
         CliCommand::Approve { id } => run(Command::Approve { id: *id }),
         CliCommand::Reject { id, reason } => {
             let reason = reason.join(" ");

@@ -392,6 +392,25 @@ pub enum Curated {
     Approved { view: QueueView, report_id: String },
     Rejected { view: QueueView },
     Edited { view: QueueView, hint: String },
+    /// A feed run: per feed, what was queued and what was not.
+    FeedRun(Vec<FeedOutcome>),
+}
+
+/// What one feed's run did.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct FeedOutcome {
+    pub feed: String,
+    /// Entries proposed in this run.
+    pub queued: Vec<QueueView>,
+    /// Entries handled in an earlier run, or already queued or indexed.
+    pub known: usize,
+    /// Entries whose report the feed's filter left out.
+    pub filtered: usize,
+    /// Entries left for the next run (over `max_entries`, or a failure to try again).
+    pub deferred: usize,
+    /// Entries that failed, with why: (link, reason). The feed itself
+    /// failing is one entry with the feed's URL.
+    pub failed: Vec<(String, String)>,
 }
 
 /// The output of a measuring tool (`bench`, `eval`): a text table for people

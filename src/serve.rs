@@ -47,6 +47,10 @@ pub async fn serve_until(settings: Settings, shutdown: CancellationToken) -> Res
         tracing::info!(digests = core.settings().digests.len(), "starting the digest service");
         tasks.spawn(crate::digest::run_scheduler(core.clone(), store, posters.clone(), shutdown.clone()));
     }
+    if !core.settings().feeds.is_empty() {
+        tracing::info!(feeds = core.settings().feeds.len(), "starting the feed service");
+        tasks.spawn(crate::digest::run_feeds(core.clone(), posters.clone(), crate::digest::Clock::System, shutdown.clone()));
+    }
     if core.settings().index.watch {
         tracing::info!("watching the reports directory");
         tasks.spawn(crate::watch::run(core.clone(), shutdown.clone()));

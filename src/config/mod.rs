@@ -8,6 +8,7 @@
 
 mod chat;
 mod curation;
+mod feeds;
 mod digest;
 mod schedule;
 mod secret;
@@ -17,6 +18,7 @@ use std::path::{Path, PathBuf};
 
 pub use chat::{AdminSettings, ChatSettings, DiscordSettings, MatrixSettings, Platform};
 pub use curation::CurationSettings;
+pub use feeds::FeedSettings;
 pub use digest::{DigestSettings, DigestTarget, MissedSlots};
 pub use schedule::Schedule;
 pub use secret::{Secret, Secrets, SECRET_KEYS};
@@ -52,6 +54,8 @@ pub struct Settings {
     pub curation: CurationSettings,
     /// Scheduled digests (`[[digest]]` entries).
     pub digests: Vec<DigestSettings>,
+    /// Feeds whose new entries are proposed for curation (`[[feeds]]` entries).
+    pub feeds: Vec<FeedSettings>,
     /// Tokens and passwords, from the environment only.
     pub secrets: Secrets,
 }
@@ -168,6 +172,7 @@ struct RawSettings {
     admins: AdminSettings,
     curation: CurationSettings,
     digest: Vec<digest::RawDigest>,
+    feeds: Vec<feeds::RawFeed>,
 }
 
 impl Settings {
@@ -282,6 +287,10 @@ impl RawSettings {
             problems.extend(found);
             Vec::new()
         });
+        let feeds = feeds::validate(self.feeds).unwrap_or_else(|found| {
+            problems.extend(found);
+            Vec::new()
+        });
         if !problems.is_empty() {
             return Err(ConfigError(problems.join("; ")));
         }
@@ -296,6 +305,7 @@ impl RawSettings {
             admins: self.admins,
             curation: self.curation,
             digests,
+            feeds,
             secrets,
         })
     }

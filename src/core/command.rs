@@ -47,6 +47,9 @@ pub enum Command {
     Reject { id: i64, reason: Option<String> },
     /// Set front-matter fields of a queued report (admins only).
     Edit { id: i64, changes: Vec<(String, String)> },
+    /// Read the configured feeds (or the one named) and propose their new
+    /// entries (admins only; the feed service runs it on each feed's schedule).
+    Feeds { name: Option<String> },
     /// A known command with arguments it cannot use: the problem and the
     /// command's usage are the reply.
     Usage { word: &'static str, problem: String },
@@ -93,6 +96,7 @@ impl Command {
             Command::Approve { .. } => "approve",
             Command::Reject { .. } => "reject",
             Command::Edit { .. } => "edit",
+            Command::Feeds { .. } => "feeds",
             Command::Usage { word, .. } => word,
         }
     }
@@ -109,6 +113,7 @@ impl Command {
                 | Command::Approve { .. }
                 | Command::Reject { .. }
                 | Command::Edit { .. }
+                | Command::Feeds { .. }
         )
     }
 }
@@ -135,6 +140,7 @@ impl Command {
             "digest" => Command::digest_from_words(argument.split_whitespace()),
             "add" => Command::add_from_text(argument),
             "queue" => Command::Queue,
+            "feeds" => Command::Feeds { name: argument.split_whitespace().next().map(|n| n.chars().take(64).collect()) },
             "approve" => Command::with_id("approve", argument, |id, _| Command::Approve { id }),
             "reject" => Command::with_id("reject", argument, |id, rest| Command::Reject { id, reason: (!rest.is_empty()).then(|| rest.chars().take(500).collect()) }),
             "edit" => Command::with_id("edit", argument, |id, rest| match key_values(rest) {

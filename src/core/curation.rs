@@ -30,29 +30,8 @@ impl Core {
                 return Err(e);
             }
         };
-        let store = self.open_store()?;
-        let canonical = draft.meta.url.clone();
-        let hash = curate::text_hash(&draft.body);
-        if let Some(existing) = self.indexed_duplicate(&draft)? {
-            return Err(Error::Curation(format!("this is already in the index as `{existing}`")));
-        }
-        if let Some(item) = store.queued_duplicate(canonical.as_deref(), &hash)? {
-            return Err(Error::Curation(format!("this was already proposed as queue item {} ({})", item.id, item.state.as_str())));
-        }
-        let new = NewItem {
-            platform: origin.platform(),
-            user_id: origin.user().to_string(),
-            source: source_text(&source),
-            canonical_url: canonical,
-            note,
-            kind: draft.kind,
-            front_matter: curate::front_matter(&draft.meta),
-            body: draft.body.clone(),
-            original: draft.original.clone(),
-            text_hash: hash,
-        };
-        let item = store.enqueue(&new, Utc::now())?;
-        self.audit_curation(origin, "add", AuditOutcome::Ok, format!("item {}: {}", item.id, new.source));
+        let proposer = (origin.platform(), origin.user().to_string());
+        let item = self.queue_draft(origin, proposer, source_text(&source), note, &draft)?;
         let figures = crate::figures::extract(&draft.body, self.inner.engine.gazetteer())
             .into_iter()
             .filter(|f| f.kind != crate::figures::FigureKind::Year)
@@ -65,6 +44,115 @@ impl Core {
         }
         let view = self.view(item)?;
         Ok(Reply::Curation(Curated::Proposed { view, words, figures, hint: self.edit_hint(origin) }))
+    }
+
+    /// Queues `draft` for `proposer` (platform, user) after refusing a
+    /// duplicate of an indexed report or of a queued item; audited.
+    fn queue_draft(&self, origin: &Origin, proposer: (String, String), source: String, note: Option<String>, draft: &Draft) -> Result<QueueItem> {
+        let store = self.open_store()?;
+        let canonical = draft.meta.url.clone();
+        let hash = curate::text_hash(&draft.body);
+        if let Some(existing) = self.indexed_duplicate(draft)? {
+            return Err(Error::Curation(format!("this is already in the index as `{existing}`")));
+        }
+        if let Some(item) = store.queued_duplicate(canonical.as_deref(), &hash)? {
+            return Err(Error::Curation(format!("this was already proposed as queue item {} ({})", item.id, item.state.as_str())));
+        }
+        let new = NewItem {
+            platform: proposer.0,
+            user_id: proposer.1,
+            source,
+            canonical_url: canonical,
+            note,
+            kind: draft.kind,
+            front_matter: curate::front_matter(&draft.meta),
+            body: draft.body.clone(),
+            original: draft.original.clone(),
+            text_hash: hash,
+        };
+        let item = store.enqueue(&new, Utc::now())?;
+        self.audit_curation(origin, "add", AuditOutcome::Ok, format!("item {}: {}", item.id, new.source));
+        Ok(item)
+    }
+
+    /// `feeds`: reads each configured feed (or the one named) and proposes
+    /// its new entries. An entry is remembered once handled, so it is never
+    /// proposed twice, across restarts; one that failed for a reason that
+    /// may pass (a timeout, a 5xx, a 429) is tried again on the next run.
+    #[cfg(feature = "curation")]
+    pub(super) fn run_feeds(&self, origin: &Origin, name: Option<&str>) -> Result<Reply> {
+        let feeds: Vec<crate::config::FeedSettings> =
+            self.settings().feeds.iter().filter(|f| name.is_none_or(|n| f.name == n)).cloned().collect();
+        if feeds.is_empty() {
+            return Err(Error::Curation(match name {
+                Some(n) => format!("there is no feed named `{n}` in the [[feeds]] settings"),
+                None => "no feeds are configured ([[feeds]] in the settings)".into(),
+            }));
+        }
+        let outcomes = feeds.iter().map(|feed| self.run_feed(origin, feed)).collect::<Result<Vec<_>>>()?;
+        Ok(Reply::Curation(Curated::FeedRun(outcomes)))
+    }
+
+    #[cfg(feature = "curation")]
+    fn run_feed(&self, origin: &Origin, feed: &crate::config::FeedSettings) -> Result<crate::reply::FeedOutcome> {
+        let mut outcome = crate::reply::FeedOutcome { feed: feed.name.clone(), ..Default::default() };
+        let curation = &self.settings().curation;
+        let entries = match curate::fetch::fetch_as(&feed.url, curation, curate::fetch::FEED_TYPES).and_then(|f| curate::feed::entries(&f.bytes)) {
+            Ok(entries) => entries,
+            Err(e) => {
+                tracing::warn!(feed = %feed.name, error = %e, "feed could not be read");
+                outcome.failed.push((feed.url.clone(), e.user_message()));
+                return Ok(outcome);
+            }
+        };
+        let store = self.open_store()?;
+        let engine = &self.inner.engine;
+        let tables = Tables { gazetteer: engine.gazetteer(), publishers: engine.publishers() };
+        let proposer = ("feed".to_string(), feed.name.clone());
+        let mut tried = 0;
+        for entry in entries {
+            if store.feed_entry_seen(&feed.name, &entry.key)? {
+                outcome.known += 1;
+                continue;
+            }
+            if tried == feed.max_entries {
+                outcome.deferred += 1;
+                continue;
+            }
+            tried += 1;
+            let drafted = curate::fetch::fetch(&entry.link, curation).and_then(|fetched| curate::draft_from_fetched(&fetched, &tables));
+            let handled = match drafted {
+                Ok(draft) if feed.filter.as_deref().is_some_and(|f| !curate::feed::matches(f, &draft.meta, &draft.body, tables.gazetteer)) => {
+                    outcome.filtered += 1;
+                    true
+                }
+                Ok(draft) => match self.queue_draft(origin, proposer.clone(), entry.link.clone(), Some(format!("from feed {}", feed.name)), &draft) {
+                    Ok(item) => {
+                        outcome.queued.push(self.view(item)?);
+                        true
+                    }
+                    Err(Error::Curation(why)) if why.starts_with("this ") => {
+                        outcome.known += 1;
+                        true
+                    }
+                    Err(e) => return Err(e),
+                },
+                Err(e) => {
+                    let why = e.user_message();
+                    let passing = ["did not answer", "did not finish", "could not connect", "try again", "connection broke"].iter().any(|w| why.contains(w));
+                    if passing {
+                        outcome.deferred += 1;
+                    } else {
+                        outcome.failed.push((entry.link.clone(), why));
+                    }
+                    !passing
+                }
+            };
+            if handled {
+                store.mark_feed_entry(&feed.name, &entry.key, Utc::now())?;
+            }
+        }
+        Ok(outcome)
     }
 
     /// `queue`: pending items, oldest first.

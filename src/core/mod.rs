@@ -125,7 +125,7 @@ impl Core {
             let message = format!("Sorry, only chipbot admins can run `{}{word}`.", self.prefix());
             let audited = match &command {
                 Command::Index { full } => Some(Some(*full)),
-                Command::Queue | Command::Approve { .. } | Command::Reject { .. } | Command::Edit { .. } => Some(None),
+                Command::Queue | Command::Approve { .. } | Command::Reject { .. } | Command::Edit { .. } | Command::Feeds { .. } => Some(None),
                 _ => None,
             };
             if let Some(full) = audited {
@@ -225,6 +225,10 @@ impl Core {
             Command::Approve { id } => self.approve(origin, id),
             Command::Reject { id, reason } => self.reject(origin, id, reason),
             Command::Edit { id, changes } => self.edit(origin, id, &changes),
+            #[cfg(feature = "curation")]
+            Command::Feeds { name } => self.run_feeds(origin, name.as_deref()),
+            #[cfg(not(feature = "curation"))]
+            Command::Feeds { .. } => Err(Error::Curation("this chipbot was built without feeds (the `curation` feature)".into())),
             Command::Usage { word, problem } => {
                 let usage = crate::core::command::command_help(word).map(|h| format!(" Usage: {}{}{}", self.prefix(), h.word, h.arguments)).unwrap_or_default();
                 Err(Error::Curation(format!("{problem}.{usage}")))

@@ -30,10 +30,27 @@ pub struct Fetched {
 }
 
 /// Media types a report can be made from.
-const ALLOWED_TYPES: [&str; 6] = ["text/html", "application/xhtml+xml", "application/pdf", "text/plain", "text/markdown", "application/octet-stream"];
+pub const PAGE_TYPES: &[&str] = &["text/html", "application/xhtml+xml", "application/pdf", "text/plain", "text/markdown", "application/octet-stream"];
+/// Media types a feed is served as.
+pub const FEED_TYPES: &[&str] = &[
+    "application/rss+xml",
+    "application/atom+xml",
+    "application/feed+json",
+    "application/json",
+    "application/xml",
+    "text/xml",
+    "text/plain",
+    "application/octet-stream",
+];
 
-/// Fetches `url` under `settings`. Blocking: call it on the blocking pool.
+/// Fetches the page or file at `url` under `settings`. Blocking: call it on
+/// the blocking pool.
 pub fn fetch(url: &str, settings: &CurationSettings) -> Result<Fetched> {
+    fetch_as(url, settings, PAGE_TYPES)
+}
+
+/// Fetches `url`, accepting only the media types `allowed`.
+pub fn fetch_as(url: &str, settings: &CurationSettings, allowed: &[&str]) -> Result<Fetched> {
     let allow_private = settings.allow_private_addresses;
     let parsed = Url::parse(url.trim()).map_err(|_| refuse(format!("`{}` is not a web address", short(url))))?;
     check_url(&parsed, allow_private)?;
@@ -72,7 +89,7 @@ pub fn fetch(url: &str, settings: &CurationSettings) -> Result<Fetched> {
         .and_then(|v| v.to_str().ok())
         .map(|v| v.split(';').next().unwrap_or("").trim().to_ascii_lowercase())
         .unwrap_or_default();
-    if !content_type.is_empty() && !ALLOWED_TYPES.contains(&content_type.as_str()) {
+    if !content_type.is_empty() && !allowed.contains(&content_type.as_str()) {
         return Err(Error::Curation(format!(
             "the link serves `{content_type}`, not a page, a PDF or text; attach the file instead if it is a report"
         )));

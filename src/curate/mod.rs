@@ -11,6 +11,8 @@
 pub mod fetch;
 #[cfg(feature = "curation")]
 pub mod page;
+#[cfg(feature = "curation")]
+pub mod feed;
 
 use std::path::{Path, PathBuf};
 

@@ -8,6 +8,7 @@
 //! registers a poster in the [`PosterRegistry`] that `serve` hands it. The
 //! service never sees a platform type.
 
+pub mod feeds;
 pub mod service;
 
 use std::collections::HashMap;
@@ -20,6 +21,7 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 
 pub use crate::config::Schedule;
+pub use feeds::run_feeds;
 pub use service::{run_scheduler, DigestService, RetryPolicy};
 
 use crate::config::Platform;

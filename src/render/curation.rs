@@ -61,12 +61,45 @@ fn lines(curated: &Curated) -> String {
             view.item.platform,
             view.item.user_id
         ),
+        Curated::FeedRun(outcomes) => outcomes.iter().map(feed_lines).collect::<Vec<_>>().join("\n"),
         Curated::Edited { view, hint } => {
             let mut out = format!("Item {} now reads: {}.\n", view.item.id, describe(view));
             out.push_str(&missing_lines(view, hint));
             out.trim_end().to_string()
         }
     }
+}
+
+/// A feed run's curation list for the admins.
+fn feed_lines(outcome: &crate::reply::FeedOutcome) -> String {
+    let mut out = format!(
+        "Feed {}: {} new report{} queued",
+        outcome.feed,
+        outcome.queued.len(),
+        if outcome.queued.len() == 1 { "" } else { "s" }
+    );
+    let mut rest = Vec::new();
+    if outcome.filtered > 0 {
+        rest.push(format!("{} left out by the filter", outcome.filtered));
+    }
+    if outcome.known > 0 {
+        rest.push(format!("{} already seen", outcome.known));
+    }
+    if outcome.deferred > 0 {
+        rest.push(format!("{} left for the next run", outcome.deferred));
+    }
+    if !rest.is_empty() {
+        out.push_str(&format!(" ({})", rest.join(", ")));
+    }
+    out.push_str(if outcome.queued.is_empty() { "." } else { ":" });
+    for view in &outcome.queued {
+        let lacks = if view.missing.is_empty() { String::new() } else { format!("; needs {}", view.missing.join(", ")) };
+        out.push_str(&format!("\n#{} {}{lacks}", view.item.id, describe(view)));
+    }
+    for (link, why) in &outcome.failed {
+        out.push_str(&format!("\nCould not read {link}: {why}"));
+    }
+    out
 }
 
 /// `"Title" (Publisher, 2025-06-05)` with what is known.
@@ -110,6 +143,16 @@ pub fn json(curated: &Curated) -> Value {
             value
         }
         Curated::Rejected { view } | Curated::Edited { view, .. } => item_json(view),
+        Curated::FeedRun(outcomes) => json!({
+            "feeds": outcomes.iter().map(|o| json!({
+                "feed": o.feed,
+                "queued": o.queued.iter().map(item_json).collect::<Vec<_>>(),
+                "known": o.known,
+                "filtered": o.filtered,
+                "deferred": o.deferred,
+                "failed": o.failed.iter().map(|(link, why)| json!({"link": link, "reason": why})).collect::<Vec<_>>(),
+            })).collect::<Vec<_>>()
+        }),
     }
 }
 

@@ -213,6 +213,15 @@ impl Store {
         })
     }
 
+    /// Whether `entry` of `feed` was already handled.
+    pub fn feed_entry_seen(&self, feed: &str, entry: &str) -> Result<bool> {
+        self.with(|c| {
+            c.query_row("SELECT 1 FROM feed_seen WHERE feed = ?1 AND entry = ?2", params![feed, entry], |_| Ok(()))
+                .optional()
+                .map(|row| row.is_some())
+        })
+    }
+
     /// Records that `entry` of `feed` was proposed; false when it already was.
     pub fn mark_feed_entry(&self, feed: &str, entry: &str, at: DateTime<Utc>) -> Result<bool> {
         self.with(|c| {

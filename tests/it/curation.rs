@@ -43,6 +43,21 @@ const BARE: &str = r#"<html><body><article>
 <p>It gave no date for a second fab, which depends on subsidies that are still being negotiated with two regional governments.</p>
 </article></body></html>"#;
 
+/// An RSS feed: the article, the page without metadata, and a refused page.
+const RSS: &str = r#"<?xml version="1.0"?><rss version="2.0"><channel><title>Loopback wire</title>
+<item><title>HBM4 contract prices climb</title><link>http://HOST/article</link><guid>wire-1</guid></item>
+<item><title>Zephyr Foundry utilisation</title><link>http://HOST/bare</link><guid>wire-2</guid></item>
+<item><title>Paywalled</title><link>http://HOST/forbidden</link><guid>wire-3</guid></item>
+</channel></rss>"#;
+
+/// An Atom feed whose one entry moved to the article of the RSS feed.
+const ATOM: &str = r#"<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom"><title>Atom wire</title><id>urn:atom</id><updated>2026-05-14T00:00:00Z</updated>
+<entry><title>HBM4 prices (moved)</title><id>urn:atom:1</id><updated>2026-05-14T00:00:00Z</updated><link href="http://HOST/moved"/></entry>
+</feed>"#;
+
+/// A JSON Feed with the PDF.
+const JSON_FEED: &str = r#"{"version": "https://jsonfeed.org/version/1.1", "title": "JSON wire", "items": [{"id": "json-1", "url": "http://HOST/review.pdf", "title": "Zephyr review"}]}"#;
+
 /// The loopback site and how many requests it answered.
 pub(crate) struct Site {
     pub(crate) addr: SocketAddr,
@@ -53,6 +68,11 @@ impl Site {
     pub(crate) async fn start() -> Site {
         let hits = Arc::new(AtomicUsize::new(0));
         let counter = hits.clone();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        let rss = RSS.replace("HOST", &addr.to_string());
+        let atom = ATOM.replace("HOST", &addr.to_string());
+        let json_feed = JSON_FEED.replace("HOST", &addr.to_string());
         let pdf = support::fuzz::targets::pdf(&["Zephyr Packaging annual review".into(), "Zephyr Packaging raised CoWoS-class capacity 60% in 2026.".into()]);
         let app = Router::new()
             .route("/article", get(|| async { ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], ARTICLE) }))
@@ -67,6 +87,10 @@ impl Site {
             }))
             .route("/image", get(|| async { ([(header::CONTENT_TYPE, "image/png")], vec![0x89u8, b'P', b'N', b'G']) }))
             .route("/loop", get(|| async { (StatusCode::FOUND, [(header::LOCATION, "/loop")]) }))
+            .route("/feed.xml", get(move || async move { ([(header::CONTENT_TYPE, "application/rss+xml")], rss) }))
+            .route("/atom.xml", get(move || async move { ([(header::CONTENT_TYPE, "application/atom+xml")], atom) }))
+            .route("/feed.json", get(move || async move { ([(header::CONTENT_TYPE, "application/feed+json")], json_feed) }))
+            .route("/broken.xml", get(|| async { ([(header::CONTENT_TYPE, "application/rss+xml")], "<rss><channel><item><title>cut off") }))
             .route("/to-file", get(|| async { (StatusCode::FOUND, [(header::LOCATION, "file:///etc/passwd")]) }))
             .layer(axum::middleware::from_fn(move |req, next: axum::middleware::Next| {
                 let counter = counter.clone();
@@ -75,8 +99,6 @@ impl Site {
                     next.run(req).await.into_response()
                 }
             }));
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
-        let addr = listener.local_addr().expect("addr");
         tokio::spawn(async move { axum::serve(listener, app).await.expect("serve") });
         Site { addr, hits }
     }
@@ -295,4 +317,111 @@ async fn an_approval_interrupted_by_a_stop_is_finished_or_undone_at_the_next_sta
     let store = Store::open(data.path()).expect("store");
     assert_eq!(store.queue_item(written.item.id).expect("get").expect("row").state, QueueState::Approved);
     assert_eq!(store.queue_item(lost.item.id).expect("get").expect("row").state, QueueState::Pending, "not lost, not applied");
+}
+
+fn feed(name: &str, path: &str, filter: Option<&str>, site: &Site) -> chipbot::config::FeedSettings {
+    chipbot::config::FeedSettings {
+        name: name.into(),
+        url: site.url(path),
+        schedule: chipbot::digest::Schedule::parse("0 * * * *", "UTC").expect("schedule"),
+        filter: filter.map(str::to_string),
+        targets: vec![chipbot::config::DigestTarget { platform: Platform::Discord, id: "42".into() }],
+        max_entries: 20,
+    }
+}
+
+fn feed_run(reply: Reply) -> Vec<chipbot::reply::FeedOutcome> {
+    match reply {
+        Reply::Curation(Curated::FeedRun(outcomes)) => outcomes,
+        other => panic!("expected a feed run, got {other:?}"),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn feeds_fill_the_queue_once_per_entry_across_restarts() {
+    let site = Site::start().await;
+    let (reports, data) = (support::copy_fixture("mini"), tempfile::tempdir().expect("tempdir"));
+    let mut s = settings(reports.path(), data.path());
+    s.feeds = vec![feed("wire", "/feed.xml", None, &site), feed("atom", "/atom.xml", None, &site), feed("json", "/feed.json", None, &site), feed("broken", "/broken.xml", None, &site)];
+    let first = core(s.clone());
+    let outcomes = feed_run(run(&first, Command::Feeds { name: None }).await.expect("feeds run"));
+    let by = |name: &str| outcomes.iter().find(|o| o.feed == name).expect("outcome").clone();
+    let wire = by("wire");
+    assert_eq!(wire.queued.len(), 2, "{wire:?}");
+    assert_eq!(wire.failed.len(), 1, "the refused page: {wire:?}");
+    assert!(wire.failed[0].1.contains("HTTP 403"), "{wire:?}");
+    assert_eq!((by("atom").queued.len(), by("atom").known), (0, 1), "the same article through a redirect is not proposed twice");
+    assert_eq!(by("json").queued.len(), 1, "the PDF of the JSON feed");
+    assert!(by("broken").failed[0].1.contains("the feed could not be read"), "{:?}", by("broken"));
+    let text = chipbot::render::text::render(&Reply::Curation(Curated::FeedRun(outcomes.clone())), chipbot::render::text::Highlight::Stars);
+    assert!(text.contains("Feed wire: 2 new reports queued") && text.contains("Could not read http://"), "{text}");
+    drop(first);
+
+    // A restart: every entry is remembered, none is proposed again.
+    let again = core(s);
+    let outcomes = feed_run(run(&again, Command::Feeds { name: None }).await.expect("feeds run"));
+    assert!(outcomes.iter().all(|o| o.queued.is_empty()), "{outcomes:?}");
+    assert_eq!(outcomes.iter().find(|o| o.feed == "wire").expect("wire").known, 3);
+    let pending = Store::open(data.path()).expect("store").queue_in(QueueState::Pending).expect("queue");
+    assert_eq!(pending.len(), 3);
+    assert!(pending.iter().all(|i| i.platform == "feed"), "proposed by the feed");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_feed_filter_in_query_words_keeps_only_matching_reports() {
+    let site = Site::start().await;
+    let (reports, data) = (support::copy_fixture("mini"), tempfile::tempdir().expect("tempdir"));
+    let mut s = settings(reports.path(), data.path());
+    s.feeds = vec![feed("hbm-only", "/feed.xml", Some("topic:hbm OR company:smic"), &site)];
+    let core = core(s);
+    let outcome = feed_run(run(&core, Command::Feeds { name: Some("hbm-only".into()) }).await.expect("run")).remove(0);
+    assert_eq!(outcome.queued.len(), 1, "{outcome:?}");
+    assert_eq!(outcome.queued[0].meta.title, "HBM4 contract prices climb");
+    assert_eq!(outcome.filtered, 1, "the foundry page is left out");
+    let unknown = run(&core, Command::Feeds { name: Some("nope".into()) }).await.expect_err("unknown feed");
+    assert!(unknown.user_message().contains("no feed named `nope`"), "{}", unknown.user_message());
+}
+
+/// Records the feed lists posted.
+struct ListPoster(std::sync::Mutex<Vec<(String, String)>>);
+
+impl chipbot::digest::DigestPoster for ListPoster {
+    fn platform(&self) -> Platform {
+        Platform::Discord
+    }
+    fn post<'a>(&'a self, target: &'a str, reply: &'a Reply, _key: &'a str) -> chipbot::digest::PostFuture<'a> {
+        Box::pin(async move {
+            let text = chipbot::render::text::render(reply, chipbot::render::text::Highlight::Stars);
+            self.0.lock().expect("lock").push((target.to_string(), text));
+            Ok(())
+        })
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_feed_service_reads_feeds_on_schedule_and_posts_the_list_to_the_admins() {
+    let site = Site::start().await;
+    let (reports, data) = (support::copy_fixture("mini"), tempfile::tempdir().expect("tempdir"));
+    let mut s = settings(reports.path(), data.path());
+    s.feeds = vec![feed("wire", "/feed.xml", None, &site)];
+    let core = core(s);
+    let poster = Arc::new(ListPoster(std::sync::Mutex::new(Vec::new())));
+    let posters = chipbot::digest::PosterRegistry::default();
+    posters.register(poster.clone());
+    // Two seconds before the top of an hour.
+    let slot = chrono::DateTime::parse_from_rfc3339("2026-12-05T11:00:00Z").expect("time").with_timezone(&chrono::Utc);
+    let clock = chipbot::digest::Clock::Anchored { utc: slot - chrono::Duration::seconds(2), at: tokio::time::Instant::now() };
+    let stop = tokio_util::sync::CancellationToken::new();
+    let service = tokio::spawn(chipbot::digest::run_feeds(core.clone(), posters, clock, stop.clone()));
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    while poster.0.lock().expect("lock").is_empty() {
+        assert!(tokio::time::Instant::now() < deadline, "no list was posted");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    stop.cancel();
+    service.await.expect("joins").expect("stops");
+    let posts = poster.0.lock().expect("lock").clone();
+    assert_eq!(posts.len(), 1);
+    assert_eq!(posts[0].0, "42");
+    assert!(posts[0].1.contains("Feed wire: 2 new reports queued"), "{}", posts[0].1);
 }
