@@ -1,7 +1,8 @@
 //! Curation in an encrypted Matrix room: a member pastes a link, the bot
 //! previews it, the member's own `!approve` is refused, an admin approves,
 //! and the next question cites the new report by its real title,
-//! publisher and date. The page is served by a loopback web server.
+//! publisher and date; a PDF sent with the caption `!add` is decrypted and
+//! queued. The page is served by a loopback web server.
 
 use axum::http::header;
 use axum::routing::get;
@@ -54,5 +55,11 @@ pub async fn a_pasted_link_is_approved_by_an_admin_and_cited_in_an_encrypted_roo
     let q = alice.send(&room, "!ask Zephyr Foundry 2nm utilisation in Q1 2026").await;
     let answer = body(&alice.wait_reply(&room, &h.bot_id, &q, REPLY_WAIT).await);
     assert!(answer.contains("94%") && answer.contains("Quartz Fab Daily") && answer.contains("2026-04-22"), "{answer}");
+
+    // A PDF sent with the caption `!add`, decrypted by the bot.
+    let pdf = super::common::fuzz::targets::pdf(&["Zephyr Packaging broker note".into(), "Hybrid bonding lines double in 2027.".into()]);
+    let q = alice.send_file(&room, "broker-note.pdf", &mime::APPLICATION_PDF, pdf, "!add from a broker call").await;
+    let preview = body(&alice.wait_reply(&room, &h.bot_id, &q, REPLY_WAIT).await);
+    assert!(preview.contains("Queued as item 2") && preview.contains("Zephyr Packaging broker note"), "{preview}");
     scene.bot.stop().await;
 }

@@ -12,7 +12,7 @@ use matrix_sdk::room::reply::{EnforceThread, Reply as ReplyTo};
 use matrix_sdk::ruma::events::room::encrypted::OriginalSyncRoomEncryptedEvent;
 use matrix_sdk::ruma::events::room::member::{MembershipState, StrippedRoomMemberEvent};
 use matrix_sdk::ruma::events::room::message::{
-    AddMentions, ForwardThread, MessageType, OriginalSyncRoomMessageEvent, Relation, RoomMessageEventContent,
+    AddMentions, FileMessageEventContent, ForwardThread, MessageType, OriginalSyncRoomMessageEvent, Relation, RoomMessageEventContent,
 };
 use matrix_sdk::ruma::events::Mentions;
 use matrix_sdk::ruma::{MilliSecondsSinceUnixEpoch, OwnedEventId, OwnedUserId, UserId};
@@ -23,7 +23,7 @@ use super::ledger::Ledger;
 use super::render::{render, MatrixMessage};
 use super::session::StorePaths;
 use crate::core::glob::any_match;
-use crate::core::{Core, Platform, RateLimiter, Sender};
+use crate::core::{AddSource, Command, Core, Platform, RateLimiter, Sender};
 use crate::config::MatrixSettings;
 use crate::reply::Reply;
 
@@ -132,6 +132,10 @@ pub async fn on_message(event: OriginalSyncRoomMessageEvent, room: Room, Ctx(bot
     if room.state() != RoomState::Joined {
         return;
     }
+    if let MessageType::File(file) = &event.content.msgtype {
+        on_file(&event, file, room, bot).await;
+        return;
+    }
     // Notices are other bots' output; edits would answer the same question twice.
     let MessageType::Text(text) = &event.content.msgtype else { return };
     if matches!(event.content.relates_to, Some(Relation::Replacement(_))) {
@@ -166,6 +170,42 @@ pub async fn on_message(event: OriginalSyncRoomMessageEvent, room: Room, Ctx(bot
         if typing {
             let _ = room.typing_notice(false).await;
         }
+    });
+}
+
+/// A file sent with the caption `!add [note]`: the file (decrypted in an
+/// encrypted room) is proposed as a report. Its size is checked before it is
+/// downloaded; its name is only a label.
+async fn on_file(event: &OriginalSyncRoomMessageEvent, file: &FileMessageEventContent, room: Room, bot: Arc<Bot>) {
+    let Some(caption) = file.caption() else { return };
+    let prefix = format!("{}add", bot.core.prefix());
+    let Some(rest) = caption.trim().strip_prefix(&prefix).filter(|r| r.is_empty() || r.starts_with(char::is_whitespace)) else { return };
+    if !bot.should_consider(&event.sender, event.event_id.as_str(), event.origin_server_ts) {
+        return;
+    }
+    let note = Some(rest.trim().to_string()).filter(|n| !n.is_empty());
+    let sender = Sender::new(Platform::Matrix, event.sender.as_str());
+    let most = bot.core.settings().curation.max_bytes;
+    let size = file.info.as_ref().and_then(|i| i.size).map(u64::from);
+    let name = file.filename().to_string();
+    let event = event.clone();
+    let file = file.clone();
+    let task_bot = bot.clone();
+    bot.tasks.spawn(async move {
+        let bot = task_bot;
+        let command = if size.is_some_and(|s| s > most) {
+            Command::Usage { word: "add", problem: format!("`{name}` is larger than the {} MB limit", most.div_ceil(1024 * 1024)) }
+        } else {
+            match room.client().media().get_file(&file, false).await {
+                Ok(Some(bytes)) if bytes.len() as u64 <= most => {
+                    Command::Add { source: AddSource::File { name: name.clone(), bytes: Arc::new(bytes) }, note }
+                }
+                Ok(Some(_)) => Command::Usage { word: "add", problem: format!("`{name}` is larger than the {} MB limit", most.div_ceil(1024 * 1024)) },
+                Ok(None) | Err(_) => Command::Usage { word: "add", problem: format!("`{name}` could not be downloaded from the homeserver") },
+            }
+        };
+        let reply = bot.core.reply(crate::core::Request::chat(&sender, command)).await;
+        send_reply(&bot, &room, &event, &reply, (Instant::now(), 0)).await;
     });
 }
 

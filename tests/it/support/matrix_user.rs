@@ -75,6 +75,14 @@ impl User {
         room.room_id().to_owned()
     }
 
+    /// Sends a file with a caption (encrypted in an encrypted room) and
+    /// returns its event ID.
+    pub async fn send_file(&self, room_id: &RoomId, name: &str, content_type: &mime::Mime, bytes: Vec<u8>, caption: &str) -> OwnedEventId {
+        use matrix_sdk::ruma::events::room::message::TextMessageEventContent;
+        let config = matrix_sdk::attachment::AttachmentConfig::new().caption(Some(TextMessageEventContent::plain(caption)));
+        self.room(room_id).await.send_attachment(name, content_type, bytes, config).await.expect("file sent").event_id
+    }
+
     /// Joins a room this user was invited to.
     pub async fn join(&self, room_id: &RoomId) {
         self.client.join_room_by_id(room_id).await.expect("joined");
