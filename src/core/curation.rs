@@ -181,10 +181,12 @@ impl Core {
             return Err(Error::Curation(format!("item {id} was decided by someone else just now")));
         }
         let reports_dir = self.settings().index.reports_dir.clone();
-        let written = curate::write_report(&reports_dir, &rel, item.kind, &item.front_matter, &item.body, item.original.as_deref())
-            .and_then(|()| self.reindex(origin, false).map(|_| ()));
-        if let Err(e) = written {
-            remove_report(&reports_dir, &rel, item.kind);
+        // Only a file this approval wrote is removed again on failure.
+        let written = curate::write_report(&reports_dir, &rel, item.kind, &item.front_matter, &item.body, item.original.as_deref());
+        let indexed = written.and_then(|()| {
+            self.reindex(origin, false).map(|_| ()).inspect_err(|_| remove_report(&reports_dir, &rel, item.kind))
+        });
+        if let Err(e) = indexed {
             store.move_item(id, QueueState::Approving, QueueState::Pending, (&who.0, &who.1), None, None, Utc::now())?;
             self.audit_curation(origin, "approve", AuditOutcome::Error, format!("item {id}: {e}"));
             return Err(e);

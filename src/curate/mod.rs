@@ -295,7 +295,9 @@ pub fn write_report(reports_dir: &Path, rel: &Path, kind: QueueKind, front_matte
             let mut sidecar_path = path.clone().into_os_string();
             sidecar_path.push(".meta.toml");
             write_atomically(Path::new(&sidecar_path), sidecar.as_bytes())?;
-            write_atomically(&path, bytes)
+            write_atomically(&path, bytes).inspect_err(|_| {
+                let _ = std::fs::remove_file(&sidecar_path);
+            })
         }
     }
 }

@@ -81,6 +81,7 @@ impl Site {
             .route("/review.pdf", get(move || async move { ([(header::CONTENT_TYPE, "application/pdf")], pdf) }))
             .route("/forbidden", get(|| async { StatusCode::FORBIDDEN }))
             .route("/missing", get(|| async { StatusCode::NOT_FOUND }))
+            .route("/limited", get(|| async { StatusCode::TOO_MANY_REQUESTS }))
             .route("/slow", get(|| async {
                 tokio::time::sleep(Duration::from_secs(10)).await;
                 "late"
@@ -241,6 +242,7 @@ async fn fetch_failures_are_clear_messages() {
     let cases = [
         ("/forbidden", "the site refused the request (HTTP 403)"),
         ("/missing", "the page was not found (HTTP 404)"),
+        ("/limited", "the site is limiting requests (HTTP 429); try again later"),
         ("/slow", "did not answer within 2 s"),
         ("/image", "serves `image/png`"),
         ("/loop", "redirected more than 5 times"),
@@ -424,4 +426,29 @@ async fn the_feed_service_reads_feeds_on_schedule_and_posts_the_list_to_the_admi
     assert_eq!(posts.len(), 1);
     assert_eq!(posts[0].0, "42");
     assert!(posts[0].1.contains("Feed wire: 2 new reports queued"), "{}", posts[0].1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_oversized_file_and_a_failed_approval_leave_nothing_behind() {
+    let (reports, data) = (support::copy_fixture("mini"), tempfile::tempdir().expect("tempdir"));
+    let s = settings(reports.path(), data.path());
+    let core = core(s);
+    let huge = AddSource::File { name: "huge.txt".into(), bytes: Arc::new(vec![b'a'; 300 * 1024]) };
+    let err = run(&core, Command::Add { source: huge, note: None }).await.expect_err("too large");
+    assert!(err.user_message().contains("larger than the 1 MB limit"), "{}", err.user_message());
+
+    // An approval whose file name is taken fails, keeps the other file, and leaves the item pending.
+    let text = "Title: Zephyr note\nPublisher: Zephyr Wire\nPublished: 2026-03-01\nURL: https://zephyr.example/note\n\nZephyr Memory raised HBM4 output 40% in 2026, its chief executive said on a call with analysts.";
+    let view = proposed(run(&core, Command::Add { source: AddSource::File { name: "note.txt".into(), bytes: Arc::new(text.as_bytes().to_vec()) }, note: None }).await.expect("queued"));
+    let taken = reports.path().join(format!("{}.md", view.meta.id));
+    std::fs::write(&taken, "someone else's file").expect("write");
+    let err = run(&core, Command::Approve { id: view.item.id }).await.expect_err("name taken");
+    assert!(err.user_message().contains("already exists"), "{}", err.user_message());
+    assert_eq!(std::fs::read_to_string(&taken).expect("read"), "someone else's file", "never overwritten");
+    let store = Store::open(data.path()).expect("store");
+    assert_eq!(store.queue_item(view.item.id).expect("get").expect("row").state, QueueState::Pending);
+    // A new id through edit, then the approval goes through.
+    run(&core, Command::Edit { id: view.item.id, changes: vec![("id".into(), "zephyr-note-2".into())] }).await.expect("edit id");
+    run(&core, Command::Approve { id: view.item.id }).await.expect("approved");
+    assert!(reports.path().join("zephyr-note-2.md").is_file());
 }
