@@ -394,6 +394,9 @@ pub enum Curated {
     Edited { view: QueueView, hint: String },
     /// A feed run: per feed, what was queued and what was not.
     FeedRun(Vec<FeedOutcome>),
+    /// Told to the proposer where they proposed: the item was approved (as
+    /// `report_id`) or rejected, by `decided_by` (platform, user).
+    Decided { view: QueueView, report_id: Option<String>, decided_by: (String, String) },
 }
 
 /// What one feed's run did.

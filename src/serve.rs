@@ -36,6 +36,7 @@ pub async fn serve_until(settings: Settings, shutdown: CancellationToken) -> Res
         }
     };
     let posters = PosterRegistry::default();
+    core.set_notifier(std::sync::Arc::new(PostingNotifier { posters: posters.clone(), runtime: tokio::runtime::Handle::current() }));
     let mut tasks: JoinSet<Result<()>> = JoinSet::new();
     for adapter in wanted {
         tracing::info!(adapter, "starting");
@@ -68,6 +69,28 @@ pub async fn serve_until(settings: Settings, shutdown: CancellationToken) -> Res
     }
     tracing::info!("all services stopped");
     outcome
+}
+
+/// Tells proposers the outcome through the connected adapters' posters.
+struct PostingNotifier {
+    posters: PosterRegistry,
+    runtime: tokio::runtime::Handle,
+}
+
+impl crate::core::Notifier for PostingNotifier {
+    fn notify(&self, platform: crate::core::Platform, place: &str, reply: crate::reply::Reply, key: String) {
+        let Some(poster) = self.posters.get(platform) else {
+            tracing::warn!(%platform, place, "no connected adapter to tell the proposer");
+            return;
+        };
+        let place = place.to_string();
+        self.runtime.spawn(async move {
+            let post_key = crate::store::OutboxKey { digest: key, target: place.clone(), slot: chrono::DateTime::UNIX_EPOCH }.post_key();
+            if let Err(e) = poster.post(&place, &reply, &post_key).await {
+                tracing::warn!(place = %place, error = %e.message, "could not tell the proposer");
+            }
+        });
+    }
 }
 
 /// Starts one compiled-in adapter.

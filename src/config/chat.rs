@@ -25,6 +25,20 @@ impl fmt::Display for Platform {
     }
 }
 
+impl std::str::FromStr for Platform {
+    type Err = String;
+
+    /// The word [`Platform`]'s `Display` writes.
+    fn from_str(word: &str) -> Result<Platform, String> {
+        match word {
+            "matrix" => Ok(Platform::Matrix),
+            "discord" => Ok(Platform::Discord),
+            "cli" => Ok(Platform::Cli),
+            other => Err(format!("`{other}` is not a platform")),
+        }
+    }
+}
+
 /// The command layer shared by every chat platform.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields, default)]

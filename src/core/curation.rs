@@ -31,7 +31,8 @@ impl Core {
             }
         };
         let proposer = (origin.platform(), origin.user().to_string());
-        let item = self.queue_draft(origin, proposer, source_text(&source), note, &draft)?;
+        let place = origin.sender().and_then(|s| s.place.clone());
+        let item = self.queue_draft(origin, proposer, place, source_text(&source), note, &draft)?;
         let figures = crate::figures::extract(&draft.body, self.inner.engine.gazetteer())
             .into_iter()
             .filter(|f| f.kind != crate::figures::FigureKind::Year)
@@ -48,7 +49,7 @@ impl Core {
 
     /// Queues `draft` for `proposer` (platform, user) after refusing a
     /// duplicate of an indexed report or of a queued item; audited.
-    fn queue_draft(&self, origin: &Origin, proposer: (String, String), source: String, note: Option<String>, draft: &Draft) -> Result<QueueItem> {
+    fn queue_draft(&self, origin: &Origin, proposer: (String, String), place: Option<String>, source: String, note: Option<String>, draft: &Draft) -> Result<QueueItem> {
         let store = self.open_store()?;
         let canonical = draft.meta.url.clone();
         let hash = curate::text_hash(&draft.body);
@@ -61,6 +62,7 @@ impl Core {
         let new = NewItem {
             platform: proposer.0,
             user_id: proposer.1,
+            place,
             source,
             canonical_url: canonical,
             note,
@@ -126,7 +128,7 @@ impl Core {
                     outcome.filtered += 1;
                     true
                 }
-                Ok(draft) => match self.queue_draft(origin, proposer.clone(), entry.link.clone(), Some(format!("from feed {}", feed.name)), &draft) {
+                Ok(draft) => match self.queue_draft(origin, proposer.clone(), None, entry.link.clone(), Some(format!("from feed {}", feed.name)), &draft) {
                     Ok(item) => {
                         outcome.queued.push(self.view(item)?);
                         true
@@ -194,7 +196,9 @@ impl Core {
         store.move_item(id, QueueState::Approving, QueueState::Approved, (&who.0, &who.1), None, None, Utc::now())?;
         self.audit_curation(origin, "approve", AuditOutcome::Ok, format!("item {id} as {}", meta.id));
         let item = store.queue_item(id)?.unwrap_or(item);
-        Ok(Reply::Curation(Curated::Approved { view: self.view(item)?, report_id: meta.id }))
+        let view = self.view(item)?;
+        self.tell_proposer(origin, &view, Some(&meta.id));
+        Ok(Reply::Curation(Curated::Approved { view, report_id: meta.id }))
     }
 
     /// `reject`: the item leaves the queue; nothing is written.
@@ -207,7 +211,9 @@ impl Core {
         }
         self.audit_curation(origin, "reject", AuditOutcome::Ok, format!("item {id}{}", reason.map(|r| format!(": {r}")).unwrap_or_default()));
         let item = store.queue_item(id)?.ok_or_else(|| Error::Curation(format!("there is no queue item {id}")))?;
-        Ok(Reply::Curation(Curated::Rejected { view: self.view(item)? }))
+        let view = self.view(item)?;
+        self.tell_proposer(origin, &view, None);
+        Ok(Reply::Curation(Curated::Rejected { view }))
     }
 
     /// `edit`: sets front-matter fields of a pending item.
@@ -246,6 +252,22 @@ impl Core {
             repaired += 1;
         }
         Ok(repaired)
+    }
+
+    /// Tells a chat proposer the outcome where they proposed, unless the
+    /// decision was taken right there (the reply says it then).
+    fn tell_proposer(&self, origin: &Origin, view: &QueueView, report_id: Option<&str>) {
+        let item = &view.item;
+        let Some(place) = item.place.clone() else { return };
+        let Ok(platform) = item.platform.parse::<crate::config::Platform>() else { return };
+        let here = origin.sender().is_some_and(|s| s.platform == platform && s.place.as_deref() == Some(place.as_str()));
+        if here {
+            return;
+        }
+        let Some(notifier) = self.notifier() else { return };
+        let decided_by = (origin.platform(), origin.user().to_string());
+        let reply = Reply::Curation(Curated::Decided { view: view.clone(), report_id: report_id.map(str::to_string), decided_by });
+        notifier.notify(platform, &place, reply, format!("curation:{}:{}", item.id, item.state.as_str()));
     }
 
     /// The draft for what `add` was given.

@@ -66,6 +66,18 @@ struct Inner {
     reindexing: AtomicBool,
     /// The state store (audit log, watermarks), opened on first use.
     store: Mutex<Option<Store>>,
+    /// Delivers notes outside replies (a proposer told the outcome); set by
+    /// `serve` once the adapters are up.
+    notifier: std::sync::RwLock<Option<Arc<dyn Notifier>>>,
+}
+
+/// Sends a reply to a place (a Discord channel, a Matrix room) outside the
+/// conversation a command came from. The core only defines it; `serve`
+/// connects it to the adapters, so the core never imports them.
+pub trait Notifier: Send + Sync {
+    /// Sends `reply` to `place` on `platform`, at most once per `key`;
+    /// returns at once (the send happens in the background).
+    fn notify(&self, platform: Platform, place: &str, reply: Reply, key: String);
 }
 
 impl std::fmt::Debug for Core {
@@ -96,8 +108,19 @@ impl Core {
     pub fn new(engine: Engine) -> Core {
         let chat = &engine.settings().chat;
         let limiter = RateLimiter::new(chat.rate_limit_count, Duration::from_secs(chat.rate_limit_window_secs));
-        let inner = Inner { engine, limiter, reindexing: AtomicBool::new(false), store: Mutex::new(None) };
+        let inner = Inner { engine, limiter, reindexing: AtomicBool::new(false), store: Mutex::new(None), notifier: std::sync::RwLock::new(None) };
         Core { inner: Arc::new(inner) }
+    }
+
+    /// Connects the notifier that tells proposers the outcome of their proposals.
+    pub fn set_notifier(&self, notifier: Arc<dyn Notifier>) {
+        if let Ok(mut slot) = self.inner.notifier.write() {
+            *slot = Some(notifier);
+        }
+    }
+
+    pub(crate) fn notifier(&self) -> Option<Arc<dyn Notifier>> {
+        self.inner.notifier.read().ok().and_then(|n| n.clone())
     }
 
     /// The settings the core runs with.

@@ -14,12 +14,20 @@ pub struct Sender {
     pub user_id: String,
     /// Discord role IDs of the member (empty elsewhere).
     pub roles: Vec<u64>,
+    /// Where the message was sent: the Discord channel ID or the Matrix room
+    /// ID, for telling a proposer the outcome later.
+    pub place: Option<String>,
 }
 
 impl Sender {
     /// A sender with no roles.
     pub fn new(platform: Platform, user_id: impl Into<String>) -> Self {
-        Sender { platform, user_id: user_id.into(), roles: Vec::new() }
+        Sender { platform, user_id: user_id.into(), roles: Vec::new(), place: None }
+    }
+
+    /// The same sender, writing in `place` (a channel or room ID).
+    pub fn in_place(self, place: impl Into<String>) -> Self {
+        Sender { place: Some(place.into()), ..self }
     }
 
     /// Whether the admin settings name this sender.

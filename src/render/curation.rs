@@ -62,6 +62,23 @@ fn lines(curated: &Curated) -> String {
             view.item.user_id
         ),
         Curated::FeedRun(outcomes) => outcomes.iter().map(feed_lines).collect::<Vec<_>>().join("\n"),
+        Curated::Decided { view, report_id: Some(report_id), decided_by } => format!(
+            "{} {}: the report you proposed, {}, was approved by {} {} and is indexed as `{report_id}`; it can be cited now.",
+            view.item.platform,
+            view.item.user_id,
+            describe(view),
+            decided_by.0,
+            decided_by.1
+        ),
+        Curated::Decided { view, report_id: None, decided_by } => format!(
+            "{} {}: the report you proposed, {}, was not added (rejected by {} {}{}).",
+            view.item.platform,
+            view.item.user_id,
+            describe(view),
+            decided_by.0,
+            decided_by.1,
+            view.item.reason.as_ref().map(|r| format!(": {r}")).unwrap_or_default()
+        ),
         Curated::Edited { view, hint } => {
             let mut out = format!("Item {} now reads: {}.\n", view.item.id, describe(view));
             out.push_str(&missing_lines(view, hint));
@@ -142,7 +159,7 @@ pub fn json(curated: &Curated) -> Value {
             value["report_id"] = json!(report_id);
             value
         }
-        Curated::Rejected { view } | Curated::Edited { view, .. } => item_json(view),
+        Curated::Rejected { view } | Curated::Edited { view, .. } | Curated::Decided { view, .. } => item_json(view),
         Curated::FeedRun(outcomes) => json!({
             "feeds": outcomes.iter().map(|o| json!({
                 "feed": o.feed,

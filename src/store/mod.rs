@@ -81,6 +81,7 @@ const MIGRATIONS: &[&str] = &[
         updated_at TEXT NOT NULL,
         platform TEXT NOT NULL,
         user_id TEXT NOT NULL,
+        place TEXT,
         source TEXT NOT NULL,
         canonical_url TEXT,
         note TEXT,

@@ -63,6 +63,8 @@ impl QueueKind {
 pub struct NewItem {
     pub platform: String,
     pub user_id: String,
+    /// The channel or room it was proposed in, to tell the proposer the outcome.
+    pub place: Option<String>,
     /// The URL or file name it came from, as given.
     pub source: String,
     pub canonical_url: Option<String>,
@@ -88,6 +90,7 @@ pub struct QueueItem {
     /// Who proposed it.
     pub platform: String,
     pub user_id: String,
+    pub place: Option<String>,
     pub source: String,
     pub canonical_url: Option<String>,
     pub note: Option<String>,
@@ -105,7 +108,7 @@ pub struct QueueItem {
 }
 
 const COLUMNS: &str = "id, state, created_at, updated_at, platform, user_id, source, canonical_url, note, kind, \
-                       front_matter, body, original, text_hash, decided_platform, decided_user, decided_at, reason, file";
+                       front_matter, body, original, text_hash, decided_platform, decided_user, decided_at, reason, file, place";
 
 fn item(r: &Row<'_>) -> rusqlite::Result<QueueItem> {
     let decided_platform: Option<String> = r.get(14)?;
@@ -130,6 +133,7 @@ fn item(r: &Row<'_>) -> rusqlite::Result<QueueItem> {
         decided_at: decided_at.map(|t| parse_time(&t)).transpose()?,
         reason: r.get(17)?,
         file: r.get(18)?,
+        place: r.get(19)?,
     })
 }
 
@@ -139,7 +143,7 @@ impl Store {
         let id = self.with(|c| {
             c.execute(
                 "INSERT INTO curation_queue (state, created_at, updated_at, platform, user_id, source, canonical_url, note, kind, \
-                 front_matter, body, original, text_hash) VALUES ('pending', ?1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                 front_matter, body, original, text_hash, place) VALUES ('pending', ?1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
                 params![
                     time_text(at),
                     new.platform,
@@ -151,7 +155,8 @@ impl Store {
                     new.front_matter,
                     new.body,
                     new.original,
-                    new.text_hash
+                    new.text_hash,
+                    new.place
                 ],
             )?;
             Ok(c.last_insert_rowid())
@@ -242,6 +247,7 @@ mod tests {
         NewItem {
             platform: "discord".into(),
             user_id: "42".into(),
+            place: Some("1".into()),
             source: url.into(),
             canonical_url: Some(url.into()),
             note: None,

@@ -452,3 +452,41 @@ async fn an_oversized_file_and_a_failed_approval_leave_nothing_behind() {
     run(&core, Command::Approve { id: view.item.id }).await.expect("approved");
     assert!(reports.path().join("zephyr-note-2.md").is_file());
 }
+
+/// Records the notes the core asks to deliver.
+#[derive(Default)]
+struct RecordingNotifier(std::sync::Mutex<Vec<(Platform, String, String, String)>>);
+
+impl chipbot::core::Notifier for RecordingNotifier {
+    fn notify(&self, platform: Platform, place: &str, reply: Reply, key: String) {
+        let text = chipbot::render::text::render(&reply, chipbot::render::text::Highlight::Stars);
+        self.0.lock().expect("lock").push((platform, place.to_string(), text, key));
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_proposer_is_told_the_outcome_where_they_proposed() {
+    let site = Site::start().await;
+    let (reports, data) = (support::copy_fixture("mini"), tempfile::tempdir().expect("tempdir"));
+    let core = core(settings(reports.path(), data.path()));
+    let notes = Arc::new(RecordingNotifier::default());
+    core.set_notifier(notes.clone());
+    let member = Sender::new(Platform::Discord, "99").in_place("111");
+    let admin_elsewhere = Sender::new(Platform::Discord, "7").in_place("222");
+    let first = proposed(core.handle(Request::chat(&member, add(&site.url("/article")))).await.expect("proposed"));
+    let second = proposed(core.handle(Request::chat(&member, add(&site.url("/bare")))).await.expect("proposed"));
+    core.handle(Request::chat(&admin_elsewhere, Command::Approve { id: first.item.id })).await.expect("approved");
+    core.handle(Request::chat(&admin_elsewhere, Command::Reject { id: second.item.id, reason: Some("no date".into()) })).await.expect("rejected");
+    let got = notes.0.lock().expect("lock").clone();
+    assert_eq!(got.len(), 2, "{got:?}");
+    assert_eq!((got[0].0, got[0].1.as_str()), (Platform::Discord, "111"), "told where they proposed");
+    assert!(got[0].2.contains("discord 99: the report you proposed") && got[0].2.contains("was approved by discord 7"), "{}", got[0].2);
+    assert!(got[1].2.contains("was not added (rejected by discord 7: no date)"), "{}", got[1].2);
+    assert_ne!(got[0].3, got[1].3, "each decision has its own key");
+
+    // Decided in the room it was proposed in: the reply there says it; no second note.
+    let third = proposed(core.handle(Request::chat(&member, add(&site.url("/review.pdf")))).await.expect("proposed"));
+    let admin_here = Sender::new(Platform::Discord, "7").in_place("111");
+    core.handle(Request::chat(&admin_here, Command::Reject { id: third.item.id, reason: None })).await.expect("rejected");
+    assert_eq!(notes.0.lock().expect("lock").len(), 2);
+}

@@ -56,12 +56,13 @@ fn sender_of(ctx: Context<'_>) -> Sender {
         Context::Prefix(p) => p.msg.member.as_ref().map(|m| role_ids(&m.roles)),
     };
     Sender { roles: roles.unwrap_or_default(), ..Sender::new(Platform::Discord, ctx.author().id.get().to_string()) }
+        .in_place(ctx.channel_id().get().to_string())
 }
 
 /// The sender of a plain message.
 fn sender_of_message(msg: &serenity::Message) -> Sender {
     let roles = msg.member.as_ref().map(|m| role_ids(&m.roles)).unwrap_or_default();
-    Sender { roles, ..Sender::new(Platform::Discord, msg.author.id.get().to_string()) }
+    Sender { roles, ..Sender::new(Platform::Discord, msg.author.id.get().to_string()) }.in_place(msg.channel_id.get().to_string())
 }
 
 fn role_ids(roles: &[serenity::RoleId]) -> Vec<u64> {

@@ -148,7 +148,7 @@ pub async fn on_message(event: OriginalSyncRoomMessageEvent, room: Room, Ctx(bot
     let mentioned = event.content.mentions.as_ref().is_some_and(|m| m.user_ids.contains(&bot.own));
     let addressed = addressed_text(&body, bot.core.prefix(), &bot.own, mentioned);
     let Some(addressed) = addressed else { return };
-    let sender = Sender::new(Platform::Matrix, event.sender.as_str());
+    let sender = Sender::new(Platform::Matrix, event.sender.as_str()).in_place(room.room_id().as_str());
     let task_bot = bot.clone();
     let received = Instant::now();
     // How long the message took from the homeserver accepting it to this
@@ -184,7 +184,7 @@ async fn on_file(event: &OriginalSyncRoomMessageEvent, file: &FileMessageEventCo
         return;
     }
     let note = Some(rest.trim().to_string()).filter(|n| !n.is_empty());
-    let sender = Sender::new(Platform::Matrix, event.sender.as_str());
+    let sender = Sender::new(Platform::Matrix, event.sender.as_str()).in_place(room.room_id().as_str());
     let most = bot.core.settings().curation.max_bytes;
     let size = file.info.as_ref().and_then(|i| i.size).map(u64::from);
     let name = file.filename().to_string();
