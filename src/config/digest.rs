@@ -92,6 +92,30 @@ impl DigestSettings {
     }
 }
 
+/// Checks a `[[digest]]` or `[[feeds]]` name: present, without spaces, and
+/// not used by another entry of the same `kind`.
+pub(super) fn check_name(name: &str, kind: &str, names: &mut std::collections::HashSet<String>, bad: &mut impl FnMut(String)) {
+    if name.trim().is_empty() || name.chars().any(char::is_whitespace) {
+        bad("name must be non-empty and contain no spaces".into());
+    } else if !names.insert(name.to_string()) {
+        bad(format!("name is used by another {kind}"));
+    }
+}
+
+/// The channels and rooms an entry posts to; a room that is not a room ID is a problem.
+pub(super) fn targets(discord_channels: &[u64], matrix_rooms: &[String], bad: &mut impl FnMut(String)) -> Vec<DigestTarget> {
+    for room in matrix_rooms {
+        if !(room.starts_with('!') && room.contains(':')) {
+            bad(format!("matrix room {room:?} must be a room ID like !abc:example.org"));
+        }
+    }
+    discord_channels
+        .iter()
+        .map(|id| DigestTarget { platform: Platform::Discord, id: id.to_string() })
+        .chain(matrix_rooms.iter().map(|id| DigestTarget { platform: Platform::Matrix, id: id.clone() }))
+        .collect()
+}
+
 /// Validates every entry; returns the settings or the problems, each naming its entry.
 pub(super) fn validate(raw: Vec<RawDigest>) -> Result<Vec<DigestSettings>, Vec<String>> {
     let mut problems = Vec::new();
@@ -100,26 +124,12 @@ pub(super) fn validate(raw: Vec<RawDigest>) -> Result<Vec<DigestSettings>, Vec<S
     for (i, entry) in raw.into_iter().enumerate() {
         let label = if entry.name.trim().is_empty() { format!("digest #{}", i + 1) } else { format!("digest {:?}", entry.name) };
         let mut bad = |msg: String| problems.push(format!("{label}: {msg}"));
-        if entry.name.trim().is_empty() || entry.name.chars().any(char::is_whitespace) {
-            bad("name must be non-empty and contain no spaces".into());
-        } else if !names.insert(entry.name.clone()) {
-            bad("name is used by another digest".into());
-        }
+        check_name(&entry.name, "digest", &mut names, &mut bad);
         let schedule = Schedule::parse(&entry.schedule, &entry.timezone).map_err(&mut bad).ok();
         if entry.max_items == 0 || entry.max_items > 50 {
             bad("max_items must be between 1 and 50".into());
         }
-        for room in &entry.matrix_rooms {
-            if !(room.starts_with('!') && room.contains(':')) {
-                bad(format!("matrix room {room:?} must be a room ID like !abc:example.org"));
-            }
-        }
-        let targets: Vec<DigestTarget> = entry
-            .discord_channels
-            .iter()
-            .map(|id| DigestTarget { platform: Platform::Discord, id: id.to_string() })
-            .chain(entry.matrix_rooms.iter().map(|id| DigestTarget { platform: Platform::Matrix, id: id.clone() }))
-            .collect();
+        let targets = targets(&entry.discord_channels, &entry.matrix_rooms, &mut bad);
         if targets.is_empty() {
             bad("needs at least one target in discord_channels or matrix_rooms".into());
         }

@@ -4,7 +4,7 @@
 
 use serde::Deserialize;
 
-use super::{DigestTarget, Platform, Schedule};
+use super::{DigestTarget, Schedule};
 
 /// One `[[feeds]]` entry as written in the config.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -55,29 +55,15 @@ pub(super) fn validate(raw: Vec<RawFeed>) -> Result<Vec<FeedSettings>, Vec<Strin
     for (i, entry) in raw.into_iter().enumerate() {
         let label = if entry.name.trim().is_empty() { format!("feed #{}", i + 1) } else { format!("feed {:?}", entry.name) };
         let mut bad = |msg: String| problems.push(format!("{label}: {msg}"));
-        if entry.name.trim().is_empty() || entry.name.chars().any(char::is_whitespace) {
-            bad("name must be non-empty and contain no spaces".into());
-        } else if !names.insert(entry.name.clone()) {
-            bad("name is used by another feed".into());
-        }
+        super::digest::check_name(&entry.name, "feed", &mut names, &mut bad);
         if !(entry.url.starts_with("http://") || entry.url.starts_with("https://")) {
             bad(format!("url {:?} must start with http:// or https://", entry.url));
         }
         if entry.max_entries == 0 || entry.max_entries > 200 {
             bad("max_entries must be between 1 and 200".into());
         }
-        for room in &entry.matrix_rooms {
-            if !(room.starts_with('!') && room.contains(':')) {
-                bad(format!("matrix room {room:?} must be a room ID like !abc:example.org"));
-            }
-        }
         let schedule = Schedule::parse(&entry.schedule, &entry.timezone).map_err(&mut bad).ok();
-        let targets = entry
-            .discord_channels
-            .iter()
-            .map(|id| DigestTarget { platform: Platform::Discord, id: id.to_string() })
-            .chain(entry.matrix_rooms.iter().map(|id| DigestTarget { platform: Platform::Matrix, id: id.clone() }))
-            .collect();
+        let targets = super::digest::targets(&entry.discord_channels, &entry.matrix_rooms, &mut bad);
         if let Some(schedule) = schedule {
             out.push(FeedSettings {
                 name: entry.name,

@@ -170,13 +170,13 @@ impl Core {
     pub(super) fn approve(&self, origin: &Origin, id: i64) -> Result<Reply> {
         let store = self.open_store()?;
         let item = pending(store.queue_item(id)?, id)?;
-        let meta = curate::read_draft(&item.front_matter, &item.body)?;
+        let meta = curate::read_draft(&item.proposal.front_matter, &item.proposal.body)?;
         let missing = curate::missing(&meta);
         if !missing.is_empty() {
             let fields = missing.join(", ");
             return Err(Error::Curation(format!("item {id} has no {fields} yet; set it with `{}{id} {}=…` first", self.edit_hint(origin), missing[0])));
         }
-        let rel = curate::report_file(&meta.id, item.kind);
+        let rel = curate::report_file(&meta.id, item.proposal.kind);
         let who = (origin.platform(), origin.user().to_string());
         let rel_text = rel.to_string_lossy().into_owned();
         if !store.move_item(id, QueueState::Pending, QueueState::Approving, (&who.0, &who.1), None, Some(&rel_text), Utc::now())? {
@@ -184,9 +184,9 @@ impl Core {
         }
         let reports_dir = self.settings().index.reports_dir.clone();
         // Only a file this approval wrote is removed again on failure.
-        let written = curate::write_report(&reports_dir, &rel, item.kind, &item.front_matter, &item.body, item.original.as_deref());
+        let written = curate::write_report(&reports_dir, &rel, item.proposal.kind, &item.proposal.front_matter, &item.proposal.body, item.proposal.original.as_deref());
         let indexed = written.and_then(|()| {
-            self.reindex(origin, false).map(|_| ()).inspect_err(|_| remove_report(&reports_dir, &rel, item.kind))
+            self.reindex(origin, false).map(|_| ()).inspect_err(|_| remove_report(&reports_dir, &rel, item.proposal.kind))
         });
         if let Err(e) = indexed {
             store.move_item(id, QueueState::Approving, QueueState::Pending, (&who.0, &who.1), None, None, Utc::now())?;
@@ -226,7 +226,7 @@ impl Core {
                 *value = self.inner.engine.publishers().canonical(value);
             }
         }
-        let edited = curate::edit(&item.front_matter, &item.body, &changes)?;
+        let edited = curate::edit(&item.proposal.front_matter, &item.proposal.body, &changes)?;
         if !store.update_front_matter(id, &edited, Utc::now())? {
             return Err(Error::Curation(format!("item {id} was decided by someone else just now")));
         }
@@ -258,8 +258,8 @@ impl Core {
     /// decision was taken right there (the reply says it then).
     fn tell_proposer(&self, origin: &Origin, view: &QueueView, report_id: Option<&str>) {
         let item = &view.item;
-        let Some(place) = item.place.clone() else { return };
-        let Ok(platform) = item.platform.parse::<crate::config::Platform>() else { return };
+        let Some(place) = item.proposal.place.clone() else { return };
+        let Ok(platform) = item.proposal.platform.parse::<crate::config::Platform>() else { return };
         let here = origin.sender().is_some_and(|s| s.platform == platform && s.place.as_deref() == Some(place.as_str()));
         if here {
             return;
@@ -312,7 +312,7 @@ impl Core {
     }
 
     fn view(&self, item: QueueItem) -> Result<QueueView> {
-        let meta = curate::read_draft(&item.front_matter, &item.body)?;
+        let meta = curate::read_draft(&item.proposal.front_matter, &item.proposal.body)?;
         let missing = curate::missing(&meta);
         Ok(QueueView { item, meta, missing })
     }

@@ -39,8 +39,8 @@ fn lines(curated: &Curated) -> String {
                     "#{} {} (proposed by {} {} on {}{lacks})\n",
                     view.item.id,
                     describe(view),
-                    view.item.platform,
-                    view.item.user_id,
+                    view.item.proposal.platform,
+                    view.item.proposal.user_id,
                     view.item.created_at.format("%Y-%m-%d")
                 ));
             }
@@ -50,30 +50,30 @@ fn lines(curated: &Curated) -> String {
             "Approved item {}: {} is indexed as report `{report_id}` and can be cited now (proposed by {} {}).",
             view.item.id,
             describe(view),
-            view.item.platform,
-            view.item.user_id
+            view.item.proposal.platform,
+            view.item.proposal.user_id
         ),
         Curated::Rejected { view } => format!(
             "Rejected item {}: {}{} (proposed by {} {}).",
             view.item.id,
             describe(view),
             view.item.reason.as_ref().map(|r| format!(", because: {r}")).unwrap_or_default(),
-            view.item.platform,
-            view.item.user_id
+            view.item.proposal.platform,
+            view.item.proposal.user_id
         ),
         Curated::FeedRun(outcomes) => outcomes.iter().map(feed_lines).collect::<Vec<_>>().join("\n"),
         Curated::Decided { view, report_id: Some(report_id), decided_by } => format!(
             "{} {}: the report you proposed, {}, was approved by {} {} and is indexed as `{report_id}`; it can be cited now.",
-            view.item.platform,
-            view.item.user_id,
+            view.item.proposal.platform,
+            view.item.proposal.user_id,
             describe(view),
             decided_by.0,
             decided_by.1
         ),
         Curated::Decided { view, report_id: None, decided_by } => format!(
             "{} {}: the report you proposed, {}, was not added (rejected by {} {}{}).",
-            view.item.platform,
-            view.item.user_id,
+            view.item.proposal.platform,
+            view.item.proposal.user_id,
             describe(view),
             decided_by.0,
             decided_by.1,
@@ -186,8 +186,8 @@ fn item_json(view: &QueueView) -> Value {
         "companies": meta.companies,
         "topics": meta.topics,
         "missing": view.missing,
-        "source": item.source,
-        "proposed_by": { "platform": item.platform, "user": item.user_id },
+        "source": item.proposal.source,
+        "proposed_by": { "platform": item.proposal.platform, "user": item.proposal.user_id },
         "proposed_at": item.created_at.to_rfc3339(),
         "decided_by": item.decided_by.as_ref().map(|(p, u)| json!({ "platform": p, "user": u })),
         "reason": item.reason,

@@ -172,7 +172,7 @@ async fn a_page_is_proposed_previewed_approved_and_cited() {
     assert_eq!(view.meta.published.map(|d| d.to_string()).as_deref(), Some("2026-05-14"));
     assert_eq!(view.meta.url.as_deref(), Some("https://memory-wire.example/hbm4-prices"), "the canonical link");
     assert!(view.missing.is_empty(), "{:?}", view.missing);
-    assert!(!view.item.body.contains("Accept all cookies") && !view.item.body.contains("Share on LinkedIn"), "{}", view.item.body);
+    assert!(!view.item.proposal.body.contains("Accept all cookies") && !view.item.proposal.body.contains("Share on LinkedIn"), "{}", view.item.proposal.body);
     let text = chipbot::render::text::render(&run(&core, Command::Queue).await.expect("queue"), chipbot::render::text::Highlight::Stars);
     assert!(text.contains(&format!("#{} \u{201c}HBM4 contract prices climb\u{201d}", view.item.id)), "{text}");
 
@@ -283,7 +283,7 @@ async fn members_propose_admins_decide_and_refusals_are_audited() {
     let admin = Sender::new(Platform::Discord, "7");
     let from_chat = Command::from_chat(&format!("!add {} worth a look", site.url("/article")), "!").expect("command").expect("known");
     let view = proposed(core.handle(Request::chat(&member, from_chat)).await.expect("members may propose"));
-    assert_eq!(view.item.note.as_deref(), Some("worth a look"));
+    assert_eq!(view.item.proposal.note.as_deref(), Some("worth a look"));
     let approve = Command::from_chat(&format!("!approve {}", view.item.id), "!").expect("command").expect("known");
     let refused = core.handle(Request::chat(&member, approve.clone())).await.expect_err("members may not approve");
     assert!(refused.user_message().contains("only chipbot admins"), "{}", refused.user_message());
@@ -312,7 +312,7 @@ async fn an_approval_interrupted_by_a_stop_is_finished_or_undone_at_the_next_sta
     for (view, rel) in [(&written, "q1-report.md"), (&lost, "q2-report.md")] {
         assert!(store.move_item(view.item.id, QueueState::Pending, QueueState::Approving, ("discord", "7"), None, Some(rel), now).expect("claim"));
     }
-    let markdown = format!("+++\n{}+++\n\n{}\n", written.item.front_matter, written.item.body);
+    let markdown = format!("+++\n{}+++\n\n{}\n", written.item.proposal.front_matter, written.item.proposal.body);
     std::fs::write(reports.path().join("q1-report.md"), markdown).expect("write");
     drop(store);
     let _core_after = core(s);
@@ -366,7 +366,7 @@ async fn feeds_fill_the_queue_once_per_entry_across_restarts() {
     assert_eq!(outcomes.iter().find(|o| o.feed == "wire").expect("wire").known, 3);
     let pending = Store::open(data.path()).expect("store").queue_in(QueueState::Pending).expect("queue");
     assert_eq!(pending.len(), 3);
-    assert!(pending.iter().all(|i| i.platform == "feed"), "proposed by the feed");
+    assert!(pending.iter().all(|i| i.proposal.platform == "feed"), "proposed by the feed");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
