@@ -287,11 +287,19 @@ async fn run(cli: Cli) -> ExitCode {
     let started = std::time::Instant::now();
     // `index` reports the update itself, so opening must not do it first.
     let refresh = match command {
-        Command::Index { .. }
-        | Command::Audit { .. }
+        // `index` and `approve` report or make the update themselves.
+        Command::Index { .. } | Command::Approve { .. } => Refresh::Later,
+        // These never search: the index on disk is left exactly as it is.
+        Command::Audit { .. }
         | Command::DigestPosts
         | Command::ResendDigestPost { .. }
-        | Command::CheckReports { .. } => Refresh::Later,
+        | Command::CheckReports { .. }
+        | Command::Add { .. }
+        | Command::Queue
+        | Command::Reject { .. }
+        | Command::Edit { .. }
+        | Command::Feeds { .. }
+        | Command::Usage { .. } => Refresh::Untouched,
         _ => Refresh::OnOpen,
     };
     let core = match Core::start(settings, refresh).await {

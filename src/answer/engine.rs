@@ -53,6 +53,10 @@ pub enum Refresh {
     OnOpen,
     /// Leave updating to an explicit [`Engine::update_index`] (the `index` command).
     Later,
+    /// Leave the index on disk exactly as it is, even when it is outdated
+    /// (commands that do not search: the corpus check, the audit log, the
+    /// curation queue). An outdated index is not opened at all.
+    Untouched,
 }
 
 impl std::fmt::Debug for Engine {
@@ -99,19 +103,22 @@ impl Engine {
         check_digest_queries(&settings)?;
         let IndexTables { gazetteer, publishers, hash: gazetteer_hash } = IndexTables::load(&settings)?;
         let window = settings.index.passage_paragraphs;
-        let (index, rebuilt) = SearchIndex::open(&settings.index.data_dir, &gazetteer_hash, window)?;
+        let (index, rebuilt) = match refresh {
+            Refresh::Untouched => SearchIndex::open_untouched(&settings.index.data_dir, &gazetteer_hash, window)?,
+            _ => SearchIndex::open(&settings.index.data_dir, &gazetteer_hash, window)?,
+        };
         let index = index.with_feedback(Feedback::from_settings(&settings.answer));
         let measures = Measures::load(&settings.figures.measures, index.analyzer())?;
         let mut notices = Vec::new();
         let first_build = index.report_count() == 0;
-        let rebuilt = rebuilt.filter(|r| r != "no index yet");
+        let rebuilt = rebuilt.filter(|r| r != "no index yet" && refresh != Refresh::Untouched);
         if let Some(reason) = &rebuilt {
             notices.push(format!("Rebuilt the search index: {reason}."));
         }
         let source = Source { reports_dir: &settings.index.reports_dir, gazetteer: &gazetteer, publishers: &publishers, window };
         let update = match refresh {
             Refresh::OnOpen => index.update(&source, false),
-            Refresh::Later => Ok(IndexSummary::default()),
+            Refresh::Later | Refresh::Untouched => Ok(IndexSummary::default()),
         };
         match update {
             Ok(report) => notices.extend(update_notices(&report, first_build)),

@@ -156,6 +156,18 @@ impl SearchIndex {
     /// gazetteer and passage settings. A corrupt or outdated index is
     /// discarded and recreated empty; the reason is returned.
     pub fn open(data_dir: &Path, gazetteer_hash: &str, window: usize) -> Result<(SearchIndex, Option<String>)> {
+        Self::open_as(data_dir, gazetteer_hash, window, true)
+    }
+
+    /// Like [`SearchIndex::open`], but never changes the index on disk: a
+    /// missing, corrupt or outdated index is left as it is and an empty one
+    /// in memory stands in (for commands that do not search, such as the
+    /// corpus check and the audit log).
+    pub fn open_untouched(data_dir: &Path, gazetteer_hash: &str, window: usize) -> Result<(SearchIndex, Option<String>)> {
+        Self::open_as(data_dir, gazetteer_hash, window, false)
+    }
+
+    fn open_as(data_dir: &Path, gazetteer_hash: &str, window: usize, rebuild: bool) -> Result<(SearchIndex, Option<String>)> {
         let dir = data_dir.join("index");
         let expected = IndexMeta {
             format_version: schema::FORMAT_VERSION,
@@ -177,6 +189,10 @@ impl SearchIndex {
         });
         let (index, meta, rebuilt) = match existing {
             Ok((index, meta)) => (index, meta, None),
+            Err(reason) if !rebuild => {
+                let index = Index::builder().schema(schema).create_in_ram().map_err(index_err)?;
+                (index, expected, Some(reason))
+            }
             Err(reason) => {
                 if dir.exists() {
                     tracing::warn!(dir = %dir.display(), %reason, "discarding the existing index");

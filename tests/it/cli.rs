@@ -156,6 +156,24 @@ fn index_check_lists_problems_by_file_and_line_and_passes_with_the_team_table() 
 }
 
 #[test]
+fn commands_that_do_not_search_leave_an_outdated_index_alone() {
+    let run = Run::new();
+    assert!(run.run(&["index"]).status.success());
+    let meta = run.data.path().join("index/chipbot-meta.json");
+    let old = std::fs::read_to_string(&meta).expect("meta").replace("\"format_version\":", "\"format_version\": 1, \"was\":");
+    std::fs::write(&meta, &old).expect("write");
+    let files = || std::fs::read_dir(run.data.path().join("index")).expect("dir").count();
+    let before = files();
+    for args in [&["index", "--check"][..], &["audit"], &["queue"], &["digest", "--status"]] {
+        let _ = run.run(args);
+        assert_eq!(std::fs::read_to_string(&meta).expect("meta"), old, "{args:?} rewrote the index meta");
+        assert_eq!(files(), before, "{args:?} changed the index files");
+    }
+    assert!(run.run(&["ask", "HBM market share"]).status.success(), "a search rebuilds it");
+    assert_ne!(std::fs::read_to_string(&meta).expect("meta"), old);
+}
+
+#[test]
 fn unknown_config_keys_fail_with_a_message() {
     let run = Run::new();
     let out = run.command(&["ask", "HBM"]).env("CHIPBOT_ANSWER__TOPP", "3").output().expect("runs");
