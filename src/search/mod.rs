@@ -14,6 +14,7 @@
 //! old generation in place.
 
 mod analyze;
+mod cjk;
 mod feedback;
 mod maxscore;
 mod meta;

@@ -8,7 +8,7 @@ use tantivy::schema::{
     STRING,
 };
 use tantivy::tokenizer::{
-    AsciiFoldingFilter, LowerCaser, RemoveLongFilter, SimpleTokenizer, StopWordFilter,
+    AsciiFoldingFilter, LowerCaser, RemoveLongFilter, StopWordFilter,
     TextAnalyzer, TextAnalyzerBuilder, Tokenizer,
 };
 use tantivy::Index;
@@ -41,7 +41,8 @@ const STOP_WORDS: [&str; 67] = [
 /// fixes of the same round (group subjects, comparison years, change verbs).
 /// 10: a date ("9 April 2025") is one Year figure whose text keeps its day and month.
 /// 14: figures carry the quarter or half of their year and whether it is fiscal.
-pub const FORMAT_VERSION: u32 = 14;
+/// 15: Han text is segmented into words (jieba) in simplified characters.
+pub const FORMAT_VERSION: u32 = 15;
 
 /// Handles to every field.
 #[derive(Clone, Debug)]
@@ -125,7 +126,7 @@ pub fn pairs_analyzer() -> TextAnalyzer {
 }
 
 fn english_builder() -> TextAnalyzerBuilder<impl Tokenizer> {
-    TextAnalyzer::builder(SimpleTokenizer::default())
+    TextAnalyzer::builder(super::cjk::MixedTokenizer::default())
         .filter(RemoveLongFilter::limit(40))
         .filter(LowerCaser)
         .filter(AsciiFoldingFilter)
@@ -135,7 +136,7 @@ fn english_builder() -> TextAnalyzerBuilder<impl Tokenizer> {
 
 /// Lowercased, ASCII-folded words without stemming.
 pub fn keyword_analyzer() -> TextAnalyzer {
-    TextAnalyzer::builder(SimpleTokenizer::default())
+    TextAnalyzer::builder(super::cjk::MixedTokenizer::default())
         .filter(RemoveLongFilter::limit(40))
         .filter(LowerCaser)
         .filter(AsciiFoldingFilter)
