@@ -37,6 +37,7 @@ mod period;
 mod ranks;
 mod units;
 mod years;
+mod zh;
 
 #[cfg(test)]
 mod tests;
@@ -276,6 +277,9 @@ fn extract_sentence(
     gazetteer: &Gazetteer,
     antecedent: Option<&'static str>,
 ) -> (Vec<Figure>, Option<&'static str>) {
+    if sentence.chars().any(crate::segment::is_han) {
+        return (zh::extract_sentence(sentence, gazetteer), None);
+    }
     // Every figure but a multiple, rank or duration written in words
     // ("doubled", "second-largest", "three years") contains a digit.
     if !sentence.bytes().any(|b| b.is_ascii_digit()) && !multiple::may_occur(sentence) && !ranks::may_occur(sentence) {

@@ -194,6 +194,9 @@ pub fn load_file(dir: &Path, rel: &str) -> Result<Report> {
     if meta.publisher.is_empty() {
         meta.publisher = "unknown publisher".into();
     }
+    if meta.language.is_none() {
+        meta.language = Some(super::detect_language(&format!("{} {body}", meta.title)).to_string());
+    }
     Ok(Report { meta, body, source: rel.to_string(), hash })
 }
 

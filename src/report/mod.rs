@@ -23,9 +23,32 @@ pub use loader::{is_report_file, load_dir, load_file, parse_bytes, scan_dir, Loa
 pub use check::{check_dir, CheckOutcome, Problem, SHARED_RUN_WORDS};
 pub use publishers::Publishers;
 
+/// The language of a report that does not say: `zh` when Han characters
+/// make up a fifth or more of its letters, else `en`.
+pub fn detect_language(text: &str) -> &'static str {
+    let (mut han, mut letters) = (0usize, 0usize);
+    for c in text.chars().filter(|c| c.is_alphabetic()) {
+        letters += 1;
+        if crate::segment::is_han(c) {
+            han += 1;
+        }
+    }
+    if letters > 0 && han * 5 >= letters { "zh" } else { "en" }
+}
+
 /// Decodes HTML character references (`&amp;`, `&#8217;`).
 pub fn decode_html_entities(text: &str) -> String {
     html::decode_entities(text)
+}
+
+#[cfg(test)]
+mod language_tests {
+    #[test]
+    fn chinese_is_told_from_english() {
+        assert_eq!(super::detect_language("寒武纪2025年上半年实现营业收入28.81亿元，同比增长4347.82%。"), "zh");
+        assert_eq!(super::detect_language("SK hynix held 62% of HBM shipments; 华为 is named once."), "en");
+        assert_eq!(super::detect_language(""), "en");
+    }
 }
 
 /// A one-page PDF showing `lines`, for tests elsewhere in the crate.

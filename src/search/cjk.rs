@@ -13,6 +13,8 @@
 use std::sync::LazyLock;
 
 use jieba_rs::Jieba;
+
+use crate::segment::is_han;
 use tantivy::tokenizer::{SimpleTokenStream, SimpleTokenizer, Token, TokenStream, Tokenizer};
 
 static JIEBA: LazyLock<Jieba> = LazyLock::new(Jieba::new);
@@ -72,12 +74,6 @@ impl TokenStream for MixedTokenStream<'_> {
             MixedTokenStream::Segmented { token, .. } => token,
         }
     }
-}
-
-/// Whether `c` is a Han character (CJK unified ideographs and their
-/// extensions, compatibility ideographs).
-pub fn is_han(c: char) -> bool {
-    matches!(u32::from(c), 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FA1F)
 }
 
 /// All tokens of a text that contains Han characters, numbered from 0.

@@ -42,7 +42,8 @@ const STOP_WORDS: [&str; 67] = [
 /// 10: a date ("9 April 2025") is one Year figure whose text keeps its day and month.
 /// 14: figures carry the quarter or half of their year and whether it is fiscal.
 /// 15: Han text is segmented into words (jieba) in simplified characters.
-pub const FORMAT_VERSION: u32 = 15;
+/// 16: a report that names no language is given one (`zh` or `en`) from its text.
+pub const FORMAT_VERSION: u32 = 16;
 
 /// Handles to every field.
 #[derive(Clone, Debug)]

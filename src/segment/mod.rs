@@ -116,3 +116,10 @@ mod tests {
         assert_eq!(passages(&body, 2).len(), 2);
     }
 }
+
+/// Whether `c` is a Han character (CJK unified ideographs and their
+/// extensions, compatibility ideographs): Chinese text is read with its own
+/// rules by the analyzers and the figure extractor.
+pub fn is_han(c: char) -> bool {
+    matches!(u32::from(c), 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FA1F)
+}

@@ -1,6 +1,6 @@
 //! Sentence splitting for report prose. A sentence ends at ".", "!" or "?"
 //! (plus any closing quotes or brackets) followed by whitespace and a word
-//! that can start a sentence, at "。！？", or at a blank line. It does not end
+//! that can start a sentence, at "。！？；", or at a blank line. It does not end
 //! at a decimal point ("35.1"), after "e.g."/"approx."/"vs." and the like,
 //! nor after "U.S."/"Inc."/"Corp." unless the next word plainly starts a new
 //! sentence ("... in the U.S. The company ...").
@@ -47,7 +47,7 @@ pub fn split(text: &str) -> Vec<Range<usize>> {
 fn boundary_at(text: &str, i: usize, c: char) -> Option<usize> {
     match c {
         '\n' => blank_line_follows(&text[i + 1..]).then_some(i + 1),
-        '。' | '！' | '？' => Some(skip_closers(text, i + c.len_utf8())),
+        '。' | '！' | '？' | '；' => Some(skip_closers(text, i + c.len_utf8())),
         '.' | '!' | '?' => {
             let end = skip_closers(text, i + 1);
             let rest = &text[end..];

@@ -9,6 +9,7 @@ mod percent;
 mod quantities;
 mod relations;
 mod reports;
+mod zh_table;
 
 use std::sync::LazyLock;
 
