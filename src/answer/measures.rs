@@ -131,6 +131,13 @@ struct Found {
     len: usize,
 }
 
+impl Measure {
+    /// Its words as the lexicon writes them, in order.
+    pub fn words_written(&self) -> &[String] {
+        &self.written
+    }
+}
+
 impl Measures {
     /// Reads and checks the lexicon at `path`.
     pub fn load(path: &Path, analyzer: &Analyzer) -> Result<Measures, MeasuresError> {
@@ -289,16 +296,22 @@ impl Measures {
     pub fn expansions(&self, measures: &[&Measure], own: &HashSet<String>) -> Vec<String> {
         let mut out: Vec<String> = Vec::new();
         for m in measures {
-            let mut taken = 0;
-            for (terms, written) in m.words.iter().zip(&m.written) {
-                if taken == EXPANSIONS_PER_MEASURE {
-                    break;
+            // Words in Latin letters and words in Han characters each get
+            // their own quota, so an English question also searches the
+            // Chinese words of its measure and the other way round.
+            for han in [false, true] {
+                let mut taken = 0;
+                for (terms, written) in m.words.iter().zip(&m.written) {
+                    if taken == EXPANSIONS_PER_MEASURE {
+                        break;
+                    }
+                    let is_han = written.chars().any(crate::segment::is_han);
+                    if is_han != han || terms.iter().all(|t| own.contains(t)) || out.contains(written) {
+                        continue;
+                    }
+                    out.push(written.clone());
+                    taken += 1;
                 }
-                if terms.iter().all(|t| own.contains(t)) || out.contains(written) {
-                    continue;
-                }
-                out.push(written.clone());
-                taken += 1;
             }
         }
         out

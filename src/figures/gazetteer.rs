@@ -148,6 +148,19 @@ impl Gazetteer {
 
     /// Canonical names of every entity mentioned in `text` (case-insensitive,
     /// whole words, aliases resolved), in order of first appearance, deduplicated.
+    /// The names of entity `name` (its canonical name and aliases) written
+    /// with Han characters, in the gazetteer's order: how a Chinese report
+    /// names it.
+    pub fn han_names(&self, name: &str) -> Vec<&str> {
+        let Some(&id) = self.lookup.get(&name.trim().to_ascii_lowercase()) else { return Vec::new() };
+        self.terms
+            .iter()
+            .filter(|t| t.text.chars().any(crate::segment::is_han))
+            .filter(|t| self.lookup.get(&t.text.to_ascii_lowercase()) == Some(&id))
+            .map(|t| t.text.as_str())
+            .collect()
+    }
+
     pub fn mentions(&self, text: &str) -> Vec<String> {
         let mut names: Vec<String> = Vec::new();
         for m in self.locate(text) {

@@ -7,6 +7,7 @@
 mod support;
 
 mod answers;
+mod chinese;
 mod bench;
 mod cli;
 mod cli_digest;

@@ -124,13 +124,13 @@ const YEAR_AFTER_TERMS: usize = 6;
 /// halves 5 (H1) and 6 (H2); bit 7 for the full year.
 pub(super) fn parts_named(lower: &str) -> u8 {
     const NAMES: [(u8, &[&str]); 7] = [
-        (1, &["first quarter", "first-quarter", "q1"]),
-        (2, &["second quarter", "second-quarter", "q2"]),
-        (3, &["third quarter", "third-quarter", "q3"]),
-        (4, &["fourth quarter", "fourth-quarter", "q4"]),
-        (5, &["first half", "first-half", "h1"]),
-        (6, &["second half", "second-half", "h2"]),
-        (7, &["full year", "full-year", "full fiscal year"]),
+        (1, &["first quarter", "first-quarter", "q1", "第一季", "一季度"]),
+        (2, &["second quarter", "second-quarter", "q2", "第二季", "二季度"]),
+        (3, &["third quarter", "third-quarter", "q3", "第三季", "三季度"]),
+        (4, &["fourth quarter", "fourth-quarter", "q4", "第四季", "四季度"]),
+        (5, &["first half", "first-half", "h1", "上半年"]),
+        (6, &["second half", "second-half", "h2", "下半年"]),
+        (7, &["full year", "full-year", "full fiscal year", "全年"]),
     ];
     // "q1" and "h2" are whole words ("H20" is a chip, not a half).
     let bytes = lower.as_bytes();
@@ -140,7 +140,7 @@ pub(super) fn parts_named(lower: &str) -> u8 {
         before && after
     };
     let short = |w: &str| lower.match_indices(w).any(|(at, _)| word_at(at, w.len()));
-    let named = |w: &str| if w.contains(' ') || w.contains('-') { lower.contains(w) } else { short(w) };
+    let named = |w: &str| if w.contains(' ') || w.contains('-') || !w.is_ascii() { lower.contains(w) } else { short(w) };
     NAMES.iter().filter(|(_, words)| words.iter().any(|w| named(w))).fold(0, |bits, (p, _)| bits | 1 << p)
 }
 
@@ -173,6 +173,8 @@ mod tests {
         assert_eq!(parts_named("revenue in the fourth quarter and h1"), 1 << 4 | 1 << 5);
         assert_eq!(parts_named("sales of the h20 resumed"), 0, "H20 is a chip, not a half");
         assert_eq!(parts_named("q3, full-year"), 1 << 3 | 1 << 7);
+        assert_eq!(parts_named("中微公司2025年第三季度毛利率为37.9%"), 1 << 3);
+        assert_eq!(parts_named("寒武纪2025年上半年营收"), 1 << 5);
     }
 
     #[test]

@@ -54,6 +54,11 @@ pub enum Ask {
 
 /// The question's form, from its opening words and its wording.
 pub(super) fn ask_of(words: &[&str], raw: &str) -> Ask {
+    if raw.chars().any(crate::segment::is_han) {
+        if let Some(ask) = chinese_ask(raw) {
+            return ask;
+        }
+    }
     let has = |w: &str| words.contains(&w);
     let pair = |a: &str, b: &str| words.windows(2).any(|p| p[0] == a && p[1] == b);
     let which = |w: &str| matches!(w, "what" | "which");
@@ -154,4 +159,23 @@ pub(super) fn narrow_by_ask(kinds: &mut HashSet<FigureKind>, ask: Ask, found: &[
 pub(super) fn asks_duration(words: &[&str]) -> bool {
     let periods = ["years", "months", "weeks", "days"];
     words.windows(2).any(|p| (p[0] == "how" && p[1] == "long") || (p[0] == "many" && periods.contains(&p[1])))
+}
+
+/// The form of a question written in Chinese, by its question words.
+fn chinese_ask(raw: &str) -> Option<Ask> {
+    let has = |words: &[&str]| words.iter().any(|w| raw.contains(w));
+    let asks = has(&["多少", "多大", "几", "哪", "什么", "什麼", "如何", "怎样", "怎樣", "？", "?"]);
+    if has(&["什么时候", "什麼時候", "何时", "何時", "哪一年", "哪年", "哪个季度"]) {
+        Some(Ask::Time)
+    } else if has(&["涨了多少", "漲了多少", "增长了多少", "增長了多少", "增长多少", "增幅", "涨幅", "漲幅", "同比涨", "同比增长多少"]) {
+        Some(Ask::Change)
+    } else if has(&["份额", "份額", "占比", "佔比", "占有率", "佔有率", "比例", "百分之几"]) && asks {
+        Some(Ask::Share)
+    } else if has(&["多少家", "多少台", "多少颗", "多少顆", "多少张", "多少張", "多少片", "几台", "幾台", "几家", "幾家", "多少个", "多少個"]) {
+        Some(Ask::Count)
+    } else if asks {
+        Some(Ask::Amount)
+    } else {
+        None
+    }
 }

@@ -142,6 +142,8 @@ impl<'m> Question<'m> {
         topic_terms.extend(spelled.iter().flat_map(|long| analyzer.terms(long)));
         let mut rewrites = period_rewrites(raw);
         rewrites.extend(spelled);
+        rewrites.extend(other_script_names(raw, &subjects, gazetteer));
+        rewrites.extend(other_script_measures(raw, &found));
         let models = models_in(&sequence, frame_terms);
         let terms: HashSet<String> = sequence.iter().cloned().collect();
         let topic_words: Vec<String> = written(raw, analyzer, |t| topic_terms.contains(t));
@@ -278,6 +280,36 @@ fn models_in(sequence: &[String], frame_terms: &HashSet<String>) -> Vec<(Option<
 fn is_year_term(term: &str) -> bool {
     let digits = term.trim_start_matches("fy");
     digits.chars().all(|c| c.is_ascii_digit()) && (digits.len() == 2 && term.starts_with("fy") || digits.len() == 4 && (digits.starts_with("19") || digits.starts_with("20")))
+}
+
+/// How reports in the other script name the question's subjects: the
+/// Chinese names of the companies an English question names (寒武纪 for
+/// Cambricon), the canonical names for a Chinese question; searched with
+/// full weight, so a question finds reports in either language.
+fn other_script_names(raw: &str, subjects: &HashSet<String>, gazetteer: &Gazetteer) -> Vec<String> {
+    /// Chinese names per subject: the simplified and traditional forms of the
+    /// name and its commonest short form.
+    const HAN_NAMES: usize = 3;
+    let mut sorted: Vec<&String> = subjects.iter().collect();
+    sorted.sort();
+    if raw.chars().any(crate::segment::is_han) {
+        sorted.into_iter().cloned().collect()
+    } else {
+        sorted.into_iter().flat_map(|s| gazetteer.han_names(s).into_iter().take(HAN_NAMES).map(str::to_string)).collect()
+    }
+}
+
+/// The words of the question's measures in the other script (毛利率 for
+/// "gross margin", "revenue" for 营收): the question's own words in the
+/// language of the reports it may not be written in, searched with full weight.
+fn other_script_measures(raw: &str, measures: &[&Measure]) -> Vec<String> {
+    /// Words per measure: its first ones in the lexicon, the closest translations.
+    const PER_MEASURE: usize = 2;
+    let han_question = raw.chars().any(crate::segment::is_han);
+    measures
+        .iter()
+        .flat_map(|m| m.words_written().iter().filter(|w| w.chars().any(crate::segment::is_han) != han_question).take(PER_MEASURE).cloned())
+        .collect()
 }
 
 /// Units named in the (lowercased) question.

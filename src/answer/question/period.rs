@@ -8,8 +8,9 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+// ASCII word boundaries: "2025年" is a year, Han characters being letters to Unicode.
 static YEAR: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)\b(?:fy|fiscal\s+(?:year\s+)?)?'?((?:19|20)\d\d|\d\d)\b").expect("static year pattern"));
+    LazyLock::new(|| Regex::new(r"(?i)(?-u:\b)(?:fy|fiscal\s+(?:year\s+)?)?'?((?:19|20)\d\d|\d\d)(?-u:\b)").expect("static year pattern"));
 
 /// A quarter or half marker written right before a two-digit year:
 /// "Q4 25", "FQ3 26", "3Q25", "1H25", "Q3'25", "H1 25".
@@ -41,7 +42,29 @@ fn part_year<'t>(caps: &regex::Captures<'t>) -> Option<(regex::Match<'t>, bool)>
 pub(super) fn part_of_year(lower: &str) -> Option<u8> {
     static FULL_YEAR: LazyLock<Regex> =
         LazyLock::new(|| Regex::new(r"\b(?:full|whole|entire)[ -](?:fiscal[ -])?year\b|\ball of (?:fy|fiscal|20\d\d)").expect("static full-year pattern"));
-    PART.captures(lower).and_then(|caps| part_number(&caps)).or_else(|| FULL_YEAR.is_match(lower).then_some(7))
+    PART.captures(lower)
+        .and_then(|caps| part_number(&caps))
+        .or_else(|| chinese_part(lower))
+        .or_else(|| FULL_YEAR.is_match(lower).then_some(7))
+}
+
+/// A quarter, half or full year named in Chinese: 第三季度, 三季度, 第四季, 上半年, 全年.
+fn chinese_part(text: &str) -> Option<u8> {
+    static PART_ZH: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"第?(?P<q>[一二三四1-4])季|(?P<h>上|下)半年|(?P<fy>全年|年度)").expect("static Chinese part pattern"));
+    let caps = PART_ZH.captures(text)?;
+    if let Some(q) = caps.name("q") {
+        return Some(match q.as_str() {
+            "一" | "1" => 1,
+            "二" | "2" => 2,
+            "三" | "3" => 3,
+            _ => 4,
+        });
+    }
+    if let Some(h) = caps.name("h") {
+        return Some(if h.as_str() == "上" { 5 } else { 6 });
+    }
+    Some(7)
 }
 
 fn part_number(caps: &regex::Captures<'_>) -> Option<u8> {
@@ -125,6 +148,7 @@ mod tests {
         assert_eq!(years_in("Micron FQ3 26 revenue, 3Q25 and 1H24"), vec![2026, 2025, 2024]);
         assert_eq!(years_in("the Q3 plan for 12 fabs"), Vec::<i32>::new());
         assert_eq!(years_in("H100 vs H200 vs H20 power"), Vec::<i32>::new());
+        assert_eq!(years_in("华虹半导体2025年第三季度"), vec![2025]);
         assert_eq!(years_in("Samsung's share in 4Q25, Q3FY26"), vec![2025, 2026]);
     }
 
@@ -137,6 +161,8 @@ mod tests {
         assert_eq!(part_of_year("h20 sales in 2025"), None, "H20 is a chip");
         assert_eq!(part_of_year("the h100 and h200"), None);
         assert_eq!(part_of_year("nvidia q3fy26 revenue"), Some(3));
+        assert_eq!(part_of_year("中芯国际三季度产能利用率"), Some(3));
+        assert_eq!(part_of_year("寒武纪2025年上半年营收"), Some(5));
         assert_eq!(part_of_year("gf's full-year 2025 revenue"), Some(7));
         assert_eq!(part_of_year("what did synopsys pull in for all of fy25"), Some(7));
     }
