@@ -95,7 +95,7 @@ fn extract_read(sentence: &str, gazetteer: &Gazetteer) -> Vec<Figure> {
     let parts = parts(sentence);
     let mut figures: Vec<Figure> = all.iter().map(|c| build(c, sentence, &dates, &parts, &mentions)).collect();
     for (start, end, year) in &dates {
-        if !all.iter().any(|c| c.start < *end && *start < c.end) && standalone_year(sentence, *start, *end, &parts) {
+        if !all.iter().any(|c| c.start < *end && *start < c.end) && standalone_year(sentence, *end, &parts) {
             let candidate = Candidate::single(*start, *end, FigureKind::Year, "year", f64::from(*year));
             figures.push(Figure { year: Some(*year), ..build(&candidate, sentence, &dates, &parts, &mentions) });
         }
@@ -270,8 +270,7 @@ fn parts(s: &str) -> Vec<(usize, usize, Option<YearPart>)> {
 }
 
 /// A year that is not the start of a period phrase ("2025年上半年", "2025年第三季度").
-fn standalone_year(s: &str, start: usize, end: usize, parts: &[(usize, usize, Option<YearPart>)]) -> bool {
-    let _ = start;
+fn standalone_year(s: &str, end: usize, parts: &[(usize, usize, Option<YearPart>)]) -> bool {
     let rest = s[end..].trim_start();
     !parts.iter().any(|p| p.0 >= end && s[end..p.0].trim().is_empty()) && !rest.starts_with("年")
 }

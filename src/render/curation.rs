@@ -27,10 +27,7 @@ fn lines(curated: &Curated) -> String {
             out.push_str(&format!("An admin can approve it with `{approve}approve {}` or reject it with `{approve}reject {}`.", view.item.id, view.item.id));
             out
         }
-        Curated::Queue { views, hint } if views.is_empty() => {
-            let _ = hint;
-            "No proposed reports are waiting.".to_string()
-        }
+        Curated::Queue { views, .. } if views.is_empty() => "No proposed reports are waiting.".to_string(),
         Curated::Queue { views, .. } => {
             let mut out = format!("{} proposed report{} waiting, oldest first:\n", views.len(), if views.len() == 1 { "" } else { "s" });
             for view in views {
