@@ -51,6 +51,7 @@ pub use stem::Fnv;
 pub use stored_figures::PassageFigures;
 pub use meta::{FileEntry, IndexMeta};
 pub use update::Source;
+pub use topk::Reach;
 use stored_doc::StoredValues;
 
 use crate::error::{Error, Result};
@@ -83,31 +84,6 @@ pub struct PassageHit {
     /// Figures extracted from this passage at index time (decoded when
     /// first read).
     pub figures: PassageFigures,
-}
-
-/// Which of a search's candidates its caller can use, so that the others
-/// are not read from the store.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Reach {
-    /// Every candidate.
-    All,
-    /// Candidates whose score, multiplied by at most `boost`, could still
-    /// reach the `keep`-th best score (every score only grows by the
-    /// caller's re-ranking, by at most `boost`).
-    Best { keep: usize, boost: f32 },
-}
-
-impl Reach {
-    /// How many of `scores` (best first) to keep.
-    fn keeps(self, scores: &[f32]) -> usize {
-        match self {
-            Reach::All => scores.len(),
-            Reach::Best { keep, boost } => match scores.get(keep.max(1) - 1) {
-                Some(&bar) => scores.iter().take_while(|&&s| s * boost >= bar).count(),
-                None => scores.len(),
-            },
-        }
-    }
 }
 
 /// How many passages the index holds and how many contain each term, for

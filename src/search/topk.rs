@@ -1,10 +1,36 @@
-//! The running top `k` of a search that visits documents in address order,
+//! Which candidates a search keeps ([`Reach`]), and the running top `k` of
+//! a search that visits documents in address order,
 //! and the slack that keeps upper bounds safe from rounding.
 
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 
 use tantivy::{DocAddress, Score};
+
+/// Which of a search's candidates its caller can use, so that the others
+/// are not read from the store.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Reach {
+    /// Every candidate.
+    All,
+    /// Candidates whose score, multiplied by at most `boost`, could still
+    /// reach the `keep`-th best score (every score only grows by the
+    /// caller's re-ranking, by at most `boost`).
+    Best { keep: usize, boost: f32 },
+}
+
+impl Reach {
+    /// How many of `scores` (best first) to keep.
+    pub(super) fn keeps(self, scores: &[f32]) -> usize {
+        match self {
+            Reach::All => scores.len(),
+            Reach::Best { keep, boost } => match scores.get(keep.max(1) - 1) {
+                Some(&bar) => scores.iter().take_while(|&&s| s * boost >= bar).count(),
+                None => scores.len(),
+            },
+        }
+    }
+}
 
 /// Relative slack added to every upper bound, so that rounding in sums
 /// taken in another order can never prune a document that qualifies.
