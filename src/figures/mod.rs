@@ -227,9 +227,19 @@ pub fn extract(text: &str, gazetteer: &Gazetteer) -> Vec<Figure> {
     let mut figures = Vec::new();
     // The noun of the last count, for "1.65 million of them" in the next sentence.
     let mut antecedent = None;
+    // The period of the last Chinese sentence that named one, for "同一季度" in the next.
+    let mut period = None;
     for sentence in crate::segment::sentence_spans(text) {
         for range in bounded(text, sentence) {
-            let (found, noun) = extract_sentence(&text[range], gazetteer, antecedent);
+            let piece = &text[range];
+            if piece.chars().any(crate::segment::is_han) {
+                let found = zh::extract_sentence(piece, gazetteer, period);
+                period = found.iter().rev().find_map(Figure::period).or(period);
+                figures.extend(found);
+                antecedent = None;
+                continue;
+            }
+            let (found, noun) = extract_sentence(piece, gazetteer, antecedent);
             figures.extend(found);
             antecedent = noun;
         }
@@ -277,9 +287,6 @@ fn extract_sentence(
     gazetteer: &Gazetteer,
     antecedent: Option<&'static str>,
 ) -> (Vec<Figure>, Option<&'static str>) {
-    if sentence.chars().any(crate::segment::is_han) {
-        return (zh::extract_sentence(sentence, gazetteer), None);
-    }
     // Every figure but a multiple, rank or duration written in words
     // ("doubled", "second-largest", "three years") contains a digit.
     if !sentence.bytes().any(|b| b.is_ascii_digit()) && !multiple::may_occur(sentence) && !ranks::may_occur(sentence) {

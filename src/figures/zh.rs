@@ -18,7 +18,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::gazetteer::Gazetteer;
-use super::period::YearPart;
+use super::period::{Period, YearPart};
 use super::{keep_longest, Candidate, Figure, FigureKind};
 
 fn regex(pattern: &str) -> Regex {
@@ -61,17 +61,28 @@ static PART: LazyLock<Regex> = LazyLock::new(|| {
 static CHANGE_BEFORE: LazyLock<Regex> =
     LazyLock::new(|| regex(r"(?:同比|环比|较上年同期|较去年同期)?(?:增长|增加|上升|提升|提高|上涨|下降|下滑|减少|下跌|降低)了?(?:约|近|超过|逾)?\s*$"));
 static FORECAST: LazyLock<Regex> = LazyLock::new(|| regex(r"预计|预期|预测|有望|将|计划|目标|力争|或将"));
+/// Words that refer to the period of the sentence before: "the same quarter", "that quarter".
+static BACK_REFERENCE: LazyLock<Regex> = LazyLock::new(|| regex(r"同一季度|同季|当季|该季度|本季度|当期|同一时期|同年|当年"));
 static BASELINE_BEFORE: LazyLock<Regex> = LazyLock::new(|| regex(r"(?:上年同期|去年同期|上年|去年)(?:的|为)?\s*$"));
 
 /// All figures of one sentence that holds Han characters. Traditional
 /// characters are read as simplified ones (億 as 亿, 幣 as 币); the figures'
 /// texts are the sentence's own.
-pub(super) fn extract_sentence(sentence: &str, gazetteer: &Gazetteer) -> Vec<Figure> {
+/// `carried` is the period of the previous sentence, for a sentence that
+/// refers back to it ("同一季度", "当季").
+pub(super) fn extract_sentence(sentence: &str, gazetteer: &Gazetteer, carried: Option<Period>) -> Vec<Figure> {
     let simplified = fast2s::convert(sentence);
     // The conversion maps each character to one of the same UTF-8 length, so
     // byte offsets carry over; should one not, the sentence is read as written.
     let read = if simplified.len() == sentence.len() { simplified.as_str() } else { sentence };
     let mut figures = extract_read(read, gazetteer);
+    if let Some(period) = carried.filter(|_| BACK_REFERENCE.is_match(read)) {
+        for f in figures.iter_mut().filter(|f| f.year.is_none() && f.kind != FigureKind::Year && !f.baseline) {
+            f.year = Some(period.year);
+            f.part = period.part;
+            f.fiscal = period.fiscal;
+        }
+    }
     if read != sentence {
         for f in &mut figures {
             if let Some(at) = read.find(&f.text) {
@@ -404,7 +415,7 @@ mod tests {
     }
 
     fn figures(text: &str) -> Vec<(String, f64, String, Option<i32>, Option<YearPart>, bool, bool)> {
-        extract_sentence(text, &gazetteer())
+        extract_sentence(text, &gazetteer(), None)
             .into_iter()
             .map(|f| (f.text, f.value, f.unit, f.year, f.part, f.change, f.forecast))
             .collect()
@@ -416,7 +427,7 @@ mod tests {
         assert_eq!(got.len(), 2, "{got:?}");
         assert_eq!((got[0].0.as_str(), got[0].1, got[0].2.as_str(), got[0].3, got[0].4), ("28.81亿元", 2_881_000_000.0, "CNY", Some(2025), Some(YearPart::H1)));
         assert_eq!((got[1].0.as_str(), got[1].1, got[1].5), ("4347.82%", 4347.82, true));
-        let subject = extract_sentence("寒武纪2025年上半年实现营业收入28.81亿元。", &gazetteer())[0].subject.clone();
+        let subject = extract_sentence("寒武纪2025年上半年实现营业收入28.81亿元。", &gazetteer(), None)[0].subject.clone();
         assert_eq!(subject.as_deref(), Some("Cambricon"));
     }
 
@@ -440,6 +451,14 @@ mod tests {
         assert_eq!(got.len(), 1, "{got:?}");
         assert_eq!((got[0].0.as_str(), got[0].2.as_str()), ("新台幣9,899.2億元", "TWD"), "{got:?}");
         assert!((got[0].1 - 989_920_000_000.0).abs() < 1.0, "{got:?}");
+    }
+
+    #[test]
+    fn a_sentence_about_the_same_quarter_takes_the_period_before() {
+        let text = "中芯国际2025年第四季度销售收入为24.89亿美元。同一季度，中芯国际产能利用率为95.7%。";
+        let got = crate::figures::extract(text, &gazetteer());
+        let utilisation = got.iter().find(|f| f.text == "95.7%").expect("utilisation");
+        assert_eq!((utilisation.year, utilisation.part), (Some(2025), Some(YearPart::Q4)));
     }
 
     #[test]
