@@ -30,9 +30,15 @@ impl Core {
                 return Err(e);
             }
         };
-        let proposer = (origin.platform(), origin.user().to_string());
-        let place = origin.sender().and_then(|s| s.place.clone());
-        let item = self.queue_draft(origin, proposer, place, source_text(&source), note, &draft)?;
+        let proposal = Proposal {
+            platform: origin.platform(),
+            user_id: origin.user().to_string(),
+            place: origin.sender().and_then(|s| s.place.clone()),
+            source: source_text(&source),
+            note,
+        };
+        let indexed = self.indexed_texts()?;
+        let item = self.queue_draft(origin, proposal, &draft, &indexed)?;
         let figures = crate::figures::extract(&draft.body, self.inner.engine.gazetteer())
             .into_iter()
             .filter(|f| f.kind != crate::figures::FigureKind::Year)
@@ -47,25 +53,25 @@ impl Core {
         Ok(Reply::Curation(Curated::Proposed { view, words, figures, hint: self.edit_hint(origin) }))
     }
 
-    /// Queues `draft` for `proposer` (platform, user) after refusing a
-    /// duplicate of an indexed report or of a queued item; audited.
-    fn queue_draft(&self, origin: &Origin, proposer: (String, String), place: Option<String>, source: String, note: Option<String>, draft: &Draft) -> Result<QueueItem> {
+    /// Queues `draft` as `proposal` after refusing a duplicate of an indexed
+    /// report or of a queued item; audited.
+    fn queue_draft(&self, origin: &Origin, proposal: Proposal, draft: &Draft, indexed: &[IndexedText]) -> Result<QueueItem> {
         let store = self.open_store()?;
         let canonical = draft.meta.url.clone();
         let hash = curate::text_hash(&draft.body);
-        if let Some(existing) = self.indexed_duplicate(draft)? {
+        if let Some(existing) = indexed_duplicate(draft, indexed) {
             return Err(Error::Curation(format!("this is already in the index as `{existing}`")));
         }
         if let Some(item) = store.queued_duplicate(canonical.as_deref(), &hash)? {
             return Err(Error::Curation(format!("this was already proposed as queue item {} ({})", item.id, item.state.as_str())));
         }
         let new = NewItem {
-            platform: proposer.0,
-            user_id: proposer.1,
-            place,
-            source,
+            platform: proposal.platform,
+            user_id: proposal.user_id,
+            place: proposal.place,
+            source: proposal.source,
             canonical_url: canonical,
-            note,
+            note: proposal.note,
             kind: draft.kind,
             front_matter: curate::front_matter(&draft.meta),
             body: draft.body.clone(),
@@ -110,7 +116,8 @@ impl Core {
         let store = self.open_store()?;
         let engine = &self.inner.engine;
         let tables = Tables { gazetteer: engine.gazetteer(), publishers: engine.publishers() };
-        let proposer = ("feed".to_string(), feed.name.clone());
+        // Read once per run: queueing does not change what is indexed.
+        let indexed = self.indexed_texts()?;
         let mut tried = 0;
         for entry in entries {
             if store.feed_entry_seen(&feed.name, &entry.key)? {
@@ -128,7 +135,7 @@ impl Core {
                     outcome.filtered += 1;
                     true
                 }
-                Ok(draft) => match self.queue_draft(origin, proposer.clone(), None, entry.link.clone(), Some(format!("from feed {}", feed.name)), &draft) {
+                Ok(draft) => match self.queue_draft(origin, feed_proposal(feed, &entry.link), &draft, &indexed) {
                     Ok(item) => {
                         outcome.queued.push(self.view(item)?);
                         true
@@ -294,21 +301,15 @@ impl Core {
         }
     }
 
-    /// The id of an indexed report with the draft's URL or nearly the same text.
-    fn indexed_duplicate(&self, draft: &Draft) -> Result<Option<String>> {
+    /// What a proposal is compared with: each report in the reports folder,
+    /// read once per `add` or feed run.
+    fn indexed_texts(&self) -> Result<Vec<IndexedText>> {
         let reports_dir = &self.settings().index.reports_dir;
         if !reports_dir.is_dir() {
-            return Ok(None);
+            return Ok(Vec::new());
         }
         let loaded = crate::report::load_dir(reports_dir)?;
-        let mine = shingles(&draft.body);
-        for report in &loaded.reports {
-            let same_url = draft.meta.url.is_some() && report.meta.url == draft.meta.url;
-            if same_url || similarity(&mine, &shingles(&report.body)) >= NEAR_IDENTICAL {
-                return Ok(Some(report.meta.id.clone()));
-            }
-        }
-        Ok(None)
+        Ok(loaded.reports.into_iter().map(|r| IndexedText { shingles: shingles(&r.body), id: r.meta.id, url: r.meta.url }).collect())
     }
 
     fn view(&self, item: QueueItem) -> Result<QueueView> {
@@ -340,6 +341,37 @@ impl Core {
             tracing::error!(error = %e, action, "could not write the audit record");
         }
     }
+}
+
+/// Who proposed what, and where: the queue row's fields that do not come from the draft.
+struct Proposal {
+    platform: String,
+    user_id: String,
+    place: Option<String>,
+    source: String,
+    note: Option<String>,
+}
+
+/// A feed entry's proposal: by `feed <name>`, with no place to report back to.
+#[cfg(feature = "curation")]
+fn feed_proposal(feed: &crate::config::FeedSettings, link: &str) -> Proposal {
+    Proposal { platform: "feed".into(), user_id: feed.name.clone(), place: None, source: link.to_string(), note: Some(format!("from feed {}", feed.name)) }
+}
+
+/// An indexed report as a proposal is compared with it.
+struct IndexedText {
+    id: String,
+    url: Option<String>,
+    shingles: std::collections::HashSet<u64>,
+}
+
+/// The id of an indexed report with the draft's URL or nearly the same text.
+fn indexed_duplicate(draft: &Draft, indexed: &[IndexedText]) -> Option<String> {
+    let mine = shingles(&draft.body);
+    indexed
+        .iter()
+        .find(|r| (draft.meta.url.is_some() && r.url == draft.meta.url) || similarity(&mine, &r.shingles) >= NEAR_IDENTICAL)
+        .map(|r| r.id.clone())
 }
 
 /// Share of 8-word shingles two texts must have in common to be "nearly identical".

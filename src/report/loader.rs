@@ -195,7 +195,7 @@ pub fn load_file(dir: &Path, rel: &str) -> Result<Report> {
         meta.publisher = "unknown publisher".into();
     }
     if meta.language.is_none() {
-        meta.language = Some(super::detect_language(&format!("{} {body}", meta.title)).to_string());
+        meta.language = Some(super::detect_language_of([meta.title.as_str(), body.as_str()]).to_string());
     }
     Ok(Report { meta, body, source: rel.to_string(), hash })
 }

@@ -26,8 +26,14 @@ pub use publishers::Publishers;
 /// The language of a report that does not say: `zh` when Han characters
 /// make up a fifth or more of its letters, else `en`.
 pub fn detect_language(text: &str) -> &'static str {
+    detect_language_of([text])
+}
+
+/// [`detect_language`] over several pieces of one report (title and body)
+/// without joining them.
+pub(crate) fn detect_language_of<'a>(pieces: impl IntoIterator<Item = &'a str>) -> &'static str {
     let (mut han, mut letters) = (0usize, 0usize);
-    for c in text.chars().filter(|c| c.is_alphabetic()) {
+    for c in pieces.into_iter().flat_map(str::chars).filter(|c| c.is_alphabetic()) {
         letters += 1;
         if crate::segment::is_han(c) {
             han += 1;
