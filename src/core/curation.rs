@@ -13,7 +13,7 @@ use super::{Core, Origin};
 use crate::curate::{self, Draft, Tables};
 use crate::error::{Error, Result};
 use crate::reply::{Curated, QueueView, Reply};
-use crate::store::{AuditOutcome, AuditRecord, NewItem, QueueItem, QueueKind, QueueState};
+use crate::store::{AuditOutcome, AuditRecord, Decision, NewItem, QueueItem, QueueKind, QueueState};
 
 /// Most figures a preview names.
 const PREVIEW_FIGURES: usize = 5;
@@ -186,7 +186,7 @@ impl Core {
         let rel = curate::report_file(&meta.id, item.proposal.kind);
         let who = (origin.platform(), origin.user().to_string());
         let rel_text = rel.to_string_lossy().into_owned();
-        if !store.move_item(id, QueueState::Pending, QueueState::Approving, (&who.0, &who.1), None, Some(&rel_text), Utc::now())? {
+        if !store.move_item(id, QueueState::Pending, QueueState::Approving, &Decision { file: Some(&rel_text), ..Decision::by(&who.0, &who.1, Utc::now()) })? {
             return Err(Error::Curation(format!("item {id} was decided by someone else just now")));
         }
         let reports_dir = self.settings().index.reports_dir.clone();
@@ -196,11 +196,11 @@ impl Core {
             self.reindex(origin, false).map(|_| ()).inspect_err(|_| remove_report(&reports_dir, &rel, item.proposal.kind))
         });
         if let Err(e) = indexed {
-            store.move_item(id, QueueState::Approving, QueueState::Pending, (&who.0, &who.1), None, None, Utc::now())?;
+            store.move_item(id, QueueState::Approving, QueueState::Pending, &Decision::by(&who.0, &who.1, Utc::now()))?;
             self.audit_curation(origin, "approve", AuditOutcome::Error, format!("item {id}: {e}"));
             return Err(e);
         }
-        store.move_item(id, QueueState::Approving, QueueState::Approved, (&who.0, &who.1), None, None, Utc::now())?;
+        store.move_item(id, QueueState::Approving, QueueState::Approved, &Decision::by(&who.0, &who.1, Utc::now()))?;
         self.audit_curation(origin, "approve", AuditOutcome::Ok, format!("item {id} as {}", meta.id));
         let item = store.queue_item(id)?.unwrap_or(item);
         let view = self.view(item)?;
@@ -213,7 +213,7 @@ impl Core {
         let store = self.open_store()?;
         pending(store.queue_item(id)?, id)?;
         let who = (origin.platform(), origin.user().to_string());
-        if !store.move_item(id, QueueState::Pending, QueueState::Rejected, (&who.0, &who.1), reason.as_deref(), None, Utc::now())? {
+        if !store.move_item(id, QueueState::Pending, QueueState::Rejected, &Decision { reason: reason.as_deref(), ..Decision::by(&who.0, &who.1, Utc::now()) })? {
             return Err(Error::Curation(format!("item {id} was decided by someone else just now")));
         }
         self.audit_curation(origin, "reject", AuditOutcome::Ok, format!("item {id}{}", reason.map(|r| format!(": {r}")).unwrap_or_default()));
@@ -254,7 +254,7 @@ impl Core {
             let (platform, user) = item.decided_by.clone().unwrap_or_else(|| ("cli".into(), "repair".into()));
             let written = item.file.as_deref().is_some_and(|f| reports_dir.join(f).is_file());
             let to = if written { QueueState::Approved } else { QueueState::Pending };
-            store.move_item(item.id, QueueState::Approving, to, (&platform, &user), None, None, Utc::now())?;
+            store.move_item(item.id, QueueState::Approving, to, &Decision::by(&platform, &user, Utc::now()))?;
             tracing::warn!(item = item.id, state = to.as_str(), "finished an approval interrupted by a stop");
             repaired += 1;
         }

@@ -414,7 +414,10 @@ mod tests {
         Gazetteer::from_toml_str("[[entity]]\nname = \"Cambricon\"\naliases = [\"寒武纪\"]\n[[entity]]\nname = \"SMIC\"\naliases = [\"中芯国际\", \"中芯國際\"]\n").expect("gazetteer")
     }
 
-    fn figures(text: &str) -> Vec<(String, f64, String, Option<i32>, Option<YearPart>, bool, bool)> {
+    /// text, value, unit, year, part, change, forecast.
+    type Row = (String, f64, String, Option<i32>, Option<YearPart>, bool, bool);
+
+    fn figures(text: &str) -> Vec<Row> {
         extract_sentence(text, &gazetteer(), None)
             .into_iter()
             .map(|f| (f.text, f.value, f.unit, f.year, f.part, f.change, f.forecast))

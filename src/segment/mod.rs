@@ -64,6 +64,13 @@ fn cut_long(paragraph: &str, max_words: usize) -> Vec<String> {
     out
 }
 
+/// Whether `c` is a Han character (CJK unified ideographs and their
+/// extensions, compatibility ideographs): Chinese text is read with its own
+/// rules by the analyzers and the figure extractor.
+pub fn is_han(c: char) -> bool {
+    matches!(u32::from(c), 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FA1F)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -117,9 +124,3 @@ mod tests {
     }
 }
 
-/// Whether `c` is a Han character (CJK unified ideographs and their
-/// extensions, compatibility ideographs): Chinese text is read with its own
-/// rules by the analyzers and the figure extractor.
-pub fn is_han(c: char) -> bool {
-    matches!(u32::from(c), 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FA1F)
-}

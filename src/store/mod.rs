@@ -23,7 +23,7 @@ use rusqlite::Connection;
 
 pub use audit::{AuditOutcome, AuditRecord};
 pub use outbox::{OutboxEntry, OutboxKey, OutboxState};
-pub use queue::{NewItem, QueueItem, QueueKind, QueueState};
+pub use queue::{Decision, NewItem, QueueItem, QueueKind, QueueState};
 
 use crate::error::{Error, Result};
 

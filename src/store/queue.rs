@@ -80,6 +80,24 @@ pub struct NewItem {
     pub text_hash: String,
 }
 
+/// Who moved a queue item, when, and what goes with the move: a rejection's
+/// reason, an approval's report file.
+#[derive(Debug, Clone, Copy)]
+pub struct Decision<'a> {
+    /// (platform, user).
+    pub by: (&'a str, &'a str),
+    pub reason: Option<&'a str>,
+    pub file: Option<&'a str>,
+    pub at: DateTime<Utc>,
+}
+
+impl<'a> Decision<'a> {
+    /// A move by `platform` `user` at `at`, with no reason or file.
+    pub fn by(platform: &'a str, user: &'a str, at: DateTime<Utc>) -> Decision<'a> {
+        Decision { by: (platform, user), reason: None, file: None, at }
+    }
+}
+
 /// One queue row.
 #[derive(Debug, Clone, PartialEq)]
 pub struct QueueItem {
@@ -197,9 +215,10 @@ impl Store {
         })
     }
 
-    /// Moves item `id` from `from` to `to`, recording who decided; false when
+    /// Moves item `id` from `from` to `to`, recording `decision`; false when
     /// it was not in `from` (someone else decided first).
-    pub fn move_item(&self, id: i64, from: QueueState, to: QueueState, decided: (&str, &str), reason: Option<&str>, file: Option<&str>, at: DateTime<Utc>) -> Result<bool> {
+    pub fn move_item(&self, id: i64, from: QueueState, to: QueueState, decision: &Decision<'_>) -> Result<bool> {
+        let Decision { by: decided, reason, file, at } = *decision;
         self.with(|c| {
             let n = c.execute(
                 "UPDATE curation_queue SET state = ?3, decided_platform = ?4, decided_user = ?5, decided_at = ?6, updated_at = ?6, \
@@ -263,8 +282,9 @@ mod tests {
         assert!(store.queued_duplicate(None, "h2").expect("dup").is_some());
         assert!(store.queued_duplicate(Some("https://example.com/c"), "h3").expect("dup").is_none());
         let who = ("matrix", "@admin:example.org");
-        assert!(store.move_item(a.id, QueueState::Pending, QueueState::Approving, who, None, Some("a.md"), now).expect("move"));
-        assert!(!store.move_item(a.id, QueueState::Pending, QueueState::Rejected, who, Some("late"), None, now).expect("move"), "decided once");
+        let decided = Decision::by(who.0, who.1, now);
+        assert!(store.move_item(a.id, QueueState::Pending, QueueState::Approving, &Decision { file: Some("a.md"), ..decided }).expect("move"));
+        assert!(!store.move_item(a.id, QueueState::Pending, QueueState::Rejected, &Decision { reason: Some("late"), ..decided }).expect("move"), "decided once");
         assert!(store.update_front_matter(b.id, "id = \"y\"\n", now).expect("edit"));
         assert!(!store.update_front_matter(a.id, "id = \"z\"\n", now).expect("edit"), "only pending items change");
         let a = store.queue_item(a.id).expect("get").expect("row");

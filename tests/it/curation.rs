@@ -310,7 +310,8 @@ async fn an_approval_interrupted_by_a_stop_is_finished_or_undone_at_the_next_sta
     let store = Store::open(data.path()).expect("store");
     let now = chrono::Utc::now();
     for (view, rel) in [(&written, "q1-report.md"), (&lost, "q2-report.md")] {
-        assert!(store.move_item(view.item.id, QueueState::Pending, QueueState::Approving, ("discord", "7"), None, Some(rel), now).expect("claim"));
+        let claim = chipbot::store::Decision { file: Some(rel), ..chipbot::store::Decision::by("discord", "7", now) };
+        assert!(store.move_item(view.item.id, QueueState::Pending, QueueState::Approving, &claim).expect("claim"));
     }
     let markdown = format!("+++\n{}+++\n\n{}\n", written.item.proposal.front_matter, written.item.proposal.body);
     std::fs::write(reports.path().join("q1-report.md"), markdown).expect("write");
