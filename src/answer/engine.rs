@@ -169,7 +169,8 @@ impl Engine {
         let inner = &self.inner;
         let read = Question::read(&parsed, &inner.measures, &inner.gazetteer, index.analyzer());
         tracing::debug!(ask = ?read.ask, measures = ?read.measures.iter().map(|m| &m.name).collect::<Vec<_>>(), kinds = ?read.kinds, subjects = ?read.subjects, years = ?read.years, topic = ?read.topic_terms, "question read");
-        super::prepare_search(&mut parsed, &read, inner.settings.answer.expansion_weight, index.analyzer());
+        let translated = index.term_stats(&read.translation_terms(index.analyzer()))?;
+        super::prepare_search(&mut parsed, &read, inner.settings.answer.expansion_weight, index.analyzer(), &translated);
         let composer = Composer {
             settings: &inner.settings.answer,
             analyzer: index.analyzer(),

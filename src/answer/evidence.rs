@@ -4,8 +4,9 @@
 //! the index; a subject; a measure) counts as covered when a passage states
 //! it. When the best of the cited passages names none of the question's
 //! subjects and covers less than a quarter of the question's weight (half,
-//! when most of the question's words occur nowhere in the index), the answer
-//! says that the reports do not cover the question.
+//! when most of the question's words occur nowhere in the index, or when it
+//! names no subject or measure and one of its words occurs nowhere), the
+//! answer says that the reports do not cover the question.
 
 use std::collections::HashSet;
 
@@ -66,7 +67,11 @@ pub fn coverage(
         }
     }
     let unknown = question.topic_terms.iter().filter(|t| stats.containing.get(*t).copied().unwrap_or(0) == 0).count();
-    let foreign = 2 * unknown >= question.topic_terms.len().max(1);
+    // A question that names no subject or measure is only its topic words;
+    // when one of them occurs nowhere in the reports ("world cup"), a
+    // passage must cover as much as for a question from another field.
+    let bare = question.subjects.is_empty() && question.measures.is_empty();
+    let foreign = 2 * unknown >= question.topic_terms.len().max(1) || (bare && unknown > 0);
     if best.0 / total >= if foreign { COVERED_WHEN_FOREIGN } else { COVERED } {
         return Ok(());
     }

@@ -10,6 +10,7 @@ use chrono::NaiveDate;
 use super::fit::Fit;
 use super::question::{Ask, Question};
 use crate::figures::{Figure, FigureKind};
+use crate::segment::is_han;
 use crate::reply::{Citation, CitedFigure, Headline, HeadlineStatus};
 
 /// How far below the best fit a disagreeing figure may score; for a
@@ -49,10 +50,22 @@ pub fn choose(question: &Question<'_>, figures: &[CitedFigure], fits: &[Fit<'_>]
         return Some(not_found(question, figures, fits));
     };
     let report = |i: usize| &citations[figures[i].citation - 1].report.report_id;
+    let (best, also) = match in_question_script(question, best, figures, fits) {
+        Some(agreeing) => (agreeing, Some(best)),
+        None => (best, None),
+    };
     let mut shown = vec![best];
     for i in (0..figures.len()).filter(answering) {
+        if also == Some(i) {
+            continue;
+        }
         let differs_from_all = shown.iter().all(|&j| !same_value(&figures[i].figure, &figures[j].figure) && report(i) != report(j));
-        if differs_from_all && fits[i].score >= fits[best].score - DISAGREEMENT_MARGIN && comparable(&figures[i], &fits[i], &figures[best], &fits[best]) {
+        // A report that also states the headline's value agrees with it,
+        // whatever else it states (a segment's revenue beside the total).
+        let report_agrees = (0..figures.len()).any(|k| report(k) == report(i) && answering(&k) && same_value(&figures[k].figure, &figures[best].figure));
+        if differs_from_all
+            && !report_agrees
+            && fits[i].score >= fits[best].score - DISAGREEMENT_MARGIN && comparable(&figures[i], &fits[i], &figures[best], &fits[best]) {
             shown.push(i);
         }
     }
@@ -64,10 +77,39 @@ pub fn choose(question: &Question<'_>, figures: &[CitedFigure], fits: &[Fit<'_>]
         (format!("{label}: {} (the sources differ)", values.join(" vs ")), HeadlineStatus::Disagreement)
     } else if figures[best].figure.kind == FigureKind::Year {
         (format!("{}: \u{201c}{}\u{201d}", values[0], quote(&figures[best].figure)), HeadlineStatus::Answered)
+    } else if let Some(other) = also {
+        let original = format!("{} [{}]", figures[other].figure.text, figures[other].citation);
+        shown.push(other);
+        citations_used.push(figures[other].citation);
+        (format!("{label}: {} (also {original})", values[0]), HeadlineStatus::Answered)
     } else {
         (format!("{label}: {}", values[0]), HeadlineStatus::Answered)
     };
     Some(Headline { text, figures: shown, citations: citations_used, status })
+}
+
+/// When `best` is written in another script than the question (a Chinese
+/// filing's "10.38亿元" for an English question), the figure that states the
+/// same value in the question's script ("1.038 billion yuan") from another
+/// report, if one answers too (the same value, unit, measure and period
+/// make it the same fact, however much less its sentence names); the headline then shows it first and
+/// the original beside it. The same value in two languages is one figure,
+/// never a disagreement.
+fn in_question_script(question: &Question<'_>, best: usize, figures: &[CitedFigure], fits: &[Fit<'_>]) -> Option<usize> {
+    let han = |text: &str| text.chars().any(is_han);
+    let wanted = han(&question.raw);
+    if han(&figures[best].figure.text) == wanted {
+        return None;
+    }
+    (0..figures.len())
+        .filter(|&i| {
+            fits[i].answers(question)
+                && han(&figures[i].figure.text) == wanted
+                && figures[i].citation != figures[best].citation
+                && same_value(&figures[i].figure, &figures[best].figure)
+                && agrees(&figures[i], &fits[i], &figures[best], &fits[best])
+        })
+        .max_by(|&a, &b| fits[a].score.total_cmp(&fits[b].score).then(b.cmp(&a)))
 }
 
 /// For a "latest" question: among the answering figures that fit nearly as
@@ -189,6 +231,18 @@ fn comparable(a: &CitedFigure, fa: &Fit<'_>, b: &CitedFigure, fb: &Fit<'_>) -> b
         && name(fa) == name(fb)
         && a.figure.subject == b.figure.subject
         && a.figure.period() == b.figure.period()
+}
+
+/// Whether `a` can be the same fact as `b`: comparable, or so except that
+/// `a`'s sentence names no subject ("its net profit was 1.038 billion yuan").
+fn agrees(a: &CitedFigure, fa: &Fit<'_>, b: &CitedFigure, fb: &Fit<'_>) -> bool {
+    match a.figure.subject {
+        Some(_) => comparable(a, fa, b, fb),
+        None => {
+            let subject = CitedFigure { figure: Figure { subject: b.figure.subject.clone(), ..a.figure.clone() }, ..a.clone() };
+            comparable(&subject, fa, b, fb)
+        }
+    }
 }
 
 fn same_value(a: &Figure, b: &Figure) -> bool {

@@ -294,14 +294,17 @@ impl Composer<'_> {
 /// Readies `parsed` for the search an answer runs, as read in `question`:
 /// the measure words it names are added with `expansion_weight` (0: none;
 /// long statements are not expanded, see [`Question::long_statement`]),
-/// its rewrites ("FY25" as "fiscal 2025") with full weight, and words that
-/// only frame a question ("how", "much") are dropped unless nothing else is
-/// left. Answers and `chipbot eval` both search this way.
-pub fn prepare_search(parsed: &mut ParsedQuery, question: &Question<'_>, expansion_weight: f32, analyzer: &Analyzer) {
+/// its rewrites ("FY25" as "fiscal 2025") with full weight, its translations
+/// with their own weight (read with `stats`, which must hold
+/// [`Question::translation_terms`]), and words that only frame a question
+/// ("how", "much") are dropped unless nothing else is left. Answers and
+/// `chipbot eval` both search this way.
+pub fn prepare_search(parsed: &mut ParsedQuery, question: &Question<'_>, expansion_weight: f32, analyzer: &Analyzer, stats: &TermStats) {
     if expansion_weight > 0.0 && !question.long_statement {
         parsed.expansions = question.expansions.iter().map(|w| (w.clone(), expansion_weight)).collect();
     }
     parsed.expansions.extend(question.rewrites.iter().map(|w| (w.clone(), 1.0)));
+    parsed.expansions.extend(question.translations.iter().map(|t| (t.text.clone(), t.weight(analyzer, |term| stats.idf(term)))));
     if question.is_question() {
         let content: Vec<String> =
             parsed.terms.iter().filter(|t| !analyzer.terms(t).iter().all(|term| question.is_frame_word(term))).cloned().collect();

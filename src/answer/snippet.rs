@@ -131,19 +131,25 @@ impl<'a> Selection<'a> {
 /// a `clipped` sentence ends with an ellipsis.
 fn render(passage: &str, tokens: &[AnalyzedToken], wanted: &HashSet<String>, shown: Vec<Range<usize>>, clipped: bool) -> Built {
     let mut text = String::new();
-    let mut highlights = Vec::new();
+    let mut highlights: Vec<Range<usize>> = Vec::new();
     for (n, range) in shown.iter().enumerate() {
         if n > 0 {
             text.push_str(GAP);
         }
         let shift = text.len();
         text.push_str(&passage[range.clone()]);
-        highlights.extend(
-            tokens
-                .iter()
-                .filter(|t| wanted.contains(&t.term) && t.range.start >= range.start && t.range.end <= range.end)
-                .map(|t| t.range.start - range.start + shift..t.range.end - range.start + shift),
-        );
+        let marked = tokens
+            .iter()
+            .filter(|t| wanted.contains(&t.term) && t.range.start >= range.start && t.range.end <= range.end)
+            .map(|t| t.range.start - range.start + shift..t.range.end - range.start + shift);
+        for mark in marked {
+            match highlights.last_mut() {
+                // Words with nothing between them (Chinese has no spaces) are
+                // one highlight: "**寒武纪****2025**" would not render as bold.
+                Some(last) if mark.start <= last.end => last.end = last.end.max(mark.end),
+                _ => highlights.push(mark),
+            }
+        }
     }
     if clipped {
         text.push_str(" …");
@@ -173,6 +179,16 @@ mod tests {
     fn wanted(words: &[&str]) -> HashSet<String> {
         let analyzer = Analyzer::default();
         words.iter().flat_map(|w| analyzer.terms(w)).collect()
+    }
+
+    #[test]
+    fn touching_words_are_one_highlight() {
+        let analyzer = Analyzer::default();
+        let passage = "寒武纪2025年上半年的净利润为10.38亿元。";
+        let wanted: HashSet<String> = analyzer.terms("寒武纪 2025 净利润").into_iter().collect();
+        let s = build(passage, &wanted, &analyzer, 200, &[], None).snippet;
+        let marked: Vec<&str> = s.highlights.iter().map(|r| &s.text[r.clone()]).collect();
+        assert_eq!(marked, ["寒武纪2025", "净利润"]);
     }
 
     #[test]

@@ -145,7 +145,8 @@ fn rank(
         return Ok(None);
     }
     let question = Question::read(&parsed, composer.measures, composer.gazetteer, index.analyzer());
-    prepare_search(&mut parsed, &question, composer.settings.expansion_weight, index.analyzer());
+    let translated = index.term_stats(&question.translation_terms(index.analyzer()))?;
+    prepare_search(&mut parsed, &question, composer.settings.expansion_weight, index.analyzer(), &translated);
     let documents = |hits: Vec<crate::search::PassageHit>, depth: usize| {
         let mut ranking: Vec<String> = Vec::new();
         for hit in hits {

@@ -146,21 +146,21 @@ impl Gazetteer {
         Self::default()
     }
 
-    /// Canonical names of every entity mentioned in `text` (case-insensitive,
-    /// whole words, aliases resolved), in order of first appearance, deduplicated.
     /// The names of entity `name` (its canonical name and aliases) written
     /// with Han characters, in the gazetteer's order: how a Chinese report
     /// names it.
     pub fn han_names(&self, name: &str) -> Vec<&str> {
-        let Some(&id) = self.lookup.get(&name.trim().to_ascii_lowercase()) else { return Vec::new() };
-        self.terms
-            .iter()
-            .filter(|t| t.text.chars().any(crate::segment::is_han))
-            .filter(|t| self.lookup.get(&t.text.to_ascii_lowercase()) == Some(&id))
-            .map(|t| t.text.as_str())
-            .collect()
+        self.names(name).into_iter().filter(|n| n.chars().any(crate::segment::is_han)).collect()
     }
 
+    /// Every name of the entity `name` names (canonical name and aliases), in table order.
+    pub fn names(&self, name: &str) -> Vec<&str> {
+        let Some(&id) = self.lookup.get(&name.trim().to_ascii_lowercase()) else { return Vec::new() };
+        self.terms.iter().filter(|t| self.lookup.get(&t.text.to_ascii_lowercase()) == Some(&id)).map(|t| t.text.as_str()).collect()
+    }
+
+    /// Canonical names of every entity mentioned in `text` (case-insensitive,
+    /// whole words, aliases resolved), in order of first appearance, deduplicated.
     pub fn mentions(&self, text: &str) -> Vec<String> {
         let mut names: Vec<String> = Vec::new();
         for m in self.locate(text) {

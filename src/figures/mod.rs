@@ -234,7 +234,7 @@ pub fn extract(text: &str, gazetteer: &Gazetteer) -> Vec<Figure> {
             let piece = &text[range];
             if piece.chars().any(crate::segment::is_han) {
                 let found = zh::extract_sentence(piece, gazetteer, period);
-                period = found.iter().rev().find_map(Figure::period).or(period);
+                period = found.iter().rev().filter(|f| !f.baseline).find_map(Figure::period).or(period);
                 figures.extend(found);
                 antecedent = None;
                 continue;

@@ -16,7 +16,7 @@
 //! A bare "N times" needs a comparison after it ("the", "as", "faster", ...),
 //! a multiplying verb before it ("grew", "oversubscribed") or a decimal.
 
-mod words;
+pub(in crate::figures) mod words;
 
 pub(super) use words::{word_value, NUMBER_WORDS};
 

@@ -14,6 +14,7 @@ use super::number::{
     year_like, NUM, PERIOD_WORDS, RANGE_SEP, SCALE,
 };
 use super::{Candidate, FigureKind::Percent};
+use super::multiple::words::word_value;
 use families::{Family, FAMILIES};
 
 mod families;
@@ -90,13 +91,28 @@ fn link(f: &Family) -> String {
     }
 }
 
+/// A count spelled out before a scale word: "one million", "half a million",
+/// "two billion" (a bare spelled number, "three GPUs", is too often prose).
+const SPELLED_COUNT: &str = r"\b(?P<w>one|two|three|four|five|six|seven|eight|nine|ten|a|half\s+a)\s+(?P<ws>thousand|million|billion)\b";
+
 fn single_pattern(f: &Family) -> String {
-    let scale = if f.count {
-        format!("(?P<s>{SCALE})?")
+    let number = if f.count {
+        format!("(?:(?P<n>{NUM})(?P<s>{SCALE})?|{SPELLED_COUNT})")
     } else {
-        String::new()
+        format!("(?P<n>{NUM})")
     };
-    format!(r"(?i)(?P<n>{NUM}){scale}{}(?P<u>{})", link(f), f.pattern)
+    format!(r"(?i){number}{}(?P<u>{})", link(f), f.pattern)
+}
+
+/// The value of a spelled-out count: "half a" million is 500,000.
+fn spelled_value(word: &str, scale: &str) -> Option<f64> {
+    let lower = word.to_ascii_lowercase();
+    let n = match lower.split_whitespace().next()? {
+        "a" => 1.0,
+        "half" => 0.5,
+        other => word_value(other)?,
+    };
+    Some(n * 10f64.powi(i32::try_from(scale_exponent(scale)).ok()?))
 }
 
 fn range_pattern(f: &Family) -> String {
@@ -125,8 +141,15 @@ pub(super) fn find(text: &str) -> Vec<Candidate> {
 }
 
 fn single(f: &Family, text: &str, caps: &Captures<'_>) -> Option<Candidate> {
-    let n = caps.name("n")?;
     let end = caps.get(0)?.end();
+    if let (Some(w), Some(ws)) = (caps.name("w"), caps.name("ws")) {
+        if !plausible(f, text, caps) {
+            return None;
+        }
+        let value = spelled_value(w.as_str(), ws.as_str())? * 10f64.powi(i32::try_from(f.exp).ok()?);
+        return Some(Candidate::single(w.start(), end, f.kind, f.unit, value));
+    }
+    let n = caps.name("n")?;
     if !starts_cleanly(text, n.start()) || !plausible(f, text, caps) {
         return None;
     }
@@ -252,6 +275,18 @@ mod tests {
         assert!(units("the 2022 CHIPS Act").is_empty());
         assert!(units("in 2025 Nvidia GPUs were").is_empty());
         assert_eq!(units("shipped 2024 units").len(), 1);
+    }
+
+    #[test]
+    fn spelled_out_counts() {
+        assert_eq!(
+            units("as many as one million Tensor Processing Units (TPUs)"),
+            vec![("one million Tensor Processing Units".into(), "units", 1_000_000.0)]
+        );
+        assert_eq!(units("half a million wafers"), vec![("half a million wafers".into(), "wafers", 500_000.0)]);
+        assert_eq!(units("a million GPUs"), vec![("a million GPUs".into(), "GPUs", 1_000_000.0)]);
+        // Without a scale word a spelled number is prose, not a figure.
+        assert!(units("three GPUs were shown").is_empty());
     }
 
     #[test]

@@ -63,7 +63,9 @@ static CHANGE_BEFORE: LazyLock<Regex> =
 static FORECAST: LazyLock<Regex> = LazyLock::new(|| regex(r"预计|预期|预测|有望|将|计划|目标|力争|或将"));
 /// Words that refer to the period of the sentence before: "the same quarter", "that quarter".
 static BACK_REFERENCE: LazyLock<Regex> = LazyLock::new(|| regex(r"同一季度|同季|当季|该季度|本季度|当期|同一时期|同年|当年"));
-static BASELINE_BEFORE: LazyLock<Regex> = LazyLock::new(|| regex(r"(?:上年同期|去年同期|上年|去年)(?:的|为)?\s*$"));
+/// Words that introduce the period a figure is compared with: 比2024年, 较2024年, 与2024年相比.
+static COMPARED_WITH: LazyLock<Regex> = LazyLock::new(|| regex(r"(?:比|较|与|相比|相较于?|较之)\s*$"));
+static BASELINE_BEFORE: LazyLock<Regex> = LazyLock::new(|| regex(r"(?:上年同期|去年同期|上年|去年)则?(?:的|为|是)?(?:净亏损|亏损|盈利)?\s*$"));
 
 /// All figures of one sentence that holds Han characters. Traditional
 /// characters are read as simplified ones (億 as 亿, 幣 as 币); the figures'
@@ -108,7 +110,9 @@ fn extract_read(sentence: &str, gazetteer: &Gazetteer) -> Vec<Figure> {
     for (start, end, year) in &dates {
         if !all.iter().any(|c| c.start < *end && *start < c.end) && standalone_year(sentence, *end, &parts) {
             let candidate = Candidate::single(*start, *end, FigureKind::Year, "year", f64::from(*year));
-            figures.push(Figure { year: Some(*year), ..build(&candidate, sentence, &dates, &parts, &mentions) });
+            // A year compared with ("比2024年") is a baseline: no period to carry on.
+            let baseline = COMPARED_WITH.is_match(&sentence[..*start]);
+            figures.push(Figure { year: Some(*year), baseline, ..build(&candidate, sentence, &dates, &parts, &mentions) });
         }
     }
     figures.sort_by_key(|f| sentence.find(&f.text).unwrap_or(0));
@@ -153,7 +157,9 @@ fn candidates(s: &str) -> Vec<Candidate> {
         let n = caps.name("n").or(caps.name("n2")).and_then(|m| number(m.as_str()));
         let scale = caps.name("scale").or(caps.name("scale2")).map_or(1.0, |m| scale_of(m.as_str()));
         if let Some(value) = n {
-            out.push(Candidate::single(whole.start(), whole.end(), FigureKind::Count, "wafers/month", value * scale));
+            // "月产能（折合8英寸）为99.1万片" is quoted from its number on.
+            let start = caps.name("n").map_or(whole.start(), |m| m.start());
+            out.push(Candidate::single(start, whole.end(), FigureKind::Count, "wafers/month", value * scale));
         }
     }
     for caps in NODE.captures_iter(s) {
@@ -292,11 +298,13 @@ fn build(c: &Candidate, s: &str, dates: &[(usize, usize, i32)], parts: &[(usize,
     let baseline = BASELINE_BEFORE.is_match(head);
     // The period: the nearest year before the figure in its clause, else the first year after it.
     let clause_start = head.rfind(['，', '。', '；', ',', ';']).map_or(0, |i| i + head[i..].chars().next().map_or(1, char::len_utf8));
+    // "比2024年提高8个百分点": a year compared with is no figure's period.
     let year = dates
         .iter()
+        .filter(|d| !COMPARED_WITH.is_match(&s[..d.0]))
         .filter(|d| d.1 <= c.start)
         .max_by_key(|d| d.1)
-        .or_else(|| dates.iter().find(|d| d.0 >= c.end))
+        .or_else(|| dates.iter().filter(|d| !COMPARED_WITH.is_match(&s[..d.0])).find(|d| d.0 >= c.end))
         .map(|d| d.2);
     let year = if c.kind == FigureKind::Year { Some(c.value as i32) } else { year };
     let part = if c.kind == FigureKind::Year {
@@ -462,6 +470,23 @@ mod tests {
         let got = crate::figures::extract(text, &gazetteer());
         let utilisation = got.iter().find(|f| f.text == "95.7%").expect("utilisation");
         assert_eq!((utilisation.year, utilisation.part), (Some(2025), Some(YearPart::Q4)));
+    }
+
+    #[test]
+    fn a_year_compared_with_is_not_the_period_and_a_loss_last_year_is_a_baseline() {
+        let got = figures("全年平均产能利用率93.5%，比2024年提高8个百分点。");
+        let rate = got.iter().find(|f| f.0 == "93.5%").expect("utilisation");
+        assert_eq!(rate.3, None, "{got:?}");
+        let loss = extract_sentence("寒武纪2025年上半年净利润为9.13亿元，上年同期为亏损6.09亿元。", &gazetteer(), None);
+        let prior = loss.iter().find(|f| f.text == "6.09亿元").expect("baseline");
+        assert!(prior.baseline && prior.year.is_none(), "{prior:?}");
+    }
+
+    #[test]
+    fn capacity_is_quoted_from_its_number() {
+        let got = figures("月产能（折合8英寸标准逻辑）为99.1万片，环比增加近2%。");
+        let wafers = got.iter().find(|f| f.2 == "wafers/month").expect("capacity");
+        assert_eq!((wafers.0.as_str(), wafers.1), ("99.1万片", 991_000.0), "{got:?}");
     }
 
     #[test]

@@ -19,12 +19,35 @@ use tantivy::tokenizer::{SimpleTokenStream, SimpleTokenizer, Token, TokenStream,
 
 static JIEBA: LazyLock<Jieba> = LazyLock::new(Jieba::new);
 
+/// How a run of Han characters is cut into terms. The index uses
+/// [`HanSegmenter::Jieba`]; `Bigrams` is kept for the comparison that chose it
+/// (`cjk_compare` tests, docs/chinese.md).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum HanSegmenter {
+    /// Dictionary words (jieba, HMM for unknown words): 寒武纪 / 营业 / 收入.
+    #[default]
+    Jieba,
+    /// Overlapping pairs of characters, as Lucene's CJK analyzer does:
+    /// 寒武 / 武纪 / 纪营 / ...; a lone character stays one term.
+    #[cfg_attr(not(test), allow(dead_code))]
+    Bigrams,
+}
+
 /// Letters and digits as `SimpleTokenizer` reads them, with Han runs
 /// segmented (see the module docs).
 #[derive(Clone, Default)]
 pub struct MixedTokenizer {
     simple: SimpleTokenizer,
     token: Token,
+    segmenter: HanSegmenter,
+}
+
+impl MixedTokenizer {
+    /// A tokenizer that cuts Han runs with `segmenter`.
+    #[cfg_attr(not(test), allow(dead_code))]
+    pub fn with(segmenter: HanSegmenter) -> Self {
+        MixedTokenizer { segmenter, ..Self::default() }
+    }
 }
 
 /// The tokens of one text: `SimpleTokenizer`'s stream, or the tokens of a
@@ -42,7 +65,7 @@ impl Tokenizer for MixedTokenizer {
             return MixedTokenStream::Simple(self.simple.token_stream(text));
         }
         self.token.reset();
-        MixedTokenStream::Segmented { tokens: segment(text), next: 0, token: &mut self.token }
+        MixedTokenStream::Segmented { tokens: segment(text, self.segmenter), next: 0, token: &mut self.token }
     }
 }
 
@@ -77,7 +100,7 @@ impl TokenStream for MixedTokenStream<'_> {
 }
 
 /// All tokens of a text that contains Han characters, numbered from 0.
-fn segment(text: &str) -> Vec<Token> {
+fn segment(text: &str, segmenter: HanSegmenter) -> Vec<Token> {
     let mut out = Vec::new();
     let mut push = |from: usize, to: usize, term: String| {
         out.push(Token { offset_from: from, offset_to: to, position: out.len(), text: term, position_length: 1 });
@@ -105,9 +128,21 @@ fn segment(text: &str) -> Vec<Token> {
         // positions in the original.
         let simplified = fast2s::convert(run);
         let offsets: Vec<usize> = run.char_indices().map(|(i, _)| start + i).chain(std::iter::once(end)).collect();
-        for word in JIEBA.cut(&simplified, true) {
-            let (Some(&from), Some(&to)) = (offsets.get(word.start), offsets.get(word.end)) else { continue };
-            push(from, to, word.word.to_string());
+        match segmenter {
+            HanSegmenter::Jieba => {
+                for word in JIEBA.cut(&simplified, true) {
+                    let (Some(&from), Some(&to)) = (offsets.get(word.start), offsets.get(word.end)) else { continue };
+                    push(from, to, word.word.to_string());
+                }
+            }
+            HanSegmenter::Bigrams => {
+                let chars: Vec<char> = simplified.chars().collect();
+                let width = chars.len().min(2);
+                for i in 0..=chars.len() - width {
+                    let (Some(&from), Some(&to)) = (offsets.get(i), offsets.get(i + width)) else { continue };
+                    push(from, to, chars[i..i + width].iter().collect());
+                }
+            }
         }
     }
     out
@@ -150,6 +185,17 @@ mod tests {
         for (term, original) in &got {
             assert_eq!(term, original, "simplified text is its own original");
         }
+    }
+
+    #[test]
+    fn bigrams_overlap_and_keep_a_lone_character() {
+        let mut tokenizer = MixedTokenizer::with(HanSegmenter::Bigrams);
+        let mut stream = tokenizer.token_stream("華為芯片 的");
+        let mut got = Vec::new();
+        while stream.advance() {
+            got.push(stream.token().text.clone());
+        }
+        assert_eq!(got, ["华为", "为芯", "芯片", "的"]);
     }
 
     #[test]

@@ -15,6 +15,8 @@
 
 mod analyze;
 mod cjk;
+#[cfg(test)]
+mod cjk_compare;
 mod feedback;
 mod maxscore;
 mod meta;

@@ -43,7 +43,8 @@ const STOP_WORDS: [&str; 67] = [
 /// 14: figures carry the quarter or half of their year and whether it is fiscal.
 /// 15: Han text is segmented into words (jieba) in simplified characters.
 /// 16: a report that names no language is given one (`zh` or `en`) from its text.
-pub const FORMAT_VERSION: u32 = 16;
+/// 17: counts spelled out before a scale ("one million TPUs"); Chinese baselines after 亏损 ("上年同期为亏损6.09亿元").
+pub const FORMAT_VERSION: u32 = 17;
 
 /// Handles to every field.
 #[derive(Clone, Debug)]

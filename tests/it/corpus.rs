@@ -24,7 +24,8 @@ const CASES: &[Case] = &[
     Case { question: "What share of China AI chip revenue do NVIDIA and AMD pay the US government?", reports: &["2025-08-nvidia-amd-15-percent-china-revenue-deal"], figure: "15%" },
     Case { question: "Cambricon revenue first half 2025", reports: &["2025-08-cambricon-h1-2025-results"], figure: "2.881 billion" },
     Case { question: "How much did Moore Threads raise in its IPO?", reports: &["2025-12-moore-threads-shanghai-ipo"], figure: "8 billion" },
-    Case { question: "SMIC full-year revenue and capacity utilisation in 2024", reports: &["2025-02-smic-2024-annual-results"], figure: "8.03 billion" },
+    // SMIC's own releases for 2024 and for 2025 both state the 2024 revenue (US$8,029.9 million).
+    Case { question: "SMIC full-year revenue and capacity utilisation in 2024", reports: &["2025-02-smic-2024-annual-results", "2026-02-smic-q4-2025-results"], figure: "8,029.9 million" },
     Case { question: "Huawei Atlas 950 SuperPoD number of Ascend chips", reports: &["2025-09-huawei-ascend-roadmap-950-960-970"], figure: "8,192" },
     Case { question: "CloudMatrix 384 compute compared with GB200 NVL72", reports: &["2025-04-huawei-cloudmatrix-384-vs-gb200-nvl72"], figure: "300" },
     Case { question: "How many entities did the December 2024 BIS rule add to the Entity List?", reports: &["2024-12-bis-hbm-sme-entity-list-rule"], figure: "140" },

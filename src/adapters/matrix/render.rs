@@ -3,6 +3,11 @@
 //! a readable plain-text `body`. All user and report text is escaped, and
 //! `@room` is defused in both, so nothing a report says can inject markup or
 //! ping a room. Long replies are cut between citations, with a note.
+//!
+//! Two limits hold for every message: `max_reply_chars` characters in each
+//! part (readability), and [`CONTENT_BYTES`] bytes of the event content as
+//! JSON (the protocol's). Chinese text is three bytes a character, so for it
+//! the byte limit is the one that binds.
 
 use std::fmt::Write;
 
@@ -17,7 +22,26 @@ pub struct MatrixMessage {
     pub html: String,
 }
 
-/// Renders `reply`, keeping both parts within `max_chars` characters.
+/// The most bytes a message's content may take as JSON. The spec caps a
+/// whole event at 65,536 bytes (envelope, signatures and all); in an
+/// encrypted room the content travels as base64 ciphertext, 4/3 of its
+/// size, inside a larger envelope. 40,000 bytes of content stay under the
+/// cap either way.
+pub const CONTENT_BYTES: usize = 40_000;
+
+/// Bytes of the event content that carries `body` and `html`, as sent.
+pub fn content_bytes(body: &str, html: &str) -> usize {
+    let content = serde_json::json!({
+        "msgtype": "m.notice",
+        "body": body,
+        "format": "org.matrix.custom.html",
+        "formatted_body": html,
+    });
+    serde_json::to_vec(&content).map_or(usize::MAX, |bytes| bytes.len())
+}
+
+/// Renders `reply`, keeping both parts within `max_chars` characters and the
+/// content within [`CONTENT_BYTES`] bytes.
 pub fn render(reply: &Reply, max_chars: usize) -> MatrixMessage {
     match reply {
         Reply::Answer(answer) => fit_answer(answer, max_chars, |a| answer_message(a, false)),
@@ -177,28 +201,34 @@ fn fit_answer(answer: &Answer, max_chars: usize, draw: impl Fn(&Answer) -> Matri
 }
 
 fn too_long(message: &MatrixMessage, max_chars: usize) -> bool {
-    message.body.chars().count() > max_chars || message.html.chars().count() > max_chars
+    !fits(&message.body, &message.html, max_chars)
+}
+
+fn fits(body: &str, html: &str, max_chars: usize) -> bool {
+    body.chars().count() <= max_chars && html.chars().count() <= max_chars && content_bytes(body, html) <= CONTENT_BYTES
 }
 
 /// Plain text cut at a line boundary to fit, with a note, drawn by `draw`.
 fn cut_text(text: &str, max_chars: usize, draw: fn(&str) -> String) -> MatrixMessage {
     const NOTE: &str = "\n(cut to fit one message)";
     let text = defuse_mentions(text.trim_end());
-    let fits = |t: &str| t.chars().count() <= max_chars && draw(t).chars().count() <= max_chars;
-    if fits(&text) {
+    let fits_one = |t: &str| fits(t, &draw(t), max_chars);
+    if fits_one(&text) {
         return MatrixMessage { html: draw(&text), body: text };
     }
     let mut kept = String::new();
     for line in text.lines() {
         let candidate = format!("{kept}{line}\n");
-        if !fits(&format!("{candidate}{NOTE}")) {
+        if !fits_one(&format!("{candidate}{NOTE}")) {
             break;
         }
         kept = candidate;
     }
     if kept.is_empty() {
-        // One enormous line: cut at a character boundary, leaving room for escaping.
-        kept = text.chars().take(max_chars / 6).collect();
+        // One enormous line: cut at a character boundary, leaving room for
+        // escaping (a character may become six in HTML) and the note.
+        let chars = (max_chars / 6).min(CONTENT_BYTES / 16);
+        kept = text.chars().take(chars).collect();
     }
     let body = format!("{}{NOTE}", kept.trim_end());
     MatrixMessage { html: draw(&body), body }
@@ -341,6 +371,21 @@ mod tests {
         assert!(message.body.chars().count() <= 600 && message.html.chars().count() <= 600);
         assert!(message.body.ends_with("(cut to fit one message)"));
         assert!(message.body.contains("line 0\nline 1\n"));
+    }
+
+    #[test]
+    fn chinese_text_is_cut_by_the_bytes_of_the_event() {
+        // 20,000 characters fit the character limit but take 60,000 bytes a part.
+        let text: String = (0..380).map(|i| format!("第{i}行：寒武纪2025年上半年营业收入为28.81亿元，同比增长4347.82%，归母净利润扭亏。\n")).collect();
+        assert!(text.chars().count() < 20_000 && text.len() > CONTENT_BYTES);
+        let message = render(&Reply::Help { text: text.clone() }, 20_000);
+        assert!(content_bytes(&message.body, &message.html) <= CONTENT_BYTES);
+        assert!(message.body.ends_with("(cut to fit one message)"), "cut with a note");
+        assert!(message.body.starts_with("第0行") && message.body.chars().count() > 3_000, "cut late, at a line");
+        // A single line with no place to cut is cut by characters, still within bytes.
+        let one_line = "寒武纪".repeat(20_000);
+        let message = render(&Reply::Error { message: one_line }, 100_000);
+        assert!(content_bytes(&message.body, &message.html) <= CONTENT_BYTES);
     }
 
     #[test]

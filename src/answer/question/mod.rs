@@ -6,9 +6,11 @@
 
 mod form;
 mod period;
+mod translate;
 mod words;
 
 pub use form::{Ask, Basis};
+pub use translate::Translation;
 use form::{ask_of, asks_duration, basis_of, narrow_by_ask};
 use period::{part_of_year, period_rewrites, years_in};
 
@@ -71,6 +73,9 @@ pub struct Question<'m> {
     /// The question's own words rewritten as reports write them ("FY25" as
     /// "fiscal 2025"), searched with full weight.
     pub rewrites: Vec<String>,
+    /// The question's subjects and measures in the other script, searched
+    /// with a weight of their own ([`Translation::weight`]).
+    pub translations: Vec<Translation>,
     /// The question compares years ("yoy") or quarters ("qoq").
     pub basis: Option<Basis>,
     /// "By when", "by what year": asks for a deadline ("by 2028").
@@ -142,8 +147,7 @@ impl<'m> Question<'m> {
         topic_terms.extend(spelled.iter().flat_map(|long| analyzer.terms(long)));
         let mut rewrites = period_rewrites(raw);
         rewrites.extend(spelled);
-        rewrites.extend(other_script_names(raw, &subjects, gazetteer));
-        rewrites.extend(other_script_measures(raw, &found));
+        let translations = translate::translations(raw, &sequence, &subjects, &found, part_of_year(&lower), gazetteer, analyzer);
         let models = models_in(&sequence, frame_terms);
         let terms: HashSet<String> = sequence.iter().cloned().collect();
         let topic_words: Vec<String> = written(raw, analyzer, |t| topic_terms.contains(t));
@@ -168,10 +172,16 @@ impl<'m> Question<'m> {
             subject_terms,
             expansions,
             rewrites,
+            translations,
             basis: basis_of(&lower),
             by_when: ask == Ask::Time && BY_WHEN.is_match(&lower),
             models,
         }
+    }
+
+    /// The index terms whose rarity the translations' weights read.
+    pub fn translation_terms(&self, analyzer: &Analyzer) -> Vec<String> {
+        self.translations.iter().flat_map(|t| t.terms(analyzer)).collect()
     }
 
     /// The question's words whose index form satisfies `keep`, as typed, in order.
@@ -280,36 +290,6 @@ fn models_in(sequence: &[String], frame_terms: &HashSet<String>) -> Vec<(Option<
 fn is_year_term(term: &str) -> bool {
     let digits = term.trim_start_matches("fy");
     digits.chars().all(|c| c.is_ascii_digit()) && (digits.len() == 2 && term.starts_with("fy") || digits.len() == 4 && (digits.starts_with("19") || digits.starts_with("20")))
-}
-
-/// How reports in the other script name the question's subjects: the
-/// Chinese names of the companies an English question names (寒武纪 for
-/// Cambricon), the canonical names for a Chinese question; searched with
-/// full weight, so a question finds reports in either language.
-fn other_script_names(raw: &str, subjects: &HashSet<String>, gazetteer: &Gazetteer) -> Vec<String> {
-    /// Chinese names per subject: the simplified and traditional forms of the
-    /// name and its commonest short form.
-    const HAN_NAMES: usize = 3;
-    let mut sorted: Vec<&String> = subjects.iter().collect();
-    sorted.sort();
-    if raw.chars().any(crate::segment::is_han) {
-        sorted.into_iter().cloned().collect()
-    } else {
-        sorted.into_iter().flat_map(|s| gazetteer.han_names(s).into_iter().take(HAN_NAMES).map(str::to_string)).collect()
-    }
-}
-
-/// The words of the question's measures in the other script (毛利率 for
-/// "gross margin", "revenue" for 营收): the question's own words in the
-/// language of the reports it may not be written in, searched with full weight.
-fn other_script_measures(raw: &str, measures: &[&Measure]) -> Vec<String> {
-    /// Words per measure: its first ones in the lexicon, the closest translations.
-    const PER_MEASURE: usize = 2;
-    let han_question = raw.chars().any(crate::segment::is_han);
-    measures
-        .iter()
-        .flat_map(|m| m.words_written().iter().filter(|w| w.chars().any(crate::segment::is_han) != han_question).take(PER_MEASURE).cloned())
-        .collect()
 }
 
 /// Units named in the (lowercased) question.

@@ -150,6 +150,25 @@ fn long_plain_text_splits_under_the_content_limit() {
     assert!(out.iter().all(|m| chars(m.content.as_deref().unwrap_or("")) <= limits::CONTENT));
 }
 
+/// Discord counts characters (code points), not bytes: Chinese text fills a
+/// message to the character limit, three times as many bytes, and no
+/// character is split.
+#[test]
+fn chinese_text_is_counted_in_characters() {
+    let text = "寒武纪2025年上半年营业收入为28.81亿元，同比增长4347.82%。".repeat(200);
+    let out = text_messages(&text);
+    assert_within_limits(&out);
+    let contents: Vec<&str> = out.iter().filter_map(|m| m.content.as_deref()).collect();
+    assert!(contents.len() >= 3);
+    assert!(contents.iter().any(|c| chars(c) > limits::CONTENT * 3 / 4 && c.len() > limits::CONTENT * 2), "filled by characters");
+    assert_eq!(contents.concat().replace(char::is_whitespace, ""), text.replace(char::is_whitespace, ""), "nothing lost");
+    let mut answer = huge_answer();
+    for c in &mut answer.citations {
+        c.snippet = Snippet { text: "中芯国际2025年第三季度营业收入为人民币171.62亿元。".repeat(40), highlights: vec![Range { start: 0, end: 12 }] };
+    }
+    assert_within_limits(&render(&Reply::Answer(answer), "!"));
+}
+
 #[test]
 fn fields_pack_whole_lines() {
     let lines: Vec<String> = (0..40).map(|i| format!("line {i} {}", "x".repeat(60))).collect();
