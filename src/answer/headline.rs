@@ -65,7 +65,9 @@ pub fn choose(question: &Question<'_>, figures: &[CitedFigure], fits: &[Fit<'_>]
         let report_agrees = (0..figures.len()).any(|k| report(k) == report(i) && answering(&k) && same_value(&figures[k].figure, &figures[best].figure));
         if differs_from_all
             && !report_agrees
-            && fits[i].score >= fits[best].score - DISAGREEMENT_MARGIN && comparable(&figures[i], &fits[i], &figures[best], &fits[best]) {
+            && fits[i].score >= fits[best].score - DISAGREEMENT_MARGIN
+            && comparable(&figures[i], &fits[i], &figures[best], &fits[best])
+        {
             shown.push(i);
         }
     }
@@ -90,11 +92,11 @@ pub fn choose(question: &Question<'_>, figures: &[CitedFigure], fits: &[Fit<'_>]
 
 /// When `best` is written in another script than the question (a Chinese
 /// filing's "10.38亿元" for an English question), the figure that states the
-/// same value in the question's script ("1.038 billion yuan") from another
-/// report, if one answers too (the same value, unit, measure and period
-/// make it the same fact, however much less its sentence names); the headline then shows it first and
-/// the original beside it. The same value in two languages is one figure,
-/// never a disagreement.
+/// same value in the question's script ("1.038 billion yuan") in another
+/// passage, if one answers too: the same value, unit, measure and period
+/// make it the same fact, however much less its sentence names. The headline
+/// then shows it first and the original beside it. The same value in two
+/// languages is one figure, never a disagreement.
 fn in_question_script(question: &Question<'_>, best: usize, figures: &[CitedFigure], fits: &[Fit<'_>]) -> Option<usize> {
     let han = |text: &str| text.chars().any(is_han);
     let wanted = han(&question.raw);
