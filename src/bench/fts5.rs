@@ -128,7 +128,7 @@ fn sql_err(e: rusqlite::Error) -> Error {
 mod tests {
     use super::*;
     use crate::bench::corpus::Generator;
-    use crate::bench::queries::Mode;
+    use crate::bench::queries::{Mix, Mode};
 
     #[test]
     fn builds_and_answers_every_mode() {
@@ -140,7 +140,7 @@ mod tests {
         let built = build(&db, &reports, &mut sampler).expect("built");
         assert_eq!((built.docs, built.failed), (40, 0));
         let searcher = Searcher::open(&db).expect("opens");
-        let queries = sampler.queries(40).expect("queries");
+        let queries = sampler.mix(Mix::Sampled, 40).expect("queries");
         for mode in Mode::ALL {
             let found: usize = queries.iter().filter(|q| q.mode == mode).map(|q| searcher.search(q).expect("runs").0).sum();
             assert!(found > 0, "{mode:?} queries found nothing");

@@ -7,8 +7,9 @@
 //! build chipbot's index the way `chipbot ask` does; reopen it and time the
 //! first answer (cold start); let the answer engine alone answer every
 //! query and read the memory it serves with; then open the raw tantivy
-//! baseline on the same index and time all three engines, interleaved,
-//! and their throughput with two threads.
+//! baseline on the same index and time all three engines, interleaved, on
+//! both query mixes (sampled and spread, see `queries`), and their
+//! throughput with two threads.
 
 mod corpus;
 mod fts5;
@@ -30,7 +31,7 @@ use crate::reply::ToolOutput;
 use crate::search::SearchIndex;
 use latency::{Engines, Kind};
 use measure::{disk_bytes, Rss};
-use queries::{Query, Sampler};
+use queries::{Mix, Query, Sampler};
 use results::{BuildFigures, Results};
 
 /// Default seed of the generator and the query sampler.
@@ -91,9 +92,12 @@ pub fn run(args: &BenchArgs, settings: &Settings) -> Result<ToolOutput> {
     let mut sampler = Sampler::new(args.seed, SAMPLE_PARAGRAPHS);
     tracing::info!("building the FTS5 index");
     let built = fts5::build(&db, &reports_dir, &mut sampler)?;
-    let queries = sampler.queries(args.queries)?;
+    let queries = sampler.mix(Mix::Sampled, args.queries)?;
+    let spread = sampler.mix(Mix::Spread, args.queries)?;
     drop(sampler);
-    results.query_texts = queries.iter().map(|q| format!("{}: {}", q.mode.name(), q.chipbot())).collect();
+    let texts = |list: &[Query]| list.iter().map(|q| format!("{}: {}", q.mode.name(), q.chipbot())).collect();
+    results.query_texts = texts(&queries);
+    results.spread_texts = texts(&spread);
     results.corpus_bytes = built.bytes;
     results.builds.insert(Kind::Fts5, BuildFigures { docs: built.docs, bytes: built.bytes, elapsed: built.elapsed });
     results.index_bytes.insert(Kind::Fts5, disk_bytes(&db));
@@ -110,7 +114,7 @@ pub fn run(args: &BenchArgs, settings: &Settings) -> Result<ToolOutput> {
 
     let child = if probe::available() { Some(probe::run_child(&work.path, &engine_settings, &queries)?) } else { None };
     let (engine, cold_start) = cold_start(&engine_settings, &queries[0])?;
-    serve(&engine, &engine_settings, &queries, &db, &mut results)?;
+    serve(&engine, &engine_settings, [&queries, &spread], &db, &mut results)?;
     results.cold_start = child.map_or(cold_start, |c| c.cold_start);
     results.serving = child.map_or(results.serving_in_process, |c| c.rss);
     results.fresh_process = child.is_some();
@@ -167,8 +171,9 @@ fn cold_start(settings: &Settings, first: &Query) -> Result<(Engine, Duration)> 
     Ok((engine, started.elapsed()))
 }
 
-/// The serving phase: A alone (memory), then all three engines timed.
-fn serve(engine: &Engine, settings: &Settings, queries: &[Query], db: &Path, results: &mut Results) -> Result<()> {
+/// The serving phase: A alone (memory), then all three engines timed on
+/// each query mix (sampled, spread); throughput on the sampled mix.
+fn serve(engine: &Engine, settings: &Settings, [queries, spread]: [&[Query]; 2], db: &Path, results: &mut Results) -> Result<()> {
     for query in queries {
         latency::answer_once(engine, query)?;
     }
@@ -180,6 +185,14 @@ fn serve(engine: &Engine, settings: &Settings, queries: &[Query], db: &Path, res
     }
     tracing::info!("timing {} queries x {} rounds", queries.len(), results.rounds);
     results.timings = latency::timed_rounds(queries, &engines, results.rounds)?;
+    for query in spread {
+        latency::answer_once(engine, query)?;
+    }
+    for kind in [Kind::Tantivy, Kind::Fts5] {
+        latency::warm_up(kind, spread, &engines)?;
+    }
+    tracing::info!("timing the spread mix: {} queries x {} rounds", spread.len(), results.rounds);
+    results.spread = latency::timed_rounds(spread, &engines, results.rounds)?;
     for kind in Kind::ALL {
         let qps = latency::throughput(kind, queries, &engines, results::THREADS)?;
         results.qps.insert(kind, qps);

@@ -1,8 +1,16 @@
-//! The one query list every engine runs, drawn from the corpus text: 1–3
+//! The query lists every engine runs, drawn from the corpus text: 1–3
 //! word queries (each in OR and in AND mode), two- or three-word phrases,
 //! and filtered queries (`company:` plus a date range). Each query renders
 //! itself in chipbot's language, tantivy's query-parser syntax and FTS5's
 //! MATCH syntax.
+//!
+//! There are two mixes. The *sampled* mix draws words token by token from
+//! the text, so most of them are very common words: the worst case for
+//! FTS5 and the best for pruning. The *spread* mix draws each word from a
+//! rarity band (the quarters of the sampled vocabulary ordered by how many
+//! sampled paragraphs hold the word), so rare words are as frequent as
+//! common ones, and its phrases are made of the rarer half; that is closer
+//! to what users type.
 //!
 //! chipbot has no AND operator: its free words are OR-ranked (every word
 //! scores, none is required). AND-mode queries are therefore sent to
@@ -40,6 +48,16 @@ impl Mode {
         }
     }
 }
+
+/// How a query list draws its words (see the module docs).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mix {
+    Sampled,
+    Spread,
+}
+
+/// Rarity bands of the spread mix; the rarer half is bands 2 and 3.
+const BANDS: usize = 4;
 
 /// One benchmark query.
 #[derive(Debug, Clone, PartialEq)]
@@ -130,12 +148,15 @@ pub struct Sampler {
     reservoir: Vec<Sample>,
     seen: usize,
     capacity: usize,
+    /// The spread mix's rarity band of every eligible sampled word (0 common
+    /// .. [`BANDS`] - 1 rare), worked out when the first spread query is drawn.
+    bands: Option<std::collections::HashMap<String, usize>>,
 }
 
 impl Sampler {
     /// A sampler keeping up to `capacity` paragraphs.
     pub fn new(seed: u64, capacity: usize) -> Sampler {
-        Sampler { rng: Rng::derive(seed, 0x5155_4552), analyzer: Analyzer::default(), reservoir: Vec::new(), seen: 0, capacity: capacity.max(1) }
+        Sampler { rng: Rng::derive(seed, 0x5155_4552), analyzer: Analyzer::default(), reservoir: Vec::new(), seen: 0, capacity: capacity.max(1), bands: None }
     }
 
     /// Considers one random paragraph of `report`.
@@ -162,21 +183,104 @@ impl Sampler {
         }
     }
 
-    /// `count` queries cycling through the modes; OR and AND share words.
-    pub fn queries(&mut self, count: usize) -> Result<Vec<Query>> {
+    /// `count` queries of `mix`, cycling through the modes; OR and AND share words.
+    pub fn mix(&mut self, mix: Mix, count: usize) -> Result<Vec<Query>> {
         if self.reservoir.is_empty() {
             return Err(Error::Index("the corpus has no text to draw benchmark queries from".into()));
         }
         let mut out = Vec::with_capacity(count + 3);
         while out.len() < count {
-            let words = self.free_words()?;
+            let words = match mix {
+                Mix::Sampled => self.free_words()?,
+                Mix::Spread => {
+                    let want = self.rng.between(1, 3);
+                    self.spread_words(want)
+                }
+            };
             out.push(Query { mode: Mode::Or, words: words.clone(), company: None, dates: None });
             out.push(Query { mode: Mode::And, words, company: None, dates: None });
-            out.push(Query { mode: Mode::Phrase, words: self.phrase()?, company: None, dates: None });
-            out.push(self.filtered()?);
+            let phrase = match mix {
+                Mix::Sampled => self.phrase()?,
+                Mix::Spread => self.rare_phrase()?,
+            };
+            out.push(Query { mode: Mode::Phrase, words: phrase, company: None, dates: None });
+            let mut filtered = self.filtered()?;
+            if mix == Mix::Spread {
+                filtered.words = self.spread_words(filtered.words.len().max(1));
+            }
+            out.push(filtered);
         }
         out.truncate(count);
         Ok(out)
+    }
+
+    /// The rarity band of each eligible word of the sample: distinct words
+    /// ordered from the most to the least paragraphs holding them, cut into
+    /// [`BANDS`] quarters.
+    fn bands(&mut self) -> &std::collections::HashMap<String, usize> {
+        if self.bands.is_none() {
+            let mut holding: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+            for sample in &self.reservoir {
+                let distinct: std::collections::HashSet<String> =
+                    sample.words.iter().filter_map(|t| self.eligible(t.trim_matches(|c: char| !c.is_ascii_alphanumeric()))).collect();
+                for word in distinct {
+                    *holding.entry(word).or_default() += 1;
+                }
+            }
+            let mut ranked: Vec<(String, usize)> = holding.into_iter().collect();
+            ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+            let len = ranked.len().max(1);
+            self.bands = Some(ranked.into_iter().enumerate().map(|(rank, (word, _))| (word, rank * BANDS / len)).collect());
+        }
+        self.bands.as_ref().expect("bands were just computed")
+    }
+
+    /// `want` distinct words, each from a rarity band drawn at random.
+    fn spread_words(&mut self, want: usize) -> Vec<String> {
+        let mut by_band: Vec<Vec<String>> = vec![Vec::new(); BANDS];
+        for (word, &band) in self.bands() {
+            by_band[band].push(word.clone());
+        }
+        for words in &mut by_band {
+            words.sort();
+        }
+        let mut out: Vec<String> = Vec::new();
+        for _ in 0..want * 8 {
+            let band = &by_band[self.rng.below(BANDS)];
+            if band.is_empty() {
+                continue;
+            }
+            let word = self.rng.pick(band).clone();
+            if !out.contains(&word) {
+                out.push(word);
+            }
+            if out.len() == want {
+                break;
+            }
+        }
+        out
+    }
+
+    /// Two adjacent searchable words of a sampled paragraph, both in the
+    /// rarer half of the bands (falling back to one rare word and its neighbour).
+    fn rare_phrase(&mut self) -> Result<Vec<String>> {
+        let bands = self.bands().clone();
+        let rare = |w: &Option<String>| w.as_ref().is_some_and(|w| bands.get(w).is_some_and(|&b| b >= BANDS / 2));
+        for attempt in 0..200 {
+            let sample = &self.reservoir[self.rng.below(self.reservoir.len())];
+            // Tokens with punctuation are not eligible, so none sits inside a phrase.
+            let eligible: Vec<Option<String>> = sample.words.iter().map(|t| self.eligible(t)).collect();
+            let starts: Vec<usize> = (0..eligible.len().saturating_sub(1))
+                .filter(|&i| eligible[i].is_some() && eligible[i + 1].is_some())
+                .filter(|&i| if attempt < 150 { rare(&eligible[i]) && rare(&eligible[i + 1]) } else { rare(&eligible[i]) || rare(&eligible[i + 1]) })
+                .collect();
+            if starts.is_empty() {
+                continue;
+            }
+            let start = *self.rng.pick(&starts);
+            return Ok(eligible[start..start + 2].iter().flatten().cloned().collect());
+        }
+        self.phrase()
     }
 
     fn eligible(&self, token: &str) -> Option<String> {
@@ -280,7 +384,7 @@ mod tests {
     fn queries_cycle_modes_and_render_for_each_engine() {
         let mut sampler = Sampler::new(1, 8);
         sampler.offer(&report("Foundry capacity grew quickly. Advanced packaging demand stays strong."));
-        let queries = sampler.queries(8).expect("queries");
+        let queries = sampler.mix(Mix::Sampled, 8).expect("queries");
         let modes: Vec<Mode> = queries.iter().map(|q| q.mode).collect();
         assert_eq!(&modes[..4], &Mode::ALL);
         assert_eq!(queries[0].words, queries[1].words);
@@ -298,7 +402,7 @@ mod tests {
     fn stop_words_and_numbers_are_never_query_words() {
         let mut sampler = Sampler::new(2, 4);
         sampler.offer(&report("The fab tool wafers, at 35% of 45,000."));
-        for q in sampler.queries(40).expect("queries") {
+        for q in sampler.mix(Mix::Sampled, 40).expect("queries") {
             for w in &q.words {
                 assert!(["wafers", "fab", "tool"].contains(&w.as_str()), "{w}");
             }
@@ -306,7 +410,28 @@ mod tests {
     }
 
     #[test]
+    fn the_spread_mix_draws_rare_words_as_often_as_common_ones() {
+        let mut sampler = Sampler::new(3, 64);
+        // "wafer" is in every paragraph; each other word is in one.
+        let rare = ["lithography", "interposer", "hafnium", "photoresist", "reticle", "bonding", "chiplet", "substrate"];
+        for (i, word) in rare.iter().enumerate() {
+            sampler.offer(&report(&format!("wafer demand {word} sample{} text", ["one", "two", "three", "four", "five", "six", "seven", "eight"][i])));
+        }
+        let sampled: Vec<String> = sampler.mix(Mix::Sampled, 80).expect("sampled").into_iter().flat_map(|q| q.words).collect();
+        let spread: Vec<Query> = sampler.mix(Mix::Spread, 80).expect("spread");
+        let spread_words: Vec<&String> = spread.iter().flat_map(|q| &q.words).collect();
+        let share = |words: &[&String]| words.iter().filter(|w| rare.contains(&w.as_str())).count() as f64 / words.len() as f64;
+        let sampled_refs: Vec<&String> = sampled.iter().collect();
+        assert!(share(&spread_words) > 0.3, "rare words in the spread mix: {:.2}", share(&spread_words));
+        assert!(spread_words.iter().any(|w| w.as_str() == "wafer" || w.as_str() == "demand"), "common words too");
+        assert!(share(&sampled_refs) > 0.0);
+        for phrase in spread.iter().filter(|q| q.mode == Mode::Phrase) {
+            assert!(phrase.words.iter().any(|w| rare.contains(&w.as_str()) || w.starts_with("sample")), "{:?}", phrase.words);
+        }
+    }
+
+    #[test]
     fn empty_corpus_is_an_error() {
-        assert!(Sampler::new(1, 4).queries(4).is_err());
+        assert!(Sampler::new(1, 4).mix(Mix::Sampled, 4).is_err());
     }
 }

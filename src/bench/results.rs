@@ -47,7 +47,12 @@ pub struct Results {
     /// Each timed query as chipbot's query language, by index.
     pub query_texts: Vec<String>,
     pub rounds: usize,
+    /// The sampled mix (see [`super::queries::Mix`]).
     pub timings: Timings,
+    /// The spread mix: words across the rarity range, phrases of rare words.
+    pub spread: Timings,
+    /// Each spread query as chipbot's query language, by index.
+    pub spread_texts: Vec<String>,
     /// Builds of A's index (shared by B) and of C's.
     pub builds: BTreeMap<Kind, BuildFigures>,
     pub index_bytes: BTreeMap<Kind, u64>,
@@ -75,15 +80,25 @@ struct Target {
     met: bool,
 }
 
+/// Answer time over raw tantivy's, at p50 or p99, of one query mix.
+fn ratio_a_b(timings: &Timings, p99: bool) -> f64 {
+    let (a, b) = (timings.overall(Kind::Answer), timings.overall(Kind::Tantivy));
+    if p99 { ratio(a.p99, b.p99) } else { ratio(a.p50, b.p50) }
+}
+
+/// FTS5 time over the answer's, at p50 or p99, of one query mix.
+fn ratio_c_a(timings: &Timings, p99: bool) -> f64 {
+    let (a, c) = (timings.overall(Kind::Answer), timings.overall(Kind::Fts5));
+    if p99 { ratio(c.p99, a.p99) } else { ratio(c.p50, a.p50) }
+}
+
 impl Results {
     fn ratio_a_b(&self, p99: bool) -> f64 {
-        let (a, b) = (self.timings.overall(Kind::Answer), self.timings.overall(Kind::Tantivy));
-        if p99 { ratio(a.p99, b.p99) } else { ratio(a.p50, b.p50) }
+        ratio_a_b(&self.timings, p99)
     }
 
     fn ratio_c_a(&self, p99: bool) -> f64 {
-        let (a, c) = (self.timings.overall(Kind::Answer), self.timings.overall(Kind::Fts5));
-        if p99 { ratio(c.p99, a.p99) } else { ratio(c.p50, a.p50) }
+        ratio_c_a(&self.timings, p99)
     }
 
     fn build(&self, kind: Kind) -> BuildFigures {
@@ -93,10 +108,14 @@ impl Results {
     fn targets(&self) -> Vec<Target> {
         let build_ratio = ratio(self.build(Kind::Answer).docs_per_s(), self.build(Kind::Fts5).docs_per_s());
         let t = |name, value: f64, goal, met| Target { name, value, goal, met };
+        let spread = &self.spread;
         vec![
             t("answer / tantivy, p50", self.ratio_a_b(false), "<= 1.5", self.ratio_a_b(false) <= 1.5),
             t("fts5 / answer, p50", self.ratio_c_a(false), ">= 2", self.ratio_c_a(false) >= 2.0),
             t("fts5 / answer, p99", self.ratio_c_a(true), ">= 10", self.ratio_c_a(true) >= 10.0),
+            t("spread mix: answer / tantivy, p50", ratio_a_b(spread, false), "<= 1.5", ratio_a_b(spread, false) <= 1.5),
+            t("spread mix: fts5 / answer, p50", ratio_c_a(spread, false), ">= 2", ratio_c_a(spread, false) >= 2.0),
+            t("spread mix: fts5 / answer, p99", ratio_c_a(spread, true), ">= 10", ratio_c_a(spread, true) >= 10.0),
             t("build docs/s, answer / fts5", build_ratio, ">= 1.5", build_ratio >= 1.5),
             t("anonymous RSS serving, MB", self.serving.anon_mb, "< 200", self.serving.anon_mb < 200.0),
         ]
@@ -150,6 +169,7 @@ impl Results {
         put("ratio_answer_vs_tantivy_p99", json!(round2(self.ratio_a_b(true))));
         put("ratio_fts5_vs_answer_p50", json!(round2(self.ratio_c_a(false))));
         put("ratio_fts5_vs_answer_p99", json!(round2(self.ratio_c_a(true))));
+        put("spread_mix", self.spread_json());
         put("build_docs_per_s", per_engine(&|k| built(k).then(|| self.build(k).docs_per_s())));
         put("build_mb_per_s", per_engine(&|k| built(k).then(|| self.build(k).mb_per_s())));
         put("build_s", per_engine(&|k| built(k).then(|| self.build(k).elapsed.as_secs_f64())));
@@ -168,6 +188,24 @@ impl Results {
         put("slowest", self.slowest_json());
         put("targets", Value::Array(targets));
         Value::Object(out)
+    }
+
+    /// The spread mix's latencies and ratios (its queries are in `queries`).
+    fn spread_json(&self) -> Value {
+        let t = &self.spread;
+        let per_engine = |f: &dyn Fn(Kind) -> f64| -> Value {
+            Value::Object(Kind::ALL.iter().map(|&k| (k.name().to_string(), json!(round2(f(k))))).collect())
+        };
+        json!({
+            "queries": self.spread_texts.len(),
+            "p50_us": per_engine(&|k| t.overall(k).p50),
+            "p99_us": per_engine(&|k| t.overall(k).p99),
+            "empty_results": per_engine(&|k| t.empty.get(&k).copied().unwrap_or(0) as f64),
+            "ratio_answer_vs_tantivy_p50": round2(ratio_a_b(t, false)),
+            "ratio_answer_vs_tantivy_p99": round2(ratio_a_b(t, true)),
+            "ratio_fts5_vs_answer_p50": round2(ratio_c_a(t, false)),
+            "ratio_fts5_vs_answer_p99": round2(ratio_c_a(t, true)),
+        })
     }
 
     /// The slowest queries of each engine: where a tail comes from.
@@ -199,6 +237,7 @@ impl Results {
             self.docs, self.source, self.passages, mb(self.corpus_bytes), self.queries, self.rounds, machine()
         );
         self.latency_text(&mut out);
+        self.spread_text(&mut out);
         self.build_text(&mut out);
         let (s, i, e) = (&self.serving, &self.serving_in_process, &self.end);
         let place = if self.fresh_process { "fresh process" } else { "this process" };
@@ -243,6 +282,22 @@ impl Results {
             out,
             "\nratios: answer/tantivy p50 {:.2}, p99 {:.2}; fts5/answer p50 {:.2}, p99 {:.2}\n",
             self.ratio_a_b(false), self.ratio_a_b(true), self.ratio_c_a(false), self.ratio_c_a(true)
+        );
+    }
+
+    fn spread_text(&self, out: &mut String) {
+        let t = &self.spread;
+        let _ = writeln!(out, "spread mix ({} queries: words across the rarity range, phrases of rare words)", self.spread_texts.len());
+        let _ = writeln!(out, "latency (µs)          p50        p90        p99   no results");
+        for kind in Kind::ALL {
+            let p = t.overall(kind);
+            let empty = t.empty.get(&kind).copied().unwrap_or(0);
+            let _ = writeln!(out, "  {:<12} {:>10.0} {:>10.0} {:>10.0}   {empty}", label(kind), p.p50, p.p90, p.p99);
+        }
+        let _ = writeln!(
+            out,
+            "ratios: answer/tantivy p50 {:.2}, p99 {:.2}; fts5/answer p50 {:.2}, p99 {:.2}\n",
+            ratio_a_b(t, false), ratio_a_b(t, true), ratio_c_a(t, false), ratio_c_a(t, true)
         );
     }
 
@@ -298,12 +353,17 @@ mod tests {
         results.timings.all.insert(Kind::Answer, us(100));
         results.timings.all.insert(Kind::Tantivy, us(80));
         results.timings.all.insert(Kind::Fts5, us(1_000));
+        results.spread.all.insert(Kind::Answer, us(200));
+        results.spread.all.insert(Kind::Tantivy, us(100));
+        results.spread.all.insert(Kind::Fts5, us(1_000));
         let json = results.json();
+        assert_eq!(json["spread_mix"]["ratio_answer_vs_tantivy_p50"], json!(2.0));
+        assert_eq!(json["spread_mix"]["ratio_fts5_vs_answer_p50"], json!(5.0));
         assert_eq!(json["ratio_answer_vs_tantivy_p50"], json!(1.25));
         assert_eq!(json["ratio_fts5_vs_answer_p50"], json!(10.0));
         assert_eq!(json["p50_us"]["fts5"], json!(1000.0));
         let met: Vec<bool> = results.targets().iter().map(|t| t.met).collect();
-        assert_eq!(met, vec![true, true, true, false, true]);
+        assert_eq!(met, vec![true, true, true, false, true, false, false, true]);
         assert!(results.text().contains("NOT met"));
     }
 

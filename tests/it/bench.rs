@@ -41,7 +41,16 @@ fn bench_300_docs_reports_every_required_key() {
     for mode in ["or", "and", "phrase", "filter"] {
         assert_eq!(json["by_mode"][mode]["answer"]["count"], 10, "{mode}");
     }
-    assert!(output.text.contains("fts5/answer p50"));
+    // The second query mix: words across the rarity range, with its own ratios and targets.
+    let spread = &json["spread_mix"];
+    assert_eq!(spread["queries"], 40);
+    for key in ["ratio_answer_vs_tantivy_p50", "ratio_fts5_vs_answer_p50", "ratio_fts5_vs_answer_p99"] {
+        let v = spread[key].as_f64().unwrap_or_else(|| panic!("spread_mix.{key} missing"));
+        assert!(v > 0.0 && v.is_finite(), "spread_mix.{key} = {v}");
+    }
+    let targets: Vec<&str> = json["targets"].as_array().expect("targets").iter().filter_map(|t| t["name"].as_str()).collect();
+    assert!(targets.contains(&"spread mix: fts5 / answer, p99"), "{targets:?}");
+    assert!(output.text.contains("fts5/answer p50") && output.text.contains("spread mix ("));
 }
 
 #[test]
