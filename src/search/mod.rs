@@ -214,13 +214,21 @@ impl SearchIndex {
     /// re-read and re-indexed. The change lands in one atomic commit; an
     /// update that would leave the index with no reports is refused.
     pub fn update(&self, source: &Source<'_>, full: bool) -> Result<IndexSummary> {
-        let _guard = self.writer_lock.lock().map_err(|_| Error::Index("writer lock poisoned".into()))?;
         let started = Instant::now();
+        let files = crate::report::scan_dir(source.reports_dir)?;
+        self.update_scanned(source, full, files, started)
+    }
+
+    /// [`SearchIndex::update`] with the reports folder already scanned
+    /// (`files`, from [`crate::report::scan_dir`], begun at `started`): a
+    /// caller can scan while the index opens.
+    pub fn update_scanned(&self, source: &Source<'_>, full: bool, files: Vec<crate::report::SourceFile>, started: Instant) -> Result<IndexSummary> {
+        let _guard = self.writer_lock.lock().map_err(|_| Error::Index("writer lock poisoned".into()))?;
         let now = chrono::Utc::now();
         // Only this method replaces the generation, under `writer_lock`, so the
         // current file table can be used in place (100k entries at scale).
         let previous = self.current().meta.clone();
-        let plan = update::plan(source.reports_dir, &previous, full)?;
+        let plan = update::plan(files, &previous, full)?;
         let mut report = IndexSummary::default();
         if plan.load.is_empty() && plan.keep.is_empty() {
             return Err(Error::NoReports { dir: source.reports_dir.to_path_buf(), failed: Vec::new() });

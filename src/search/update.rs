@@ -27,9 +27,9 @@ pub(super) struct Plan {
     pub force: bool,
 }
 
-/// Compares the files on disk with the metadata of the current index.
-pub(super) fn plan(reports_dir: &Path, meta: &IndexMeta, full: bool) -> Result<Plan> {
-    let files = report::scan_dir(reports_dir)?;
+/// Compares the files on disk (`files`, from [`report::scan_dir`]) with the
+/// metadata of the current index.
+pub(super) fn plan(files: Vec<report::SourceFile>, meta: &IndexMeta, full: bool) -> Result<Plan> {
     let mut keep = Vec::new();
     let mut load = Vec::new();
     for file in &files {
