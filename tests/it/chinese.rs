@@ -106,3 +106,36 @@ fn the_same_figure_in_both_languages_is_not_a_disagreement() {
     let text = &english.headline.expect("headline").text;
     assert!(text.contains("1.038 billion yuan") && text.contains("(also 10.38亿元"), "{text}");
 }
+
+/// A Chinese report dropped in as plain text or as HTML, with no language
+/// given: the language is detected, `language:zh` finds it, and a question
+/// in either language cites it with its figure typed.
+#[test]
+fn chinese_text_and_html_reports_are_detected_and_answered() {
+    let reports = tempfile::tempdir().expect("tempdir");
+    let data = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        reports.path().join("hygon-note.txt"),
+        "海光信息第三季度营业收入增长\n\n海光信息2025年第三季度营业收入为40.26亿元，同比增长69.60%。公司表示，数据中心客户的采购是增长的主要来源。\n",
+    )
+    .expect("write txt");
+    std::fs::write(
+        reports.path().join("naura-page.html"),
+        "<!doctype html><html><head><title>北方華創上半年營收</title><meta property=\"og:site_name\" content=\"证券之星\">\
+         <meta property=\"article:published_time\" content=\"2025-09-06\"></head><body>\
+         <p>北方華創2025年上半年營業總收入為161.42億元，同比增長29.51%。</p></body></html>",
+    )
+    .expect("write html");
+    std::fs::write(reports.path().join("english.md"), "+++\nid = \"english\"\ntitle = \"HBM demand\"\npublisher = \"TrendForce\"\n+++\nHBM demand grew 50% in 2025.\n")
+        .expect("write md");
+    let engine = Engine::open(support::settings(reports.path(), data.path())).expect("engine opens");
+    let chinese = engine.ask("营业收入 language:zh", None).expect("answers");
+    let ids: Vec<&str> = chinese.citations.iter().map(|c| c.report.report_id.as_str()).collect();
+    assert!(ids.contains(&"hygon-note") && ids.contains(&"naura-page") && !ids.contains(&"english"), "{ids:?}");
+    let hygon = engine.ask("Hygon revenue in Q3 2025", None).expect("answers");
+    let figure = hygon.figures.iter().find(|f| f.figure.text == "40.26亿元").expect("the figure is listed");
+    assert_eq!((figure.figure.value, figure.figure.unit.as_str()), (4_026_000_000.0, "CNY"));
+    let naura = engine.ask("北方华创上半年营收", None).expect("answers");
+    let headline = naura.headline.expect("a headline").text;
+    assert!(headline.contains("161.42億元"), "traditional text answers a simplified question: {headline}");
+}
