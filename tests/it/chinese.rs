@@ -5,7 +5,6 @@
 //! figures. The questions were written from the reports by a helper who did
 //! not run chipbot; all of them must pass.
 
-use std::sync::OnceLock;
 
 use chipbot::answer::Engine;
 use chipbot::reply::HeadlineStatus;
@@ -42,13 +41,7 @@ const CASES: &[Case] = &[
 ];
 
 fn engine() -> &'static Engine {
-    static ENGINE: OnceLock<(Engine, tempfile::TempDir)> = OnceLock::new();
-    let (engine, _) = ENGINE.get_or_init(|| {
-        let data = tempfile::tempdir().expect("tempdir");
-        let settings = support::settings(&support::root().join("index/reports"), data.path());
-        (Engine::open(settings).expect("reports index"), data)
-    });
-    engine
+    support::bundled_engine()
 }
 
 fn has_han(text: &str) -> bool {

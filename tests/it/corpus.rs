@@ -4,7 +4,6 @@
 
 use crate::support;
 
-use std::sync::OnceLock;
 
 use chipbot::answer::Engine;
 
@@ -48,14 +47,7 @@ const CASES: &[Case] = &[
 ];
 
 fn engine() -> &'static Engine {
-    static ENGINE: OnceLock<(Engine, tempfile::TempDir)> = OnceLock::new();
-    &ENGINE
-        .get_or_init(|| {
-            let data = tempfile::tempdir().expect("tempdir");
-            let settings = support::settings(&support::root().join("index/reports"), data.path());
-            (Engine::open(settings).expect("bundled corpus indexes"), data)
-        })
-        .0
+    support::bundled_engine()
 }
 
 /// The bundled reports pass the corpus check (`chipbot index --check`) with

@@ -7,7 +7,6 @@
 
 use crate::support;
 
-use std::sync::OnceLock;
 
 use chipbot::answer::Engine;
 use chipbot::reply::{Answer, HeadlineStatus};
@@ -34,13 +33,7 @@ struct Case {
 }
 
 fn engine() -> &'static Engine {
-    static ENGINE: OnceLock<(Engine, tempfile::TempDir)> = OnceLock::new();
-    let (engine, _) = ENGINE.get_or_init(|| {
-        let data = tempfile::tempdir().expect("tempdir");
-        let settings = support::settings(&support::root().join("index/reports"), data.path());
-        (Engine::open(settings).expect("engine opens"), data)
-    });
-    engine
+    support::bundled_engine()
 }
 
 fn cases() -> Vec<Case> {

@@ -24,6 +24,18 @@ pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// One engine over the bundled reports (`index/reports`) for every test
+/// that only asks questions of them, built once per test run.
+pub fn bundled_engine() -> &'static Engine {
+    static ENGINE: std::sync::OnceLock<(Engine, tempfile::TempDir)> = std::sync::OnceLock::new();
+    let (engine, _) = ENGINE.get_or_init(|| {
+        let data = tempfile::tempdir().expect("tempdir");
+        let settings = settings(&root().join("index/reports"), data.path());
+        (Engine::open(settings).expect("the bundled reports index"), data)
+    });
+    engine
+}
+
 /// Settings that read `reports` and keep the index in `data`.
 pub fn settings(reports: &Path, data: &Path) -> Settings {
     let mut s = Settings::default();
