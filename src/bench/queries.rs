@@ -17,6 +17,8 @@
 //! chipbot as its plain words, which is at least as much work as a
 //! conjunction; tantivy and FTS5 run them as true conjunctions.
 
+use std::collections::{HashMap, HashSet};
+
 use chrono::{Datelike, NaiveDate};
 
 use super::corpus::COMPANIES;
@@ -140,6 +142,15 @@ struct Sample {
     year: Option<i32>,
 }
 
+/// The eligible words of the sample in [`BANDS`] rarity bands: distinct
+/// words ordered from the most to the fewest sampled paragraphs holding
+/// them, cut into quarters (0 common .. `BANDS` - 1 rare).
+struct Bands {
+    /// The words of each band, in that order.
+    words: Vec<Vec<String>>,
+    band_of: HashMap<String, usize>,
+}
+
 /// Keeps a uniform random sample of paragraphs (reservoir sampling) while
 /// reports stream past, then draws the query list from them.
 pub struct Sampler {
@@ -148,9 +159,8 @@ pub struct Sampler {
     reservoir: Vec<Sample>,
     seen: usize,
     capacity: usize,
-    /// The spread mix's rarity band of every eligible sampled word (0 common
-    /// .. [`BANDS`] - 1 rare), worked out when the first spread query is drawn.
-    bands: Option<std::collections::HashMap<String, usize>>,
+    /// The spread mix's rarity bands, worked out when the first spread query is drawn.
+    bands: Option<Bands>,
 }
 
 impl Sampler {
@@ -214,39 +224,38 @@ impl Sampler {
         Ok(out)
     }
 
-    /// The rarity band of each eligible word of the sample: distinct words
-    /// ordered from the most to the least paragraphs holding them, cut into
-    /// [`BANDS`] quarters.
-    fn bands(&mut self) -> &std::collections::HashMap<String, usize> {
-        if self.bands.is_none() {
-            let mut holding: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
-            for sample in &self.reservoir {
-                let distinct: std::collections::HashSet<String> =
-                    sample.words.iter().filter_map(|t| self.eligible(t.trim_matches(|c: char| !c.is_ascii_alphanumeric()))).collect();
-                for word in distinct {
-                    *holding.entry(word).or_default() += 1;
-                }
-            }
-            let mut ranked: Vec<(String, usize)> = holding.into_iter().collect();
-            ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-            let len = ranked.len().max(1);
-            self.bands = Some(ranked.into_iter().enumerate().map(|(rank, (word, _))| (word, rank * BANDS / len)).collect());
+    /// Works out the rarity bands of the sample once (see [`Bands`]).
+    fn ensure_bands(&mut self) {
+        if self.bands.is_some() {
+            return;
         }
-        self.bands.as_ref().expect("bands were just computed")
+        let mut holding: HashMap<String, usize> = HashMap::new();
+        for sample in &self.reservoir {
+            let distinct: HashSet<String> =
+                sample.words.iter().filter_map(|t| self.eligible(t.trim_matches(|c: char| !c.is_ascii_alphanumeric()))).collect();
+            for word in distinct {
+                *holding.entry(word).or_default() += 1;
+            }
+        }
+        let mut ranked: Vec<(String, usize)> = holding.into_iter().collect();
+        ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        let len = ranked.len().max(1);
+        let mut bands = Bands { words: vec![Vec::new(); BANDS], band_of: HashMap::new() };
+        for (rank, (word, _)) in ranked.into_iter().enumerate() {
+            let band = rank * BANDS / len;
+            bands.band_of.insert(word.clone(), band);
+            bands.words[band].push(word);
+        }
+        self.bands = Some(bands);
     }
 
     /// `want` distinct words, each from a rarity band drawn at random.
     fn spread_words(&mut self, want: usize) -> Vec<String> {
-        let mut by_band: Vec<Vec<String>> = vec![Vec::new(); BANDS];
-        for (word, &band) in self.bands() {
-            by_band[band].push(word.clone());
-        }
-        for words in &mut by_band {
-            words.sort();
-        }
+        self.ensure_bands();
+        let Some(bands) = &self.bands else { return Vec::new() };
         let mut out: Vec<String> = Vec::new();
         for _ in 0..want * 8 {
-            let band = &by_band[self.rng.below(BANDS)];
+            let band = &bands.words[self.rng.below(BANDS)];
             if band.is_empty() {
                 continue;
             }
@@ -264,12 +273,14 @@ impl Sampler {
     /// Two adjacent searchable words of a sampled paragraph, both in the
     /// rarer half of the bands (falling back to one rare word and its neighbour).
     fn rare_phrase(&mut self) -> Result<Vec<String>> {
-        let bands = self.bands().clone();
-        let rare = |w: &Option<String>| w.as_ref().is_some_and(|w| bands.get(w).is_some_and(|&b| b >= BANDS / 2));
+        self.ensure_bands();
         for attempt in 0..200 {
-            let sample = &self.reservoir[self.rng.below(self.reservoir.len())];
+            let index = self.rng.below(self.reservoir.len());
             // Tokens with punctuation are not eligible, so none sits inside a phrase.
-            let eligible: Vec<Option<String>> = sample.words.iter().map(|t| self.eligible(t)).collect();
+            let eligible: Vec<Option<String>> = self.reservoir[index].words.iter().map(|t| self.eligible(t)).collect();
+            let rare = |w: &Option<String>| {
+                w.as_ref().is_some_and(|w| self.bands.as_ref().and_then(|b| b.band_of.get(w)).is_some_and(|&band| band >= BANDS / 2))
+            };
             let starts: Vec<usize> = (0..eligible.len().saturating_sub(1))
                 .filter(|&i| eligible[i].is_some() && eligible[i + 1].is_some())
                 .filter(|&i| if attempt < 150 { rare(&eligible[i]) && rare(&eligible[i + 1]) } else { rare(&eligible[i]) || rare(&eligible[i + 1]) })
