@@ -138,13 +138,13 @@ impl Engine {
             notices.push(format!("Rebuilt the search index: {reason}."));
         }
         let source = Source { reports_dir: &settings.index.reports_dir, gazetteer: &gazetteer, publishers: &publishers, window };
-        let update = match (refresh, scan) {
-            (Refresh::OnOpen, Some((handle, started))) => handle
+        // A scan is under way exactly when the index is brought up to date on opening.
+        let update = match scan {
+            Some((handle, started)) => handle
                 .join()
                 .unwrap_or_else(|_| Err(Error::Index("the reports folder scan failed unexpectedly".into())))
                 .and_then(|files| index.update_scanned(&source, false, files, started)),
-            (Refresh::OnOpen, None) => index.update(&source, false),
-            (Refresh::Later | Refresh::Untouched, _) => Ok(IndexSummary::default()),
+            None => Ok(IndexSummary::default()),
         };
         match update {
             Ok(report) => notices.extend(update_notices(&report, first_build)),
@@ -195,8 +195,12 @@ impl Engine {
         let inner = &self.inner;
         let read = Question::read(&parsed, &inner.measures, &inner.gazetteer, index.analyzer());
         tracing::debug!(ask = ?read.ask, measures = ?read.measures.iter().map(|m| &m.name).collect::<Vec<_>>(), kinds = ?read.kinds, subjects = ?read.subjects, years = ?read.years, topic = ?read.topic_terms, "question read");
-        let translated = index.term_stats(&read.translation_terms(index.analyzer()))?;
-        super::prepare_search(&mut parsed, &read, inner.settings.answer.expansion_weight, index.analyzer(), &translated);
+        // One lookup for the rarity of every term the answer weighs: the
+        // translations' (search weights) and the topic's (coverage).
+        let mut weighed = read.translation_terms(index.analyzer());
+        weighed.extend(read.topic_terms.iter().cloned());
+        let stats = index.term_stats(&weighed)?;
+        super::prepare_search(&mut parsed, &read, inner.settings.answer.expansion_weight, index.analyzer(), &stats);
         let composer = Composer {
             settings: &inner.settings.answer,
             analyzer: index.analyzer(),
@@ -207,7 +211,6 @@ impl Engine {
         let mut answer = if hits.is_empty() {
             self.no_hits(&parsed)
         } else {
-            let stats = index.term_stats(&read.topic_terms)?;
             composer.compose(&parsed, &read, hits, top, scope, &stats)
         };
         answer.notices.splice(0..0, self.take_startup_notices());

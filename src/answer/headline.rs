@@ -226,25 +226,22 @@ pub fn label(cited: &CitedFigure, fit: &Fit<'_>, question: &Question<'_>) -> Str
 /// market" in one report and "the AI accelerator market" in another are not
 /// one thing whose value the sources dispute.
 fn comparable(a: &CitedFigure, fa: &Fit<'_>, b: &CitedFigure, fb: &Fit<'_>) -> bool {
+    a.figure.subject.is_some() && a.figure.subject == b.figure.subject && same_measure(a, fa, b, fb)
+}
+
+/// Same kind, unit, measure and period.
+fn same_measure(a: &CitedFigure, fa: &Fit<'_>, b: &CitedFigure, fb: &Fit<'_>) -> bool {
     let name = |f: &Fit<'_>| f.measure.map(|m| m.name.clone());
-    a.figure.subject.is_some()
-        && a.figure.kind == b.figure.kind
+    a.figure.kind == b.figure.kind
         && a.figure.unit == b.figure.unit
         && name(fa) == name(fb)
-        && a.figure.subject == b.figure.subject
         && a.figure.period() == b.figure.period()
 }
 
 /// Whether `a` can be the same fact as `b`: comparable, or so except that
 /// `a`'s sentence names no subject ("its net profit was 1.038 billion yuan").
 fn agrees(a: &CitedFigure, fa: &Fit<'_>, b: &CitedFigure, fb: &Fit<'_>) -> bool {
-    match a.figure.subject {
-        Some(_) => comparable(a, fa, b, fb),
-        None => {
-            let subject = CitedFigure { figure: Figure { subject: b.figure.subject.clone(), ..a.figure.clone() }, ..a.clone() };
-            comparable(&subject, fa, b, fb)
-        }
-    }
+    (a.figure.subject.is_none() || a.figure.subject == b.figure.subject) && same_measure(a, fa, b, fb)
 }
 
 fn same_value(a: &Figure, b: &Figure) -> bool {

@@ -106,13 +106,15 @@ fn extract_read(sentence: &str, gazetteer: &Gazetteer) -> Vec<Figure> {
     let mentions = gazetteer.locate(sentence);
     all.retain(|c| !mentions.iter().any(|m| m.start <= c.start && c.start < m.end));
     let parts = parts(sentence);
-    let mut figures: Vec<Figure> = all.iter().map(|c| build(c, sentence, &dates, &parts, &mentions)).collect();
+    // "比2024年提高8个百分点": a year compared with is no figure's period.
+    let periods: Vec<(usize, usize, i32)> = dates.iter().copied().filter(|d| !COMPARED_WITH.is_match(&sentence[..d.0])).collect();
+    let mut figures: Vec<Figure> = all.iter().map(|c| build(c, sentence, &periods, &parts, &mentions)).collect();
     for (start, end, year) in &dates {
         if !all.iter().any(|c| c.start < *end && *start < c.end) && standalone_year(sentence, *end, &parts) {
             let candidate = Candidate::single(*start, *end, FigureKind::Year, "year", f64::from(*year));
             // A year compared with ("比2024年") is a baseline: no period to carry on.
             let baseline = COMPARED_WITH.is_match(&sentence[..*start]);
-            figures.push(Figure { year: Some(*year), baseline, ..build(&candidate, sentence, &dates, &parts, &mentions) });
+            figures.push(Figure { year: Some(*year), baseline, ..build(&candidate, sentence, &periods, &parts, &mentions) });
         }
     }
     figures.sort_by_key(|f| sentence.find(&f.text).unwrap_or(0));
@@ -292,19 +294,17 @@ fn standalone_year(s: &str, end: usize, parts: &[(usize, usize, Option<YearPart>
     !parts.iter().any(|p| p.0 >= end && s[end..p.0].trim().is_empty()) && !rest.starts_with("年")
 }
 
-fn build(c: &Candidate, s: &str, dates: &[(usize, usize, i32)], parts: &[(usize, usize, Option<YearPart>)], mentions: &[super::gazetteer::Mention<'_>]) -> Figure {
+fn build(c: &Candidate, s: &str, periods: &[(usize, usize, i32)], parts: &[(usize, usize, Option<YearPart>)], mentions: &[super::gazetteer::Mention<'_>]) -> Figure {
     let head = &s[..c.start];
     let change = c.kind != FigureKind::Year && CHANGE_BEFORE.is_match(head);
     let baseline = BASELINE_BEFORE.is_match(head);
     // The period: the nearest year before the figure in its clause, else the first year after it.
     let clause_start = head.rfind(['，', '。', '；', ',', ';']).map_or(0, |i| i + head[i..].chars().next().map_or(1, char::len_utf8));
-    // "比2024年提高8个百分点": a year compared with is no figure's period.
-    let year = dates
+    let year = periods
         .iter()
-        .filter(|d| !COMPARED_WITH.is_match(&s[..d.0]))
         .filter(|d| d.1 <= c.start)
         .max_by_key(|d| d.1)
-        .or_else(|| dates.iter().filter(|d| !COMPARED_WITH.is_match(&s[..d.0])).find(|d| d.0 >= c.end))
+        .or_else(|| periods.iter().find(|d| d.0 >= c.end))
         .map(|d| d.2);
     let year = if c.kind == FigureKind::Year { Some(c.value as i32) } else { year };
     let part = if c.kind == FigureKind::Year {
