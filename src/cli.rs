@@ -300,6 +300,9 @@ async fn run(cli: Cli) -> ExitCode {
         | Command::Edit { .. }
         | Command::Feeds { .. }
         | Command::Usage { .. } => Refresh::Untouched,
+        // A question is answered while reports changed in place are looked
+        // for; what that finds is printed after the answer.
+        Command::Ask { .. } | Command::Figures { .. } => Refresh::Overlapped,
         _ => Refresh::OnOpen,
     };
     let core = match Core::start(settings, refresh).await {
@@ -331,6 +334,9 @@ async fn run(cli: Cli) -> ExitCode {
         }
     }
     print(&cli, &reply);
+    for notice in core.settle().await {
+        eprintln!("note: {notice}");
+    }
     match &reply {
         Reply::ReportCheck(outcome) if !outcome.problems.is_empty() => ExitCode::FAILURE,
         _ => ExitCode::SUCCESS,

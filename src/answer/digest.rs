@@ -53,7 +53,7 @@ impl Engine {
     /// The digest `spec` for reports indexed in `(since, until]`. Blocking.
     pub fn digest(&self, spec: &DigestSettings, since: DateTime<Utc>, until: DateTime<Utc>) -> Result<Digest> {
         let generation = self.index().current();
-        let mut new = new_entries(&generation, since, until);
+        let mut new = new_entries(&generation, since, until)?;
         let mut notices = Vec::new();
         if let Some(filter) = &spec.query {
             let parsed = self.parse(filter)?;
@@ -114,10 +114,10 @@ impl Engine {
 }
 
 /// Entries indexed in `(since, until]`, newest first.
-fn new_entries(generation: &Generation, since: DateTime<Utc>, until: DateTime<Utc>) -> Vec<&FileEntry> {
+fn new_entries(generation: &Generation, since: DateTime<Utc>, until: DateTime<Utc>) -> Result<Vec<&FileEntry>> {
     let mut new: Vec<&FileEntry> = generation
         .meta
-        .files
+        .entries()?
         .values()
         .filter(|e| e.indexed_at.is_some_and(|t| t > since && t <= until))
         .collect();
@@ -127,7 +127,7 @@ fn new_entries(generation: &Generation, since: DateTime<Utc>, until: DateTime<Ut
             .then(b.report.published.cmp(&a.report.published))
             .then(a.report.id.cmp(&b.report.id))
     });
-    new
+    Ok(new)
 }
 
 /// A digest line for one report: summary from its first passage, key figures.

@@ -22,6 +22,8 @@ use crate::reply::{Answer, IndexSummary, ReportRef, SourcesSummary};
 use crate::report::{Publishers, SourceFile};
 use crate::search::{Feedback, SearchIndex, Source};
 
+mod freshness;
+
 /// Citations shown by the `figures` command.
 const FIGURE_PASSAGES: usize = 10;
 
@@ -40,12 +42,18 @@ struct Inner {
     /// What opening the engine did, reported once: notices go into the first
     /// answer, a rebuild reason into the first index update.
     startup: Mutex<Startup>,
+    /// The check for reports changed in place, when opening left it to a
+    /// thread of its own ([`Refresh::Overlapped`]).
+    verifier: Mutex<Option<std::thread::JoinHandle<()>>>,
 }
 
 #[derive(Default)]
 struct Startup {
     notices: Vec<String>,
     rebuilt: Option<String>,
+    /// Report files the background check found changed, while they are
+    /// being indexed.
+    changing: usize,
 }
 
 /// Whether [`Engine::open_with`] brings the index up to date right away.
@@ -53,6 +61,14 @@ struct Startup {
 pub enum Refresh {
     /// Update from the reports folder while opening (answering commands).
     OnOpen,
+    /// Index reports added or removed while opening (the folder is listed
+    /// by name, without reading each file's size and time), then look for
+    /// reports changed in place on a thread of its own while the engine
+    /// already answers. An answer given while such a change is being
+    /// indexed says so; [`Engine::settle`] waits for the check. For
+    /// one-shot questions, whose first answer should not wait for 100,000
+    /// `stat` calls.
+    Overlapped,
     /// Leave updating to an explicit [`Engine::update_index`] (the `index` command).
     Later,
     /// Leave the index on disk exactly as it is, even when it is outdated
@@ -94,8 +110,15 @@ impl IndexTables {
     }
 }
 
-/// A scan of the reports folder running on its own thread, and when it began.
-type Scan<'s> = (ScopedJoinHandle<'s, Result<Vec<SourceFile>>>, Instant);
+/// How opening checks the reports folder, begun on a thread of its own
+/// while the index opens, and when it began.
+enum Check<'s> {
+    None,
+    /// Every file's size and time ([`Refresh::OnOpen`]).
+    Scan(ScopedJoinHandle<'s, Result<Vec<SourceFile>>>, Instant),
+    /// The reports' paths only ([`Refresh::Overlapped`]).
+    List(ScopedJoinHandle<'s, Result<Vec<String>>>),
+}
 
 impl Engine {
     /// Loads the gazetteer, opens the index and brings it up to date. Blocking.
@@ -106,30 +129,33 @@ impl Engine {
     /// Like [`Engine::open`], choosing whether to update the index now.
     pub fn open_with(settings: Settings, refresh: Refresh) -> Result<Engine> {
         check_digest_queries(&settings)?;
-        if refresh != Refresh::OnOpen {
-            return Self::open_scanned(settings, refresh, None);
-        }
-        // The reports folder is scanned (a stat per file: a third of a cold
-        // start at 100k reports) on a second thread while the tables and the
-        // index open on this one.
+        // The Chinese dictionary takes 85 ms to load; the measure lexicon
+        // needs it, the rest of opening does not.
+        crate::search::prepare_segmenter();
+        // The reports folder is checked (a stat per file is a third of a
+        // cold start at 100k reports) on a second thread while the tables
+        // and the index open on this one.
         let started = Instant::now();
         let dir = settings.index.reports_dir.clone();
         std::thread::scope(|scope| {
-            let scan = scope.spawn(move || crate::report::scan_dir(&dir));
-            Self::open_scanned(settings, refresh, Some((scan, started)))
+            let check = match refresh {
+                Refresh::OnOpen => Check::Scan(scope.spawn(move || crate::report::scan_dir(&dir)), started),
+                Refresh::Overlapped => Check::List(scope.spawn(move || crate::report::list_report_paths(&dir))),
+                Refresh::Later | Refresh::Untouched => Check::None,
+            };
+            Self::open_checked(settings, refresh, check)
         })
     }
 
-    /// Opens the engine; with `scan` (the folder scan under way, and when
-    /// it began) the index is brought up to date from its result.
-    fn open_scanned(settings: Settings, refresh: Refresh, scan: Option<Scan<'_>>) -> Result<Engine> {
+    /// Opens the engine and brings the index up to date as `check` says.
+    fn open_checked(settings: Settings, refresh: Refresh, check: Check<'_>) -> Result<Engine> {
         let IndexTables { gazetteer, publishers, hash: gazetteer_hash } = IndexTables::load(&settings)?;
         let window = settings.index.passage_paragraphs;
         let (index, rebuilt) = match refresh {
             Refresh::Untouched => SearchIndex::open_untouched(&settings.index.data_dir, &gazetteer_hash, window)?,
             _ => SearchIndex::open(&settings.index.data_dir, &gazetteer_hash, window)?,
         };
-        let index = index.with_feedback(Feedback::from_settings(&settings.answer));
+        let index = index.with_feedback(Feedback::from_settings(&settings.answer)).with_writer_threads(settings.index.writer_threads);
         let measures = Measures::load(&settings.figures.measures, index.analyzer())?;
         let mut notices = Vec::new();
         let first_build = index.report_count() == 0;
@@ -138,13 +164,19 @@ impl Engine {
             notices.push(format!("Rebuilt the search index: {reason}."));
         }
         let source = Source { reports_dir: &settings.index.reports_dir, gazetteer: &gazetteer, publishers: &publishers, window };
-        // A scan is under way exactly when the index is brought up to date on opening.
-        let update = match scan {
-            Some((handle, started)) => handle
-                .join()
-                .unwrap_or_else(|_| Err(Error::Index("the reports folder scan failed unexpectedly".into())))
-                .and_then(|files| index.update_scanned(&source, false, files, started)),
-            None => Ok(IndexSummary::default()),
+        let mut verify_later = false;
+        let update = match check {
+            Check::Scan(handle, started) => joined(handle).and_then(|files| index.update_scanned(&source, false, files, started)),
+            // The same reports as indexed: only a change in place is
+            // possible, and that is looked for once the engine answers.
+            Check::List(handle) => match joined(handle) {
+                Ok(paths) if !first_build && index.holds_exactly(&paths) => {
+                    verify_later = true;
+                    Ok(IndexSummary::default())
+                }
+                _ => index.update(&source, false),
+            },
+            Check::None => Ok(IndexSummary::default()),
         };
         match update {
             Ok(report) => notices.extend(update_notices(&report, first_build)),
@@ -154,9 +186,13 @@ impl Engine {
             }
             Err(e) => return Err(e),
         }
-        let startup = Mutex::new(Startup { notices, rebuilt });
-        let inner = Inner { settings, gazetteer, publishers, measures, index, startup };
-        Ok(Engine { inner: Arc::new(inner) })
+        let startup = Mutex::new(Startup { notices, rebuilt, changing: 0 });
+        let inner = Inner { settings, gazetteer, publishers, measures, index, startup, verifier: Mutex::new(None) };
+        let engine = Engine { inner: Arc::new(inner) };
+        if verify_later {
+            engine.verify_in_background();
+        }
+        Ok(engine)
     }
 
     /// The settings the engine runs with.
@@ -207,13 +243,14 @@ impl Engine {
             gazetteer: &inner.gazetteer,
             measures: &inner.measures,
         };
+        let pending = self.pending_notice();
         let hits = index.search_reachable(&parsed, top * CANDIDATES_PER_CITATION, composer.reach(&parsed, top))?;
         let mut answer = if hits.is_empty() {
             self.no_hits(&parsed)
         } else {
             composer.compose(&parsed, &read, hits, top, scope, &stats)
         };
-        answer.notices.splice(0..0, self.take_startup_notices());
+        answer.notices.splice(0..0, self.take_startup_notices().into_iter().chain(pending));
         Ok(answer)
     }
 
@@ -249,17 +286,19 @@ impl Engine {
     pub fn reach(&self) -> (usize, Option<chrono::NaiveDate>) {
         let generation = self.inner.index.current();
         let meta = &generation.meta;
-        (meta.report_count(), meta.files.values().filter_map(|e| e.report.published).max())
+        let newest = meta.entries().ok().and_then(|files| files.values().filter_map(|e| e.report.published).max());
+        (meta.report_count(), newest)
     }
 
     /// What is indexed: counts by publisher and year, the newest reports.
-    pub fn sources(&self) -> SourcesSummary {
+    pub fn sources(&self) -> Result<SourcesSummary> {
         // One generation, so the counts below describe the same index.
         let generation = self.inner.index.current();
         let meta = &generation.meta;
         let mut by_publisher: BTreeMap<String, usize> = BTreeMap::new();
         let mut by_year: BTreeMap<i32, usize> = BTreeMap::new();
-        for entry in meta.files.values() {
+        let files = meta.entries()?;
+        for entry in files.values() {
             *by_publisher.entry(entry.report.publisher.clone()).or_default() += 1;
             if let Some(date) = entry.report.published {
                 *by_year.entry(date.year()).or_default() += 1;
@@ -267,16 +306,16 @@ impl Engine {
         }
         let mut by_publisher: Vec<(String, usize)> = by_publisher.into_iter().collect();
         by_publisher.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-        let mut newest: Vec<ReportRef> = meta.files.values().map(|e| ReportRef::from(&e.report)).collect();
+        let mut newest: Vec<ReportRef> = files.values().map(|e| ReportRef::from(&e.report)).collect();
         newest.sort_by(|a, b| b.published.cmp(&a.published).then(a.report_id.cmp(&b.report_id)));
         newest.truncate(5);
-        SourcesSummary {
+        Ok(SourcesSummary {
             reports: meta.report_count(),
             passages: generation.passage_count(),
             by_publisher,
             by_year: by_year.into_iter().rev().collect(),
             newest,
-        }
+        })
     }
 
     /// Brings the index up to date with the reports directory (`full`
@@ -318,6 +357,11 @@ impl Engine {
     fn take_startup_notices(&self) -> Vec<String> {
         self.inner.startup.lock().map(|mut s| std::mem::take(&mut s.notices)).unwrap_or_default()
     }
+}
+
+/// The result of the reports folder check begun on another thread.
+fn joined<T>(handle: ScopedJoinHandle<'_, Result<T>>) -> Result<T> {
+    handle.join().unwrap_or_else(|_| Err(Error::Index("the reports folder check failed unexpectedly".into())))
 }
 
 /// Every digest's filter must parse as a query; the error names the digest.

@@ -25,7 +25,7 @@ use std::time::{Duration, Instant};
 
 
 use crate::config::Settings;
-use crate::answer::Engine;
+use crate::answer::{Engine, Refresh};
 use crate::error::{Error, Result};
 use crate::reply::ToolOutput;
 use crate::search::SearchIndex;
@@ -38,6 +38,9 @@ use results::{BuildFigures, Results};
 pub const DEFAULT_SEED: u64 = 20_261_129;
 /// Generated corpora above this size need `--huge`.
 const LARGE_CORPUS: usize = 200_000;
+/// The query lists, one query per line, in the work folder.
+const SAMPLED_QUERY_FILE: &str = "queries-sampled.txt";
+const SPREAD_QUERY_FILE: &str = "queries-spread.txt";
 /// Paragraphs kept for drawing queries.
 const SAMPLE_PARAGRAPHS: usize = 2_048;
 
@@ -98,6 +101,13 @@ pub fn run(args: &BenchArgs, settings: &Settings) -> Result<ToolOutput> {
     let texts = |list: &[Query]| list.iter().map(|q| format!("{}: {}", q.mode.name(), q.chipbot())).collect();
     results.query_texts = texts(&queries);
     results.spread_texts = texts(&spread);
+    // Both lists as `chipbot ask` takes them, kept with `--work-dir`, so
+    // that two builds' answers can be compared query by query.
+    for (name, list) in [(SAMPLED_QUERY_FILE, &queries), (SPREAD_QUERY_FILE, &spread)] {
+        let path = work.path.join(name);
+        let lines: String = list.iter().map(|q| format!("{}\n", q.chipbot())).collect();
+        std::fs::write(&path, lines).map_err(|e| Error::io(&path, e))?;
+    }
     results.corpus_bytes = built.bytes;
     results.builds.insert(Kind::Fts5, BuildFigures { docs: built.docs, bytes: built.bytes, elapsed: built.elapsed });
     results.index_bytes.insert(Kind::Fts5, disk_bytes(&db));
@@ -156,7 +166,7 @@ fn build_answer(settings: &Settings, bytes: u64) -> Result<(BuildFigures, usize,
     let started = Instant::now();
     let engine = Engine::open(settings.clone())?;
     let elapsed = started.elapsed();
-    let summary = engine.sources();
+    let summary = engine.sources()?;
     let (docs, passages) = (summary.reports, summary.passages);
     Ok((BuildFigures { docs, bytes, elapsed }, docs, passages))
 }
@@ -166,9 +176,11 @@ fn build_answer(settings: &Settings, bytes: u64) -> Result<(BuildFigures, usize,
 /// (see [`probe`]); it leaves out process start-up itself.
 fn cold_start(settings: &Settings, first: &Query) -> Result<(Engine, Duration)> {
     let started = Instant::now();
-    let engine = Engine::open(settings.clone())?;
+    let engine = Engine::open_with(settings.clone(), Refresh::Overlapped)?;
     latency::answer_once(&engine, first)?;
-    Ok((engine, started.elapsed()))
+    let elapsed = started.elapsed();
+    engine.settle();
+    Ok((engine, elapsed))
 }
 
 /// The serving phase: A alone (memory), then all three engines timed on

@@ -15,7 +15,7 @@ use super::latency::answer_once;
 use super::measure::Rss;
 use super::queries::{Mode, Query};
 use crate::config::Settings;
-use crate::answer::Engine;
+use crate::answer::{Engine, Refresh};
 use crate::error::{Error, Result};
 
 /// The line the child prints once its first answer is rendered.
@@ -95,7 +95,8 @@ pub fn serve(work: &Path, settings: &Settings) -> Result<serde_json::Value> {
         .filter(|l| !l.trim().is_empty())
         .map(|l| Query { mode: Mode::Or, words: vec![l.to_string()], company: None, dates: None })
         .collect();
-    let engine = Engine::open(settings.clone())?;
+    // Opened as `chipbot ask` opens it.
+    let engine = Engine::open_with(settings.clone(), Refresh::Overlapped)?;
     let mut stdout = std::io::stdout();
     for (i, query) in queries.iter().enumerate() {
         answer_once(&engine, query)?;
@@ -104,6 +105,7 @@ pub fn serve(work: &Path, settings: &Settings) -> Result<serde_json::Value> {
             let _ = stdout.flush();
         }
     }
+    engine.settle();
     let rss = Rss::now();
     Ok(serde_json::json!({
         "rss_mb": rss.total_mb, "rss_anon_mb": rss.anon_mb, "rss_file_mb": rss.file_mb, "rss_peak_mb": rss.peak_mb,

@@ -76,6 +76,10 @@ pub struct IndexSettings {
     pub watch: bool,
     /// Quiet time after the last change before a watch-mode reindex, in seconds.
     pub watch_debounce_secs: u64,
+    /// Threads that build the index: 0 for one per core (at most 8). With
+    /// 1, passages are stored in file order, so two builds of the same
+    /// reports rank passages with equal scores alike (comparing builds).
+    pub writer_threads: usize,
 }
 
 impl Default for IndexSettings {
@@ -87,6 +91,7 @@ impl Default for IndexSettings {
             passage_paragraphs: 1,
             watch: false,
             watch_debounce_secs: 10,
+            writer_threads: 0,
         }
     }
 }
@@ -265,6 +270,10 @@ impl RawSettings {
             (
                 self.index.passage_paragraphs == 0 || self.index.passage_paragraphs > 10,
                 "index.passage_paragraphs must be between 1 and 10",
+            ),
+            (
+                self.index.writer_threads > 8,
+                "index.writer_threads must be between 0 (one per core) and 8",
             ),
             (
                 self.index.reports_dir.as_os_str().is_empty(),

@@ -104,6 +104,14 @@ impl Core {
         blocking(move || Core::open(settings, refresh)).await
     }
 
+    /// Waits for the engine's background check for changed reports (after
+    /// opening with [`Refresh::Overlapped`]) and returns what no answer has
+    /// said yet.
+    pub async fn settle(&self) -> Vec<String> {
+        let engine = self.inner.engine.clone();
+        blocking(move || Ok(engine.settle())).await.unwrap_or_else(|e| vec![e.user_message()])
+    }
+
     /// A core in front of an open engine.
     pub fn new(engine: Engine) -> Core {
         let chat = &engine.settings().chat;
@@ -235,7 +243,7 @@ impl Core {
                 let answer = engine.figures(&query)?;
                 Ok(crate::render::chart::figures_reply(answer, chart, self.settings().chart.font.as_deref()))
             }
-            Command::Sources => Ok(Reply::Sources(engine.sources())),
+            Command::Sources => Ok(Reply::Sources(engine.sources()?)),
             Command::Help => Ok(Reply::Help { text: help_text("") }),
             Command::Index { full } => self.reindex(origin, full).map(Reply::Indexed),
             Command::Digest { name, window, dry_run } => self.digest(origin, name.as_deref(), window, dry_run),

@@ -19,7 +19,7 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-pub use loader::{is_report_file, load_dir, load_file, parse_bytes, scan_dir, LoadOutcome, SourceFile};
+pub use loader::{is_report_file, list_report_paths, load_dir, load_file, parse_bytes, scan_dir, LoadOutcome, SourceFile};
 pub use check::{check_dir, CheckOutcome, Problem, SHARED_RUN_WORDS};
 pub use publishers::Publishers;
 

@@ -19,6 +19,20 @@ use tantivy::tokenizer::{SimpleTokenStream, SimpleTokenizer, Token, TokenStream,
 
 static JIEBA: LazyLock<Jieba> = LazyLock::new(Jieba::new);
 
+/// Loads jieba's dictionary (85 ms) on a thread of its own, once; whoever
+/// needs it first waits only for what is left.
+pub fn prepare() {
+    static STARTED: std::sync::Once = std::sync::Once::new();
+    STARTED.call_once(|| {
+        let spawned = std::thread::Builder::new().name("chipbot-jieba".into()).spawn(|| {
+            LazyLock::force(&JIEBA);
+        });
+        if let Err(e) = spawned {
+            tracing::debug!(error = %e, "jieba loads when first needed");
+        }
+    });
+}
+
 /// How a run of Han characters is cut into terms. The index uses
 /// [`HanSegmenter::Jieba`]; `Bigrams` is kept for the comparison that chose it
 /// (`cjk_compare` tests, docs/chinese.md).

@@ -51,7 +51,7 @@ pub use analyze::{AnalyzedToken, Analyzer};
 pub use feedback::Feedback;
 pub use stem::Fnv;
 pub use stored_figures::PassageFigures;
-pub use meta::{FileEntry, IndexMeta};
+pub use meta::{FileEntry, FileTable, Header, IndexMeta, Stamp};
 pub use update::Source;
 pub use topk::Reach;
 use stored_doc::StoredValues;
@@ -106,6 +106,12 @@ impl TermStats {
     }
 }
 
+/// Starts loading the Chinese segmenter's dictionary in the background,
+/// for a process about to open the index (and its measure lexicon).
+pub fn prepare_segmenter() {
+    cjk::prepare();
+}
+
 /// The open index and its process-wide reader.
 pub struct SearchIndex {
     index: Index,
@@ -116,6 +122,8 @@ pub struct SearchIndex {
     current: RwLock<Arc<Generation>>,
     writer_lock: Mutex<()>,
     feedback: Feedback,
+    /// Threads that build the index; 0 for tantivy's choice.
+    writer_threads: usize,
 }
 
 /// A consistent view: a searcher and the file table of the same commit.
@@ -148,11 +156,11 @@ impl SearchIndex {
 
     fn open_as(data_dir: &Path, gazetteer_hash: &str, window: usize, rebuild: bool) -> Result<(SearchIndex, Option<String>)> {
         let dir = data_dir.join("index");
-        let expected = IndexMeta {
+        let expected = Header {
             format_version: schema::FORMAT_VERSION,
             gazetteer_hash: gazetteer_hash.to_string(),
             passage_paragraphs: window,
-            ..IndexMeta::default()
+            index_files: Default::default(),
         };
         let (schema, fields) = schema::build();
         let existing = IndexMeta::read(&dir, &expected).map_err(|s| s.to_string()).and_then(|meta| {
@@ -160,9 +168,15 @@ impl SearchIndex {
             if index.schema() != schema {
                 return Err("index schema differs from this build".to_string());
             }
-            let damaged = index.validate_checksum().map_err(|e| format!("index files are unreadable ({e})"))?;
-            if !damaged.is_empty() {
-                return Err(format!("{} index file(s) failed their checksum", damaged.len()));
+            // Verifying the checksums reads the whole index (70 ms at 100k
+            // reports); files exactly as this program committed them are
+            // trusted.
+            let stamps = index_file_stamps(&index, &dir).map_err(|e| format!("index files are unreadable ({e})"))?;
+            if stamps.is_empty() || stamps != meta.header.index_files {
+                let damaged = index.validate_checksum().map_err(|e| format!("index files are unreadable ({e})"))?;
+                if !damaged.is_empty() {
+                    return Err(format!("{} index file(s) failed their checksum", damaged.len()));
+                }
             }
             Ok((index, meta))
         });
@@ -170,7 +184,7 @@ impl SearchIndex {
             Ok((index, meta)) => (index, meta, None),
             Err(reason) if !rebuild => {
                 let index = Index::builder().schema(schema).create_in_ram().map_err(index_err)?;
-                (index, expected, Some(reason))
+                (index, IndexMeta::new(expected, FileTable::new()), Some(reason))
             }
             Err(reason) => {
                 if dir.exists() {
@@ -180,8 +194,9 @@ impl SearchIndex {
                 std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
                 let settings = tantivy::IndexSettings { docstore_blocksize: DOCSTORE_BLOCK_BYTES, ..Default::default() };
                 let index = Index::builder().schema(schema).settings(settings).create_in_dir(&dir).map_err(index_err)?;
-                expected.write(&dir)?;
-                (index, expected, Some(reason))
+                let meta = IndexMeta::new(expected, FileTable::new());
+                meta.write(&dir)?;
+                (index, meta, Some(reason))
             }
         };
         schema::register(&index);
@@ -200,8 +215,23 @@ impl SearchIndex {
             current: RwLock::new(Arc::new(first)),
             writer_lock: Mutex::new(()),
             feedback: Feedback::OFF,
+            writer_threads: 0,
         };
         Ok((search_index, rebuilt))
+    }
+
+    /// Sets how many threads build the index (0: one per core, up to 8).
+    pub fn with_writer_threads(mut self, threads: usize) -> SearchIndex {
+        self.writer_threads = threads;
+        self
+    }
+
+    fn writer(&self) -> Result<tantivy::IndexWriter> {
+        let writer = match self.writer_threads {
+            0 => self.index.writer(WRITER_MEMORY),
+            threads => self.index.writer_with_num_threads(threads, WRITER_MEMORY),
+        };
+        writer.map_err(index_err)
     }
 
     /// Sets how searches use pseudo-relevance feedback.
@@ -228,7 +258,7 @@ impl SearchIndex {
         // Only this method replaces the generation, under `writer_lock`, so the
         // current file table can be used in place (100k entries at scale).
         let previous = self.current().meta.clone();
-        let plan = update::plan(files, &previous, full)?;
+        let mut plan = update::plan(&files, &previous, full);
         let mut report = IndexSummary::default();
         if plan.load.is_empty() && plan.keep.is_empty() {
             return Err(Error::NoReports { dir: source.reports_dir.to_path_buf(), failed: Vec::new() });
@@ -238,11 +268,22 @@ impl SearchIndex {
             report.elapsed_ms = started.elapsed().as_millis();
             return Ok(report);
         }
-        let mut writer: tantivy::IndexWriter = self.index.writer(WRITER_MEMORY).map_err(index_err)?;
+        // Something changed: the entries of the files kept are needed now.
+        let empty = FileTable::new();
+        let previous_entries = match previous.entries() {
+            Ok(entries) => entries,
+            Err(e) => {
+                tracing::warn!(error = %e, "rebuilding the whole index");
+                plan = plan.into_full();
+                &empty
+            }
+        };
+        let full = plan.force;
+        let mut writer = self.writer()?;
         if full {
             writer.delete_all_documents().map_err(index_err)?;
         }
-        let files = update::apply(&mut writer, &self.fields, source, plan, &previous, &mut report, now)?;
+        let files = update::apply(&mut writer, &self.fields, source, plan, previous_entries, &mut report, now)?;
         if files.is_empty() {
             writer.rollback().map_err(index_err)?;
             return Err(Error::NoReports { dir: source.reports_dir.to_path_buf(), failed: report.failed });
@@ -250,19 +291,16 @@ impl SearchIndex {
         if full {
             report.rebuilt = Some("full rebuild requested".into());
         }
+        let mut header = previous.header.clone();
         if report.changed() {
             writer.commit().map_err(index_err)?;
             writer.wait_merging_threads().map_err(index_err)?;
+            header.index_files = index_file_stamps(&self.index, &self.dir).map_err(|e| Error::Index(e.to_string()))?;
         } else {
             writer.rollback().map_err(index_err)?;
         }
-        if files != previous.files || report.changed() {
-            let new_meta = IndexMeta {
-                files,
-                format_version: previous.format_version,
-                gazetteer_hash: previous.gazetteer_hash.clone(),
-                passage_paragraphs: previous.passage_paragraphs,
-            };
+        if Some(&files) != previous.entries().ok() || report.changed() {
+            let new_meta = IndexMeta::new(header, files);
             new_meta.write(&self.dir)?;
             if report.changed() {
                 self.reader.reload().map_err(index_err)?;
@@ -271,6 +309,20 @@ impl SearchIndex {
         }
         report.elapsed_ms = started.elapsed().as_millis();
         Ok(report)
+    }
+
+    /// Whether `paths` (relative, sorted, as [`crate::report::list_report_paths`]
+    /// gives them) are exactly the reports the index holds.
+    pub fn holds_exactly(&self, paths: &[String]) -> bool {
+        let meta = self.current().meta.clone();
+        let stamps = meta.stamps();
+        stamps.len() == paths.len() && stamps.iter().zip(paths).all(|((rel, _), path)| rel == path)
+    }
+
+    /// How many report files an update from `files` (a folder scan) would
+    /// add, re-read or remove.
+    pub fn changes_in(&self, files: &[crate::report::SourceFile]) -> usize {
+        update::plan(files, &self.current().meta, false).changes()
     }
 
     /// The generation questions are answered from.
@@ -298,7 +350,7 @@ impl SearchIndex {
         window: usize,
     ) -> Result<usize> {
         let _guard = self.writer_lock.lock().map_err(|_| Error::Index("writer lock poisoned".into()))?;
-        let mut writer: tantivy::IndexWriter = self.index.writer(WRITER_MEMORY).map_err(index_err)?;
+        let mut writer = self.writer()?;
         writer.delete_all_documents().map_err(index_err)?;
         let mut passages = 0;
         for report in reports {
@@ -319,7 +371,7 @@ impl SearchIndex {
 
     /// Number of indexed reports.
     pub fn report_count(&self) -> usize {
-        self.current().meta.files.len()
+        self.current().meta.report_count()
     }
 
     /// A snapshot of what is indexed.
@@ -482,7 +534,7 @@ impl Generation {
 
 impl std::fmt::Debug for Generation {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Generation").field("reports", &self.meta.files.len()).finish_non_exhaustive()
+        f.debug_struct("Generation").field("reports", &self.meta.report_count()).finish_non_exhaustive()
     }
 }
 
@@ -497,4 +549,22 @@ fn field_norms(reader: &tantivy::SegmentReader, field: tantivy::schema::Field) -
 
 fn index_err(e: impl std::fmt::Display) -> Error {
     Error::Index(e.to_string())
+}
+
+/// Stamps of the files of the index's current commit that exist (a
+/// segment without deletes has no delete file), and of its `meta.json`.
+fn index_file_stamps(index: &Index, dir: &Path) -> tantivy::Result<std::collections::BTreeMap<String, Stamp>> {
+    let mut files: Vec<PathBuf> = index.load_metas()?.list_segment_files().into_iter().collect();
+    files.push(PathBuf::from("meta.json"));
+    let mut stamps = std::collections::BTreeMap::new();
+    for file in files {
+        match std::fs::metadata(dir.join(&file)) {
+            Ok(m) => {
+                stamps.insert(file.to_string_lossy().into_owned(), Stamp::of(m.len(), m.modified().ok()));
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Ok(stamps)
 }

@@ -3,13 +3,13 @@
 //! hash), load only those, and apply the change in one commit. Readers keep
 //! seeing the previous commit until this one lands.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::path::Path;
 
 use tantivy::schema::TantivyDocument;
 use tantivy::{IndexWriter, Term};
 
-use super::meta::{modified_ns, FileEntry, IndexMeta};
+use super::meta::{modified_ns, FileEntry, FileTable, IndexMeta, Stamp};
 use super::schema::{date_key, Fields};
 use crate::error::{Error, Result};
 use crate::figures::{self, Gazetteer};
@@ -22,27 +22,40 @@ pub(super) struct Plan {
     pub load: Vec<report::SourceFile>,
     pub removed: Vec<String>,
     /// Unchanged files (same size and mtime) whose entries are carried over.
-    pub keep: Vec<String>,
+    pub keep: Vec<report::SourceFile>,
     /// Re-index loaded files even when their content hash is unchanged.
     pub force: bool,
 }
 
 /// Compares the files on disk (`files`, from [`report::scan_dir`]) with the
-/// metadata of the current index.
-pub(super) fn plan(files: Vec<report::SourceFile>, meta: &IndexMeta, full: bool) -> Result<Plan> {
+/// stamps of the current index; with `full`, every file is loaded.
+pub(super) fn plan(files: &[report::SourceFile], meta: &IndexMeta, full: bool) -> Plan {
     let mut keep = Vec::new();
     let mut load = Vec::new();
-    for file in &files {
-        match meta.files.get(&file.rel) {
-            Some(entry) if !full && entry.size == file.size && entry.modified_ns == modified_ns(file.modified) => {
-                keep.push(file.rel.clone());
-            }
+    for file in files {
+        match meta.stamp(&file.rel) {
+            Some(stamp) if !full && stamp == Stamp::of(file.size, file.modified) => keep.push(file.clone()),
             _ => load.push(file.clone()),
         }
     }
     let present: std::collections::HashSet<&str> = files.iter().map(|f| f.rel.as_str()).collect();
-    let removed = meta.files.keys().filter(|k| !present.contains(k.as_str())).cloned().collect();
-    Ok(Plan { load, removed, keep, force: full })
+    let removed = meta.stamps().iter().map(|(rel, _)| rel).filter(|k| !present.contains(k.as_str())).cloned().collect();
+    Plan { load, removed, keep, force: full }
+}
+
+impl Plan {
+    /// The same files, all of them loaded and re-indexed from scratch.
+    pub fn into_full(self) -> Plan {
+        let mut load = self.load;
+        load.extend(self.keep);
+        load.sort_by(|a, b| a.rel.cmp(&b.rel));
+        Plan { load, removed: Vec::new(), keep: Vec::new(), force: true }
+    }
+
+    /// How many files are added, changed or removed.
+    pub fn changes(&self) -> usize {
+        self.load.len() + self.removed.len()
+    }
 }
 
 /// Where reports come from and how they are cut and annotated.
@@ -62,15 +75,15 @@ pub(super) fn apply(
     fields: &Fields,
     source: &Source<'_>,
     plan: Plan,
-    previous: &IndexMeta,
+    previous: &FileTable,
     report_out: &mut IndexSummary,
     now: chrono::DateTime<chrono::Utc>,
-) -> Result<BTreeMap<String, FileEntry>> {
+) -> Result<FileTable> {
     let reports_dir = source.reports_dir;
-    let mut table: BTreeMap<String, FileEntry> = plan
+    let mut table: FileTable = plan
         .keep
         .into_iter()
-        .filter_map(|rel| previous.files.get(&rel).map(|entry| (rel, entry.clone())))
+        .filter_map(|file| previous.get(&file.rel).map(|entry| (file.rel, entry.clone())))
         .collect();
     report_out.unchanged += table.len();
     let mut ids: HashMap<String, String> =
@@ -81,7 +94,7 @@ pub(super) fn apply(
     }
     let force = plan.force;
     for file in plan.load {
-        let previous_entry = previous.files.get(&file.rel);
+        let previous_entry = previous.get(&file.rel);
         let loaded = report::load_file(reports_dir, &file.rel);
         let report = match loaded {
             Ok(mut r) => {

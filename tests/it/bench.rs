@@ -50,6 +50,7 @@ fn bench_300_docs_reports_every_required_key() {
     }
     let targets: Vec<&str> = json["targets"].as_array().expect("targets").iter().filter_map(|t| t["name"].as_str()).collect();
     assert!(targets.contains(&"spread mix: fts5 / answer, p99"), "{targets:?}");
+    assert!(targets.contains(&"cold start to the first answer, ms"), "{targets:?}");
     assert!(output.text.contains("fts5/answer p50") && output.text.contains("spread mix ("));
 }
 

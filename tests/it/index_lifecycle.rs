@@ -117,11 +117,7 @@ fn damaged_segment_files_are_detected_and_rebuilt() {
 fn outdated_metadata_triggers_a_rebuild() {
     let (engine, reports, data) = support::fixture_engine("mini");
     drop(engine);
-    let meta_path = data.path().join("index/chipbot-meta.json");
-    let text = std::fs::read_to_string(&meta_path).expect("meta");
-    let mut meta: serde_json::Value = serde_json::from_str(&text).expect("json");
-    meta["format_version"] = serde_json::json!(0);
-    std::fs::write(&meta_path, meta.to_string()).expect("write");
+    support::set_index_format(data.path(), 0);
     let engine = Engine::open(support::settings(reports.path(), data.path())).expect("recovers");
     let answer = engine.ask("HBM", None).expect("answer");
     assert!(answer.notices.iter().any(|n| n.contains("outdated")), "{:?}", answer.notices);

@@ -24,6 +24,7 @@ mod discord_rate_limits;
 #[cfg(feature = "discord")]
 mod discord_serve;
 mod eval;
+mod freshness;
 mod fuzz;
 mod headlines;
 mod index_lifecycle;

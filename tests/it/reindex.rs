@@ -171,7 +171,7 @@ async fn a_missing_or_empty_reports_directory_is_refused_and_the_old_index_answe
         }
         let answer = engine.ask("HBM market share", None).expect("answer");
         assert!(!answer.citations.is_empty(), "{step}: the old index must keep answering");
-        assert_eq!(engine.sources().reports, 4);
+        assert_eq!(engine.sources().expect("sources").reports, 4);
     }
     let log = service.open_store().expect("store").audit_log(10).expect("log");
     assert_eq!(log.len(), 3);

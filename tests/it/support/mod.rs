@@ -46,6 +46,24 @@ pub fn settings(reports: &Path, data: &Path) -> Settings {
     s
 }
 
+/// Sets the format version in the header of the index metadata under
+/// `data` (magic, header length, header JSON, then the file table), as an
+/// index written by another chipbot version would have it.
+pub fn set_index_format(data: &Path, version: u32) {
+    let path = data.join("index/chipbot-meta.bin");
+    let bytes = std::fs::read(&path).expect("index metadata");
+    let start = b"chipbot-meta".len();
+    let len = u32::from_le_bytes(bytes[start..start + 4].try_into().expect("length")) as usize;
+    let mut header: serde_json::Value = serde_json::from_slice(&bytes[start + 4..start + 4 + len]).expect("header");
+    header["format_version"] = serde_json::json!(version);
+    let header = serde_json::to_vec(&header).expect("json");
+    let mut out = bytes[..start].to_vec();
+    out.extend_from_slice(&(header.len() as u32).to_le_bytes());
+    out.extend_from_slice(&header);
+    out.extend_from_slice(&bytes[start + 4 + len..]);
+    std::fs::write(&path, out).expect("write");
+}
+
 /// Copies the fixture folder `name` into a fresh temporary directory.
 pub fn copy_fixture(name: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("tempdir");
