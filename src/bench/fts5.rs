@@ -74,6 +74,25 @@ pub fn build(db: &Path, reports_dir: &Path, sampler: &mut Sampler) -> Result<Bui
     Ok(out)
 }
 
+/// Adds the report at `rel` under `reports_dir` to the database built by
+/// [`build`], in one transaction, as a team's importer would add a new file;
+/// returns the time taken (loading included).
+pub fn add(db: &Path, reports_dir: &Path, rel: &str) -> Result<Duration> {
+    let started = Instant::now();
+    let loaded = report::load_file(reports_dir, rel)?;
+    let conn = Connection::open(db).map_err(sql_err)?;
+    conn.execute_batch("PRAGMA synchronous = NORMAL;").map_err(sql_err)?;
+    let m = &loaded.meta;
+    let published = m.published.map(|d| d.to_string());
+    conn.execute(
+        "INSERT INTO reports (title, body, companies, published, publisher, url, report_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![m.title, loaded.body, m.companies.join(", "), published, m.publisher, m.url, m.id],
+    )
+    .map_err(sql_err)?;
+    conn.close().map_err(|(_, e)| sql_err(e))?;
+    Ok(started.elapsed())
+}
+
 /// A read-only connection for queries; one per thread.
 pub struct Searcher {
     conn: Connection,
@@ -145,5 +164,12 @@ mod tests {
             let found: usize = queries.iter().filter(|q| q.mode == mode).map(|q| searcher.search(q).expect("runs").0).sum();
             assert!(found > 0, "{mode:?} queries found nothing");
         }
+        drop(searcher);
+        let extra = Generator::new(4).report(40);
+        std::fs::write(reports.join("extra.md"), extra).expect("write");
+        add(&db, &reports, "extra.md").expect("added");
+        let conn = Connection::open(&db).expect("opens");
+        let rows: i64 = conn.query_row("SELECT count(*) FROM reports WHERE report_id = 'synth-0000040'", [], |r| r.get(0)).expect("counts");
+        assert_eq!(rows, 1);
     }
 }

@@ -20,6 +20,7 @@ mod queries;
 mod results;
 mod rng;
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -128,6 +129,9 @@ pub fn run(args: &BenchArgs, settings: &Settings) -> Result<ToolOutput> {
     results.cold_start = child.map_or(cold_start, |c| c.cold_start);
     results.serving = child.map_or(results.serving_in_process, |c| c.rss);
     results.fresh_process = child.is_some();
+    if let (Some(docs), None) = (args.docs, &args.reports) {
+        results.incremental = Some(add_one_report(args.seed, docs, &engine, &engine_settings.index.reports_dir, &db)?);
+    }
     Ok(results.output())
 }
 
@@ -169,6 +173,24 @@ fn build_answer(settings: &Settings, bytes: u64) -> Result<(BuildFigures, usize,
     let summary = engine.sources()?;
     let (docs, passages) = (summary.reports, summary.passages);
     Ok((BuildFigures { docs, bytes, elapsed }, docs, passages))
+}
+
+/// Writes one more generated report (number `docs`) into the generated
+/// folder and times bringing each index up to date with it: chipbot's as
+/// `chipbot index` does (scan the folder, load the new file, commit, reload),
+/// FTS5's by inserting the row.
+fn add_one_report(seed: u64, docs: usize, engine: &Engine, reports_dir: &Path, db: &Path) -> Result<BTreeMap<Kind, Duration>> {
+    let rel = format!("synth-{docs:07}.md");
+    let path = reports_dir.join(&rel);
+    std::fs::write(&path, corpus::Generator::new(seed).report(docs)).map_err(|e| Error::io(&path, e))?;
+    let started = Instant::now();
+    let summary = engine.update_index(false)?;
+    let answer = started.elapsed();
+    if summary.added != [rel.clone()] {
+        return Err(Error::Task(format!("bench: adding {rel} gave {summary:?}")));
+    }
+    let fts5 = fts5::add(db, reports_dir, &rel)?;
+    Ok(BTreeMap::from([(Kind::Answer, answer), (Kind::Fts5, fts5)]))
 }
 
 /// Opens the existing index as a fresh `chipbot ask` would, and answers

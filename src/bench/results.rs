@@ -70,6 +70,9 @@ pub struct Results {
     /// Process start (or, in-process, opening the existing index) to the
     /// first rendered answer.
     pub cold_start: Duration,
+    /// Bringing each index up to date with one more report (generated
+    /// corpora only).
+    pub incremental: Option<BTreeMap<Kind, Duration>>,
 }
 
 /// One target of the issue, checked.
@@ -187,6 +190,9 @@ impl Results {
         put("qps_threads", json!(THREADS));
         put("qps", per_engine(&|k| self.qps.get(&k).copied()));
         put("cold_start_ms", json!(round2(self.cold_start.as_secs_f64() * 1e3)));
+        if let Some(added) = &self.incremental {
+            put("add_one_report_ms", per_engine(&|k| added.get(&k).map(|d| d.as_secs_f64() * 1e3)));
+        }
         put("slowest", self.slowest_json());
         put("targets", Value::Array(targets));
         Value::Object(out)
@@ -249,10 +255,15 @@ impl Results {
         let qps: Vec<String> = Kind::ALL.iter().map(|k| format!("{} {:.0}", k.name(), self.qps.get(k).copied().unwrap_or(0.0))).collect();
         let _ = writeln!(out, "throughput, {THREADS} threads (queries/s): {}", qps.join(", "));
         let what = if self.fresh_process { "process start" } else { "opening the existing index" };
-        let _ = writeln!(out, "cold start ({what} to the first answer): {:.1} ms\n", self.cold_start.as_secs_f64() * 1e3);
-        let _ = writeln!(out, "targets (issue 6, set for 100k reports on a 2-core machine):");
+        let _ = writeln!(out, "cold start ({what} to the first answer): {:.1} ms", self.cold_start.as_secs_f64() * 1e3);
+        if let Some(added) = &self.incremental {
+            let each: Vec<String> = added.iter().map(|(k, d)| format!("{} {:.1} ms", k.name(), d.as_secs_f64() * 1e3)).collect();
+            let _ = writeln!(out, "adding one report to the built indexes: {}", each.join(", "));
+        }
+        out.push('\n');
+        let _ = writeln!(out, "targets (issues 6 and 18, set for 100k reports on a 2-core machine):");
         for t in self.targets() {
-            let _ = writeln!(out, "  {:<30} {:>9.2}  target {:<6} {}", t.name, t.value, t.goal, if t.met { "met" } else { "NOT met" });
+            let _ = writeln!(out, "  {:<36} {:>9.2}  target {:<6} {}", t.name, t.value, t.goal, if t.met { "met" } else { "NOT met" });
         }
         out
     }

@@ -51,6 +51,12 @@ fn bench_300_docs_reports_every_required_key() {
     let targets: Vec<&str> = json["targets"].as_array().expect("targets").iter().filter_map(|t| t["name"].as_str()).collect();
     assert!(targets.contains(&"spread mix: fts5 / answer, p99"), "{targets:?}");
     assert!(targets.contains(&"cold start to the first answer, ms"), "{targets:?}");
+    // One more generated report, taken in by both indexes.
+    for engine in ["answer", "fts5"] {
+        let v = json["add_one_report_ms"][engine].as_f64().unwrap_or_else(|| panic!("add_one_report_ms.{engine} missing"));
+        assert!(v > 0.0 && v.is_finite(), "add_one_report_ms.{engine} = {v}");
+    }
+    assert!(output.text.contains("adding one report to the built indexes"));
     assert!(output.text.contains("fts5/answer p50") && output.text.contains("spread mix ("));
 }
 
@@ -64,6 +70,9 @@ fn bench_runs_on_a_reports_folder() {
     let output = run(&args, &settings()).expect("bench runs");
     let files = chipbot::report::scan_dir(args.reports.as_deref().expect("reports")).expect("scan").len();
     assert_eq!(output.json["docs"], files as u64);
+    // The user's folder is never written to: no report is added to it.
+    assert!(output.json.get("add_one_report_ms").is_none());
+    assert_eq!(chipbot::report::scan_dir(args.reports.as_deref().expect("reports")).expect("scan").len(), files);
 }
 
 #[test]
