@@ -123,7 +123,7 @@ pub fn run(args: &BenchArgs, settings: &Settings) -> Result<ToolOutput> {
     results.docs = docs;
     results.passages = passages;
 
-    let child = if probe::available() { Some(probe::run_child(&work.path, &engine_settings, &queries)?) } else { None };
+    let child = if probe::available() { Some(probe::run_children(&work.path, &engine_settings, &queries)?) } else { None };
     let (engine, cold_start) = cold_start(&engine_settings, &queries[0])?;
     serve(&engine, &engine_settings, [&queries, &spread], &db, &mut results)?;
     results.cold_start = child.map_or(cold_start, |c| c.cold_start);

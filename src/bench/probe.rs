@@ -39,6 +39,23 @@ pub fn available() -> bool {
         .unwrap_or(false)
 }
 
+/// Fresh processes started, one after the other; the cold start reported
+/// is their median (a single start varies by tens of milliseconds).
+const CHILDREN: usize = 3;
+
+/// Runs [`CHILDREN`] children ([`run_child`]): the median cold start, and
+/// the memory of the last.
+pub fn run_children(work: &Path, settings: &Settings, queries: &[Query]) -> Result<Probe> {
+    let mut probes = Vec::with_capacity(CHILDREN);
+    for _ in 0..CHILDREN {
+        probes.push(run_child(work, settings, queries)?);
+    }
+    let rss = probes[CHILDREN - 1].rss;
+    let mut starts: Vec<Duration> = probes.iter().map(|p| p.cold_start).collect();
+    starts.sort();
+    Ok(Probe { cold_start: starts[CHILDREN / 2], rss })
+}
+
 /// Starts the child on `work` (holding `data/` and `reports/`) and waits
 /// for its figures. The child gets this run's settings through `CHIPBOT_*`
 /// variables, so it opens the index as it is instead of rebuilding it.

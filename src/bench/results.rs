@@ -254,7 +254,7 @@ impl Results {
         let _ = writeln!(out, "  bench process, end (all engines open): {:.0} MB anon + {:.0} MB file-backed; peak {:.0} MB", e.anon_mb, e.file_mb, e.peak_mb);
         let qps: Vec<String> = Kind::ALL.iter().map(|k| format!("{} {:.0}", k.name(), self.qps.get(k).copied().unwrap_or(0.0))).collect();
         let _ = writeln!(out, "throughput, {THREADS} threads (queries/s): {}", qps.join(", "));
-        let what = if self.fresh_process { "process start" } else { "opening the existing index" };
+        let what = if self.fresh_process { "process start, median of 3 fresh processes," } else { "opening the existing index" };
         let _ = writeln!(out, "cold start ({what} to the first answer): {:.1} ms", self.cold_start.as_secs_f64() * 1e3);
         if let Some(added) = &self.incremental {
             let each: Vec<String> = added.iter().map(|(k, d)| format!("{} {:.1} ms", k.name(), d.as_secs_f64() * 1e3)).collect();
