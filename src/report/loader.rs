@@ -35,13 +35,18 @@ pub struct LoadOutcome {
 
 /// Whether `path` looks like a report the loaders handle.
 pub fn is_report_file(path: &Path) -> bool {
-    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+    path.file_name().and_then(|n| n.to_str()).is_some_and(is_report_name)
+}
+
+/// Whether a file named `name` is a report the loaders handle.
+fn is_report_name(name: &str) -> bool {
     if name.starts_with('.') || name.ends_with(sidecar::SUFFIX) || name.eq_ignore_ascii_case("readme.md") {
         return false;
     }
-    path.extension()
+    Path::new(name)
+        .extension()
         .and_then(|e| e.to_str())
-        .is_some_and(|e| EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
+        .is_some_and(|e| EXTENSIONS.iter().any(|x| x.eq_ignore_ascii_case(e)))
 }
 
 /// Lists report files under `dir` recursively, sorted by relative path,
@@ -61,8 +66,10 @@ pub fn list_report_paths(dir: &Path) -> Result<Vec<String>> {
 
 fn walk(dir: &Path, stat: bool) -> Result<Vec<SourceFile>> {
     let mut found = Vec::new();
-    let mut pending = vec![dir.to_path_buf()];
-    while let Some(current) = pending.pop() {
+    // Folders still to list, each with its path relative to `dir` ("" for
+    // `dir` itself, else ending in '/').
+    let mut pending = vec![(dir.to_path_buf(), String::new())];
+    while let Some((current, prefix)) = pending.pop() {
         let listed = list_dir(&current, stat)?;
         // A sidecar sits next to its report: look it up in the same listing
         // rather than with one more (usually failing) stat per report.
@@ -72,19 +79,25 @@ fn walk(dir: &Path, stat: bool) -> Result<Vec<SourceFile>> {
             .filter_map(|entry| entry.modified.map(|m| (entry.name.as_os_str(), m)))
             .collect();
         for entry in &listed {
+            // A file whose name is not UTF-8 is no report; a folder's is
+            // shown with replacement characters.
+            let name = entry.name.to_string_lossy();
             match entry.kind {
-                Kind::Dir if !entry.name.to_string_lossy().starts_with('.') => pending.push(entry.path.clone()),
-                Kind::File if is_report_file(&entry.path) => {
-                    let sidecar = sidecar::path_for(&entry.path);
-                    let sidecar_modified = sidecar.file_name().and_then(|n| modified_of.get(n)).copied();
+                Kind::Dir if !name.starts_with('.') => pending.push((current.join(&entry.name), format!("{prefix}{name}/"))),
+                Kind::File if entry.name.to_str().is_some_and(is_report_name) => {
+                    let sidecar_modified = if modified_of.is_empty() {
+                        None
+                    } else {
+                        modified_of.get(OsStr::new(&format!("{name}{}", sidecar::SUFFIX))).copied()
+                    };
                     let modified = latest(entry.modified, sidecar_modified);
-                    found.push(SourceFile { rel: relative(dir, &entry.path), size: entry.size, modified });
+                    found.push(SourceFile { rel: format!("{prefix}{name}"), size: entry.size, modified });
                 }
                 _ => {}
             }
         }
     }
-    found.sort_by(|a, b| a.rel.cmp(&b.rel));
+    found.sort_unstable_by(|a, b| a.rel.cmp(&b.rel));
     Ok(found)
 }
 
@@ -99,7 +112,6 @@ enum Kind {
 /// One directory entry; size and time only when `stat` was asked for.
 struct Listed {
     name: OsString,
-    path: PathBuf,
     kind: Kind,
     size: u64,
     modified: Option<SystemTime>,
@@ -109,11 +121,10 @@ fn list_dir(dir: &Path, stat: bool) -> Result<Vec<Listed>> {
     let mut listed = Vec::new();
     for entry in std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))? {
         let entry = entry.map_err(|e| Error::io(dir, e))?;
-        let path = entry.path();
         // The entry's type comes with the listing on most file systems. A
         // link to a directory is not followed; any other link is taken as a
         // file (a broken one then fails to load, with its path).
-        let file_type = entry.file_type().map_err(|e| Error::io(&path, e))?;
+        let file_type = entry.file_type().map_err(|e| Error::io(entry.path(), e))?;
         let kind = if file_type.is_dir() {
             Kind::Dir
         } else if file_type.is_file() || file_type.is_symlink() {
@@ -122,16 +133,16 @@ fn list_dir(dir: &Path, stat: bool) -> Result<Vec<Listed>> {
             Kind::Other
         };
         let (size, modified) = if stat && kind == Kind::File {
-            let target = if file_type.is_symlink() { std::fs::metadata(&path).ok() } else { None };
+            let target = if file_type.is_symlink() { std::fs::metadata(entry.path()).ok() } else { None };
             let meta = match target {
                 Some(target) => target,
-                None => entry.metadata().map_err(|e| Error::io(&path, e))?,
+                None => entry.metadata().map_err(|e| Error::io(entry.path(), e))?,
             };
             (meta.len(), meta.modified().ok())
         } else {
             (0, None)
         };
-        listed.push(Listed { name: entry.file_name(), path, kind, size, modified });
+        listed.push(Listed { name: entry.file_name(), kind, size, modified });
     }
     Ok(listed)
 }
@@ -141,14 +152,6 @@ fn latest(a: Option<SystemTime>, b: Option<SystemTime>) -> Option<SystemTime> {
         (Some(a), Some(b)) => Some(a.max(b)),
         (a, b) => a.or(b),
     }
-}
-
-fn relative(dir: &Path, path: &Path) -> String {
-    let rel = path.strip_prefix(dir).unwrap_or(path);
-    rel.components()
-        .map(|c| c.as_os_str().to_string_lossy())
-        .collect::<Vec<_>>()
-        .join("/")
 }
 
 /// Loads every report under `dir`. Duplicate ids keep the first file (by path)
@@ -344,6 +347,26 @@ mod tests {
         // A link to a file is that file; a link to a directory is not entered.
         assert_eq!(by_name("c.txt").size, "Other text.".len() as u64);
         assert_eq!(files.len(), 3, "{files:?}");
+        assert_eq!(list_report_paths(d).expect("list"), ["a.txt", "b.txt", "c.txt"]);
+    }
+
+    #[test]
+    fn listing_by_name_finds_what_the_scan_finds() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let d = dir.path();
+        for folder in ["sub/deeper", ".hidden", "other.md"] {
+            std::fs::create_dir_all(d.join(folder)).expect("mkdir");
+        }
+        let files = [
+            "top.md", "README.md", "notes.TXT", "page.html", "x.pdf", "image.png", ".draft.md", "top.md.meta.toml",
+            "sub/a.md", "sub/deeper/b.htm", "sub/deeper/README.md", ".hidden/c.md", "other.md/d.txt",
+        ];
+        for file in files {
+            std::fs::write(d.join(file), "Text.").expect("write");
+        }
+        let scanned: Vec<String> = scan_dir(d).expect("scan").into_iter().map(|f| f.rel).collect();
+        assert_eq!(scanned, ["notes.TXT", "other.md/d.txt", "page.html", "sub/a.md", "sub/deeper/b.htm", "top.md", "x.pdf"]);
+        assert_eq!(list_report_paths(d).expect("list"), scanned);
     }
 
     #[test]

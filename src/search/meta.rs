@@ -30,7 +30,7 @@ pub const FILE_NAME: &str = "chipbot-meta.bin";
 const OLD_FILE_NAME: &str = "chipbot-meta.json";
 /// First bytes of the file.
 const MAGIC: &[u8; 12] = b"chipbot-meta";
-/// Longest header and relative path accepted when reading.
+/// Longest header accepted when reading.
 const MAX_HEADER_BYTES: u32 = 16 << 20;
 
 /// Size and modification time of a file, for change detection.
