@@ -81,9 +81,13 @@ struct Close {
     wanted: usize,
 }
 
-/// Index stems close to a wanted stem, with their smallest distance.
+/// Index stems close to a wanted stem, with their smallest distance. Every
+/// term of the searched field is looked at, so the distance is computed
+/// only as far as it can stay within the limit.
 fn close_stems(searcher: &Searcher, fields: &Fields, wanted: &[Wanted]) -> HashMap<String, Close> {
     let mut found: HashMap<String, Close> = HashMap::new();
+    let stems: Vec<Vec<char>> = wanted.iter().map(|w| w.stem.chars().collect()).collect();
+    let mut rows = (Vec::new(), Vec::new());
     for segment in searcher.segment_readers() {
         let Ok(inverted) = segment.inverted_index(fields.content) else { continue };
         let Ok(mut stream) = inverted.terms().stream() else { continue };
@@ -95,10 +99,7 @@ fn close_stems(searcher: &Searcher, fields: &Fields, wanted: &[Wanted]) -> HashM
                 if term == want.stem || term.len().abs_diff(want.stem.len()) > limit {
                     continue;
                 }
-                let distance = edit_distance(&want.stem, term);
-                if distance > limit {
-                    continue;
-                }
+                let Some(distance) = distance_within(&stems[index], term, limit, &mut rows) else { continue };
                 let entry = found.entry(term.to_string()).or_insert(Close { distance, passages: 0, wanted: index });
                 if distance < entry.distance {
                     (entry.distance, entry.wanted) = (distance, index);
@@ -108,6 +109,29 @@ fn close_stems(searcher: &Searcher, fields: &Fields, wanted: &[Wanted]) -> HashM
         }
     }
     found
+}
+
+/// The Levenshtein distance between `a` and `b` (by characters) if it is at
+/// most `limit`: the table is given up as soon as a whole row exceeds the
+/// limit, which for most words of a dictionary is after a few characters.
+/// `rows` keeps the table's two rows from call to call.
+fn distance_within(a: &[char], b: &str, limit: usize, rows: &mut (Vec<usize>, Vec<usize>)) -> Option<usize> {
+    let (previous, current) = rows;
+    previous.clear();
+    previous.extend(0..=a.len());
+    for (i, cb) in b.chars().enumerate() {
+        current.clear();
+        current.push(i + 1);
+        for (j, ca) in a.iter().enumerate() {
+            let cost = (previous[j] + usize::from(*ca != cb)).min(previous[j + 1] + 1).min(current[j] + 1);
+            current.push(cost);
+        }
+        if current.iter().all(|&c| c > limit) {
+            return None;
+        }
+        std::mem::swap(previous, current);
+    }
+    Some(previous[a.len()]).filter(|&d| d <= limit)
 }
 
 /// How `stem` is written (lowercased, accents folded) in the first few live
@@ -165,5 +189,21 @@ mod tests {
         assert_eq!(edit_distance("hauwei", "huawei"), 2);
         assert_eq!(edit_distance("nvdia", "nvidia"), 1);
         assert_eq!(edit_distance("", "abc"), 3);
+    }
+
+    #[test]
+    fn the_bounded_distance_agrees_with_the_full_one_within_its_limit() {
+        let words = ["huawei", "hauwei", "nvidia", "nvdia", "tsmc", "smic", "samsung", "semicon", "", "a", "華為", "华为技术", "wafer", "waffle"];
+        let mut rows = (Vec::new(), Vec::new());
+        for a in words {
+            let chars: Vec<char> = a.chars().collect();
+            for b in words {
+                for limit in 0..4 {
+                    let full = edit_distance(a, b);
+                    let expected = (full <= limit).then_some(full);
+                    assert_eq!(distance_within(&chars, b, limit, &mut rows), expected, "{a} / {b} within {limit}");
+                }
+            }
+        }
     }
 }
