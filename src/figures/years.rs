@@ -12,9 +12,9 @@
 
 use std::sync::LazyLock;
 
-use regex::Regex;
+use regex::{Regex, RegexSet};
 
-use super::number::{regex, word_before, PERIOD_WORDS};
+use super::number::{regex, regex_set, word_before, PERIOD_WORDS};
 use super::period::{Period, YearPart};
 use super::{keep_longest, Candidate, FigureKind};
 
@@ -102,29 +102,31 @@ fn part_of(text: &str, start: usize, end: usize) -> (Option<YearPart>, bool) {
     (part, caps.name("f").is_some())
 }
 
-/// Periods written with a qualifier; each pattern has a `y` group.
-static QUALIFIED: LazyLock<Vec<Regex>> = LazyLock::new(|| {
-    [
-        r"(?i)\b(?:fiscal(?:\s+year)?|FY|CY)\s?'?(?P<y>[0-9]{4}|[0-9]{2})\b",
-        r"(?i)\b(?:Q[1-4]|[1-4]Q)\s?(?:FY\s?)?(?P<y>[0-9]{4})\b",
-        r"(?i)\b(?:Q[1-4]|[1-4]Q)(?:'|\s?FY)?(?P<y>[0-9]{2})\b",
-        r"\b[12]H\s?(?:FY\s?)?(?P<y>[0-9]{4})\b",
-        r"\b[12]H(?:'|\s?FY)?(?P<y>[0-9]{2})\b",
-        r"\bH[12]\s+(?P<y>[0-9]{4})\b",
-        r"\bH[12]'(?P<y>[0-9]{2})\b",
-        r"(?i)\b(?P<y>[0-9]{4})\s+fiscal\s+year\b",
-        // Dates: "9 April 2025", "October 2023", "April 9, 2025", "Sept. 2024".
-        concat!(
-            r"\b(?:[0-3]?[0-9]\s+)?",
-            r"(?:January|February|March|April|May|June|July|August|September|October|November|December",
-            r"|Jan\.?|Feb\.?|Mar\.?|Apr\.?|Jun\.?|Jul\.?|Aug\.?|Sept?\.?|Oct\.?|Nov\.?|Dec\.?)",
-            r"(?:\s+[0-3]?[0-9],)?\s+(?P<y>(?:19|20)[0-9]{2})\b",
-        ),
-    ]
-    .iter()
-    .map(|p| regex(p))
-    .collect()
-});
+/// Periods written with a qualifier (fiscal years, quarters, halves,
+/// dates); each pattern has a `y` group.
+const QUALIFIED_PATTERNS: [&str; 9] = [
+    r"(?i)\b(?:fiscal(?:\s+year)?|FY|CY)\s?'?(?P<y>[0-9]{4}|[0-9]{2})\b",
+    r"(?i)\b(?:Q[1-4]|[1-4]Q)\s?(?:FY\s?)?(?P<y>[0-9]{4})\b",
+    r"(?i)\b(?:Q[1-4]|[1-4]Q)(?:'|\s?FY)?(?P<y>[0-9]{2})\b",
+    r"\b[12]H\s?(?:FY\s?)?(?P<y>[0-9]{4})\b",
+    r"\b[12]H(?:'|\s?FY)?(?P<y>[0-9]{2})\b",
+    r"\bH[12]\s+(?P<y>[0-9]{4})\b",
+    r"\bH[12]'(?P<y>[0-9]{2})\b",
+    r"(?i)\b(?P<y>[0-9]{4})\s+fiscal\s+year\b",
+    // Dates: "9 April 2025", "October 2023", "April 9, 2025", "Sept. 2024".
+    concat!(
+        r"\b(?:[0-3]?[0-9]\s+)?",
+        r"(?:January|February|March|April|May|June|July|August|September|October|November|December",
+        r"|Jan\.?|Feb\.?|Mar\.?|Apr\.?|Jun\.?|Jul\.?|Aug\.?|Sept?\.?|Oct\.?|Nov\.?|Dec\.?)",
+        r"(?:\s+[0-3]?[0-9],)?\s+(?P<y>(?:19|20)[0-9]{2})\b",
+    ),
+];
+
+static QUALIFIED: LazyLock<Vec<Regex>> = LazyLock::new(|| QUALIFIED_PATTERNS.iter().map(|p| regex(p)).collect());
+
+/// All qualified forms at once: a sentence is searched for its captures only
+/// with the forms this set finds in it (most sentences have none).
+static ANY_QUALIFIED: LazyLock<RegexSet> = LazyLock::new(|| regex_set(QUALIFIED_PATTERNS));
 
 static PLAIN: LazyLock<Regex> = LazyLock::new(|| {
     regex(r"\b(?P<y>(?:19|20)[0-9]{2})(?P<e>[EF])?\b")
@@ -142,8 +144,8 @@ static DEADLINE: LazyLock<Regex> = LazyLock::new(|| {
 /// Every year mention in `text`, longest form first ("fiscal 2025" over "2025").
 pub(super) fn find(text: &str) -> Vec<YearMention> {
     let mut found = Vec::new();
-    for re in QUALIFIED.iter() {
-        for caps in re.captures_iter(text) {
+    for index in ANY_QUALIFIED.matches(text).iter() {
+        for caps in QUALIFIED[index].captures_iter(text) {
             let (Some(whole), Some(y)) = (caps.get(0), caps.name("y")) else {
                 continue;
             };
