@@ -316,7 +316,14 @@ async fn run(cli: Cli) -> ExitCode {
     }
     let reply = match core.handle(request).await {
         Ok(reply) => reply,
-        Err(e) => return fail(&cli, &e),
+        Err(e) => {
+            // The background check still finishes, so that what it found is
+            // indexed now rather than found again by the next question.
+            if refresh == Refresh::Overlapped {
+                core.settle().await;
+            }
+            return fail(&cli, &e);
+        }
     };
     if let (Some(path), Reply::Figures { chart_png, .. }) = (chart_path, &reply) {
         match chart_png {
@@ -334,8 +341,10 @@ async fn run(cli: Cli) -> ExitCode {
         }
     }
     print(&cli, &reply);
-    for notice in core.settle().await {
-        eprintln!("note: {notice}");
+    if refresh == Refresh::Overlapped {
+        for notice in core.settle().await {
+            eprintln!("note: {notice}");
+        }
     }
     match &reply {
         Reply::ReportCheck(outcome) if !outcome.problems.is_empty() => ExitCode::FAILURE,
