@@ -38,7 +38,6 @@ mod update;
 use std::path::{Path, PathBuf};
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex, RwLock};
-use std::time::Instant;
 
 use tantivy::collector::{DocSetCollector, TopDocs};
 use tantivy::query::{BooleanQuery, Occur, Query, QueryParser, TermQuery, TermSetQuery};
@@ -52,14 +51,13 @@ pub use feedback::Feedback;
 pub use stem::Fnv;
 pub use stored_figures::PassageFigures;
 pub use meta::{FileEntry, IndexMeta};
-use meta::{FileTable, Header, Stamp};
+use meta::{FileTable, Header};
 pub use update::Source;
 pub use topk::Reach;
 use stored_doc::StoredValues;
 
 use crate::error::{Error, Result};
 use crate::query::ParsedQuery;
-use crate::reply::IndexSummary;
 use crate::report::ReportMeta;
 use schema::Fields;
 
@@ -172,7 +170,7 @@ impl SearchIndex {
             // Verifying the checksums reads the whole index (70 ms at 100k
             // reports); files exactly as this program committed them are
             // trusted.
-            let stamps = index_file_stamps(&index, &dir).map_err(|e| format!("index files are unreadable ({e})"))?;
+            let stamps = update::index_file_stamps(&index, &dir).map_err(|e| format!("index files are unreadable ({e})"))?;
             if stamps.is_empty() || stamps != meta.header.index_files {
                 let damaged = index.validate_checksum().map_err(|e| format!("index files are unreadable ({e})"))?;
                 if !damaged.is_empty() {
@@ -227,103 +225,10 @@ impl SearchIndex {
         self
     }
 
-    fn writer(&self) -> Result<tantivy::IndexWriter> {
-        let writer = match self.writer_threads {
-            0 => self.index.writer(WRITER_MEMORY),
-            threads => self.index.writer_with_num_threads(threads, WRITER_MEMORY),
-        };
-        writer.map_err(index_err)
-    }
-
     /// Sets how searches use pseudo-relevance feedback.
     pub fn with_feedback(mut self, feedback: Feedback) -> SearchIndex {
         self.feedback = feedback;
         self
-    }
-
-    /// Brings the index up to date with `source`. With `full`, every file is
-    /// re-read and re-indexed. The change lands in one atomic commit; an
-    /// update that would leave the index with no reports is refused.
-    pub fn update(&self, source: &Source<'_>, full: bool) -> Result<IndexSummary> {
-        let started = Instant::now();
-        let files = crate::report::scan_dir(source.reports_dir)?;
-        self.update_scanned(source, full, files, started)
-    }
-
-    /// [`SearchIndex::update`] with the reports folder already scanned
-    /// (`files`, from [`crate::report::scan_dir`], begun at `started`): a
-    /// caller can scan while the index opens.
-    pub fn update_scanned(&self, source: &Source<'_>, full: bool, files: Vec<crate::report::SourceFile>, started: Instant) -> Result<IndexSummary> {
-        let _guard = self.writer_lock.lock().map_err(|_| Error::Index("writer lock poisoned".into()))?;
-        let now = chrono::Utc::now();
-        // Only this method replaces the generation, under `writer_lock`, so the
-        // current file table can be used in place (100k entries at scale).
-        let previous = self.current().meta.clone();
-        let mut plan = update::plan(&files, &previous, full);
-        let mut report = IndexSummary::default();
-        if plan.load.is_empty() && plan.keep.is_empty() {
-            return Err(Error::NoReports { dir: source.reports_dir.to_path_buf(), failed: Vec::new() });
-        }
-        if plan.load.is_empty() && plan.removed.is_empty() {
-            report.unchanged = plan.keep.len();
-            report.elapsed_ms = started.elapsed().as_millis();
-            return Ok(report);
-        }
-        // Something changed: the entries of the files kept are needed now.
-        let empty = FileTable::new();
-        let previous_entries = match previous.entries() {
-            Ok(entries) => entries,
-            Err(e) => {
-                tracing::warn!(error = %e, "rebuilding the whole index");
-                plan = plan.into_full();
-                &empty
-            }
-        };
-        let full = plan.force;
-        let mut writer = self.writer()?;
-        if full {
-            writer.delete_all_documents().map_err(index_err)?;
-        }
-        let files = update::apply(&mut writer, &self.fields, source, plan, previous_entries, &mut report, now)?;
-        if files.is_empty() {
-            writer.rollback().map_err(index_err)?;
-            return Err(Error::NoReports { dir: source.reports_dir.to_path_buf(), failed: report.failed });
-        }
-        if full {
-            report.rebuilt = Some("full rebuild requested".into());
-        }
-        let mut header = previous.header.clone();
-        if report.changed() {
-            writer.commit().map_err(index_err)?;
-            writer.wait_merging_threads().map_err(index_err)?;
-            header.index_files = index_file_stamps(&self.index, &self.dir).map_err(|e| Error::Index(e.to_string()))?;
-        } else {
-            writer.rollback().map_err(index_err)?;
-        }
-        if Some(&files) != previous.entries().ok() || report.changed() {
-            let new_meta = IndexMeta::new(header, files);
-            new_meta.write(&self.dir)?;
-            if report.changed() {
-                self.reader.reload().map_err(index_err)?;
-            }
-            self.publish(Arc::new(new_meta))?;
-        }
-        report.elapsed_ms = started.elapsed().as_millis();
-        Ok(report)
-    }
-
-    /// Whether `paths` (relative, sorted, as [`crate::report::list_report_paths`]
-    /// gives them) are exactly the reports the index holds.
-    pub fn holds_exactly(&self, paths: &[String]) -> bool {
-        let meta = self.current().meta.clone();
-        let stamps = meta.stamps();
-        stamps.len() == paths.len() && stamps.iter().zip(paths).all(|((rel, _), path)| rel == path)
-    }
-
-    /// How many report files an update from `files` (a folder scan) would
-    /// add, re-read or remove.
-    pub fn changes_in(&self, files: &[crate::report::SourceFile]) -> usize {
-        update::plan(files, &self.current().meta, false).changes()
     }
 
     /// The generation questions are answered from.
@@ -339,30 +244,6 @@ impl SearchIndex {
         let next = Arc::new(Generation { meta, searcher: self.reader.searcher() });
         *self.current.write().map_err(|_| Error::Index("generation lock poisoned".into()))? = next;
         Ok(())
-    }
-
-    /// Replaces the whole index with `reports` held in memory, in one commit.
-    /// For measuring tools (`eval`, `bench`) that index data sets which do not
-    /// live in a reports folder; the file table stays empty.
-    pub fn replace_all<'r>(
-        &self,
-        reports: impl IntoIterator<Item = &'r crate::report::Report>,
-        gazetteer: &crate::figures::Gazetteer,
-        window: usize,
-    ) -> Result<usize> {
-        let _guard = self.writer_lock.lock().map_err(|_| Error::Index("writer lock poisoned".into()))?;
-        let mut writer = self.writer()?;
-        writer.delete_all_documents().map_err(index_err)?;
-        let mut passages = 0;
-        for report in reports {
-            passages += update::add_report(&writer, &self.fields, report, gazetteer, window)?;
-        }
-        writer.commit().map_err(index_err)?;
-        writer.wait_merging_threads().map_err(index_err)?;
-        self.reader.reload().map_err(index_err)?;
-        let meta = self.current().meta.clone();
-        self.publish(meta)?;
-        Ok(passages)
     }
 
     /// The analyzer used for indexing, for highlighting.
@@ -550,22 +431,4 @@ fn field_norms(reader: &tantivy::SegmentReader, field: tantivy::schema::Field) -
 
 fn index_err(e: impl std::fmt::Display) -> Error {
     Error::Index(e.to_string())
-}
-
-/// Stamps of the files of the index's current commit that exist (a
-/// segment without deletes has no delete file), and of its `meta.json`.
-fn index_file_stamps(index: &Index, dir: &Path) -> tantivy::Result<std::collections::BTreeMap<String, Stamp>> {
-    let mut files: Vec<PathBuf> = index.load_metas()?.list_segment_files().into_iter().collect();
-    files.push(PathBuf::from("meta.json"));
-    let mut stamps = std::collections::BTreeMap::new();
-    for file in files {
-        match std::fs::metadata(dir.join(&file)) {
-            Ok(m) => {
-                stamps.insert(file.to_string_lossy().into_owned(), Stamp::of(m.len(), m.modified().ok()));
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-            Err(e) => return Err(e.into()),
-        }
-    }
-    Ok(stamps)
 }

@@ -4,13 +4,16 @@
 //! seeing the previous commit until this one lands.
 
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Instant;
 
 use tantivy::schema::TantivyDocument;
-use tantivy::{IndexWriter, Term};
+use tantivy::{Index, IndexWriter, Term};
 
 use super::meta::{modified_ns, FileEntry, FileTable, IndexMeta, Stamp};
 use super::schema::{date_key, Fields};
+use super::{index_err, SearchIndex, WRITER_MEMORY};
 use crate::error::{Error, Result};
 use crate::figures::{self, Gazetteer};
 use crate::reply::IndexSummary;
@@ -55,6 +58,125 @@ impl Plan {
     /// How many files are added, changed or removed.
     pub fn changes(&self) -> usize {
         self.load.len() + self.removed.len()
+    }
+}
+
+impl SearchIndex {
+    /// Brings the index up to date with `source`. With `full`, every file is
+    /// re-read and re-indexed. The change lands in one atomic commit; an
+    /// update that would leave the index with no reports is refused.
+    pub fn update(&self, source: &Source<'_>, full: bool) -> Result<IndexSummary> {
+        let started = Instant::now();
+        let files = crate::report::scan_dir(source.reports_dir)?;
+        self.update_scanned(source, full, files, started)
+    }
+
+    /// [`SearchIndex::update`] with the reports folder already scanned
+    /// (`files`, from [`crate::report::scan_dir`], begun at `started`): a
+    /// caller can scan while the index opens.
+    pub fn update_scanned(&self, source: &Source<'_>, full: bool, files: Vec<crate::report::SourceFile>, started: Instant) -> Result<IndexSummary> {
+        let _guard = self.writer_lock.lock().map_err(|_| Error::Index("writer lock poisoned".into()))?;
+        let now = chrono::Utc::now();
+        // Only this method replaces the generation, under `writer_lock`, so the
+        // current file table can be used in place (100k entries at scale).
+        let previous = self.current().meta.clone();
+        let mut plan = plan(&files, &previous, full);
+        let mut report = IndexSummary::default();
+        if plan.load.is_empty() && plan.keep.is_empty() {
+            return Err(Error::NoReports { dir: source.reports_dir.to_path_buf(), failed: Vec::new() });
+        }
+        if plan.load.is_empty() && plan.removed.is_empty() {
+            report.unchanged = plan.keep.len();
+            report.elapsed_ms = started.elapsed().as_millis();
+            return Ok(report);
+        }
+        // Something changed: the entries of the files kept are needed now.
+        let empty = FileTable::new();
+        let previous_entries = match previous.entries() {
+            Ok(entries) => entries,
+            Err(e) => {
+                tracing::warn!(error = %e, "rebuilding the whole index");
+                plan = plan.into_full();
+                &empty
+            }
+        };
+        let full = plan.force;
+        let mut writer = self.writer()?;
+        if full {
+            writer.delete_all_documents().map_err(index_err)?;
+        }
+        let files = apply(&mut writer, &self.fields, source, plan, previous_entries, &mut report, now)?;
+        if files.is_empty() {
+            writer.rollback().map_err(index_err)?;
+            return Err(Error::NoReports { dir: source.reports_dir.to_path_buf(), failed: report.failed });
+        }
+        if full {
+            report.rebuilt = Some("full rebuild requested".into());
+        }
+        let mut header = previous.header.clone();
+        if report.changed() {
+            writer.commit().map_err(index_err)?;
+            writer.wait_merging_threads().map_err(index_err)?;
+            header.index_files = index_file_stamps(&self.index, &self.dir).map_err(|e| Error::Index(e.to_string()))?;
+        } else {
+            writer.rollback().map_err(index_err)?;
+        }
+        if Some(&files) != previous.entries().ok() || report.changed() {
+            let new_meta = IndexMeta::new(header, files);
+            new_meta.write(&self.dir)?;
+            if report.changed() {
+                self.reader.reload().map_err(index_err)?;
+            }
+            self.publish(Arc::new(new_meta))?;
+        }
+        report.elapsed_ms = started.elapsed().as_millis();
+        Ok(report)
+    }
+
+    /// Whether `paths` (relative, sorted, as [`crate::report::list_report_paths`]
+    /// gives them) are exactly the reports the index holds.
+    pub fn holds_exactly(&self, paths: &[String]) -> bool {
+        let meta = self.current().meta.clone();
+        let stamps = meta.stamps();
+        stamps.len() == paths.len() && stamps.iter().zip(paths).all(|((rel, _), path)| rel == path)
+    }
+
+    /// How many report files an update from `files` (a folder scan) would
+    /// add, re-read or remove.
+    pub fn changes_in(&self, files: &[crate::report::SourceFile]) -> usize {
+        plan(files, &self.current().meta, false).changes()
+    }
+
+    fn writer(&self) -> Result<tantivy::IndexWriter> {
+        let writer = match self.writer_threads {
+            0 => self.index.writer(WRITER_MEMORY),
+            threads => self.index.writer_with_num_threads(threads, WRITER_MEMORY),
+        };
+        writer.map_err(index_err)
+    }
+
+    /// Replaces the whole index with `reports` held in memory, in one commit.
+    /// For measuring tools (`eval`, `bench`) that index data sets which do not
+    /// live in a reports folder; the file table stays empty.
+    pub fn replace_all<'r>(
+        &self,
+        reports: impl IntoIterator<Item = &'r crate::report::Report>,
+        gazetteer: &crate::figures::Gazetteer,
+        window: usize,
+    ) -> Result<usize> {
+        let _guard = self.writer_lock.lock().map_err(|_| Error::Index("writer lock poisoned".into()))?;
+        let mut writer = self.writer()?;
+        writer.delete_all_documents().map_err(index_err)?;
+        let mut passages = 0;
+        for report in reports {
+            passages += add_report(&writer, &self.fields, report, gazetteer, window)?;
+        }
+        writer.commit().map_err(index_err)?;
+        writer.wait_merging_threads().map_err(index_err)?;
+        self.reader.reload().map_err(index_err)?;
+        let meta = self.current().meta.clone();
+        self.publish(meta)?;
+        Ok(passages)
     }
 }
 
@@ -206,4 +328,22 @@ fn passage_document(
     let json = super::stored_figures::encode(&found, passage)?;
     doc.add_text(fields.figures, json);
     Ok(doc)
+}
+
+/// Stamps of the files of the index's current commit that exist (a
+/// segment without deletes has no delete file), and of its `meta.json`.
+pub(super) fn index_file_stamps(index: &Index, dir: &Path) -> tantivy::Result<std::collections::BTreeMap<String, Stamp>> {
+    let mut files: Vec<PathBuf> = index.load_metas()?.list_segment_files().into_iter().collect();
+    files.push(PathBuf::from("meta.json"));
+    let mut stamps = std::collections::BTreeMap::new();
+    for file in files {
+        match std::fs::metadata(dir.join(&file)) {
+            Ok(m) => {
+                stamps.insert(file.to_string_lossy().into_owned(), Stamp::of(m.len(), m.modified().ok()));
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Ok(stamps)
 }
