@@ -328,13 +328,7 @@ impl Engine {
         if !dir.is_dir() {
             return Err(Error::ReindexRefused(format!("the reports directory {} is missing", dir.display())));
         }
-        let source = Source {
-            reports_dir: &settings.index.reports_dir,
-            gazetteer: &self.inner.gazetteer,
-            publishers: &self.inner.publishers,
-            window: settings.index.passage_paragraphs,
-        };
-        let mut report = self.inner.index.update(&source, full).map_err(|e| match e {
+        let mut report = self.inner.index.update(&self.source(), full).map_err(|e| match e {
             e @ Error::NoReports { .. } => Error::ReindexRefused(format!("{e}, so the index would be empty")),
             other => other,
         })?;
@@ -352,6 +346,17 @@ impl Engine {
         })?;
         let report = crate::report::load_file(dir, name)?;
         Ok(figures::extract(&report.body, &self.inner.gazetteer))
+    }
+
+    /// The reports folder and the tables its reports are indexed with.
+    fn source(&self) -> Source<'_> {
+        let inner = &self.inner;
+        Source {
+            reports_dir: &inner.settings.index.reports_dir,
+            gazetteer: &inner.gazetteer,
+            publishers: &inner.publishers,
+            window: inner.settings.index.passage_paragraphs,
+        }
     }
 
     fn take_startup_notices(&self) -> Vec<String> {

@@ -186,7 +186,7 @@ fn add_one_report(seed: u64, docs: usize, engine: &Engine, reports_dir: &Path, d
     let started = Instant::now();
     let summary = engine.update_index(false)?;
     let answer = started.elapsed();
-    if summary.added != [rel.clone()] {
+    if summary.added != [rel.as_str()] {
         return Err(Error::Task(format!("bench: adding {rel} gave {summary:?}")));
     }
     let fts5 = fts5::add(db, reports_dir, &rel)?;

@@ -14,7 +14,7 @@
 
 use std::collections::BTreeMap;
 use std::fs::File;
-use std::io::{BufReader, Read, Seek, SeekFrom, Write};
+use std::io::{BufReader, BufWriter, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, OnceLock};
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -168,44 +168,53 @@ impl IndexMeta {
         Ok(IndexMeta { header, stamps, entries: OnceLock::new(), unread: Mutex::new(Some((file, offset))) })
     }
 
-    /// Writes the metadata atomically (temporary file, then rename).
+    /// Writes the metadata atomically (temporary file, then rename),
+    /// streamed: the entries (480 MB at a million reports) are not held as
+    /// text in memory.
     pub fn write(&self, dir: &Path) -> Result<()> {
         let entries = self.entries()?;
+        if let Some((rel, _)) = self.stamps.iter().find(|(rel, _)| rel.len() > usize::from(u16::MAX)) {
+            return Err(Error::Index(format!("report path too long: {rel}")));
+        }
+        let header = serde_json::to_vec(&self.header).map_err(|e| Error::Index(e.to_string()))?;
         let path = dir.join(FILE_NAME);
         let tmp: PathBuf = dir.join(format!("{FILE_NAME}.tmp"));
-        let json_err = |e: serde_json::Error| Error::Index(e.to_string());
-        let header = serde_json::to_vec(&self.header).map_err(json_err)?;
-        let table = serde_json::to_vec(entries).map_err(json_err)?;
-        let mut out = Vec::with_capacity(header.len() + table.len() + 48 * self.stamps.len() + 32);
-        out.extend_from_slice(MAGIC);
-        out.extend_from_slice(&(header.len() as u32).to_le_bytes());
-        out.extend_from_slice(&header);
-        out.extend_from_slice(&(self.stamps.len() as u32).to_le_bytes());
-        for (rel, stamp) in &self.stamps {
-            let bytes = rel.as_bytes();
-            let len = u16::try_from(bytes.len()).map_err(|_| Error::Index(format!("report path too long: {rel}")))?;
-            out.extend_from_slice(&len.to_le_bytes());
-            out.extend_from_slice(bytes);
-            out.extend_from_slice(&stamp.size.to_le_bytes());
-            match stamp.modified_ns {
-                Some(ns) => {
-                    out.push(1);
-                    out.extend_from_slice(&ns.to_le_bytes());
-                }
-                None => out.push(0),
-            }
-        }
-        out.extend_from_slice(&(table.len() as u64).to_le_bytes());
-        out.extend_from_slice(&table);
-        let mut file = File::create(&tmp).map_err(|e| Error::io(&tmp, e))?;
-        file.write_all(&out).map_err(|e| Error::io(&tmp, e))?;
-        drop(file);
+        self.write_to(&tmp, &header, entries).map_err(|e| Error::io(&tmp, e))?;
         std::fs::rename(&tmp, &path).map_err(|e| Error::io(&path, e))?;
         let old = dir.join(OLD_FILE_NAME);
         if old.exists() {
             let _ = std::fs::remove_file(old);
         }
         Ok(())
+    }
+
+    fn write_to(&self, tmp: &Path, header: &[u8], entries: &FileTable) -> std::io::Result<()> {
+        let mut out = BufWriter::with_capacity(1 << 18, File::create(tmp)?);
+        out.write_all(MAGIC)?;
+        out.write_all(&(header.len() as u32).to_le_bytes())?;
+        out.write_all(header)?;
+        out.write_all(&(self.stamps.len() as u32).to_le_bytes())?;
+        for (rel, stamp) in &self.stamps {
+            out.write_all(&(rel.len() as u16).to_le_bytes())?;
+            out.write_all(rel.as_bytes())?;
+            out.write_all(&stamp.size.to_le_bytes())?;
+            match stamp.modified_ns {
+                Some(ns) => {
+                    out.write_all(&[1])?;
+                    out.write_all(&ns.to_le_bytes())?;
+                }
+                None => out.write_all(&[0])?,
+            }
+        }
+        // The entries' length goes before them: a placeholder, filled in once
+        // they are written.
+        let length_at = out.stream_position()?;
+        out.write_all(&0u64.to_le_bytes())?;
+        serde_json::to_writer(&mut out, entries).map_err(std::io::Error::other)?;
+        let end = out.stream_position()?;
+        out.seek(SeekFrom::Start(length_at))?;
+        out.write_all(&(end - length_at - 8).to_le_bytes())?;
+        out.flush()
     }
 
     /// Number of indexed reports.

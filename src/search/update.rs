@@ -117,7 +117,7 @@ impl SearchIndex {
         if report.changed() {
             writer.commit().map_err(index_err)?;
             writer.wait_merging_threads().map_err(index_err)?;
-            header.index_files = index_file_stamps(&self.index, &self.dir).map_err(|e| Error::Index(e.to_string()))?;
+            header.index_files = index_file_stamps(&self.index, &self.dir).map_err(index_err)?;
         } else {
             writer.rollback().map_err(index_err)?;
         }

@@ -11,7 +11,6 @@ use std::time::Instant;
 use super::{update_notices, Engine};
 #[cfg(doc)]
 use super::Refresh;
-use crate::search::Source;
 
 impl Engine {
     /// Starts the check on a thread of its own.
@@ -36,8 +35,7 @@ impl Engine {
     fn verify(&self) {
         let started = Instant::now();
         let inner = &self.inner;
-        let settings = &inner.settings;
-        let notices = match crate::report::scan_dir(&settings.index.reports_dir) {
+        let notices = match crate::report::scan_dir(&inner.settings.index.reports_dir) {
             Err(e) => vec![format!("Could not check the reports folder for changed reports ({e}); answering from the existing index.")],
             Ok(files) => {
                 let changes = inner.index.changes_in(&files);
@@ -46,13 +44,7 @@ impl Engine {
                     return;
                 }
                 self.set_changing(changes);
-                let source = Source {
-                    reports_dir: &settings.index.reports_dir,
-                    gazetteer: &inner.gazetteer,
-                    publishers: &inner.publishers,
-                    window: settings.index.passage_paragraphs,
-                };
-                match inner.index.update_scanned(&source, false, files, started) {
+                match inner.index.update_scanned(&self.source(), false, files, started) {
                     Ok(summary) => update_notices(&summary, false),
                     Err(e) => vec![format!("Could not refresh the index ({e}); answering from the existing index.")],
                 }
