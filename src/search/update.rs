@@ -92,11 +92,13 @@ impl SearchIndex {
         }
         // Something changed: the entries of the files kept are needed now.
         let empty = FileTable::new();
+        let mut rebuilt = plan.force.then(|| "full rebuild requested".to_string());
         let previous_entries = match previous.entries() {
             Ok(entries) => entries,
             Err(e) => {
                 tracing::warn!(error = %e, "rebuilding the whole index");
                 plan = plan.into_full();
+                rebuilt = Some("the index's file table could not be read, so every report was indexed again".into());
                 &empty
             }
         };
@@ -110,9 +112,7 @@ impl SearchIndex {
             writer.rollback().map_err(index_err)?;
             return Err(Error::NoReports { dir: source.reports_dir.to_path_buf(), failed: report.failed });
         }
-        if full {
-            report.rebuilt = Some("full rebuild requested".into());
-        }
+        report.rebuilt = rebuilt;
         let mut header = previous.header.clone();
         if report.changed() {
             writer.commit().map_err(index_err)?;

@@ -148,10 +148,33 @@ fn no_reports_at_all_is_a_clear_error() {
 }
 
 #[test]
+fn an_unreadable_file_table_rebuilds_and_says_why() {
+    let (engine, reports, data) = support::fixture_engine("mini");
+    drop(engine);
+    // The file table's entries are the JSON at the end of the metadata:
+    // damage its last byte, which only an update that needs them reads.
+    let meta = data.path().join("index/chipbot-meta.bin");
+    let mut bytes = std::fs::read(&meta).expect("meta");
+    let last = bytes.len() - 1;
+    bytes[last] = b'x';
+    std::fs::write(&meta, bytes).expect("write");
+    let engine = Engine::open(support::settings(reports.path(), data.path())).expect("opens on the header");
+    let new = "Title: Fictional note: wafer starts\nPublisher: Policy Desk\nPublished: 2025-02-01\n\nThis fictional note says wafer starts rose in 2025.\n";
+    std::fs::write(reports.path().join("wafer-starts.txt"), new).expect("write");
+    let summary = engine.update_index(false).expect("rebuilds");
+    let reason = summary.rebuilt.clone().unwrap_or_default();
+    assert!(reason.contains("file table could not be read"), "{reason}");
+    assert!(!reason.contains("requested"), "nobody asked for it: {reason}");
+    assert_eq!(summary.added.len(), 5, "{summary:?}");
+    assert!(!engine.ask("wafer starts", None).expect("answer").citations.is_empty());
+    assert_eq!(engine.update_index(false).expect("again").rebuilt, None, "the table is whole again");
+}
+
+#[test]
 fn full_rebuild_reindexes_everything() {
     let (engine, _reports, _data) = support::fixture_engine("mini");
     let summary = engine.update_index(true).expect("full");
     assert_eq!(summary.updated.len(), 4);
-    assert!(summary.rebuilt.is_some());
+    assert_eq!(summary.rebuilt.as_deref(), Some("full rebuild requested"));
     assert!(!engine.ask("HBM", None).expect("answer").citations.is_empty());
 }
