@@ -76,9 +76,10 @@ pub struct IndexSettings {
     pub watch: bool,
     /// Quiet time after the last change before a watch-mode reindex, in seconds.
     pub watch_debounce_secs: u64,
-    /// Threads that build the index: 0 for one per core (at most 8). With
-    /// 1, passages are stored in file order, so two builds of the same
-    /// reports rank passages with equal scores alike (comparing builds).
+    /// Threads that build the index: 0 to leave it to the machine (one per
+    /// core beyond the reading thread, at most 2). With 1, passages are
+    /// stored in file order, so two builds of the same reports rank passages
+    /// with equal scores alike (comparing builds).
     pub writer_threads: usize,
 }
 
@@ -273,7 +274,7 @@ impl RawSettings {
             ),
             (
                 self.index.writer_threads > 8,
-                "index.writer_threads must be between 0 (one per core) and 8",
+                "index.writer_threads must be between 0 (automatic) and 8",
             ),
             (
                 self.index.reports_dir.as_os_str().is_empty(),

