@@ -126,8 +126,9 @@ fn close_stems(searcher: &Searcher, fields: &Fields, wanted: &[Wanted]) -> HashM
 
 /// The Levenshtein distance between `a` and `b` (by characters) if it is at
 /// most `limit`: the table is given up as soon as a whole row exceeds the
-/// limit, which for most words of a dictionary is after a few characters.
-/// `rows` keeps the table's two rows from call to call.
+/// limit. The automaton only says that a term is within the limit; this
+/// gives the exact distance that orders the suggestions. `rows` keeps the
+/// table's two rows from call to call.
 fn distance_within(a: &[char], b: &str, limit: usize, rows: &mut (Vec<usize>, Vec<usize>)) -> Option<usize> {
     let (previous, current) = rows;
     previous.clear();
