@@ -44,9 +44,7 @@ pub fn build(db: &Path, reports_dir: &Path, sampler: &mut Sampler) -> Result<Bui
     conn.execute_batch(SCHEMA).map_err(sql_err)?;
     let tx = conn.transaction().map_err(sql_err)?;
     {
-        let mut insert = tx
-            .prepare("INSERT INTO reports (title, body, companies, published, publisher, url, report_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")
-            .map_err(sql_err)?;
+        let mut insert = tx.prepare(INSERT).map_err(sql_err)?;
         for file in report::scan_dir(reports_dir)? {
             let loaded = match report::load_file(reports_dir, &file.rel) {
                 Ok(r) => r,
@@ -55,11 +53,7 @@ pub fn build(db: &Path, reports_dir: &Path, sampler: &mut Sampler) -> Result<Bui
                     continue;
                 }
             };
-            let m = &loaded.meta;
-            let published = m.published.map(|d| d.to_string());
-            insert
-                .execute(params![m.title, loaded.body, m.companies.join(", "), published, m.publisher, m.url, m.id])
-                .map_err(sql_err)?;
+            insert_row(&mut insert, &loaded)?;
             out.docs += 1;
             out.bytes += file.size;
             let sampling = Instant::now();
@@ -82,15 +76,22 @@ pub fn add(db: &Path, reports_dir: &Path, rel: &str) -> Result<Duration> {
     let loaded = report::load_file(reports_dir, rel)?;
     let conn = Connection::open(db).map_err(sql_err)?;
     conn.execute_batch("PRAGMA synchronous = NORMAL;").map_err(sql_err)?;
-    let m = &loaded.meta;
-    let published = m.published.map(|d| d.to_string());
-    conn.execute(
-        "INSERT INTO reports (title, body, companies, published, publisher, url, report_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        params![m.title, loaded.body, m.companies.join(", "), published, m.publisher, m.url, m.id],
-    )
-    .map_err(sql_err)?;
+    insert_row(&mut conn.prepare(INSERT).map_err(sql_err)?, &loaded)?;
     conn.close().map_err(|(_, e)| sql_err(e))?;
     Ok(started.elapsed())
+}
+
+/// One report's row: the searched columns, then the stored ones.
+const INSERT: &str =
+    "INSERT INTO reports (title, body, companies, published, publisher, url, report_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+
+fn insert_row(insert: &mut rusqlite::Statement<'_>, loaded: &report::Report) -> Result<()> {
+    let m = &loaded.meta;
+    let published = m.published.map(|d| d.to_string());
+    insert
+        .execute(params![m.title, loaded.body, m.companies.join(", "), published, m.publisher, m.url, m.id])
+        .map_err(sql_err)?;
+    Ok(())
 }
 
 /// A read-only connection for queries; one per thread.
