@@ -11,6 +11,7 @@ mod markdown;
 mod pdf;
 mod plain;
 mod publishers;
+mod scan;
 mod sidecar;
 mod toml_depth;
 
@@ -19,7 +20,8 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-pub use loader::{is_report_file, list_report_paths, load_dir, load_file, parse_bytes, scan_dir, LoadOutcome, SourceFile};
+pub use loader::{load_dir, load_file, parse_bytes, LoadOutcome};
+pub use scan::{is_report_file, list_report_paths, scan_dir, SourceFile};
 pub use check::{check_dir, CheckOutcome, Problem, SHARED_RUN_WORDS};
 pub use publishers::Publishers;
 
