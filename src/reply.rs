@@ -366,7 +366,7 @@ pub enum Reply {
     /// What the corpus check found.
     ReportCheck(crate::report::CheckOutcome),
     /// A curation step: a proposal's preview, the queue, a decision.
-    Curation(Curated),
+    Curation(Box<Curated>),
     /// A user-facing error message (the details went to the log).
     Error { message: String },
 }

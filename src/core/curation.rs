@@ -50,7 +50,7 @@ impl Core {
             return self.approve(origin, item.id);
         }
         let view = self.view(item)?;
-        Ok(Reply::Curation(Curated::Proposed { view, words, figures, hint: self.edit_hint(origin) }))
+        Ok(Reply::Curation(Box::new(Curated::Proposed { view, words, figures, hint: self.edit_hint(origin) })))
     }
 
     /// Queues `draft` as `proposal` after refusing a duplicate of an indexed
@@ -98,7 +98,7 @@ impl Core {
             }));
         }
         let outcomes = feeds.iter().map(|feed| self.run_feed(origin, feed)).collect::<Result<Vec<_>>>()?;
-        Ok(Reply::Curation(Curated::FeedRun(outcomes)))
+        Ok(Reply::Curation(Box::new(Curated::FeedRun(outcomes))))
     }
 
     #[cfg(feature = "curation")]
@@ -168,7 +168,7 @@ impl Core {
     pub(super) fn queue(&self, origin: &Origin) -> Result<Reply> {
         let items = self.open_store()?.queue_in(QueueState::Pending)?;
         let views = items.into_iter().map(|item| self.view(item)).collect::<Result<Vec<_>>>()?;
-        Ok(Reply::Curation(Curated::Queue { views, hint: self.edit_hint(origin) }))
+        Ok(Reply::Curation(Box::new(Curated::Queue { views, hint: self.edit_hint(origin) })))
     }
 
     /// `approve`: writes the report, reindexes (audited), and only then
@@ -205,7 +205,7 @@ impl Core {
         let item = store.queue_item(id)?.unwrap_or(item);
         let view = self.view(item)?;
         self.tell_proposer(origin, &view, Some(&meta.id));
-        Ok(Reply::Curation(Curated::Approved { view, report_id: meta.id }))
+        Ok(Reply::Curation(Box::new(Curated::Approved { view, report_id: meta.id })))
     }
 
     /// `reject`: the item leaves the queue; nothing is written.
@@ -220,7 +220,7 @@ impl Core {
         let item = store.queue_item(id)?.ok_or_else(|| Error::Curation(format!("there is no queue item {id}")))?;
         let view = self.view(item)?;
         self.tell_proposer(origin, &view, None);
-        Ok(Reply::Curation(Curated::Rejected { view }))
+        Ok(Reply::Curation(Box::new(Curated::Rejected { view })))
     }
 
     /// `edit`: sets front-matter fields of a pending item.
@@ -240,7 +240,7 @@ impl Core {
         let fields: Vec<&str> = changes.iter().map(|(k, _)| k.as_str()).collect();
         self.audit_curation(origin, "edit", AuditOutcome::Ok, format!("item {id}: {}", fields.join(", ")));
         let item = store.queue_item(id)?.ok_or_else(|| Error::Curation(format!("there is no queue item {id}")))?;
-        Ok(Reply::Curation(Curated::Edited { view: self.view(item)?, hint: self.edit_hint(origin) }))
+        Ok(Reply::Curation(Box::new(Curated::Edited { view: self.view(item)?, hint: self.edit_hint(origin) })))
     }
 
     /// Finishes approvals a crash interrupted: an item whose report file was
@@ -273,7 +273,7 @@ impl Core {
         }
         let Some(notifier) = self.notifier() else { return };
         let decided_by = (origin.platform(), origin.user().to_string());
-        let reply = Reply::Curation(Curated::Decided { view: view.clone(), report_id: report_id.map(str::to_string), decided_by });
+        let reply = Reply::Curation(Box::new(Curated::Decided { view: view.clone(), report_id: report_id.map(str::to_string), decided_by }));
         notifier.notify(platform, &place, reply, format!("curation:{}:{}", item.id, item.state.as_str()));
     }
 

@@ -74,7 +74,10 @@ async fn run_feed(core: Core, feed: FeedSettings, posters: PosterRegistry, clock
 /// nothing new stays quiet.
 fn worth_posting(reply: &Reply) -> bool {
     match reply {
-        Reply::Curation(Curated::FeedRun(outcomes)) => outcomes.iter().any(|o| !o.queued.is_empty() || !o.failed.is_empty()),
+        Reply::Curation(curated) => match &**curated {
+            Curated::FeedRun(outcomes) => outcomes.iter().any(|o| !o.queued.is_empty() || !o.failed.is_empty()),
+            _ => false,
+        },
         Reply::Error { .. } => true,
         _ => false,
     }

@@ -156,7 +156,10 @@ fn add(url: &str) -> Command {
 
 fn proposed(reply: Reply) -> chipbot::reply::QueueView {
     match reply {
-        Reply::Curation(Curated::Proposed { view, .. }) => view,
+        Reply::Curation(curated) => match *curated {
+            Curated::Proposed { view, .. } => view,
+            other => panic!("expected a preview, got {other:?}"),
+        },
         other => panic!("expected a preview, got {other:?}"),
     }
 }
@@ -178,7 +181,8 @@ async fn a_page_is_proposed_previewed_approved_and_cited() {
 
     let before = std::fs::read_dir(reports.path()).expect("dir").count();
     let reply = run(&core, Command::Approve { id: view.item.id }).await.expect("approved");
-    let Reply::Curation(Curated::Approved { report_id, .. }) = reply else { panic!("{reply:?}") };
+    let Reply::Curation(curated) = reply else { panic!("{reply:?}") };
+    let Curated::Approved { report_id, .. } = *curated else { panic!("{curated:?}") };
     assert_eq!(std::fs::read_dir(reports.path()).expect("dir").count(), before + 1);
     let Reply::Answer(answer) = run(&core, Command::Ask { question: "How much did HBM4 contract prices rise in Q2 2026?".into(), top: None }).await.expect("answer") else {
         panic!("an answer")
@@ -229,7 +233,8 @@ async fn a_pdf_link_is_kept_as_the_original_with_a_sidecar() {
     assert!(view.meta.title.starts_with("Zephyr Packaging annual review"), "{}", view.meta.title);
     let changes = vec![("publisher".to_string(), "Zephyr Packaging".to_string()), ("published".to_string(), "2026-02-01".to_string())];
     run(&core, Command::Edit { id: view.item.id, changes }).await.expect("edited");
-    let Reply::Curation(Curated::Approved { report_id, .. }) = run(&core, Command::Approve { id: view.item.id }).await.expect("approved") else { panic!() };
+    let Reply::Curation(curated) = run(&core, Command::Approve { id: view.item.id }).await.expect("approved") else { panic!() };
+    let Curated::Approved { report_id, .. } = *curated else { panic!() };
     assert!(reports.path().join(format!("{report_id}.pdf")).is_file());
     assert!(reports.path().join(format!("{report_id}.pdf.meta.toml")).is_file());
 }
@@ -335,7 +340,10 @@ fn feed(name: &str, path: &str, filter: Option<&str>, site: &Site) -> chipbot::c
 
 fn feed_run(reply: Reply) -> Vec<chipbot::reply::FeedOutcome> {
     match reply {
-        Reply::Curation(Curated::FeedRun(outcomes)) => outcomes,
+        Reply::Curation(curated) => match *curated {
+            Curated::FeedRun(outcomes) => outcomes,
+            other => panic!("expected a feed run, got {other:?}"),
+        },
         other => panic!("expected a feed run, got {other:?}"),
     }
 }
@@ -356,7 +364,7 @@ async fn feeds_fill_the_queue_once_per_entry_across_restarts() {
     assert_eq!((by("atom").queued.len(), by("atom").known), (0, 1), "the same article through a redirect is not proposed twice");
     assert_eq!(by("json").queued.len(), 1, "the PDF of the JSON feed");
     assert!(by("broken").failed[0].1.contains("the feed could not be read"), "{:?}", by("broken"));
-    let text = chipbot::render::text::render(&Reply::Curation(Curated::FeedRun(outcomes.clone())), chipbot::render::text::Highlight::Stars);
+    let text = chipbot::render::text::render(&Reply::Curation(Box::new(Curated::FeedRun(outcomes.clone()))), chipbot::render::text::Highlight::Stars);
     assert!(text.contains("Feed wire: 2 new reports queued") && text.contains("Could not read http://"), "{text}");
     drop(first);
 
