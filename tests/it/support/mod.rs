@@ -13,6 +13,7 @@ pub mod discord_standin;
 pub mod fuzz;
 pub mod serve_process;
 pub mod stop;
+pub mod tiny_pdf;
 
 use std::path::{Path, PathBuf};
 
