@@ -3,16 +3,21 @@
 //! gracefully through one cancellation token. Next to the adapters it runs
 //! the digest service when `[[digest]]` entries exist (it builds the
 //! [`PosterRegistry`] the adapters register their posters in), and the
-//! reports watcher when `index.watch` is on. Each adapter is handed its own
-//! settings.
+//! reports watcher when `index.watch` is on, and tells proposers the
+//! decisions on their proposals, again after a stop or an outage until
+//! they are told. Each adapter is handed its own settings.
+
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex};
 
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 
 use crate::config::Settings;
-use crate::core::{Core, Refresh};
+use crate::core::{Core, ProposerNotice, Refresh};
 use crate::digest::PosterRegistry;
 use crate::error::{Error, Result};
+use crate::store::Store;
 
 /// Runs the configured bots until a shutdown signal, or until one fails.
 pub async fn serve(settings: Settings) -> Result<()> {
@@ -36,15 +41,22 @@ pub async fn serve_until(settings: Settings, shutdown: CancellationToken) -> Res
         }
     };
     let posters = PosterRegistry::default();
-    core.set_notifier(std::sync::Arc::new(PostingNotifier { posters: posters.clone(), runtime: tokio::runtime::Handle::current() }));
+    let opener = core.clone();
+    let store = crate::task::blocking(move || opener.open_store()).await?;
+    let notifier = Arc::new(PostingNotifier {
+        posters: posters.clone(),
+        store: store.clone(),
+        runtime: tokio::runtime::Handle::current(),
+        sending: Arc::default(),
+    });
+    core.set_notifier(notifier.clone());
     let mut tasks: JoinSet<Result<()>> = JoinSet::new();
+    tasks.spawn(tell_proposers(core.clone(), notifier, posters.clone(), shutdown.clone()));
     for adapter in wanted {
         tracing::info!(adapter, "starting");
         spawn_adapter(&mut tasks, adapter, &core, &posters, shutdown.clone());
     }
     if !core.settings().digests.is_empty() {
-        let opener = core.clone();
-        let store = crate::task::blocking(move || opener.open_store()).await?;
         tracing::info!(digests = core.settings().digests.len(), "starting the digest service");
         tasks.spawn(crate::digest::run_scheduler(core.clone(), store, posters.clone(), shutdown.clone()));
     }
@@ -71,25 +83,71 @@ pub async fn serve_until(settings: Settings, shutdown: CancellationToken) -> Res
     outcome
 }
 
-/// Tells proposers the outcome through the connected adapters' posters.
+/// Tells proposers the outcome through the connected adapters' posters, and
+/// records each notice delivered.
 struct PostingNotifier {
     posters: PosterRegistry,
+    store: Store,
     runtime: tokio::runtime::Handle,
+    /// Queue items whose notice is being sent, so that a retry pass and a new
+    /// decision never send one twice at the same time.
+    sending: Arc<Mutex<HashSet<i64>>>,
 }
 
 impl crate::core::Notifier for PostingNotifier {
-    fn notify(&self, platform: crate::core::Platform, place: &str, reply: crate::reply::Reply, key: String) {
-        let Some(poster) = self.posters.get(platform) else {
-            tracing::warn!(%platform, place, "no connected adapter to tell the proposer");
+    fn notify(&self, notice: ProposerNotice) {
+        let Some(poster) = self.posters.get(notice.platform) else {
+            tracing::info!(platform = %notice.platform, item = notice.item, "the proposer is told once the adapter connects");
             return;
         };
-        let place = place.to_string();
+        if !self.sending.lock().is_ok_and(|mut sending| sending.insert(notice.item)) {
+            return;
+        }
+        let (store, sending) = (self.store.clone(), self.sending.clone());
         self.runtime.spawn(async move {
-            let post_key = crate::store::OutboxKey { digest: key, target: place.clone(), slot: chrono::DateTime::UNIX_EPOCH }.post_key();
-            if let Err(e) = poster.post(&place, &reply, &post_key).await {
-                tracing::warn!(place = %place, error = %e.message, "could not tell the proposer");
+            let post_key = crate::store::OutboxKey { digest: notice.key.clone(), target: notice.place.clone(), slot: chrono::DateTime::UNIX_EPOCH }.post_key();
+            match poster.post(&notice.place, &notice.reply, &post_key).await {
+                Ok(()) => {
+                    let item = notice.item;
+                    match store.call(move |s| s.mark_told(item, chrono::Utc::now())).await {
+                        Ok(_) => tracing::info!(item, place = %notice.place, "told the proposer"),
+                        Err(e) => tracing::warn!(item, error = %e, "told the proposer, but could not record it; they may be told again"),
+                    }
+                }
+                Err(e) => tracing::warn!(item = notice.item, place = %notice.place, error = %e.message, "could not tell the proposer; trying again later"),
+            }
+            if let Ok(mut sending) = sending.lock() {
+                sending.remove(&notice.item);
             }
         });
+    }
+}
+
+/// How often decisions whose proposers were not told are tried again while
+/// their adapter stays connected (they are also tried whenever one connects).
+const TELL_AGAIN_EVERY: std::time::Duration = std::time::Duration::from_secs(600);
+
+/// Sends the notices of decisions whose proposers were not told (the
+/// adapter was down, the bot was stopped, or the decision came from the
+/// CLI): whenever an adapter connects, and every [`TELL_AGAIN_EVERY`].
+async fn tell_proposers(core: Core, notifier: Arc<PostingNotifier>, posters: PosterRegistry, shutdown: CancellationToken) -> Result<()> {
+    loop {
+        for platform in posters.platforms() {
+            let reader = core.clone();
+            match crate::task::blocking(move || reader.proposer_notices(platform)).await {
+                Ok(notices) => {
+                    for notice in notices {
+                        crate::core::Notifier::notify(notifier.as_ref(), notice);
+                    }
+                }
+                Err(e) => tracing::warn!(%platform, error = %e, "could not read which proposers to tell"),
+            }
+        }
+        tokio::select! {
+            () = posters.connected() => {}
+            () = tokio::time::sleep(TELL_AGAIN_EVERY) => {}
+            () = shutdown.cancelled() => return Ok(()),
+        }
     }
 }
 

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use chrono::Utc;
 
 use super::command::AddSource;
-use super::{Core, Origin};
+use super::{Core, Origin, ProposerNotice};
 use crate::curate::{self, Draft, Tables};
 use crate::error::{Error, Result};
 use crate::reply::{Curated, QueueView, Reply};
@@ -262,19 +262,69 @@ impl Core {
     }
 
     /// Tells a chat proposer the outcome where they proposed, unless the
-    /// decision was taken right there (the reply says it then).
+    /// decision was taken right there (the reply says it then) or the
+    /// proposal came from no chat place. Until the notice is delivered, it
+    /// stays in the store for [`Core::proposer_notices`].
     fn tell_proposer(&self, origin: &Origin, view: &QueueView, report_id: Option<&str>) {
         let item = &view.item;
-        let Some(place) = item.proposal.place.clone() else { return };
-        let Ok(platform) = item.proposal.platform.parse::<crate::config::Platform>() else { return };
-        let here = origin.sender().is_some_and(|s| s.platform == platform && s.place.as_deref() == Some(place.as_str()));
-        if here {
-            return;
+        let place = item.proposal.place.as_deref().zip(item.proposal.platform.parse::<crate::config::Platform>().ok());
+        let here = place.is_some_and(|(place, platform)| origin.sender().is_some_and(|s| s.platform == platform && s.place.as_deref() == Some(place)));
+        let notice = place.filter(|_| !here).map(|(place, platform)| ProposerNotice {
+            item: item.id,
+            platform,
+            place: place.to_string(),
+            reply: Reply::Curation(Box::new(Curated::Decided {
+                view: view.clone(),
+                report_id: report_id.map(str::to_string),
+                decided_by: (origin.platform(), origin.user().to_string()),
+            })),
+            key: format!("curation:{}:{}", item.id, item.state.as_str()),
+        });
+        match notice {
+            Some(notice) => {
+                if let Some(notifier) = self.notifier() {
+                    notifier.notify(notice);
+                }
+            }
+            None => {
+                if let Err(e) = self.proposer_told(item.id) {
+                    tracing::warn!(item = item.id, error = %e, "could not record that the proposer needs no note");
+                }
+            }
         }
-        let Some(notifier) = self.notifier() else { return };
-        let decided_by = (origin.platform(), origin.user().to_string());
-        let reply = Reply::Curation(Box::new(Curated::Decided { view: view.clone(), report_id: report_id.map(str::to_string), decided_by }));
-        notifier.notify(platform, &place, reply, format!("curation:{}:{}", item.id, item.state.as_str()));
+    }
+
+    /// The decisions whose proposers on `platform` have not been told yet,
+    /// oldest first. Blocking.
+    pub fn proposer_notices(&self, platform: crate::config::Platform) -> Result<Vec<ProposerNotice>> {
+        let store = self.open_store()?;
+        let mut notices = Vec::new();
+        for item in store.untold(&platform.to_string())? {
+            let Some(place) = item.proposal.place.clone() else { continue };
+            let (id, state) = (item.id, item.state);
+            let decided_by = item.decided_by.clone().unwrap_or_else(|| ("cli".into(), "unknown".into()));
+            let view = match self.view(item) {
+                Ok(view) => view,
+                Err(e) => {
+                    tracing::warn!(item = id, error = %e, "a decided proposal cannot be shown to its proposer");
+                    continue;
+                }
+            };
+            let report_id = (state == QueueState::Approved).then(|| view.meta.id.clone());
+            notices.push(ProposerNotice {
+                item: id,
+                platform,
+                place,
+                reply: Reply::Curation(Box::new(Curated::Decided { view, report_id, decided_by })),
+                key: format!("curation:{id}:{}", state.as_str()),
+            });
+        }
+        Ok(notices)
+    }
+
+    /// Records that the proposer of decided item `id` was told. Blocking.
+    pub fn proposer_told(&self, id: i64) -> Result<()> {
+        self.open_store()?.mark_told(id, Utc::now()).map(|_| ())
     }
 
     /// The draft for what `add` was given.

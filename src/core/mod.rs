@@ -75,9 +75,24 @@ struct Inner {
 /// conversation a command came from. The core only defines it; `serve`
 /// connects it to the adapters, so the core never imports them.
 pub trait Notifier: Send + Sync {
-    /// Sends `reply` to `place` on `platform`, at most once per `key`;
-    /// returns at once (the send happens in the background).
-    fn notify(&self, platform: Platform, place: &str, reply: Reply, key: String);
+    /// Sends `notice` in the background and returns at once. Once it is
+    /// delivered, the sender records it with [`Core::proposer_told`]; one
+    /// that is not (the adapter is down, the bot stops) is sent again from
+    /// [`Core::proposer_notices`].
+    fn notify(&self, notice: ProposerNotice);
+}
+
+/// A decision on a chat proposal, to be told where it was proposed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProposerNotice {
+    /// The queue item decided.
+    pub item: i64,
+    pub platform: Platform,
+    /// The channel or room of the proposal.
+    pub place: String,
+    pub reply: Reply,
+    /// The same for every attempt at this notice (sending it twice posts it once where the platform allows).
+    pub key: String,
 }
 
 impl std::fmt::Debug for Core {

@@ -96,6 +96,8 @@ pub trait DigestPoster: Send + Sync {
 #[derive(Clone, Default)]
 pub struct PosterRegistry {
     posters: Arc<RwLock<HashMap<Platform, Arc<dyn DigestPoster>>>>,
+    /// Signalled when a poster registers (an adapter connected).
+    connected: Arc<tokio::sync::Notify>,
 }
 
 impl fmt::Debug for PosterRegistry {
@@ -113,6 +115,18 @@ impl PosterRegistry {
             posters.insert(platform, poster);
             tracing::info!(%platform, "digest poster registered");
         }
+        self.connected.notify_one();
+    }
+
+    /// Waits until a poster registers; one that registered since the last
+    /// call counts (for one waiting task).
+    pub async fn connected(&self) {
+        self.connected.notified().await;
+    }
+
+    /// The platforms whose adapters are connected.
+    pub fn platforms(&self) -> Vec<Platform> {
+        self.posters.read().map(|p| p.keys().copied().collect()).unwrap_or_default()
     }
 
     /// Removes the poster of `platform` (the adapter disconnected).

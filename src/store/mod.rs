@@ -1,6 +1,6 @@
 //! The embedded state store: one SQLite file, `<index.data_dir>/chipbot.db`,
-//! holding the digest outbox, the per-target digest watermarks and the
-//! reindex audit log.
+//! holding the digest outbox, the per-target digest watermarks, the
+//! reindex and curation audit log, and the curation queue.
 //!
 //! The schema carries its version in `PRAGMA user_version` and is brought up
 //! to date by the ordered [`MIGRATIONS`] on open. A file that is not a SQLite
@@ -104,6 +104,10 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (feed, entry)
     );
     ALTER TABLE reindex_audit ADD COLUMN action TEXT NOT NULL DEFAULT 'reindex';",
+    // v3: when a chat proposer was told the decision on their proposal (NULL
+    // while they still have to be). Decisions taken before count as told.
+    "ALTER TABLE curation_queue ADD COLUMN told_at TEXT;
+    UPDATE curation_queue SET told_at = updated_at WHERE state IN ('approved', 'rejected');",
 ];
 
 /// The schema version this build writes.

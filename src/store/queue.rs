@@ -229,6 +229,31 @@ impl Store {
         })
     }
 
+    /// Decided items whose proposer, on `platform`, still has to be told,
+    /// oldest first.
+    pub fn untold(&self, platform: &str) -> Result<Vec<QueueItem>> {
+        self.with(|c| {
+            let mut stmt = c.prepare(&format!(
+                "SELECT {COLUMNS} FROM curation_queue WHERE state IN ('approved', 'rejected') AND told_at IS NULL \
+                 AND platform = ?1 AND place IS NOT NULL ORDER BY id"
+            ))?;
+            let rows = stmt.query_map(params![platform], item)?;
+            rows.collect()
+        })
+    }
+
+    /// Records that the proposer of decided item `id` was told (or has no one
+    /// to tell); false when it was already recorded.
+    pub fn mark_told(&self, id: i64, at: DateTime<Utc>) -> Result<bool> {
+        self.with(|c| {
+            let n = c.execute(
+                "UPDATE curation_queue SET told_at = ?2 WHERE id = ?1 AND state IN ('approved', 'rejected') AND told_at IS NULL",
+                params![id, time_text(at)],
+            )?;
+            Ok(n == 1)
+        })
+    }
+
     /// Whether `entry` of `feed` was already handled.
     pub fn feed_entry_seen(&self, feed: &str, entry: &str) -> Result<bool> {
         self.with(|c| {
@@ -291,5 +316,52 @@ mod tests {
         assert_eq!((a.state, a.file.as_deref(), a.decided_by.clone()), (QueueState::Approving, Some("a.md"), Some((who.0.into(), who.1.into()))));
         assert!(store.mark_feed_entry("f", "guid-1", now).expect("mark"));
         assert!(!store.mark_feed_entry("f", "guid-1", now).expect("mark"), "once per entry");
+    }
+
+    #[test]
+    fn a_decided_chat_proposal_waits_to_be_told_once() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = Store::open(dir.path()).expect("open");
+        let now = Utc::now();
+        let a = store.enqueue(&new_item("https://example.com/a", "h1"), now).expect("enqueue");
+        let b = store.enqueue(&new_item("https://example.com/b", "h2"), now).expect("enqueue");
+        let from_cli = store.enqueue(&NewItem { platform: "cli".into(), place: None, ..new_item("https://example.com/c", "h3") }, now).expect("enqueue");
+        assert!(store.untold("discord").expect("untold").is_empty(), "nothing decided yet");
+        let decided = Decision::by("cli", "admin", now);
+        for id in [a.id, b.id, from_cli.id] {
+            assert!(store.move_item(id, QueueState::Pending, QueueState::Rejected, &decided).expect("move"));
+        }
+        let ids = |items: Vec<QueueItem>| items.into_iter().map(|i| i.id).collect::<Vec<_>>();
+        assert_eq!(ids(store.untold("discord").expect("untold")), vec![a.id, b.id], "a proposal with no place has no one to tell");
+        assert!(store.untold("matrix").expect("untold").is_empty());
+        assert!(store.mark_told(a.id, now).expect("told"));
+        assert!(!store.mark_told(a.id, now).expect("told"), "told once");
+        assert_eq!(ids(store.untold("discord").expect("untold")), vec![b.id]);
+    }
+
+    #[test]
+    fn decisions_taken_before_the_told_column_count_as_told() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        {
+            // A version 2 store with one decided and one pending chat proposal.
+            let conn = rusqlite::Connection::open(dir.path().join(super::super::FILE_NAME)).expect("open");
+            for sql in &super::super::MIGRATIONS[..2] {
+                conn.execute_batch(sql).expect("migrate");
+            }
+            conn.pragma_update(None, "user_version", 2).expect("version");
+            for (state, hash) in [("rejected", "h1"), ("pending", "h2")] {
+                conn.execute(
+                    "INSERT INTO curation_queue (state, created_at, updated_at, platform, user_id, place, source, kind, front_matter, body, text_hash) \
+                     VALUES (?1, '2026-01-01T00:00:00Z', '2026-01-02T00:00:00Z', 'discord', '42', '1', 'x', 'markdown', '', '', ?2)",
+                    params![state, hash],
+                )
+                .expect("insert");
+            }
+        }
+        let store = Store::open(dir.path()).expect("migrated");
+        assert!(store.untold("discord").expect("untold").is_empty(), "no proposer is told of an old decision");
+        let pending = store.queue_in(QueueState::Pending).expect("pending");
+        assert!(store.move_item(pending[0].id, QueueState::Pending, QueueState::Approved, &Decision::by("cli", "admin", Utc::now())).expect("move"));
+        assert_eq!(store.untold("discord").expect("untold").len(), 1, "a new decision is");
     }
 }

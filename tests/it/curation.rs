@@ -467,9 +467,9 @@ async fn an_oversized_file_and_a_failed_approval_leave_nothing_behind() {
 struct RecordingNotifier(std::sync::Mutex<Vec<(Platform, String, String, String)>>);
 
 impl chipbot::core::Notifier for RecordingNotifier {
-    fn notify(&self, platform: Platform, place: &str, reply: Reply, key: String) {
-        let text = chipbot::render::text::render(&reply, chipbot::render::text::Highlight::Stars);
-        self.0.lock().expect("lock").push((platform, place.to_string(), text, key));
+    fn notify(&self, notice: chipbot::core::ProposerNotice) {
+        let text = chipbot::render::text::render(&notice.reply, chipbot::render::text::Highlight::Stars);
+        self.0.lock().expect("lock").push((notice.platform, notice.place, text, notice.key));
     }
 }
 
@@ -498,4 +498,37 @@ async fn the_proposer_is_told_the_outcome_where_they_proposed() {
     let admin_here = Sender::new(Platform::Discord, "7").in_place("111");
     core.handle(Request::chat(&admin_here, Command::Reject { id: third.item.id, reason: None })).await.expect("rejected");
     assert_eq!(notes.0.lock().expect("lock").len(), 2);
+}
+
+/// Whoever delivers a notice records it; until then it waits in the store,
+/// also when the decision came from the CLI, where no adapter runs.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_decision_waits_in_the_store_until_the_proposer_is_told() {
+    let site = Site::start().await;
+    let (reports, data) = (support::copy_fixture("mini"), tempfile::tempdir().expect("tempdir"));
+    let core = core(settings(reports.path(), data.path()));
+    let member = Sender::new(Platform::Discord, "99").in_place("111");
+    let first = proposed(core.handle(Request::chat(&member, add(&site.url("/article")))).await.expect("proposed"));
+    let second = proposed(core.handle(Request::chat(&member, add(&site.url("/bare")))).await.expect("proposed"));
+    let third = proposed(core.handle(Request::chat(&member, add(&site.url("/review.pdf")))).await.expect("proposed"));
+    core.handle(Request::cli(Command::Approve { id: first.item.id })).await.expect("approved");
+    core.handle(Request::cli(Command::Reject { id: second.item.id, reason: Some("no date".into()) })).await.expect("rejected");
+    // Decided where it was proposed: the reply told them.
+    let admin_here = Sender::new(Platform::Discord, "7").in_place("111");
+    core.handle(Request::chat(&admin_here, Command::Reject { id: third.item.id, reason: None })).await.expect("rejected");
+
+    let notices = |core: &Core| core.proposer_notices(Platform::Discord).expect("notices");
+    let waiting = notices(&core);
+    assert_eq!(waiting.iter().map(|n| n.item).collect::<Vec<_>>(), vec![first.item.id, second.item.id], "{waiting:?}");
+    assert!(waiting.iter().all(|n| n.platform == Platform::Discord && n.place == "111"));
+    let text = chipbot::render::text::render(&waiting[0].reply, chipbot::render::text::Highlight::Stars);
+    assert!(text.contains("was approved by cli"), "{text}");
+    assert!(core.proposer_notices(Platform::Matrix).expect("notices").is_empty());
+
+    // A later process finds the same notices, until each is recorded as told.
+    drop(core);
+    let again = self::core(settings(reports.path(), data.path()));
+    assert_eq!(notices(&again), waiting);
+    again.proposer_told(first.item.id).expect("told");
+    assert_eq!(notices(&again).iter().map(|n| n.item).collect::<Vec<_>>(), vec![second.item.id]);
 }

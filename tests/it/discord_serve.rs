@@ -26,8 +26,11 @@ struct Served {
 
 impl Served {
     fn start(api_base: &str) -> Served {
-        let reports = support::copy_fixture("mini");
-        let data = tempfile::tempdir().expect("tempdir");
+        Served::start_in(api_base, support::copy_fixture("mini"), tempfile::tempdir().expect("tempdir"))
+    }
+
+    /// [`Served::start`] over the given reports and data folders.
+    fn start_in(api_base: &str, reports: tempfile::TempDir, data: tempfile::TempDir) -> Served {
         let (r, d) = (reports.path().display().to_string(), data.path().display().to_string());
         let process = ServeProcess::start(&[
             ("CHIPBOT_INDEX__REPORTS_DIR", &r),
@@ -167,4 +170,42 @@ async fn a_second_signal_ends_serve_at_once_without_waiting_for_replies() {
     assert_eq!(status.code(), Some(1), "{}", bot.log());
     assert!(took < Duration::from_secs(5), "the second signal does not wait for the hung reply: {took:?}");
     assert!(bot.log().contains("second shutdown signal"), "{}", bot.log());
+}
+
+/// A decision taken while no bot ran (here from the CLI) reaches the
+/// proposer's channel once `serve` connects, and only once: a second start
+/// finds it recorded as told.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_proposer_is_told_a_decision_taken_while_the_bot_was_down() {
+    use chipbot::config::Platform;
+    use chipbot::core::{AddSource, Command, Core, Refresh, Request, Sender};
+    let (reports, data) = (support::copy_fixture("mini"), tempfile::tempdir().expect("tempdir"));
+    {
+        let core = Core::open(support::settings(reports.path(), data.path()), Refresh::OnOpen).expect("core");
+        let member = Sender::new(Platform::Discord, USER.to_string()).in_place(CHANNEL.to_string());
+        let report = "+++\nid = \"zephyr-note\"\ntitle = \"Zephyr Packaging note\"\npublisher = \"Zephyr Research\"\n\
+                      url = \"https://example.com/zephyr\"\npublished = 2026-01-05\n+++\n\n\
+                      Zephyr Packaging doubled its hybrid bonding lines in 2026, the note says.\n";
+        let add = Command::Add { source: AddSource::File { name: "zephyr.md".into(), bytes: report.as_bytes().to_vec().into() }, note: None };
+        let reply = core.handle(Request::chat(&member, add)).await.expect("proposed");
+        let chipbot::reply::Reply::Curation(curated) = reply else { panic!("{reply:?}") };
+        let chipbot::reply::Curated::Proposed { view, .. } = *curated else { panic!("{curated:?}") };
+        core.handle(Request::cli(Command::Approve { id: view.item.id })).await.expect("approved from the CLI");
+    }
+    let discord = StandIn::start().await;
+    let mut bot = Served::start_in(&discord.api_base(), reports, data);
+    discord.wait_ready().await;
+    let told = |log: &[support::discord_standin::Recorded]| {
+        log.iter().filter(|r| r.is_message() && r.path.contains(&CHANNEL.to_string()) && r.text().contains("was approved by cli")).count()
+    };
+    discord.wait_for(WAIT, "the proposer's note", |log| told(log) == 1).await;
+    bot.wait_log("told the proposer");
+    bot.terminate_cleanly();
+    let (reports, data) = (bot._reports, bot._data);
+    let mut again = Served::start_in(&discord.api_base(), reports, data);
+    again.wait_log("digest poster registered");
+    // The pass after connecting has run once the log says so; give it time to post anything.
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    assert_eq!(told(&discord.requests()), 1, "told once: {}", again.log());
+    again.terminate_cleanly();
 }
