@@ -42,21 +42,28 @@ pub async fn serve_until(settings: Settings, shutdown: CancellationToken) -> Res
     };
     let posters = PosterRegistry::default();
     let opener = core.clone();
-    let store = crate::task::blocking(move || opener.open_store()).await?;
-    let notifier = Arc::new(PostingNotifier {
-        posters: posters.clone(),
-        store: store.clone(),
-        runtime: tokio::runtime::Handle::current(),
-        sending: Arc::default(),
-    });
-    core.set_notifier(notifier.clone());
+    let store = crate::task::blocking(move || opener.open_store()).await;
     let mut tasks: JoinSet<Result<()>> = JoinSet::new();
-    tasks.spawn(tell_proposers(core.clone(), notifier, posters.clone(), shutdown.clone()));
+    match &store {
+        Ok(store) => {
+            let notifier = Arc::new(PostingNotifier {
+                posters: posters.clone(),
+                store: store.clone(),
+                runtime: tokio::runtime::Handle::current(),
+                sending: Arc::default(),
+            });
+            core.set_notifier(notifier.clone());
+            tasks.spawn(tell_proposers(core.clone(), notifier, posters.clone(), shutdown.clone()));
+        }
+        // Questions are still answered; digests need the store and stop here (below).
+        Err(e) => tracing::error!(error = %e, "the state store cannot be opened: proposers are not told decisions"),
+    }
     for adapter in wanted {
         tracing::info!(adapter, "starting");
         spawn_adapter(&mut tasks, adapter, &core, &posters, shutdown.clone());
     }
     if !core.settings().digests.is_empty() {
+        let store = store?;
         tracing::info!(digests = core.settings().digests.len(), "starting the digest service");
         tasks.spawn(crate::digest::run_scheduler(core.clone(), store, posters.clone(), shutdown.clone()));
     }
