@@ -269,17 +269,10 @@ impl Core {
         let item = &view.item;
         let place = item.proposal.place.as_deref().zip(item.proposal.platform.parse::<crate::config::Platform>().ok());
         let here = place.is_some_and(|(place, platform)| origin.sender().is_some_and(|s| s.platform == platform && s.place.as_deref() == Some(place)));
-        let notice = place.filter(|_| !here).map(|(place, platform)| ProposerNotice {
-            item: item.id,
-            platform,
-            place: place.to_string(),
-            reply: Reply::Curation(Box::new(Curated::Decided {
-                view: view.clone(),
-                report_id: report_id.map(str::to_string),
-                decided_by: (origin.platform(), origin.user().to_string()),
-            })),
-            key: format!("curation:{}:{}", item.id, item.state.as_str()),
-        });
+        let decided_by = (origin.platform(), origin.user().to_string());
+        let notice = place
+            .filter(|_| !here)
+            .map(|(place, platform)| decided_notice(platform, place.to_string(), view.clone(), report_id.map(str::to_string), decided_by));
         match notice {
             Some(notice) => {
                 if let Some(notifier) = self.notifier() {
@@ -301,7 +294,7 @@ impl Core {
         let mut notices = Vec::new();
         for item in store.untold(&platform.to_string())? {
             let Some(place) = item.proposal.place.clone() else { continue };
-            let (id, state) = (item.id, item.state);
+            let (id, approved) = (item.id, item.state == QueueState::Approved);
             let decided_by = item.decided_by.clone().unwrap_or_else(|| ("cli".into(), "unknown".into()));
             let view = match self.view(item) {
                 Ok(view) => view,
@@ -310,14 +303,8 @@ impl Core {
                     continue;
                 }
             };
-            let report_id = (state == QueueState::Approved).then(|| view.meta.id.clone());
-            notices.push(ProposerNotice {
-                item: id,
-                platform,
-                place,
-                reply: Reply::Curation(Box::new(Curated::Decided { view, report_id, decided_by })),
-                key: format!("curation:{id}:{}", state.as_str()),
-            });
+            let report_id = approved.then(|| view.meta.id.clone());
+            notices.push(decided_notice(platform, place, view, report_id, decided_by));
         }
         Ok(notices)
     }
@@ -473,4 +460,18 @@ fn remove_report(reports_dir: &Path, rel: &Path, kind: QueueKind) {
         sidecar.push(".meta.toml");
         let _ = std::fs::remove_file(PathBuf::from(sidecar));
     }
+}
+
+/// The notice telling the proposer of `view`'s item, at `place` on
+/// `platform`, that it was decided by `decided_by` (and indexed as
+/// `report_id` when approved). Its key is the same at every attempt.
+fn decided_notice(
+    platform: crate::config::Platform,
+    place: String,
+    view: QueueView,
+    report_id: Option<String>,
+    decided_by: (String, String),
+) -> ProposerNotice {
+    let (item, key) = (view.item.id, format!("curation:{}:{}", view.item.id, view.item.state.as_str()));
+    ProposerNotice { item, platform, place, reply: Reply::Curation(Box::new(Curated::Decided { view, report_id, decided_by })), key }
 }
