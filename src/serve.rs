@@ -14,7 +14,7 @@ use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 
 use crate::config::Settings;
-use crate::core::{Core, ProposerNotice, Refresh};
+use crate::core::{Core, Notifier, ProposerNotice, Refresh};
 use crate::digest::PosterRegistry;
 use crate::error::{Error, Result};
 use crate::store::Store;
@@ -101,7 +101,7 @@ struct PostingNotifier {
     sending: Arc<Mutex<HashSet<i64>>>,
 }
 
-impl crate::core::Notifier for PostingNotifier {
+impl Notifier for PostingNotifier {
     fn notify(&self, notice: ProposerNotice) {
         let Some(poster) = self.posters.get(notice.platform) else {
             tracing::info!(platform = %notice.platform, item = notice.item, "the proposer is told once the adapter connects");
@@ -144,7 +144,7 @@ async fn tell_proposers(core: Core, notifier: Arc<PostingNotifier>, posters: Pos
             match crate::task::blocking(move || reader.proposer_notices(platform)).await {
                 Ok(notices) => {
                     for notice in notices {
-                        crate::core::Notifier::notify(notifier.as_ref(), notice);
+                        notifier.notify(notice);
                     }
                 }
                 Err(e) => tracing::warn!(%platform, error = %e, "could not read which proposers to tell"),
