@@ -86,7 +86,7 @@ fn walk(dir: &Path, stat: bool) -> Result<Vec<SourceFile>> {
             rel.push_str(&prefix);
             rel.push_str(name);
             let (size, own) = stamps.get(i).copied().unwrap_or((0, None));
-            let modified = if sidecars.is_empty() { own } else { latest(own, sidecars.get(&sidecar_name(&report.name)).copied()) };
+            let modified = if sidecars.is_empty() { own } else { latest(own, sidecars.get(sidecar::path_for(Path::new(&report.name)).as_os_str()).copied()) };
             found.push(SourceFile { rel, size, modified });
         }
     }
@@ -136,13 +136,6 @@ fn list_dir(dir: &Path, stat: bool) -> Result<Listing> {
         }
     }
     Ok(listing)
-}
-
-/// The name of `report`'s sidecar.
-fn sidecar_name(report: &OsString) -> OsString {
-    let mut name = report.clone();
-    name.push(sidecar::SUFFIX);
-    name
 }
 
 /// Each sidecar's modification time, by file name.
